@@ -1,0 +1,275 @@
+"""The `chengqu` command: serve, set up, load, audit, back up and the modules' own verbs.
+
+Bad input exits 2 with one line on stderr, never a traceback. ``--json`` prints one JSON
+document on stdout. Django is set up lazily, so ``chengqu --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from chengqu.common import SHANGHAI, DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED_CHECK = 1
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
+    import django
+
+    django.setup()
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")(func)
+
+
+def emit(as_json: bool, data: Any, text: str) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """晋城市城区政务运行平台 (chengqu) 命令行工具。"""
+
+
+# ------------------------------------------------------------------ platform
+
+
+@cli.command()
+@click.option("--host", default=lambda: os.environ.get("CHENGQU_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("CHENGQU_PORT", "8000")), show_default="8000")
+@click.option("--threads", type=int, default=8, show_default=True)
+def serve(host: str, port: int, threads: int) -> None:
+    """以生产服务器 (waitress) 提供服务。"""
+    setup_django()
+    from waitress import serve as waitress_serve
+
+    from portal.config.wsgi import application
+
+    click.echo(f"晋城市城区政务运行平台已启动: http://{host}:{port}/  (Ctrl+C 停止)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="chengqu")
+
+
+@cli.command()
+def migrate() -> None:
+    """创建或升级数据库表结构。"""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@cli.command()
+@click.option("--only", multiple=True, help="只运行指定的加载项 (可多次指定)")
+@json_option
+def load(only: tuple[str, ...], as_json: bool) -> None:
+    """加载平台自带数据 (可重复运行, 不会重复写入)。"""
+    setup_django()
+    from portal.core.loading import LOADERS, load_all
+
+    known = {name for name, _, _ in LOADERS}
+    unknown = set(only) - known
+    if unknown:
+        raise click.BadParameter(f"未知的加载项: {', '.join(sorted(unknown))}; 可选: {', '.join(sorted(known))}")
+    results = load_all(set(only) if only else None)
+    emit(
+        as_json,
+        {"loaded": [{"name": r.name, "changed": r.changed} for r in results]},
+        "\n".join(f"{r.label}: {'新增或更新 ' + str(r.changed) + ' 条' if r.changed else '已是最新'}" for r in results),
+    )
+
+
+@cli.command("ensure-admin")
+@click.option("--username", default="admin", show_default=True)
+def ensure_admin(username: str) -> None:
+    """若尚无管理员账户则创建一个, 并说明如何登录。密码取自 CHENGQU_ADMIN_PASSWORD 或随机生成。"""
+    setup_django()
+    from portal.accounts.models import User
+    from portal.accounts.roles import Role
+    from portal.accounts.services import user_create
+
+    if User.objects.filter(is_superuser=True).exists():
+        click.echo("管理员账户已存在。忘记密码时可运行: chengqu createsuperuser")
+        return
+    password = os.environ.get("CHENGQU_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+    user_create(
+        username=username, password=password, display_name="系统管理员", roles=[Role.ADMIN], is_superuser=True
+    )
+    shown = "(CHENGQU_ADMIN_PASSWORD 中的密码)" if os.environ.get("CHENGQU_ADMIN_PASSWORD") else password
+    click.echo(
+        "\n已创建首个管理员账户。\n"
+        f"  登录地址: http://{os.environ.get('CHENGQU_HOST', '127.0.0.1')}:{os.environ.get('CHENGQU_PORT', '8000')}/accounts/login/\n"
+        f"  用户名:   {username}\n  密码:     {shown}\n"
+        "请登录后在管理后台修改密码。此密码只显示这一次。\n"
+    )
+
+
+@cli.command()
+def createsuperuser() -> None:
+    """交互式创建管理员账户。"""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("createsuperuser")
+
+
+@cli.command()
+@click.pass_context
+def setup(ctx: click.Context) -> None:
+    """首次运行所需的全部准备: 建表、静态文件、自带数据、管理员账户。"""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    ctx.invoke(load, only=(), as_json=False)
+    ctx.invoke(ensure_admin, username="admin")
+
+
+# ------------------------------------------------------------------ audit
+
+
+@cli.group()
+def audit() -> None:
+    """审计日志。"""
+
+
+@audit.command("verify")
+@json_option
+def audit_verify(as_json: bool) -> None:
+    """逐条校验审计日志的哈希链, 指出第一条被修改或删除的记录。"""
+    setup_django()
+    from portal.audit.selectors import audit_chain_verify
+
+    report = audit_chain_verify()
+    problem = report.problem
+    emit(
+        as_json,
+        {
+            "ok": report.ok,
+            "checked": report.checked,
+            "first_bad_seq": problem.seq if problem else None,
+            "reason": problem.reason if problem else None,
+        },
+        f"审计链完整: 共校验 {report.checked} 条记录。" if problem is None else problem.message(),
+    )
+    if problem is not None:
+        sys.exit(EXIT_FAILED_CHECK)
+
+
+# ------------------------------------------------------------------ backup
+
+
+def _sqlite_path() -> Path:
+    setup_django()
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        raise DomainError(
+            "backup.not_sqlite", "当前数据库是 PostgreSQL: 请使用 pg_dump / pg_restore 备份和恢复"
+        )
+    return Path(str(db["NAME"]))
+
+
+def _is_chengqu_database(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN ('django_migrations','audit_auditentry')"
+            ).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return bool(row and row[0] == 2)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    # The online backup API copies a consistent snapshot even while the server is writing.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@cli.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@json_option
+def backup(target: Path | None, as_json: bool) -> None:
+    """在线备份 SQLite 数据库到文件 (默认: 数据目录/backups/时间戳.sqlite3)。"""
+    live = _sqlite_path()
+    if target is None:
+        stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+        target = live.parent / "backups" / f"chengqu-{stamp}.sqlite3"
+    if target.exists():
+        raise DomainError("backup.exists", f"目标文件已存在, 不会覆盖: {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _copy_sqlite(live, target)
+    emit(as_json, {"backup": str(target), "bytes": target.stat().st_size}, f"已备份到 {target}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="不再确认, 直接恢复")
+@json_option
+def restore(source: Path, yes: bool, as_json: bool) -> None:
+    """用备份文件恢复 SQLite 数据库; 恢复前先自动备份当前数据库。"""
+    live = _sqlite_path()
+    if not source.is_file():
+        raise DomainError("restore.missing", f"备份文件不存在: {source}")
+    if not _is_chengqu_database(source):
+        raise DomainError("restore.invalid", f"不是本平台的数据库备份文件: {source}")
+    if not yes and not click.confirm(f"将用 {source} 覆盖当前数据库 {live}, 确定吗?"):
+        raise click.Abort
+    safety = None
+    if live.exists():
+        stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+        safety = live.parent / "backups" / f"pre-restore-{stamp}.sqlite3"
+        safety.parent.mkdir(parents=True, exist_ok=True)
+        _copy_sqlite(live, safety)
+    _copy_sqlite(source, live)
+    emit(
+        as_json,
+        {"restored": str(source), "previous_saved_to": str(safety) if safety else None},
+        f"已从 {source} 恢复。" + (f" 恢复前的数据库已保存到 {safety}" if safety else ""),
+    )
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; bad input is one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="chengqu", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(EXIT_FAILED_CHECK)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+    except click.ClickException as exc:
+        click.echo(f"错误: {exc.format_message()}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except DomainError as exc:
+        click.echo(f"错误: {exc.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The JSON API at /api/v1/: one NinjaAPI, a router per module, errors as {code, message, field}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from chengqu.common import DomainError
+from portal.core.api import router as platform_router
+
+api = NinjaAPI(
+    title="chengqu 晋城市城区政务运行平台 API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=django_auth,
+)
+api.add_router("/platform/", platform_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    body = {"code": "permission_denied", "message": str(exc) or "无权访问", "field": None}
+    return api.create_response(request, body, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "not_authenticated", "message": "请先登录", "field": None}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in {"body", "query", "path", "payload"}]
+    body = {
+        "code": "invalid_input",
+        "message": f"输入有误: {first.get('msg', '格式不正确')}",
+        "field": ".".join(location) or None,
+    }
+    return api.create_response(request, body, status=422)

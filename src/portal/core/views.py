@@ -1,0 +1,28 @@
+"""The home page, module pages and the health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from portal.core.modules import MODULES, module
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"modules": MODULES})
+
+
+def module_page(request: HttpRequest, key: str) -> HttpResponse:
+    found = module(key)
+    if found is None:
+        raise Http404("没有这个模块")
+    return render(request, "core/module.html", {"module": found})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the CI smoke test: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok", "database": connection.vendor})
