@@ -44,7 +44,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 (loopback only)
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)
