@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: CI shares two cores with other work, and speed is measured in bench/.
+settings.register_profile("chengqu", deadline=None, print_blob=True)
+settings.load_profile("chengqu")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
