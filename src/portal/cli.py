@@ -251,6 +251,25 @@ def restore(source: Path, yes: bool, as_json: bool) -> None:
     )
 
 
+# ------------------------------------------------------------------ module commands
+
+# Each module contributes a click group named after it: `chengqu <module> <verb>`.
+MODULE_COMMANDS = (
+    "portal.air.cli:air",
+)
+
+
+def _add_module_commands() -> None:
+    from importlib import import_module
+
+    for spec in MODULE_COMMANDS:
+        module_path, _, name = spec.partition(":")
+        cli.add_command(getattr(import_module(module_path), name))
+
+
+_add_module_commands()
+
+
 # ------------------------------------------------------------------ entry point
 
 
