@@ -1,0 +1,55 @@
+"""Enterprise incentives: the sixteen 开门红 measures and the farmland reclamation fee."""
+
+from chengqu.incentives.engine import (
+    Award,
+    Batch,
+    Evaluation,
+    Guidance,
+    MeasureTotal,
+    NearMiss,
+    Need,
+    RowError,
+    RowResult,
+    check_as_of,
+    evaluate,
+    evaluate_many,
+    evaluation_to_dict,
+    guidance,
+    to_dict,
+    to_json,
+)
+from chengqu.incentives.farmland import (
+    FarmlandFee,
+    FeeOverride,
+    fee_to_dict,
+    quote_farmland_fee,
+    standard_rates,
+)
+from chengqu.incentives.measures import Measure, Rules, default_rules
+
+__all__ = [
+    "Award",
+    "Batch",
+    "Evaluation",
+    "FarmlandFee",
+    "FeeOverride",
+    "Guidance",
+    "Measure",
+    "MeasureTotal",
+    "NearMiss",
+    "Need",
+    "RowError",
+    "RowResult",
+    "Rules",
+    "check_as_of",
+    "default_rules",
+    "evaluate",
+    "evaluate_many",
+    "evaluation_to_dict",
+    "fee_to_dict",
+    "guidance",
+    "quote_farmland_fee",
+    "standard_rates",
+    "to_dict",
+    "to_json",
+]
