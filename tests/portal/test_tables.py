@@ -27,7 +27,7 @@ def test_xlsx_numbers_become_exact_decimals(tmp_path):
     ("t.txt", b"x", "不支持的文件格式"),
     ("t.csv", b"", "空文件"),
     ("t.xlsx", b"not a zip", "不是有效的 xlsx"),
-    ("t.csv", "a,a\n1,2\n".encode(), "表头重复"),
+    ("t.csv", b"a,a\n1,2\n", "表头重复"),
 ])
 def test_bad_files_are_refused_with_a_reason(tmp_path, name, content, fragment):
     path = tmp_path / name
