@@ -79,6 +79,9 @@ class WorkdayCalendar:
 
     def __init__(self, overrides: Mapping[int, YearTable] | None = None) -> None:
         self._overrides = dict(overrides or {})
+        # Answers never change for a calendar object, and deadline walks ask about the same days
+        # again and again; the package's own lookup is the slow part.
+        self._known: dict[date, bool] = {}
 
     @classmethod
     def from_toml(cls, *texts: str) -> WorkdayCalendar:
@@ -116,6 +119,12 @@ class WorkdayCalendar:
         """Whether ``day`` is a working day in mainland China (调休 Saturdays and Sundays count)."""
         if isinstance(day, datetime):
             raise DomainError("calendar.datetime", "工作日计算需要日期, 不是时间: 请先换算为北京时间的日期")
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._lookup(day)
+        return known
+
+    def _lookup(self, day: date) -> bool:
         table = self._overrides.get(day.year)
         if table is not None:
             return table.is_workday(day)
@@ -152,7 +161,7 @@ class WorkdayCalendar:
     def workdays_before(self, day: date, count: int) -> date:
         """The ``count``-th working day counting back from ``day``, ``day`` itself excluded.
 
-        Source: 城政办发〔2024〕6号 第十五条 ("在贷款到期日前至少10个工作日").
+        Source: 城政办发〔2024〕6号 第十五条 ("需在市场主体贷款到期前10个工作日…签署意见").
         """
         if count < 1:
             raise DomainError("calendar.count", "工作日数必须为正整数", field="count")
