@@ -256,6 +256,8 @@ def restore(source: Path, yes: bool, as_json: bool) -> None:
 # Each module contributes a click group named after it: `chengqu <module> <verb>`.
 MODULE_COMMANDS = (
     "portal.air.cli:air",
+    "portal.gazette.cli:gazette",
+    "portal.incentives.cli:incentives",
 )
 
 

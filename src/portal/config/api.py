@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from chengqu.common import DomainError
 from portal.core.api import router as platform_router
+from portal.gazette.api import router as gazette_router
 
 api = NinjaAPI(
     title="chengqu 晋城市城区政务运行平台 API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     auth=django_auth,
 )
 api.add_router("/platform/", platform_router)
+api.add_router("/gazette/", gazette_router)
 
 
 @api.exception_handler(DomainError)

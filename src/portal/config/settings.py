@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.core",
+    "portal.gazette",
+    "portal.incentives",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from portal.audit import views as audit_views
 from portal.config.api import api
@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", audit_views.audit_list, name="audit-list"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
+    path("gazette/", include("portal.gazette.urls")),
+    path("incentives/", include("portal.incentives.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -49,9 +49,21 @@ def load_units() -> int:
     return changed
 
 
+def load_gazette() -> int:
+    """Ingest every bundled gazette issue; an issue already stored with the same text is skipped."""
+    from chengqu.data import gazette_issue_names, read_gazette_issue
+    from portal.gazette.services import issue_ingest
+
+    changed = 0
+    for name in gazette_issue_names():
+        changed += issue_ingest(data=read_gazette_issue(name), source_name=name).created
+    return changed
+
+
 LOADERS: list[tuple[str, str, Callable[[], int]]] = [
     ("roles", "角色", load_roles),
     ("units", "单位名录", load_units),
+    ("gazette", "政府公报", load_gazette),
 ]
 
 

@@ -24,6 +24,7 @@ MODULES: tuple[Module, ...] = (
         label="政府公报",
         summary="公报目录、文件与条款、效力状态、引用与废止关系、全文检索",
         documents=("晋城市城区人民政府公报 2024年第1期",),
+        url_name="gazette:index",
     ),
     Module(
         key="air",
@@ -48,6 +49,7 @@ MODULES: tuple[Module, ...] = (
         label="惠企政策",
         summary="开门红十六条测算、免申即享名单、耕地开垦费",
         documents=("城政办发〔2024〕5号", "城政发〔2024〕1号"),
+        url_name="incentives:calculator",
     ),
     Module(
         key="supervision",

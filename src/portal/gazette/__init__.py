@@ -1,0 +1,1 @@
+"""The gazette registry: issues, documents, clauses with permalinks, relations and search."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IncentivesConfig(AppConfig):
+    name = "portal.incentives"
+    label = "incentives"
+    verbose_name = "惠企政策"

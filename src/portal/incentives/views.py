@@ -1,0 +1,133 @@
+"""Public calculators: what an enterprise can claim under the sixteen measures, and the farmland fee.
+
+No login: these are the 政策计算器 the public uses. Nothing is stored; every amount is shown with
+the clause it rests on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chengqu.common import SHANGHAI, DomainError
+from chengqu.incentives import default_rules, evaluate, guidance, quote_farmland_fee, standard_rates
+from chengqu.incentives.measures import Measure
+
+TRAVEL_HELP = "每行一个团队: 人数,入住晚数,游览A级收费景区数,是否入住城区酒店(是/否)"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    label: str
+    kind: str
+    value: str
+
+
+def _today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def _default_as_of() -> tuple[date, str | None]:
+    rules = default_rules()
+    today = _today()
+    if today > rules.claims_close:
+        return rules.claims_close, (
+            f"本政策的申报期已于 {rules.claims_close.isoformat()} 截止, 以下按截止日测算, 仅供参考。"
+        )
+    return max(today, rules.claims_open), None
+
+
+def _travel_groups(text: str) -> list[dict[str, Any]]:
+    groups = []
+    for number, line in enumerate(text.strip().splitlines(), start=1):
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if not any(parts):
+            continue
+        if len(parts) != 4:
+            raise DomainError("incentives.travel", f"旅游团队第 {number} 行应有 4 项: {TRAVEL_HELP}", field="travel_groups")
+        guests, nights, spots, hotel = parts
+        groups.append({
+            "guests": guests, "nights": nights, "scenic_spots": spots,
+            "district_hotel": hotel in {"是", "y", "yes", "1", "true"},
+        })
+    return groups
+
+
+def calculator(request: HttpRequest) -> HttpResponse:
+    rules = default_rules()
+    source = request.POST if request.method == "POST" else request.GET
+    as_of, notice = _default_as_of()
+    if source.get("as_of"):
+        try:
+            as_of = date.fromisoformat(source["as_of"])
+            notice = None
+        except ValueError:
+            notice = "测算日期格式应为 YYYY-MM-DD, 已改用默认日期。"
+    facts: dict[str, Any] = {}
+    for name, spec in rules.facts.items():
+        raw = source.get(name, "").strip()
+        if not raw:
+            continue
+        facts[name] = _travel_groups(raw) if spec.kind == "travel_groups" else raw
+    result = error = None
+    if facts:
+        try:
+            result = evaluate(facts, as_of)
+        except DomainError as exc:
+            error = exc
+    sections = [_section(m, rules.facts, source) for m in rules.measures]
+    return render(request, "incentives/calculator.html", {
+        "rules": rules,
+        "sections": sections,
+        "as_of": as_of,
+        "notice": notice,
+        "result": result,
+        "error": error,
+        "guidance": guidance(rules),
+        "travel_help": TRAVEL_HELP,
+    })
+
+
+def _section(measure: Measure, specs: Any, source: Any) -> dict[str, Any]:
+    fields = [
+        Field(name, specs[name].label, specs[name].kind, source.get(name, ""))
+        for name in measure.facts
+        if name in specs
+    ]
+    return {"measure": measure, "fields": fields}
+
+
+def farmland_fee(request: HttpRequest) -> HttpResponse:
+    source = request.GET
+    decision = error = None
+    if source.get("grade"):
+        try:
+            grade = int(source["grade"])
+        except ValueError:
+            error = DomainError("incentives.grade", "耕地质量等别应为 7 至 12 的整数", field="grade")
+        else:
+            try:
+                decision = quote_farmland_fee(
+                    grade=grade,
+                    area_mu=source.get("area_mu") or None,
+                    area_m2=source.get("area_m2") or None,
+                    trade_price=source.get("trade_price") or None,
+                    self_reclaimed=bool(source.get("self_reclaimed")),
+                    on=date.fromisoformat(source["on"]) if source.get("on") else _today(),
+                )
+            except DomainError as exc:
+                error = exc
+            except ValueError:
+                error = DomainError("incentives.date", "日期格式应为 YYYY-MM-DD", field="on")
+    return render(request, "incentives/farmland_fee.html", {
+        "decision": decision,
+        "error": error,
+        "query": source,
+        "rates": standard_rates(),
+        "today": _today(),
+    })
