@@ -82,9 +82,9 @@ def migrate() -> None:
 def load(only: tuple[str, ...], as_json: bool) -> None:
     """加载平台自带数据 (可重复运行, 不会重复写入)。"""
     setup_django()
-    from portal.core.loading import LOADERS, load_all
+    from portal.core.loading import all_loaders, load_all
 
-    known = {name for name, _, _ in LOADERS}
+    known = {name for name, _, _ in all_loaders()}
     unknown = set(only) - known
     if unknown:
         raise click.BadParameter(f"未知的加载项: {', '.join(sorted(unknown))}; 可选: {', '.join(sorted(known))}")
@@ -258,6 +258,10 @@ MODULE_COMMANDS = (
     "portal.air.cli:air",
     "portal.gazette.cli:gazette",
     "portal.incentives.cli:incentives",
+    "portal.command.cli:group",
+    "portal.fund.cli:group",
+    "portal.supervision.cli:group",
+    "portal.relics.cli:group",
 )
 
 

@@ -115,3 +115,12 @@ def test_an_admin_edit_is_audited(client, make_user, login, unit):
 
 def test_health_check_answers(client):
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_every_module_in_the_navigation_answers(client):
+    from django.urls import reverse
+
+    for m in MODULES:
+        url = reverse(m.url_name) if m.url_name else f"/m/{m.key}/"
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, (m.key, url)

@@ -9,8 +9,14 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from chengqu.common import DomainError
+from portal.air.api import router as air_router
+from portal.command.api import router as command_router
 from portal.core.api import router as platform_router
+from portal.fund.api import router as fund_router
 from portal.gazette.api import router as gazette_router
+from portal.incentives.api import router as incentives_router
+from portal.relics.api import router as relics_router
+from portal.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="chengqu 晋城市城区政务运行平台 API",
@@ -20,6 +26,12 @@ api = NinjaAPI(
 )
 api.add_router("/platform/", platform_router)
 api.add_router("/gazette/", gazette_router)
+api.add_router("/air/", air_router)
+api.add_router("/command/", command_router)
+api.add_router("/fund/", fund_router)
+api.add_router("/incentives/", incentives_router)
+api.add_router("/supervision/", supervision_router)
+api.add_router("/relics/", relics_router)
 
 
 @api.exception_handler(DomainError)

@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.gazette",
     "portal.incentives",
+    "portal.air",
+    "portal.command",
+    "portal.fund",
+    "portal.supervision",
+    "portal.relics",
 ]
 
 MIDDLEWARE = [

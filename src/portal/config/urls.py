@@ -20,6 +20,11 @@ urlpatterns = [
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
     path("gazette/", include("portal.gazette.urls")),
     path("incentives/", include("portal.incentives.urls")),
+    path("air/", include("portal.air.urls")),
+    path("command/", include("portal.command.urls")),
+    path("fund/", include("portal.fund.urls")),
+    path("supervision/", include("portal.supervision.urls")),
+    path("relics/", include("portal.relics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

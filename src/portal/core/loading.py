@@ -60,16 +60,34 @@ def load_gazette() -> int:
     return changed
 
 
-LOADERS: list[tuple[str, str, Callable[[], int]]] = [
+LOADERS: list[tuple[str, str, Callable[[], int]]] = [  # the platform's own; apps add theirs
     ("roles", "角色", load_roles),
     ("units", "单位名录", load_units),
     ("gazette", "政府公报", load_gazette),
 ]
 
 
+Loader = tuple[str, str, Callable[[], int]]
+
+
+def all_loaders() -> list[Loader]:
+    """The platform's loaders, then each installed app's ``<app>.loading.LOADERS`` in app order."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    found: list[Loader] = list(LOADERS)
+    for config in apps.get_app_configs():
+        name = f"{config.name}.loading"
+        if config.name.startswith("portal.") and config.name != "portal.core" and find_spec(name):
+            found.extend(import_module(name).LOADERS)
+    return found
+
+
 def load_all(only: set[str] | None = None) -> list[LoadResult]:
     results = []
-    for name, label, loader in LOADERS:
+    for name, label, loader in all_loaders():
         if only is not None and name not in only:
             continue
         results.append(LoadResult(name, label, loader()))
