@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
@@ -36,7 +36,15 @@ api.add_router("/relics/", relics_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=400)
+    # By convention a code ending in ".not_found" names a missing object: 404, not bad input.
+    status = 404 if exc.code.endswith(".not_found") else 400
+    return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": str(exc) or "没有找到", "field": None}
+    return api.create_response(request, body, status=404)
 
 
 @api.exception_handler(PermissionDenied)

@@ -49,9 +49,9 @@ def test_a_document_not_marked_public_answers_401_to_strangers(client, ingested,
     assert client.get(f"/api/v1/gazette/documents/{quote(COMMAND)}").status_code == 200
 
 
-def test_an_unknown_document_is_a_clear_error(client, ingested):
+def test_an_unknown_document_is_not_found_with_a_clear_error(client, ingested):
     response = client.get(f"/api/v1/gazette/documents/{quote('城政办发〔2099〕1号')}")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["code"] == "gazette.not_found"
 
 
