@@ -33,10 +33,15 @@ def admin_password() -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """(base url, environment for running `chengqu` commands against the same database)."""
     given = os.environ.get("CHENGQU_E2E_BASE_URL")
     if given:
-        yield given.rstrip("/")
+        # CI serves `make run` on CHENGQU_E2E_DATA_DIR; commands must use that database too.
+        env = dict(os.environ)
+        if os.environ.get("CHENGQU_E2E_DATA_DIR"):
+            env["CHENGQU_DATA_DIR"] = os.environ["CHENGQU_E2E_DATA_DIR"]
+        yield given.rstrip("/"), env
         return
     data_dir: Path = tmp_path_factory.mktemp("e2e")
     port = _free_port()
@@ -52,10 +57,27 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.5)
-        yield url
+        yield url, env
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(site: tuple[str, dict[str, str]]) -> str:
+    return site[0]
+
+
+@pytest.fixture(scope="session")
+def chengqu(site: tuple[str, dict[str, str]]):
+    """Run a `chengqu` command against the server's database: chengqu("air", "demo-warning")."""
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "portal.cli", *args], env=site[1], capture_output=True, text=True, check=check
+        )
+
+    return run
 
 
 @pytest.fixture(scope="session")

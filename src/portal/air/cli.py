@@ -154,3 +154,106 @@ def today_in_district() -> date:
     from datetime import datetime
 
     return datetime.now(SHANGHAI).date()
+
+
+DEMO_FORECASTS = {"yellow": "170,160,120", "orange": "180,205,230,190,120", "red": "220,310,320,240,150"}
+DEMO_USER = "air-demo-commander"
+
+
+@air.command("demo-warning")
+@click.option("--level", type=click.Choice(["yellow", "orange", "red"]), default="orange", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def demo_warning_command(level: str, as_json: bool) -> None:
+    """演示: 按预测填报、由指挥长批准并发布一次预警 (全部经审批流程与审计日志)。"""
+    from portal.cli import setup_django
+
+    setup_django()
+    from portal.accounts.models import Person, User
+    from portal.accounts.roles import Role
+    from portal.accounts.services import position_assign, user_create
+    from portal.air import services
+    from portal.air.loading import load_hq_posts, load_member_units
+    from portal.air.models import HqPost
+
+    load_member_units()
+    load_hq_posts()
+    post = HqPost.objects.select_related("position").filter(kind=HqPost.Kind.COMMANDER).first()
+    if post is None:
+        raise DomainError("air.demo", "未找到指挥长岗位: 请先运行 chengqu load")
+    holding = post.position.holdings.filter(end__isnull=True).select_related("person__user").first()
+    if holding is None:
+        user = User.objects.filter(username=DEMO_USER).first() or user_create(
+            username=DEMO_USER, password=None, display_name="演示指挥长", roles=[Role.COMMANDER]
+        )
+        person = Person.objects.filter(user=user).first() or Person.objects.create(name="演示指挥长", user=user)
+        position_assign(position=post.position, person=person, start=today_in_district())
+        commander = user
+    elif holding.person.user is None:
+        raise DomainError("air.demo", f"指挥长 {holding.person} 没有账户, 无法演示审批")
+    else:
+        commander = holding.person.user
+    values = DEMO_FORECASTS[level].split(",")
+    decision = services.warning_draft(actor=None, forecast={"kind": "daily", "values": values}, note="演示预警")
+    services.warning_approve(decision=decision, actor=commander, opinion="同意(演示)")
+    services.warning_publish(decision=decision, actor=None)
+    decision.refresh_from_db()
+    data = {
+        "decision": decision.pk, "episode": decision.episode_id, "level": decision.level,
+        "action": decision.action, "cap": decision.cap.identifier,
+    }
+    if as_json:
+        _dump(data)
+    else:
+        click.echo(f"已发布{decision.get_level_display()} (决定 #{decision.pk}, CAP {decision.cap.identifier})")
+
+
+@air.command("list-import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def list_import_command(file: Path, as_json: bool) -> None:
+    """导入应急减排清单 (xlsx/csv); 任一行有错则整表不导入, 并列出各行错误。"""
+    from portal.cli import setup_django
+
+    setup_django()
+    from portal.air.reduction_list import ListImportError, list_import
+
+    try:
+        count = list_import(path=file, actor=None)
+    except ListImportError as exc:
+        if as_json:
+            _dump({"imported": 0, "errors": [{"row": r, "column": c, "message": m} for r, c, m in exc.errors]})
+            raise SystemExit(2) from None
+        raise
+    if as_json:
+        _dump({"imported": count, "errors": []})
+    else:
+        click.echo(f"已导入 {count} 家企业")
+
+
+@air.command("list-check")
+@click.option("--year", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def list_check_command(year: int, as_json: bool) -> None:
+    """核算应急减排清单是否达到 4.3 的减排比例 (黄20%/橙30%/红40%) 及缺口。"""
+    from portal.cli import setup_django
+
+    setup_django()
+    from portal.air.selectors import reduction_checks
+
+    checks = reduction_checks(year)
+    rows = [
+        {
+            "level": c.level, "response": c.response, "pollutant": c.pollutant, "target_percent": str(c.target_percent),
+            "district_total": None if c.district_total is None else str(c.district_total), "reduced": str(c.reduced),
+            "share_percent": None if c.share_percent is None else str(c.share_percent), "met": c.met,
+            "shortfall": str(c.shortfall), "clause": c.citation.clause,
+        }
+        for c in checks
+    ]
+    if as_json:
+        _dump({"year": year, "checks": rows})
+        return
+    for c in checks:
+        share = "—" if c.share_percent is None else f"{c.share_percent}%"
+        verdict = "达到" if c.met else f"未达到, 缺口 {c.shortfall} 吨"
+        click.echo(f"{c.label}: 减排 {c.reduced} 吨, 占比 {share}, 要求 {c.target_percent}% → {verdict}")
