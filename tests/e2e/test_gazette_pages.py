@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -41,5 +42,5 @@ def test_the_contents_page_lists_the_issue_and_opens_a_public_document(page):
     page.goto("/gazette/")
     assert "总第5期" in page.locator("h2").first.inner_text()
     page.click("text=晋城市城区人民政府办公室关于印发晋城市城区市场主体应急周转资金管理办法的通知")
-    assert page.locator("h1").inner_text().startswith("晋城市城区人民政府办公室关于印发")
+    expect(page.locator("h1")).to_contain_text("晋城市城区人民政府办公室关于印发")  # waits for the page
     assert page.locator("li.clause[id='chp_2__art_10']").count() == 1

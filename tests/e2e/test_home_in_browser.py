@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +23,10 @@ def test_an_administrator_can_sign_in_and_out(page, admin_password):
     page.fill("#id_username", "admin")
     page.fill("#id_password", admin_password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
-    assert "系统管理员" in page.locator(".account").inner_text()
+    # Locator assertions wait for the navigation the click started.
+    expect(page.locator(".account")).to_contain_text("系统管理员")
     page.click(".account button")
-    assert "登录" in page.locator(".account").inner_text()
+    expect(page.locator(".account")).to_contain_text("登录")
 
 
 def test_a_wrong_password_is_refused_with_a_message(page):
@@ -33,4 +34,5 @@ def test_a_wrong_password_is_refused_with_a_message(page):
     page.fill("#id_username", "admin")
     page.fill("#id_password", "definitely-wrong")
     page.click("button[type=submit]")
-    assert page.locator(".error").count() == 1
+    expect(page.locator(".error")).to_have_count(1)  # waits for the answer to the form
+    assert "正确的用户名和密码" in page.locator(".error").inner_text().replace(" ", "")

@@ -12,13 +12,12 @@ import click
 
 from chengqu.common import SHANGHAI, DomainError
 from chengqu.incentives import (
-    default_rules,
     evaluate_many,
     fee_to_dict,
     quote_farmland_fee,
     to_dict,
 )
-from portal.core.tables import read_table
+from portal.incentives.uploads import enterprise_rows
 
 
 def _today() -> date:
@@ -26,7 +25,8 @@ def _today() -> date:
 
 
 def _enterprises(path: Path) -> list[dict[str, Any]]:
-    """Rows from a JSON list, or a CSV/xlsx whose headers are field names or their Chinese labels."""
+    """Rows from a JSON list, or a CSV/xlsx whose headers are field names or their Chinese labels
+    (read as the batch upload reads them: list fields separated by ``;``)."""
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -35,21 +35,7 @@ def _enterprises(path: Path) -> list[dict[str, Any]]:
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise DomainError("incentives.file", f"{path.name} 应为企业对象的 JSON 列表")
         return data
-    aliases = {spec.label: name for name, spec in default_rules().facts.items()}
-    aliases.update({"企业": "id", "企业名称": "id", "编号": "id"})
-    rows = []
-    for row in read_table(path, aliases=aliases):
-        values = dict(row.values)
-        groups = values.get("travel_groups")
-        if isinstance(groups, str):  # a JSON list in one cell: [{"guests": 120, ...}]
-            try:
-                values["travel_groups"] = json.loads(groups, parse_float=Decimal)
-            except json.JSONDecodeError:
-                raise DomainError(
-                    "incentives.file", f"第 {row.line} 行 travel_groups 应为 JSON 列表", field="travel_groups"
-                ) from None
-        rows.append(values)
-    return rows
+    return enterprise_rows(path).rows
 
 
 @click.group()
@@ -98,3 +84,37 @@ def fee_command(
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         click.echo(f"耕地开垦费 {body['fee']} 元 (每亩 {body['rate_per_mu']} 元)")
+
+
+@incentives.command("batch")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="以哪个账户的名义测算 (金融办、部门用户或管理员)")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def batch_command(file: Path, username: str, as_of: datetime | None, as_json: bool) -> None:
+    """免申即享批量测算并留存 (与网页上传相同: 记录上传人、时间、文件指纹与结果)。"""
+    from portal.cli import setup_django
+
+    setup_django()
+    from portal.accounts.models import User
+    from portal.incentives.services import batch_run_create
+    from portal.incentives.views import default_as_of
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError("incentives.user", f"没有此用户: {username}", field="user")
+    run = batch_run_create(
+        actor=user, file_name=file.name, data=file.read_bytes(), as_of=as_of.date() if as_of else default_as_of()[0]
+    )
+    body = {
+        "id": run.pk, "file_sha256": run.file_sha256, "as_of": run.as_of.isoformat(),
+        "rows": run.row_count, "evaluated": run.good_count, "errors": run.errors,
+        "qualified": run.qualified_count, "total": f"{run.total:.2f}", "summary": run.summary,
+    }
+    if as_json:
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"批次 #{run.pk}: {run.good_count} 户已测算, {run.error_count} 行有错误, "
+               f"免申即享 {run.qualified_count} 户, 合计 {run.total} 元")
+    for error in run.errors:
+        click.echo(error["message"], err=True)

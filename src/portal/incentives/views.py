@@ -32,7 +32,7 @@ def _today() -> date:
     return datetime.now(SHANGHAI).date()
 
 
-def _default_as_of() -> tuple[date, str | None]:
+def default_as_of() -> tuple[date, str | None]:
     rules = default_rules()
     today = _today()
     if today > rules.claims_close:
@@ -42,7 +42,7 @@ def _default_as_of() -> tuple[date, str | None]:
     return max(today, rules.claims_open), None
 
 
-def _travel_groups(text: str) -> list[dict[str, Any]]:
+def travel_groups_from_text(text: str) -> list[dict[str, Any]]:
     groups = []
     for number, line in enumerate(text.strip().splitlines(), start=1):
         parts = [p.strip() for p in line.replace("，", ",").split(",")]
@@ -61,7 +61,7 @@ def _travel_groups(text: str) -> list[dict[str, Any]]:
 def calculator(request: HttpRequest) -> HttpResponse:
     rules = default_rules()
     source = request.POST if request.method == "POST" else request.GET
-    as_of, notice = _default_as_of()
+    as_of, notice = default_as_of()
     if source.get("as_of"):
         try:
             as_of = date.fromisoformat(source["as_of"])
@@ -73,7 +73,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         raw = source.get(name, "").strip()
         if not raw:
             continue
-        facts[name] = _travel_groups(raw) if spec.kind == "travel_groups" else raw
+        facts[name] = travel_groups_from_text(raw) if spec.kind == "travel_groups" else raw
     result = error = None
     if facts:
         try:

@@ -1,0 +1,119 @@
+"""Reads of the incentives module, each with the user's visibility applied.
+
+A record the user may not see answers 404 (Http404), so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from chengqu.common import round_fen
+from chengqu.incentives import default_rules
+from portal.accounts.models import User
+from portal.accounts.roles import has_role
+from portal.incentives import permissions
+from portal.incentives.models import BatchResult, BatchRun, Claim, Payment
+
+AnyUser = User | AnonymousUser
+
+
+def batch_list(*, user: AnyUser) -> QuerySet[BatchRun]:
+    """Runs the user may read: oversight roles all; a unit user its own unit's runs."""
+    runs = BatchRun.objects.select_related("uploaded_by", "department", "published_by")
+    if not has_role(user, *permissions.BATCH_READ_ROLES):
+        return runs.none()
+    if has_role(user, *permissions.BATCH_ALL_UNITS_ROLES):
+        return runs
+    department_id = user.department_id if isinstance(user, User) else None
+    if department_id is None:
+        return runs.filter(uploaded_by_id=user.pk)
+    return runs.filter(department_id=department_id)
+
+
+def batch_get(*, user: AnyUser, pk: int) -> BatchRun:
+    run = batch_list(user=user).filter(pk=pk).first()
+    if run is None:
+        raise Http404("没有此批次")
+    return run
+
+
+def batch_results(*, batch: BatchRun, qualified_only: bool = False) -> QuerySet[BatchResult]:
+    results = batch.results.all()
+    return results.filter(award_count__gt=0) if qualified_only else results
+
+
+def published_batches() -> QuerySet[BatchRun]:
+    """Runs whose 免申即享 list has been published (readable by anyone)."""
+    return BatchRun.objects.filter(published_at__isnull=False).order_by("-published_at", "-pk")
+
+
+def published_batch_get(*, pk: int) -> BatchRun:
+    run = published_batches().filter(pk=pk).first()
+    if run is None:
+        raise Http404("没有此公布名单")
+    return run
+
+
+def claim_list(*, user: AnyUser) -> QuerySet[Claim]:
+    """Claims the user may read: an enterprise its own; a lead unit its measures'; oversight all."""
+    claims = Claim.objects.select_related("enterprise", "submitted_by", "reviewed_by", "approved_by")
+    if not user.is_authenticated or not has_role(user, *permissions.CLAIM_READ_ROLES):
+        return claims.none()
+    if permissions.sees_all_claims(user):
+        return claims
+    assert isinstance(user, User)
+    visible = Q(pk__in=[])
+    enterprise = permissions.enterprise_of(user)
+    if enterprise is not None:
+        visible |= Q(enterprise=enterprise)
+    if user.department is not None and permissions.is_lead_unit_for(user, user.department.name):
+        visible |= Q(lead_unit=user.department.name)
+    return claims.filter(visible)
+
+
+def claim_get(*, user: AnyUser, pk: int) -> Claim:
+    claim = claim_list(user=user).filter(pk=pk).first()
+    if claim is None:
+        raise Http404("没有此申报")
+    return claim
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """Paid per measure: how many payments and their exact sum."""
+
+    measure: int
+    title: str
+    count: int
+    total: Decimal
+
+
+def ledger_payments(*, user: AnyUser) -> QuerySet[Payment]:
+    if not permissions.can_see_ledger(user):
+        return Payment.objects.none()
+    payments = Payment.objects.select_related("enterprise", "claim", "paid_by")
+    if permissions.sees_all_claims(user):
+        return payments
+    # A lead unit sees what was paid under its own measures.
+    department = user.department if isinstance(user, User) else None
+    if department is None:
+        return payments.none()
+    return payments.filter(claim__lead_unit=department.name)
+
+
+def ledger_by_measure(*, user: AnyUser) -> tuple[list[LedgerLine], Decimal]:
+    """The ledger summed per measure (every measure listed, zero when nothing was paid)."""
+    sums = {
+        row["measure"]: (row["n"], row["total"])
+        for row in ledger_payments(user=user).values("measure").annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    lines = []
+    for measure in default_rules().measures:
+        count, total = sums.get(measure.number, (0, None))
+        lines.append(LedgerLine(measure.number, measure.title, count, round_fen(total or Decimal(0))))
+    return lines, sum((line.total for line in lines), Decimal(0))
