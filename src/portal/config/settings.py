@@ -76,11 +76,12 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.gazette",
     "portal.incentives",
-    "portal.air",
     "portal.command",
     "portal.fund",
     "portal.supervision",
     "portal.relics",
+    # After the modules whose loaders create units: its loader links member units by name.
+    "portal.air",
 ]
 
 MIDDLEWARE = [
