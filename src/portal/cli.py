@@ -261,6 +261,8 @@ MODULE_COMMANDS = (
     "portal.command.cli:group",
     "portal.fund.cli:group",
     "portal.supervision.cli:group",
+    "portal.supervision.cli:tasks",  # `chengqu tasks …`, as issue 8 names it
+    "portal.supervision.cli:hazards",  # `chengqu hazards …`
     "portal.relics.cli:group",
 )
 

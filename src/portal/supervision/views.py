@@ -1,12 +1,387 @@
-"""Pages of the supervision module."""
+"""Pages of the supervision module: the task ledger, an item's loop, bulletins, the fire campaign."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import io
+from datetime import date
+from functools import cache
+from typing import Any
 
-from portal.core.views import module_page
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from chengqu.common import Citation, DomainError, local_date
+from chengqu.gazette import ParseResult, parse_issue
+from chengqu.supervision import (
+    Action,
+    campaign_steps,
+    check_exposure,
+    checklist,
+    exposure_slots,
+    obligations,
+    occurrences,
+    venue_classes,
+)
+from chengqu.supervision.hazards import inspector_scopes
+from chengqu.supervision.loop import ESCALATION_LABELS, STATE_LABELS, State
+from portal.accounts.models import Department, User
+from portal.accounts.roles import Role, has_role, is_read_only
+from portal.supervision import exports, services
+from portal.supervision.models import Bulletin, Exposure, Hazard, LoopItem, SelfInspection, Venue
+from portal.supervision.selectors import (
+    BUCKET_LABELS,
+    BUCKETS,
+    bulletin_figures,
+    filter_items,
+    leaders,
+    rows,
+    visible_items,
+)
+
+READERS = (Role.UNIT, Role.INSPECTORATE, Role.ADMIN, Role.AUDITOR, Role.HQ_OFFICE, Role.COMMANDER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _role_required(view: Any) -> Any:
+    from portal.accounts.access import role_required
+
+    return role_required(*READERS)(view)
+
+
+def _today() -> date:
+    return local_date(timezone.now())
+
+
+@cache
+def _parsed() -> ParseResult:
+    from chengqu.data import read_gazette_issue
+
+    return parse_issue(read_gazette_issue("gazette-2024-1.txt"))
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # role_required let only users through
+    return request.user
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+# ------------------------------------------------------------------ tasks
+
+
+@_role_required
 def index(request: HttpRequest) -> HttpResponse:
-    # Until the module's own pages exist: what it will execute, stated honestly as 建设中.
-    return module_page(request, "supervision")
+    """任务台账: filter by leader, unit, status, overdue, 民生实事, source; 'my tasks' for unit users."""
+    user = _user(request)
+    today = _today()
+    params = {k: request.GET.get(k, "").strip() for k in ("leader", "unit", "status", "overdue", "livelihood",
+                                                          "source", "q", "mine")}
+    base = visible_items(user)
+    if params["mine"] and user.department_id:
+        params["unit"] = str(user.department_id)
+    qs = filter_items(base, params, today=today).select_related("unit").order_by("due", "pk")
+    if request.GET.get("format") == "xlsx":
+        return _download(exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today), "任务台账.xlsx", XLSX)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "supervision/ledger.html", {
+        "page": page, "rows": rows(list(page.object_list), today=today), "params": params,
+        "leaders": leaders(base), "states": LoopItem.State.choices, "today": today,
+        "query": query.urlencode(), "sources": sorted(base.order_by().values_list("source", flat=True).distinct()),
+        "can_verify": has_role(user, Role.INSPECTORATE, Role.ADMIN),
+    })
+
+
+def _visible_item(user: User, pk: int) -> LoopItem:
+    item = LoopItem.objects.filter(pk=pk).first()
+    if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
+        raise Http404("没有这项任务,或您无权查看")
+    return item
+
+
+@_role_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _visible_item(user, pk)
+    today = _today()
+    (row,) = rows([item], today=today)
+    writable = not is_read_only(user)
+    unit_user = writable and has_role(user, Role.UNIT) and services.is_unit_member(user, item)
+    verifier = writable and has_role(user, Role.INSPECTORATE, Role.ADMIN)
+    hazard = Hazard.objects.filter(item=item).select_related("venue").first()
+    citation = Citation(document=item.source, clause=item.eid, text="") if item.source and item.eid else None
+    return render(request, "supervision/item.html", {
+        "item": item, "row": row, "events": item.events.select_related("actor"), "today": today,
+        "unit_user": unit_user, "verifier": verifier, "hazard": hazard, "citation": citation,
+        "state_label": STATE_LABELS[State(item.state)], "escalation_label": ESCALATION_LABELS[item.escalation],
+        "children": item.children.all(), "units": Department.objects.filter(active=True).order_by("kind", "name"),
+        "closed": item.state == LoopItem.State.CLOSED,
+    })
+
+
+def _date(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("supervision.date", "日期格式应为 YYYY-MM-DD", field=field) from None
+
+
+@require_POST
+@_role_required
+def item_act(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _visible_item(user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "split":
+            unit = get_object_or_404(Department, pk=request.POST.get("unit") or 0)
+            due = _date(request.POST.get("due", ""), "due")
+            if due is None:
+                raise DomainError("supervision.split_due", "请填写分解任务的期限", field="due")
+            services.task_split(actor=user, item=item, unit=unit, text=request.POST.get("text", ""), due=due)
+            messages.success(request, "已分解任务。")
+        else:
+            if action not in {a.value for a in Action}:
+                raise DomainError("supervision.action", "未知操作", field="action")
+            progress_raw = request.POST.get("progress", "").strip()
+            services.loop_act(
+                actor=user, item=item, action=action, text=request.POST.get("text", ""),
+                evidence=request.POST.get("evidence", ""),
+                progress=int(progress_raw) if progress_raw.isdigit() else None,
+                new_due=_date(request.POST.get("new_due", ""), "new_due"),
+            )
+            messages.success(request, f"已{services.ACTION_LABELS[Action(action)]}。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("supervision:item", pk=item.pk)
+
+
+@_role_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """通报: per unit for a period — done, on track, behind, overdue; .xlsx/.docx; the 督查室 publishes."""
+    user = _user(request)
+    today = _today()
+    try:
+        start = _date(request.GET.get("start", ""), "start") or date(today.year, 1, 1)
+        end = _date(request.GET.get("end", ""), "end") or today
+    except DomainError as err:
+        messages.error(request, err.message)
+        start, end = date(today.year, 1, 1), today
+    qs = visible_items(user).filter(dispatched__lte=end)
+    if request.GET.get("source"):
+        qs = qs.filter(source=request.GET["source"])
+    by = "leader" if request.GET.get("by") == "leader" else "unit"
+    figures = bulletin_figures(qs, end=end, by=by)
+    title = f"督查通报({start}至{end})" + ("(按区领导)" if by == "leader" else "")
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return _download(exports.bulletin_workbook(figures, title=title), "督查通报.xlsx", XLSX)
+    if fmt == "docx":
+        return _download(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}"), "督查通报.docx", DOCX)
+    if request.method == "POST":
+        try:
+            services.bulletin_publish(actor=user, period_start=start, period_end=end, figures=figures, title=title)
+            messages.success(request, "通报已发布。")
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect(f"{request.path}?start={start}&end={end}")
+    return render(request, "supervision/bulletin.html", {
+        "figures": figures, "start": start, "end": end, "by": by, "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
+        "published": Bulletin.objects.all()[:20], "can_publish": has_role(user, Role.INSPECTORATE, Role.ADMIN)
+        and not is_read_only(user), "chart": _chart(figures),
+    })
+
+
+def _chart(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stacked bar per unit as inline SVG geometry (no JS)."""
+    colours = {"done": "#2e7d32", "on_track": "#0b57a4", "behind": "#e0a800", "overdue": "#b5121b"}
+    top = max((f["total"] for f in figures), default=0) or 1
+    bars = []
+    for i, f in enumerate(figures[:40]):
+        x, parts = 200, []
+        for b in BUCKETS:
+            w = round(340 * f[b] / top)
+            if w:
+                parts.append({"x": x, "w": w, "fill": colours[b], "label": f"{BUCKET_LABELS[b]} {f[b]}"})
+            x += w
+        bars.append({"y": i * 22, "unit": f["unit"], "parts": parts, "total": f["total"]})
+    return {"bars": bars, "height": len(bars) * 22 + 4, "legend": [(BUCKET_LABELS[b], colours[b]) for b in BUCKETS]}
+
+
+@_role_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Campaign steps, report dates and recurring obligations with their periods."""
+    today = _today()
+    duties = []
+    for o in obligations():
+        periods = occurrences(o, start=date(2024, 3, 9), end=date(2024, 12, 31))
+        duties.append({"o": o, "periods": len(periods), "next": next((p for p in periods if p.due >= today), None)})
+    return render(request, "supervision/schedule.html", {"steps": campaign_steps(), "duties": duties})
+
+
+# ------------------------------------------------------------------ hazards
+
+
+@_role_required
+def hazards(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = _today()
+    params = {k: request.GET.get(k, "").strip() for k in ("status", "overdue", "q", "unit")}
+    qs = filter_items(visible_items(user, LoopItem.Kind.HAZARD), params, today=today)
+    qs = qs.select_related("unit", "hazard__venue").order_by("due", "pk")
+    if request.GET.get("format") == "xlsx":
+        return _download(exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today), "隐患三个清单.xlsx", XLSX)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    counted = dict(visible_items(user, LoopItem.Kind.HAZARD).order_by().values_list("state").annotate(n=Count("pk")))
+    stats = {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
+    return render(request, "supervision/hazards.html", {
+        "page": page, "rows": rows(list(page.object_list), today=today), "params": params,
+        "states": LoopItem.State.choices, "stats": [(label, stats[s]) for s, label in LoopItem.State.choices],
+        "can_report": not is_read_only(user),
+    })
+
+
+@_role_required
+def hazard_new(request: HttpRequest) -> HttpResponse:
+    """The inspection form (works on a phone): venue, checklist item, the three lists."""
+    user = _user(request)
+    groups = checklist(_parsed())
+    items = {i.id: (g, i) for g in groups for i in g.items}
+    streets = Department.objects.filter(kind__in=(Department.Kind.TOWN, Department.Kind.STREET), active=True)
+    if user.department and user.department.kind in (Department.Kind.TOWN, Department.Kind.STREET) and not has_role(
+        user, Role.INSPECTORATE, Role.ADMIN
+    ):
+        streets = streets.filter(pk=user.department.pk)
+    form: dict[str, str] = {k: str(v) for k, v in request.POST.dict().items() if k != "csrfmiddlewaretoken"}
+    if request.method == "POST":
+        try:
+            if is_read_only(user):
+                raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="name")
+            street = streets.filter(pk=form.get("street") or 0).first()
+            if street is None:
+                raise DomainError("hazard.street", "请选择属地镇(街道)", field="street")
+            if form.get("check_id") not in items:
+                raise DomainError("hazard.check", "请选择检查项", field="check_id")
+            _, check = items[form["check_id"]]
+            due = _date(form.get("deadline", ""), "deadline")
+            if due is None:
+                raise DomainError("hazard.deadline", "请填写整改时限", field="deadline")
+            venue = services.venue_register(
+                actor=user, name=form.get("venue", ""), venue_class=form.get("venue_class", ""),
+                kind=form.get("kind", ""), street=street, responsible_person=form.get("venue_person", ""),
+                grid=form.get("grid", ""),
+            )
+            hazard = services.hazard_report(
+                actor=user, venue=venue, check_id=check.id, check_text=check.text, clause=check.citation.clause,
+                inspector_kind=form.get("inspector_kind", ""), problem=form.get("problem", "") or check.text,
+                measure=form.get("measure", ""), responsible_person=form.get("responsible_person", ""),
+                deadline=due, tough=bool(form.get("tough")), plan=form.get("plan", ""),
+                major=bool(form.get("major")), credit_flag=bool(form.get("credit_flag")),
+            )
+            messages.success(request, "隐患已登记并进入整改闭环。")
+            return redirect("supervision:item", pk=hazard.item_id)
+        except DomainError as err:
+            messages.error(request, err.message)
+    return render(request, "supervision/hazard_new.html", {
+        "groups": groups, "classes": venue_classes(), "streets": streets, "form": form,
+        "inspectors": [(k, v[0]) for k, v in inspector_scopes().items()],
+    })
+
+
+@_role_required
+def self_inspection(request: HttpRequest) -> HttpResponse:
+    """场所自查记录 (附件2): the venue's person in charge signs; findings are checklist items."""
+    user = _user(request)
+    groups = checklist(_parsed())
+    known = {i.id for g in groups for i in g.items}
+    venues = Venue.objects.select_related("street").order_by("street__name", "name")
+    if not has_role(user, Role.INSPECTORATE, Role.ADMIN, Role.AUDITOR):
+        venues = venues.filter(street_id=user.department_id or 0)
+    if request.method == "POST":
+        try:
+            venue = venues.filter(pk=request.POST.get("venue") or 0).first()
+            if venue is None:
+                raise DomainError("hazard.venue", "请选择场所", field="venue")
+            services.self_inspection_record(
+                actor=user, venue=venue, inspected_on=_date(request.POST.get("inspected_on", ""), "inspected_on")
+                or _today(), signed_by=request.POST.get("signed_by", ""),
+                findings=request.POST.getlist("findings"), known_ids=known, note=request.POST.get("note", ""),
+            )
+            messages.success(request, "自查记录已登记。")
+            return redirect("supervision:self_inspection")
+        except DomainError as err:
+            messages.error(request, err.message)
+    records = SelfInspection.objects.filter(venue__in=venues).select_related("venue")[:50]
+    return render(request, "supervision/self_inspection.html", {
+        "venues": venues[:500], "groups": groups, "records": records, "today": _today(),
+        "can_record": not is_read_only(user),
+    })
+
+
+@_role_required
+def hazard_checklist(request: HttpRequest) -> HttpResponse:
+    return render(request, "supervision/checklist.html", {"groups": checklist(_parsed()), "classes": venue_classes()})
+
+
+@_role_required
+def exposure(request: HttpRequest) -> HttpResponse:
+    """大曝光: candidates (open hazards, overdue and major first), the record, the weekly check."""
+    user = _user(request)
+    if request.method == "POST":
+        try:
+            held_on = _date(request.POST.get("held_on", ""), "held_on") or _today()
+            chosen = list(Hazard.objects.filter(pk__in=request.POST.getlist("hazard")))
+            services.exposure_record(actor=user, held_on=held_on, hazards=chosen, note=request.POST.get("note", ""))
+            messages.success(request, "曝光已登记。")
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect("supervision:exposure")
+    open_items = visible_items(user, LoopItem.Kind.HAZARD).exclude(state=LoopItem.State.CLOSED)
+    candidates = (Hazard.objects.filter(item__in=open_items).select_related("venue", "item")
+                  .order_by("-major", "item__due", "pk")[:30])
+    held = [(e.held_on, e.hazards.values("venue").distinct().count()) for e in Exposure.objects.all()]
+    start = min((e for e, _ in held), default=date(2024, 2, 4))
+    checks = check_exposure(exposure_slots(campaign_start=min(start, date(2024, 2, 4))), held)
+    return render(request, "supervision/exposure.html", {
+        "candidates": candidates, "checks": checks, "exposures": Exposure.objects.all()[:20],
+        "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user), "today": _today(),
+    })
+
+
+@_role_required
+def dispatch_table(request: HttpRequest) -> HttpResponse:
+    """附件4 调度表 per town/street: venues inspected, hazards found, fixed, open (as .xlsx)."""
+    user = _user(request)
+    qs = visible_items(user, LoopItem.Kind.HAZARD)
+    table: dict[str, dict[str, int]] = {}
+    for name, state in qs.order_by().values_list("unit_name", "state"):
+        row = table.setdefault(name, {"found": 0, "closed": 0, "open": 0})
+        row["found"] += 1
+        row["closed" if state == LoopItem.State.CLOSED else "open"] += 1
+    venue_counts: dict[str, int] = {}
+    for street_name in Venue.objects.order_by().values_list("street__name", flat=True):
+        venue_counts[street_name] = venue_counts.get(street_name, 0) + 1
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("整治行动调度表")
+    sheet.append(["单位", "登记场所(家)", "排查发现隐患(处)", "已整改销案(处)", "未整改(处)"])
+    for name, r in sorted(table.items()):
+        sheet.append([name, venue_counts.get(name, 0), r["found"], r["closed"], r["open"]])
+    out = io.BytesIO()
+    book.save(out)
+    return _download(out.getvalue(), "整治行动调度表.xlsx", XLSX)

@@ -1,0 +1,103 @@
+"""Exports: the task ledger (台账.xlsx), bulletins (.xlsx and .docx), the 附件4 调度表."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from docx import Document as DocxDocument
+from openpyxl import Workbook
+
+from chengqu.supervision.loop import COLOUR_LABELS, STATE_LABELS, State
+from portal.supervision.models import LoopItem
+from portal.supervision.selectors import BUCKET_LABELS, BUCKETS, rows
+
+LEDGER_HEADERS = ["序号", "来源文号", "任务内容", "区领导", "牵头单位", "责任领导", "分管领导", "责任科室", "责任人",
+                  "民生实事", "交办日期", "完成期限", "期限来源", "节点", "状态", "进度(%)", "颜色", "逾期", "督办级别"]
+
+
+def ledger_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
+    """任务台账.xlsx: one row per task with its status and colour on ``today``."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("任务台账")
+    sheet.append(LEDGER_HEADERS)
+    batch: list[LoopItem] = []
+
+    def flush() -> None:
+        for row in rows(batch, today=today):
+            i = row.item
+            sheet.append([
+                i.number, i.source, i.text, i.leader, i.unit_name or (i.unit.name if i.unit else ""),
+                i.responsible_leader, "、".join(i.supervisors), "、".join(i.sections), "、".join(i.persons),
+                "是" if i.livelihood else "", i.dispatched, i.due, "原文" if i.due_source == "text" else "默认年底",
+                ";".join(f"{m['date']} {m['text']}" for m in i.milestones),
+                STATE_LABELS[State(i.state)],
+                i.progress, COLOUR_LABELS[row.colour], "是" if row.overdue else "", i.escalation,
+            ])
+        batch.clear()
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= 2000:
+            flush()
+    flush()
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bulletin_workbook(figures: list[dict[str, Any]], *, title: str) -> bytes:
+    """督查通报.xlsx: per unit, done / on track / behind / overdue."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("通报")
+    sheet.append([title])
+    sheet.append(["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计"])
+    for f in figures:
+        sheet.append([f["unit"], *[f[b] for b in BUCKETS], f["total"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str) -> bytes:
+    """督查通报.docx: the bulletin as a document, a table per unit and the units behind named."""
+    doc = DocxDocument()
+    doc.add_heading(title, level=1)
+    doc.add_paragraph(f"通报期间: {period}。依据《晋城市城区人民政府办公室关于印发2024年区〈政府工作报告〉任务分工的通知》"
+                      "(城政办发〔2024〕9号),区政府督查室对各单位任务落实情况通报如下。")
+    table = doc.add_table(rows=1, cols=len(BUCKETS) + 2)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计"], strict=True):
+        cell.text = text
+    for f in figures:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, [f["unit"], *[f[b] for b in BUCKETS], f["total"]], strict=True):
+            cell.text = str(value)
+    late = [f["unit"] for f in figures if f["overdue"]]
+    if late:
+        doc.add_paragraph("存在逾期任务的单位: " + "、".join(late) + "。请抓紧推进,按期办结。")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def three_lists_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
+    """隐患三个清单.xlsx (附件3): problem, measure, responsibility and deadline per hazard."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("三个清单")
+    sheet.append(["场所", "属地", "隐患问题", "整改措施", "整改责任人", "整改时限", "检查项", "攻坚整治", "挂牌督办",
+                  "状态", "颜色"])
+    batch = list(items)
+    for row in rows(batch, today=today):
+        i = row.item
+        h = getattr(i, "hazard", None)
+        sheet.append([
+            h.venue.name if h else "", i.unit_name, i.text, h.measure if h else "", h.responsible_person if h else "",
+            i.due, h.check_id if h else "", "是" if h and h.tough else "", "是" if h and h.major else "",
+            STATE_LABELS[State(i.state)], COLOUR_LABELS[row.colour],
+        ])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

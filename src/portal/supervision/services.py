@@ -1,0 +1,397 @@
+"""Every write of the supervision module: imports, the loop's steps, hazards, exposures, bulletins.
+
+Each service runs in one transaction and appends to the audit log in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chengqu.common import DomainError, local_date
+from chengqu.gazette import ParseResult
+from chengqu.supervision import (
+    Action,
+    LoopState,
+    State,
+    campaign_steps,
+    check_inspector_scope,
+    dispatch,
+    import_safety_tasks,
+    import_work_report,
+    three_lists,
+    transition,
+    venue_classes,
+)
+from chengqu.supervision.hazards import FIRE_NUMBER
+from chengqu.supervision.worklist import find_document
+from portal.accounts.models import Department, User
+from portal.accounts.roles import Role, has_role, is_read_only
+from portal.audit.services import audit_record, snapshot
+from portal.supervision.models import (
+    Bulletin,
+    Exposure,
+    Hazard,
+    LoopEvent,
+    LoopItem,
+    SelfInspection,
+    Venue,
+)
+from portal.supervision.units import collective_members, is_collective, resolve_unit
+
+UNIT_ACTIONS = {Action.ACCEPT, Action.PROGRESS, Action.SUBMIT, Action.REQUEST_EXTENSION}
+INSPECTOR_ACTIONS = {Action.PASS, Action.RETURN, Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.ESCALATE}
+VERIFIERS = (Role.INSPECTORATE, Role.ADMIN)
+
+ACTION_LABELS = {
+    "dispatch": "交办",
+    "import_update": "导入更新",
+    "split": "分解",
+    Action.ACCEPT: "签收",
+    Action.PROGRESS: "报送进展",
+    Action.SUBMIT: "报结",
+    Action.PASS: "审核通过办结",
+    Action.RETURN: "退回",
+    Action.REQUEST_EXTENSION: "申请延期",
+    Action.APPROVE_EXTENSION: "批准延期",
+    Action.REJECT_EXTENSION: "不批准延期",
+    Action.ESCALATE: "升级督办",
+}
+
+# Fields an import may change; the loop's own fields (state, progress, dates agreed) never.
+_IMPORTED = ("source", "eid", "number", "title", "text", "unit_name", "leader", "leader_title",
+             "responsible_leader", "supervisors", "sections", "persons", "livelihood", "liaison", "towns",
+             "milestones", "due_source")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+def _snap(item: LoopItem) -> dict[str, Any]:
+    return snapshot(item, exclude=("co_units",))
+
+
+def _today() -> date:
+    return local_date(timezone.now())
+
+
+def _upsert(values: dict[str, Any], *, key: str, unit_names: list[str], dispatched: date, due: date) -> str:
+    """Create the item with ``key`` or bring its imported fields up to date; 'created' | 'updated' |
+    'unchanged'. Progress, state and agreed dates already recorded are kept."""
+    item = LoopItem.objects.filter(key=key).first()
+    if item is None:
+        dispatch(dispatched=dispatched, due=due)  # refuses a deadline before the dispatch date
+        units = [u for u in (resolve_unit(n) for n in unit_names) if u is not None]
+        item = LoopItem(key=key, kind=LoopItem.Kind.TASK, dispatched=dispatched, due=due,
+                        unit=units[0] if units else None, **values)
+        item.full_clean()
+        item.save()
+        item.co_units.set({u.pk for u in units[1:]})
+        audit_record(actor=None, action="supervision.item.import", obj=item, after=_snap(item))
+        LoopEvent.objects.create(item=item, action="dispatch", at=timezone.now(), on=dispatched, text="导入公报任务")
+        return "created"
+    before = _snap(item)
+    for name in _IMPORTED:
+        if name in values:
+            setattr(item, name, values[name])
+    if item.state != LoopItem.State.CLOSED and item.pending_due is None and not item.events.filter(
+        action=Action.APPROVE_EXTENSION
+    ).exists():
+        item.due = due  # a changed deadline in the text, unless an extension was agreed
+    after = _snap(item)
+    if before == after:
+        return "unchanged"
+    item.full_clean()
+    item.save()
+    audit_record(actor=None, action="supervision.item.reimport", obj=item, before=before, after=after)
+    LoopEvent.objects.create(item=item, action="import_update", at=timezone.now(), on=_today(), text="公报文本变更")
+    return "updated"
+
+
+@transaction.atomic
+def tasks_import_gazette(*, parsed: ParseResult) -> ImportResult:
+    """Import the work-report tasks (城政办发〔2024〕9号), the 32 safety tasks (城政发〔2024〕5号) and
+    the dated campaign steps; idempotent (keys are 文号#eId) and never drops recorded progress."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    report = import_work_report(parsed)
+    if report:
+        signed = find_document(parsed, report[0].source).signed_date
+        for t in report:
+            dispatched = signed or t.deadline.due
+            values = {
+                "source": t.source, "eid": t.eid, "number": t.number, "title": t.text[:60], "text": t.text,
+                "unit_name": t.lead_unit, "leader": t.leader, "leader_title": t.leader_title,
+                "responsible_leader": t.responsible_leader, "supervisors": list(t.supervisors),
+                "sections": list(t.sections), "persons": list(t.persons), "livelihood": t.livelihood,
+                "liaison": t.liaison, "towns": t.towns,
+                "milestones": [{"date": m.due.isoformat(), "text": m.text} for m in t.deadline.milestones],
+                "due_source": str(t.deadline.source),
+            }
+            counts[_upsert(values, key=t.key, unit_names=[t.lead_unit], dispatched=dispatched,
+                           due=t.deadline.due)] += 1
+    safety = import_safety_tasks(parsed)
+    if safety:
+        signed = find_document(parsed, safety[0].source).signed_date
+        for s in safety:
+            dispatched = signed or s.deadline.due
+            values = {
+                "source": s.source, "eid": s.eid, "number": s.number, "title": s.title, "text": s.text,
+                "unit_name": "、".join(s.units), "towns": s.towns, "due_source": str(s.deadline.source),
+                "milestones": [{"date": m.due.isoformat(), "text": m.text} for m in s.deadline.milestones],
+            }
+            counts[_upsert(values, key=s.key, unit_names=list(s.units), dispatched=dispatched,
+                           due=s.deadline.due)] += 1
+    for step in campaign_steps():
+        document = next((d for d in parsed.documents if d.number == step.document), None)
+        if document is None:
+            continue
+        dispatched = min(step.start or step.due, document.signed_date or step.due)
+        values = {
+            "source": step.document, "eid": step.citation.clause, "number": step.label,
+            "title": step.label, "text": step.citation.text or step.label, "unit_name": "各镇(街道)、各部门",
+            "due_source": "text", "milestones": [],
+        }
+        counts[_upsert(values, key=f"{step.document}#{step.citation.clause}#{step.label}",
+                       unit_names=["各镇(街道)及区直各有关单位"], dispatched=dispatched, due=step.due)] += 1
+    _share_collectives()
+    return ImportResult(**counts)
+
+
+def _share_collectives() -> None:
+    """Give every unit a collective stands for (各镇(街道), 区直各有关单位) a share of the items that
+    name it; run after the import so units created by it are included. Adds only."""
+    for item in LoopItem.objects.filter(kind=LoopItem.Kind.TASK, key__isnull=False).only("pk", "unit_id", "unit_name"):
+        members = set()
+        for name in item.unit_name.split("、"):
+            if is_collective(name):
+                members |= {u.pk for u in collective_members(name)}
+        members.discard(item.unit_id)
+        if members:
+            item.co_units.add(*members)
+
+
+# ------------------------------------------------------------------ the loop
+
+
+def _state(item: LoopItem) -> LoopState:
+    return LoopState(
+        state=State(item.state), dispatched=item.dispatched, due=item.due, progress=item.progress,
+        submitted_by=str(item.submitted_by_id or ""), pending_due=item.pending_due,
+        escalation=item.escalation, returns=item.returns, closed_on=item.closed_on,
+    )
+
+
+def is_unit_member(user: User, item: LoopItem) -> bool:
+    """Whether ``user`` belongs to the item's lead unit or one of its co-responsible units."""
+    if user.department_id is None:
+        return False
+    if item.unit_id == user.department_id:
+        return True
+    return item.co_units.filter(pk=user.department_id).exists()
+
+
+def _check_actor(actor: User, item: LoopItem, action: Action) -> None:
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="action")
+    if action in UNIT_ACTIONS:
+        if not (has_role(actor, Role.UNIT) and is_unit_member(actor, item)):
+            raise DomainError("supervision.not_your_unit", "只有责任单位可以办理此事项", field="action")
+    elif not has_role(actor, *VERIFIERS):
+        raise DomainError("supervision.not_inspector", "只有督查室可以审核、批准延期或升级督办", field="action")
+
+
+@transaction.atomic
+def loop_act(
+    *, actor: User, item: LoopItem, action: Action | str, on: date | None = None, text: str = "",
+    evidence: str = "", progress: int | None = None, new_due: date | None = None,
+) -> LoopItem:
+    """One step of the loop on a task or hazard, checked by the pure loop and by role and unit."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise DomainError("supervision.action", "未知操作", field="action") from None
+    item = LoopItem.objects.select_for_update().get(pk=item.pk)
+    _check_actor(actor, item, action)
+    day = on or _today()
+    before = _snap(item)
+    after_state = transition(
+        _state(item), action, on=day, actor=str(actor.pk), progress=progress, evidence=evidence,
+        reason=text, new_due=new_due,
+    )
+    item.state = after_state.state.value
+    item.progress = after_state.progress
+    item.due = after_state.due
+    item.pending_due = after_state.pending_due
+    item.escalation = after_state.escalation
+    item.returns = after_state.returns
+    item.closed_on = after_state.closed_on
+    if action is Action.SUBMIT:
+        item.submitted_by = actor
+    if action is Action.REQUEST_EXTENSION:
+        item.pending_reason = text
+    if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
+        item.pending_reason = ""
+    item.save()
+    LoopEvent.objects.create(item=item, action=action.value, actor=actor, at=timezone.now(), on=day, text=text,
+                             evidence=evidence, progress=progress if action is Action.PROGRESS else None,
+                             new_due=new_due if action is Action.REQUEST_EXTENSION else None)
+    audit_record(actor=actor, action=f"supervision.item.{action.value}", obj=item, before=before,
+                 after=_snap(item))
+    return item
+
+
+@transaction.atomic
+def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due: date) -> LoopItem:
+    """The lead unit splits a task: a sub-task for one of its own sections or a co-unit, due no later
+    than the task."""
+    if is_read_only(actor) or not (has_role(actor, Role.UNIT) and is_unit_member(actor, item)):
+        raise DomainError("supervision.not_your_unit", "只有责任单位可以分解此事项", field="unit")
+    if item.state == LoopItem.State.CLOSED:
+        raise DomainError("loop.closed", "事项已办结,不能再操作", field="action")
+    if not text.strip():
+        raise DomainError("supervision.split_text", "请填写分解任务内容", field="text")
+    if due > item.due:
+        raise DomainError("supervision.split_due", "分解任务的期限不能晚于原任务", field="due")
+    dispatch(dispatched=_today(), due=due)
+    child = LoopItem(kind=item.kind, parent=item, source=item.source, eid=item.eid,
+                     number=f"{item.number}-{item.children.count() + 1}", title=text[:60], text=text,
+                     unit=unit, unit_name=unit.name, leader=item.leader, leader_title=item.leader_title,
+                     responsible_leader=item.responsible_leader, livelihood=item.livelihood,
+                     dispatched=_today(), due=due, due_source="text")
+    child.full_clean()
+    child.save()
+    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=_today(),
+                             text=f"分解给{unit.name}: {text}")
+    audit_record(actor=actor, action="supervision.item.split", obj=child, after=_snap(child))
+    return child
+
+
+# ------------------------------------------------------------------ hazards
+
+
+@transaction.atomic
+def venue_register(
+    *, actor: User, name: str, venue_class: str, kind: str, street: Department, responsible_person: str,
+    grid: str = "", address: str = "", phone: str = "",
+) -> Venue:
+    """Register a venue of one of the three classes in a town or street."""
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="name")
+    classes = {c.key: c for c in venue_classes()}
+    if venue_class not in classes:
+        raise DomainError("hazard.venue_class", "请选择场所类别", field="venue_class")
+    if kind not in classes[venue_class].kinds:
+        raise DomainError("hazard.venue_kind", f"{classes[venue_class].label}不包括“{kind}”", field="kind")
+    if street.kind not in (Department.Kind.TOWN, Department.Kind.STREET):
+        raise DomainError("hazard.street", "属地须为镇或街道", field="street")
+    if not name.strip() or not responsible_person.strip():
+        raise DomainError("hazard.venue_name", "请填写场所名称和责任人", field="name")
+    venue, _ = Venue.objects.get_or_create(
+        street=street, name=name.strip(),
+        defaults={"venue_class": venue_class, "kind": kind, "grid": grid, "address": address,
+                  "responsible_person": responsible_person.strip(), "phone": phone},
+    )
+    audit_record(actor=actor, action="supervision.venue.register", obj=venue, after=snapshot(venue))
+    return venue
+
+
+@transaction.atomic
+def self_inspection_record(
+    *, actor: User, venue: Venue, inspected_on: date, signed_by: str, findings: list[str], known_ids: set[str],
+    note: str = "",
+) -> SelfInspection:
+    """A venue's self-inspection (附件2): signed by the venue's person in charge, findings named by
+    checklist item."""
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="signed_by")
+    if not has_role(actor, *VERIFIERS) and actor.department_id != venue.street_id:
+        raise DomainError("supervision.not_your_unit", "只能登记本辖区场所的自查记录", field="venue")
+    if signed_by.strip() != venue.responsible_person:
+        raise DomainError("hazard.self_sign", f"自查记录须由场所责任人{venue.responsible_person}签字确认",
+                          field="signed_by")
+    unknown = [f for f in findings if f not in known_ids]
+    if unknown:
+        raise DomainError("hazard.check", f"未知检查项: {'、'.join(unknown)}", field="findings")
+    record = SelfInspection.objects.create(venue=venue, inspected_on=inspected_on, signed_by=signed_by.strip(),
+                                           findings=findings, note=note, recorded_by=actor)
+    audit_record(actor=actor, action="supervision.self_inspection.record", obj=record, after=snapshot(record))
+    return record
+
+
+@transaction.atomic
+def hazard_report(
+    *, actor: User, venue: Venue, check_id: str, check_text: str, clause: str, inspector_kind: str,
+    problem: str, measure: str, responsible_person: str, deadline: date, found_on: date | None = None,
+    tough: bool = False, plan: str = "", major: bool = False, credit_flag: bool = False,
+) -> Hazard:
+    """A hazard found in an inspection: checked against the inspector's scope, entered on the three
+    lists, dispatched to the venue's town or street."""
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="problem")
+    day = found_on or _today()
+    check_inspector_scope(inspector_kind, venue.venue_class)
+    lists = three_lists(problem=problem, measure=measure, responsible_unit=venue.name,
+                        responsible_person=responsible_person, deadline=deadline, found_on=day)
+    if tough and not plan.strip():
+        raise DomainError("hazard.plan", "攻坚整治对象须明确整改方案", field="plan")
+    item = LoopItem(kind=LoopItem.Kind.HAZARD, source=FIRE_NUMBER, eid=clause, number=check_id,
+                    title=f"{venue.name}: {lists.problem[:40]}", text=lists.problem, unit=venue.street,
+                    unit_name=venue.street.name, persons=[lists.responsible_person], dispatched=day,
+                    due=deadline, escalation=1 if major else 0)
+    item.full_clean()
+    item.save()
+    hazard = Hazard.objects.create(item=item, venue=venue, check_id=check_id, clause=clause,
+                                   inspector_kind=inspector_kind, found_on=day, measure=lists.measure,
+                                   responsible_person=lists.responsible_person, tough=tough, plan=plan,
+                                   major=major, credit_flag=credit_flag)
+    LoopEvent.objects.create(item=item, action="dispatch", actor=actor, at=timezone.now(), on=day,
+                             text=f"检查项 {check_id} {check_text}")
+    audit_record(actor=actor, action="supervision.hazard.report", obj=item, after=_snap(item))
+    return hazard
+
+
+@transaction.atomic
+def exposure_record(*, actor: User, held_on: date, hazards: list[Hazard], note: str = "") -> Exposure:
+    """A 大曝光 naming at least the minimum number of units (五(三))."""
+    if not has_role(actor, *VERIFIERS) or is_read_only(actor):
+        raise DomainError("supervision.not_inspector", "只有督查室可以登记曝光", field="hazards")
+    from chengqu.supervision.hazards import exposure_slots
+
+    minimum = exposure_slots(campaign_start=held_on)[0].min_units
+    venues = {h.venue_id for h in hazards}
+    if len(venues) < minimum:
+        raise DomainError("hazard.exposure_min", f"每次曝光单位不少于{minimum}家", field="hazards")
+    exposure = Exposure.objects.create(held_on=held_on, note=note, created_by=actor)
+    exposure.hazards.set(hazards)
+    audit_record(actor=actor, action="supervision.exposure.record", obj=exposure,
+                 after={"held_on": held_on, "hazards": sorted(h.pk for h in hazards)})
+    return exposure
+
+
+@transaction.atomic
+def bulletin_publish(*, actor: User, period_start: date, period_end: date, figures: list[dict[str, Any]],
+                     title: str = "") -> Bulletin:
+    """The 督查室 publishes a bulletin for a period with the figures as they stand."""
+    if not has_role(actor, *VERIFIERS) or is_read_only(actor):
+        raise DomainError("supervision.not_inspector", "只有督查室可以发布通报", field="period")
+    if period_end < period_start:
+        raise DomainError("supervision.period", "截止日期不能早于起始日期", field="period_end")
+    bulletin = Bulletin.objects.create(
+        period_start=period_start, period_end=period_end, figures=figures, published_by=actor,
+        title=title or f"2024年区《政府工作报告》任务落实情况通报({period_start}至{period_end})",
+        published_at=timezone.now(),
+    )
+    audit_record(actor=actor, action="supervision.bulletin.publish", obj=bulletin, after=snapshot(bulletin))
+    return bulletin
