@@ -1,7 +1,166 @@
-"""JSON API of the command module, mounted at /api/v1/command/."""
+"""JSON API of the command module, mounted at /api/v1/command/: routing, HQs, incidents."""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from chengqu.command import route_incident
+from chengqu.common import Citation
+from portal.accounts.models import Department, User
+from portal.accounts.roles import Role, has_role
+from portal.command import services
+from portal.command.models import Headquarters, Incident
+from portal.command.selectors import (
+    READ_ROLES,
+    clock_rows,
+    commanders_by_hq,
+    current_roster,
+    hq_seats,
+    incident_get,
+    incidents_by_ids,
+    incidents_visible,
+)
 
 router = Router(tags=["应急指挥"])
+
+
+def _require(request: HttpRequest, *roles: Role) -> None:
+    if not has_role(request.user, *(roles or tuple(Role))):
+        raise PermissionDenied("您的角色无权访问")
+
+
+def _cite(c: Citation | None) -> dict[str, str] | None:
+    return None if c is None else {"document": c.document, "clause": c.clause, "text": c.text}
+
+
+@router.get("/route")
+def route(request: HttpRequest, q: str) -> dict[str, Any]:
+    """Routing: who commands, who must be told; candidates when the words are unclear."""
+    _require(request)
+    decision = route_incident(q, roster=current_roster())
+    return {
+        "status": str(decision.value.status),
+        "matched_words": list(decision.value.matched_words),
+        "routes": [r.as_dict() for r in decision.value.routes],
+        "notes": list(decision.notes),
+        "citations": [_cite(c) for c in decision.citations],
+    }
+
+
+@router.get("/hqs")
+def hqs(request: HttpRequest) -> list[dict[str, Any]]:
+    _require(request)
+    names = commanders_by_hq()
+    return [
+        {
+            "key": h.key, "kind": h.kind, "name": h.name, "office_host": h.office_host.name,
+            "parent": h.parent.key if h.parent else None, "commanders": names.get(h.pk, []),
+            "citation": _cite(h.citation),
+        }
+        for h in Headquarters.objects.select_related("office_host", "parent")
+    ]
+
+
+@router.get("/hqs/{key}")
+def hq(request: HttpRequest, key: str) -> dict[str, Any]:
+    _require(request)
+    row = get_object_or_404(Headquarters.objects.select_related("office_host", "parent"), key=key)
+    return {
+        "key": row.key, "kind": row.kind, "name": row.name, "also": row.also,
+        "parent": row.parent.key if row.parent else None,
+        "seats": [
+            {"role": s.seat.role, "position": s.seat.post.title, "post": s.seat.post.key, "holder": s.holder,
+             "as_written": s.seat.as_written, "citation": _cite(s.seat.citation)}
+            for s in hq_seats(row)
+        ],
+        "office": {"host": row.office_host.name, "text": row.office_text, "duties": row.office_duties,
+                   "citation": _cite(row.office_citation)},
+        "duties": row.duties, "duties_citation": _cite(row.duties_citation),
+        "groups": row.groups, "citation": _cite(row.citation),
+    }
+
+
+def _incident(i: Incident) -> dict[str, Any]:
+    return {
+        "id": i.pk, "incident_type": i.incident_type, "place": i.place,
+        "occurred_at": i.occurred_at, "learned_at": i.learned_at, "status": i.status,
+        "hq": i.hq.key if i.hq else None, "candidates": i.candidates, "plan": i.plan,
+        "level": i.level, "warning": i.warning, "grade": i.grade,
+        "department": i.department.name if i.department else None,
+    }
+
+
+@router.get("/incidents")
+def incidents(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    _require(request, *READ_ROLES)
+    qs = incidents_visible(request.user)
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    ids = list(qs.values_list("pk", flat=True)[offset: offset + limit])
+    return {"count": qs.count(), "items": [_incident(i) for i in incidents_by_ids(ids)]}
+
+
+class IncidentIn(Schema):
+    incident_type: str
+    occurred_at: datetime | None = None
+    learned_at: datetime | None = None
+    place: str = ""
+    description: str = ""
+    reporter: str = ""
+    grade: str = ""
+    department: str | None = None  # unit code
+    hq: str = ""
+
+
+@router.post("/incidents", response={201: dict})
+def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
+    _require(request, *services.WRITE_ROLES)
+    department = None
+    if payload.department:
+        department = Department.objects.filter(code=payload.department).first()
+    def aware(moment: datetime | None) -> datetime | None:
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return timezone.make_aware(moment)
+
+    incident = services.incident_register(
+        actor=request.user if isinstance(request.user, User) else None,
+        incident_type=payload.incident_type, occurred_at=aware(payload.occurred_at),
+        learned_at=aware(payload.learned_at), place=payload.place, description=payload.description,
+        reporter=payload.reporter, grade=payload.grade, department=department, hq_key=payload.hq,
+    )
+    return Status(201, incident_detail(request, incident.pk))
+
+
+@router.get("/incidents/{pk}")
+def incident_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    _require(request, *READ_ROLES)
+    incident = incident_get(request.user, pk)
+    now = timezone.now()
+    body = _incident(incident)
+    body["deadlines"] = [
+        {
+            "key": r.deadline.key, "report": r.deadline.report, "reporter": r.deadline.reporter,
+            "recipients": list(r.deadline.recipients), "due": r.deadline.due,
+            "remaining_minutes": None if r.remaining is None else int(r.remaining.total_seconds() // 60),
+            "overdue": r.overdue, "required_content": list(r.deadline.required_content),
+            "filed": None if r.filed is None else {
+                "at": r.filed.filed_at, "by": str(r.filed.filed_by) if r.filed.filed_by else None,
+                "late": r.filed.late, "complete": r.filed.complete,
+            },
+            "notes": list(r.deadline.notes), "citation": _cite(r.deadline.citation),
+        }
+        for r in clock_rows(incident, now=now)
+    ]
+    body["timeline"] = [
+        {"at": e.at, "kind": e.kind, "text": e.text, "citation": _cite(e.citation)}
+        for e in incident.events.all()
+    ]
+    return body
