@@ -46,6 +46,13 @@ def citation_resolve(citation: Citation) -> tuple[str | None, str]:
         return None, citation.label()
     clause = Clause.objects.filter(version_id=document.current_id, eid=citation.clause).first()
     if clause is None:
+        # Rules cite an article as it is numbered (art_10); in a document with chapters the
+        # registry nests it (chp_2__art_10). Accept the nesting when it is unambiguous.
+        nested = list(
+            Clause.objects.filter(version_id=document.current_id, eid__endswith=f"__{citation.clause}")[:2]
+        )
+        clause = nested[0] if len(nested) == 1 else None
+    if clause is None:
         return document_url(document.key), citation.label()
     printed = clause.num or clause.heading or clause.eid
     return clause_url(document.key, clause.eid), f"{document.key} {printed}"

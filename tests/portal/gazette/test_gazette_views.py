@@ -87,6 +87,8 @@ def test_citation_link_renders_a_citation_as_a_link_to_its_clause(ingested):
     assert f'href="{clause_url(FUND, "chp_2__art_10")}"' in html
     assert "第十条" in html
     assert citation_url(Citation("城政办发[2024]6号", "chp_2__art_10")) == clause_url(FUND, "chp_2__art_10")
+    # Rules cite an article by its own number; the registry nests it under its chapter.
+    assert citation_url(Citation(FUND, "art_10")) == clause_url(FUND, "chp_2__art_10")
     # A clause the registry does not know links to the document; a standard is plain text.
     assert citation_url(Citation(FUND, "art_999")) == document_url(FUND)
     standard = template.render(Context({"c": Citation("HJ 633-2012", "表1")}))
