@@ -20,6 +20,7 @@ class Role(StrEnum):
     INSPECTORATE = "督查室"
     FINANCE_OFFICE = "金融办"
     AUDITOR = "审计(只读)"
+    RELICS_EXPERT = "文物专家"  # verifies new finds in the census (城政发〔2024〕3号)
     ADMIN = "系统管理员"
 
 

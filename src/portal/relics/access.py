@@ -11,9 +11,8 @@ from portal.accounts.roles import Role, has_role, is_read_only
 
 # The unit acting as 文物局 (the 区文旅局 in units.toml). Its Role.UNIT users run the register.
 BUREAU_CODE = "wlj"
-# Experts verify new finds and review quality issues. There is no 专家 role yet; the 督查室
-# (Role.INSPECTORATE) stands in for it (reported to the lead).
-EXPERT_ROLES = (Role.INSPECTORATE, Role.ADMIN)
+# Experts verify new finds and review quality issues.
+EXPERT_ROLES = (Role.RELICS_EXPERT, Role.ADMIN)
 CENSUS_KINDS = (Department.Kind.TOWN, Department.Kind.STREET)
 
 

@@ -158,7 +158,7 @@ def progress_(on: str | None, actor: str, as_json: bool) -> None:
 @click.option("--password", required=True, envvar="CHENGQU_RELICS_PASSWORD")
 @json_option
 def add_user(username: str, role: str, unit: str, password: str, as_json: bool) -> None:
-    """创建普查用户: 普查队员 (部门及镇街用户, 本镇街), 专家 (暂用督查室角色), 文物局 (区文旅局)。"""
+    """创建普查用户: 普查队员 (部门及镇街用户, 本镇街), 专家 (文物专家角色), 文物局 (区文旅局)。"""
     setup_django()
     from django.db import transaction
 
@@ -183,7 +183,7 @@ def add_user(username: str, role: str, unit: str, password: str, as_json: bool) 
             raise DomainError("relics.unit", "尚未加载区文旅局单位, 请先运行 chengqu load")
         roles = [Role.UNIT]
     else:
-        roles = [Role.INSPECTORATE]
+        roles = [Role.RELICS_EXPERT]
     with transaction.atomic():
         user_create(username=username, password=password, roles=roles, department=department)
     emit(as_json, {"username": username, "created": True}, f"已创建用户 {username}")

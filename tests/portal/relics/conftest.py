@@ -51,7 +51,7 @@ def world(db) -> World:
         bureau=_user("wenwu", Role.UNIT, department=bureau_dept),
         team_bsd=_user("team_bsd", Role.UNIT, department=bsd),
         team_xj=_user("team_xj", Role.UNIT, department=xjjd),
-        expert=_user("expert", Role.INSPECTORATE),
+        expert=_user("expert", Role.RELICS_EXPERT),
         auditor=_user("auditor", Role.AUDITOR),
         outsider=_user("outsider", Role.UNIT, department=other),
     )
