@@ -25,10 +25,10 @@ def _setup(data_dir: str) -> None:
     os.environ["CHENGQU_DATA_DIR"] = data_dir
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.config.settings"
-    import django  # noqa: TID251 - a benchmark of the Django side
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: TID251
+    from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -44,13 +44,13 @@ TYPES = [
 
 
 def _build(incidents: int, reports: int, seed: int) -> None:
-    from django.db import connection, transaction  # noqa: TID251
+    from django.db import connection, transaction
 
     from chengqu.command.clocks import clock_rules
-    from portal.accounts.models import Department  # noqa: TID251
-    from portal.command.loading import roster_load  # noqa: TID251
-    from portal.command.models import Headquarters, Incident  # noqa: TID251
-    from portal.core.loading import load_units  # noqa: TID251
+    from portal.accounts.models import Department
+    from portal.command.loading import roster_load
+    from portal.command.models import Headquarters, Incident
+    from portal.core.loading import load_units
 
     load_units()
     roster_load()
@@ -118,13 +118,13 @@ def main() -> None:
         t0 = time.perf_counter()
         _build(args.incidents, args.reports, seed=5)
         print(f"built {args.incidents} incidents + {args.reports} reports in {time.perf_counter() - t0:.1f} s")
-        from django.test import Client  # noqa: TID251
+        from django.test import Client
 
-        from portal.accounts.models import Department  # noqa: TID251
-        from portal.accounts.roles import Role  # noqa: TID251
-        from portal.accounts.services import user_create  # noqa: TID251
-        from portal.command.models import Incident  # noqa: TID251
-        from portal.core.loading import load_roles  # noqa: TID251
+        from portal.accounts.models import Department
+        from portal.accounts.roles import Role
+        from portal.accounts.services import user_create
+        from portal.command.models import Incident
+        from portal.core.loading import load_roles
 
         load_roles()
         office = user_create(username="bench-office", password="Bench-Password-1", roles=[Role.HQ_OFFICE])

@@ -25,23 +25,23 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("CHENGQU_DATA_DIR", tempfile.mkdtemp(prefix="bench-fund-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
-    import django  # noqa: TID251 - a benchmark of the Django side
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: TID251 - a benchmark of the Django side
-    from django.db import connection, transaction  # noqa: TID251 - a benchmark of the Django side
+    from django.core.management import call_command
+    from django.db import connection, transaction
 
     call_command("migrate", interactive=False, verbosity=0)
     from chengqu.fund import EntityKind, Stage, document_checklist
     from chengqu.fund.eligibility import FACT_NAMES
-    from portal.accounts.roles import Role  # noqa: TID251 - a benchmark of the Django side
-    from portal.accounts.services import department_upsert, user_create  # noqa: TID251 - a benchmark of the Django side
-    from portal.fund import selectors, services  # noqa: TID251 - a benchmark of the Django side
-    from portal.fund.loading import load_operator  # noqa: TID251 - a benchmark of the Django side
-    from portal.fund.models import LedgerLeg, LedgerTransaction  # noqa: TID251 - a benchmark of the Django side
+    from portal.accounts.roles import Role
+    from portal.accounts.services import department_upsert, user_create
+    from portal.fund import selectors, services
+    from portal.fund.loading import load_operator
+    from portal.fund.models import LedgerLeg, LedgerTransaction
 
     load_operator()
-    from portal.fund.access import operator_unit  # noqa: TID251 - a benchmark of the Django side
+    from portal.fund.access import operator_unit
 
     ent = department_upsert(code="bench-qy", name="基准企业", kind="enterprise")[0]
     bank = department_upsert(code="bench-yh", name="基准银行", kind="bank")[0]
@@ -109,7 +109,7 @@ def main() -> None:
             "UPDATE fund_balance SET amount = amount + %s WHERE account = 'bank'", [str(Decimal(pad) / 100)])
         cur.execute(
             "UPDATE fund_balance SET amount = amount - %s WHERE account = 'interest_income'", [str(Decimal(pad) / 100)])
-    from portal.fund.services import daily_totals_rebuild  # noqa: TID251 - a benchmark of the Django side
+    from portal.fund.services import daily_totals_rebuild
 
     rebuilt = daily_totals_rebuild()
     print(f"padding: {pad} transactions ({2 * pad} postings) in {time.perf_counter() - start:.1f} s; "

@@ -27,22 +27,22 @@ BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）")]
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
-    import django  # noqa: TID251 - a benchmark of the Django side
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: TID251
+    from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
 
 
 def _build(docs: int, seed: int) -> list[str]:
     """Store the bundled issue, then ``docs`` synthetic documents; returns their numbers."""
-    from django.db import connection, transaction  # noqa: TID251
+    from django.db import connection, transaction
 
     from chengqu.data import read_gazette_issue
-    from portal.gazette import models  # noqa: TID251
-    from portal.gazette.bigrams import to_bigrams  # noqa: TID251
-    from portal.gazette.services import issue_ingest  # noqa: TID251
+    from portal.gazette import models
+    from portal.gazette.bigrams import to_bigrams
+    from portal.gazette.services import issue_ingest
 
     for model in (models.SearchEntry, models.Relation, models.Clause):
         model.objects.all().delete()
@@ -99,7 +99,7 @@ def _build(docs: int, seed: int) -> list[str]:
 
 
 def _measure(label: str, queries: list[str]) -> None:
-    from portal.gazette.search import gazette_search  # noqa: TID251
+    from portal.gazette.search import gazette_search
 
     gazette_search(query=queries[0], limit=20)  # warm the cache once
     times = []
@@ -117,7 +117,7 @@ def _measure(label: str, queries: list[str]) -> None:
 
 def run_backend(docs: int, queries: int, seed: int) -> None:
     _setup_django()
-    from django.db import connection  # noqa: TID251
+    from django.db import connection
 
     print(f"== {connection.vendor}: {docs:,} documents")
     numbers = _build(docs, seed)

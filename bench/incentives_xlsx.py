@@ -65,15 +65,15 @@ def write_xlsx(rows: list[dict[str, object]], path: Path) -> None:
 def _store(path: Path) -> None:
     os.environ["CHENGQU_DATA_DIR"] = str(path.parent / "data")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
-    import django  # noqa: TID251 - a benchmark of the Django side
-    from django.core.management import call_command  # noqa: TID251 - a benchmark of the Django side
+    import django
+    from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from portal.accounts.roles import Role  # noqa: TID251 - a benchmark of the Django side
-    from portal.accounts.services import user_create  # noqa: TID251 - a benchmark of the Django side
-    from portal.incentives.exports import batch_workbook  # noqa: TID251 - a benchmark of the Django side
-    from portal.incentives.services import batch_run_create  # noqa: TID251 - a benchmark of the Django side
+    from portal.accounts.roles import Role
+    from portal.accounts.services import user_create
+    from portal.incentives.exports import batch_workbook
+    from portal.incentives.services import batch_run_create
 
     user = user_create(username="bench", password=None, roles=[Role.FINANCE_OFFICE])
     data = path.read_bytes()
@@ -101,7 +101,7 @@ def main() -> None:
         print(f"Python {sys.version.split()[0]}; wrote {n:,} rows to xlsx in {time.perf_counter() - start:.2f} s "
               f"({path.stat().st_size / 1e6:.1f} MB)")
 
-        from portal.incentives.uploads import enterprise_rows  # noqa: TID251 - a benchmark of the Django side
+        from portal.incentives.uploads import enterprise_rows
 
         start = time.perf_counter()
         table = enterprise_rows(path)

@@ -25,10 +25,10 @@ ERAS = ["宋", "金", "元", "明", "清", "民国", "现代"]
 def _setup(data_dir: str) -> None:
     os.environ["CHENGQU_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
-    import django  # noqa: TID251 - a benchmark of the Django side
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: TID251
+    from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
 
@@ -39,8 +39,8 @@ def _name(rng: random.Random) -> str:
 
 def _users() -> tuple[object, object]:
 
-    from portal.accounts.roles import Role  # noqa: TID251
-    from portal.accounts.services import department_upsert, user_create  # noqa: TID251
+    from portal.accounts.roles import Role
+    from portal.accounts.services import department_upsert, user_create
 
     towns = [department_upsert(code=f"t{i}", name=f"镇街{i}", kind="street" if i else "town")[0] for i in range(8)]
     bureau = department_upsert(code="wlj", name="区文旅局", kind="organ")[0]
@@ -50,11 +50,11 @@ def _users() -> tuple[object, object]:
 
 
 def _fill(n: int, seed: int) -> None:
-    from django.db import transaction  # noqa: TID251
+    from django.db import transaction
 
-    from portal.accounts.models import Department  # noqa: TID251
-    from portal.relics.models import Relic, RelicFile  # noqa: TID251
-    from portal.relics.services import search_text_of  # noqa: TID251
+    from portal.accounts.models import Department
+    from portal.relics.models import Relic, RelicFile
+    from portal.relics.services import search_text_of
 
     towns = list(Department.objects.filter(code__in=[f"t{i}" for i in range(8)]))
     rng = random.Random(seed)
@@ -95,9 +95,9 @@ def _p(values: list[float]) -> str:
 
 
 def _time_queries(boss: object, team: object, queries: int, seed: int) -> None:
-    from django.core.paginator import Paginator  # noqa: TID251
+    from django.core.paginator import Paginator
 
-    from portal.relics.selectors import published_relics, relic_search, relics_for  # noqa: TID251
+    from portal.relics.selectors import published_relics, relic_search, relics_for
 
     rng = random.Random(seed)
 
@@ -125,7 +125,7 @@ def _time_queries(boss: object, team: object, queries: int, seed: int) -> None:
 def _import(boss: object, rows: int, folder: str, seed: int, prefix: str, label: str) -> None:
     from openpyxl import Workbook
 
-    from portal.relics.services import register_import  # noqa: TID251
+    from portal.relics.services import register_import
 
     rng = random.Random(seed + 1)
     book = Workbook(write_only=True)

@@ -23,21 +23,21 @@ def _setup(data_dir: str) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.config.settings"
     os.environ.setdefault("CHENGQU_ALLOWED_HOSTS", "127.0.0.1,localhost")
-    import django  # noqa: TID251 - a benchmark of the Django side
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: TID251
+    from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _build(tasks: int, hazards: int, seed: int) -> None:
-    from django.db import transaction  # noqa: TID251
+    from django.db import transaction
 
-    from portal.accounts.models import Department  # noqa: TID251
-    from portal.supervision.loading import load_tasks  # noqa: TID251
-    from portal.supervision.models import Hazard, LoopItem, Venue  # noqa: TID251
+    from portal.accounts.models import Department
+    from portal.supervision.loading import load_tasks
+    from portal.supervision.models import Hazard, LoopItem, Venue
 
     load_tasks()
     rng = random.Random(seed)
@@ -95,12 +95,12 @@ def main() -> None:
             _build(args.tasks, args.hazards, seed=8)
             print(f"built {args.tasks} tasks + {args.hazards} hazards in {time.perf_counter() - t0:.1f} s")
             open(os.path.join(data_dir, "built"), "w").close()
-        from django.test import Client  # noqa: TID251
+        from django.test import Client
 
-        from portal.accounts.models import Department, User  # noqa: TID251
-        from portal.accounts.roles import Role  # noqa: TID251
-        from portal.accounts.services import user_create  # noqa: TID251
-        from portal.core.loading import load_roles  # noqa: TID251
+        from portal.accounts.models import Department, User
+        from portal.accounts.roles import Role
+        from portal.accounts.services import user_create
+        from portal.core.loading import load_roles
 
         load_roles()
         User.objects.filter(username__startswith="bench-").delete()

@@ -35,3 +35,48 @@ def test_bad_files_are_refused_with_a_reason(tmp_path, name, content, fragment):
     with pytest.raises(DomainError) as caught:
         read_table(path)
     assert fragment in caught.value.message
+
+
+def test_xlsx_dates_text_booleans_and_gaps_come_back_as_written(tmp_path):
+    from datetime import date, datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["日期", "时间", "文本", "是否", "数量"])
+    sheet.append([date(2024, 4, 30), datetime(2024, 3, 1, 9, 30), "  府城村 ", True, 1001])  # noqa: DTZ001
+    sheet.append([None, None, None, None, 3])  # leading empty cells must not shift the columns
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    rows = read_table(path)
+    assert rows[0].values == {
+        "日期": date(2024, 4, 30),
+        "时间": datetime(2024, 3, 1, 9, 30),  # noqa: DTZ001 - a spreadsheet holds no time zone
+        "文本": "府城村",
+        "是否": True,
+        "数量": Decimal(1001),
+    }
+    assert (rows[1].line, rows[1].values) == (3, {"数量": Decimal(3)})
+
+
+def test_the_fast_xlsx_reader_agrees_with_openpyxl(tmp_path):
+    from portal.core.tables import _xlsx_records_fast, _xlsx_records_openpyxl
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["a", "b", "c"])
+    for i in range(200):
+        sheet.append([f"企业{i}", i * 1.25, None if i % 3 else "x"])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    def trimmed(records):  # openpyxl pads a row to the sheet's width; both mean "empty"
+        header, rows = records
+        return header, [(line, _strip_trailing(cells)) for line, cells in rows]
+
+    assert trimmed(_xlsx_records_fast(path)) == trimmed(_xlsx_records_openpyxl(path))
+
+
+def _strip_trailing(cells):
+    cells = list(cells)
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells

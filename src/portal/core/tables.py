@@ -10,9 +10,10 @@ import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from chengqu.common import DomainError
 
@@ -64,6 +65,15 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]
 
 
 def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    try:
+        return _xlsx_records_fast(path)
+    except DomainError:
+        raise
+    except Exception:
+        return _xlsx_records_openpyxl(path)
+
+
+def _xlsx_records_openpyxl(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
     from openpyxl import load_workbook
 
     try:
@@ -80,7 +90,129 @@ def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]
     return header, records
 
 
+# ---------------------------------------------------------------- the fast path
+#
+# openpyxl builds a Python object per cell and reads numbers as floats; a 100,000-row upload took
+# about 40 s. Reading the sheet's XML directly with lxml takes a few seconds and keeps numbers
+# exact: a cell's text "0.1" becomes Decimal("0.1") without passing through a float.
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# Built-in number formats that show dates or times (ECMA-376 18.8.30).
+_DATE_FORMAT_IDS = {*range(14, 23), 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
+
+
+def _xlsx_records_fast(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DomainError("table.xlsx", f"{path.name} 不是有效的 xlsx 文件: {exc}") from None
+    with archive:
+        names = set(archive.namelist())
+        workbook = etree.fromstring(archive.read("xl/workbook.xml"))
+        first = workbook.find(f"{_NS}sheets/{_NS}sheet")
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels if r.get("Id") == first.get(f"{_REL_NS}id"))
+        sheet_name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        pr = workbook.find(f"{_NS}workbookPr")
+        date1904 = pr is not None and pr.get("date1904") in {"1", "true"}
+        shared = _shared_strings(archive, etree) if "xl/sharedStrings.xml" in names else []
+        date_styles = _date_styles(archive, etree) if "xl/styles.xml" in names else set()
+        rows: list[tuple[int, list[object]]] = []
+        with archive.open(sheet_name) as handle:
+            for _, row in etree.iterparse(handle, tag=f"{_NS}row"):
+                line = int(row.get("r") or len(rows) + 1)
+                cells: list[object] = []
+                for cell in row.iterchildren(f"{_NS}c"):
+                    column = _column_index(cell.get("r")) if cell.get("r") else len(cells)
+                    cells.extend([None] * (column - len(cells)))
+                    cells.append(_fast_cell(cell, shared, date_styles, date1904))
+                rows.append((line, cells))
+                row.clear()
+    if not rows or not any(c not in (None, "") for c in rows[0][1]):
+        raise DomainError("table.empty", f"{path.name} 第一个工作表没有表头")
+    header = [str(h).strip() if h is not None else "" for h in rows[0][1]]
+    return header, rows[1:]
+
+
+def _shared_strings(archive: Any, etree: Any) -> list[str]:
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as handle:
+        for _, item in etree.iterparse(handle, tag=f"{_NS}si"):
+            strings.append("".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
+            item.clear()
+    return strings
+
+
+def _date_styles(archive: Any, etree: Any) -> set[int]:
+    styles = etree.fromstring(archive.read("xl/styles.xml"))
+    custom = {
+        int(f.get("numFmtId")): f.get("formatCode", "")
+        for f in styles.iterfind(f"{_NS}numFmts/{_NS}numFmt")
+    }
+
+    def is_date(fmt_id: int) -> bool:
+        if fmt_id in _DATE_FORMAT_IDS:
+            return True
+        code = custom.get(fmt_id, "")
+        # Strip quoted text and colours, then look for date/time letters.
+        bare = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)
+        bare = bare.split(";")[0].lower()
+        for token in ("[red]", "[black]", "[blue]", "[green]"):
+            bare = bare.replace(token, "")
+        return any(ch in bare for ch in "ymdhs") and "general" not in bare
+
+    xfs = styles.find(f"{_NS}cellXfs")
+    return {i for i, xf in enumerate(xfs if xfs is not None else []) if is_date(int(xf.get("numFmtId", "0")))}
+
+
+def _column_index(ref: str) -> int:
+    index = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], date1904: bool) -> object:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_NS}t")).strip()
+    value = cell.findtext(f"{_NS}v")
+    if value is None:
+        return None
+    if kind == "s":
+        return shared[int(value)].strip()
+    if kind in {"str", "e"}:
+        return value.strip()
+    if kind == "b":
+        return value == "1"
+    number = Decimal(value)
+    if int(cell.get("s", "0")) in date_styles:
+        return _excel_date(number, date1904)
+    return number
+
+
+def _excel_date(serial: Decimal, date1904: bool) -> object:
+    from datetime import timedelta
+
+    base = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)  # noqa: DTZ001 - a calendar day
+    days = int(serial)
+    # The fraction of a day in exact decimal, rounded to the millisecond (Excel's own precision;
+    # writers store the serial with ~1 µs of noise).
+    millis = int(((serial - days) * 86_400_000).quantize(Decimal(1)))
+    micros = millis * 1000
+    moment = base + timedelta(days=days, microseconds=micros)
+    return moment.date() if moment.time() == datetime.min.time() else moment
+
+
 def _cell(value: object) -> object:
+    """An openpyxl cell value made exact: numbers become Decimal through their shortest text."""
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
@@ -89,6 +221,6 @@ def _cell(value: object) -> object:
         return Decimal(value)
     if isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date | str):
-        return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip()
     return value
