@@ -1,4 +1,3 @@
-from typing import Any
 
 from django.contrib import admin
 
@@ -17,7 +16,7 @@ from portal.air.models import (
     WarningDecision,
     WarningEpisode,
 )
-from portal.audit.admin_mixins import AuditedAdmin
+from portal.audit.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(HqPost)
@@ -29,19 +28,6 @@ class HqPostAdmin(AuditedAdmin[HqPost]):
 class MemberUnitAdmin(AuditedAdmin[MemberUnit]):
     list_display = ("name", "department", "order", "active")
     list_editable = ("department", "active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Workflow records change only through the services; the admin shows them."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 for model in (WarningEpisode, WarningDecision, Acknowledgement, InfoReport, CapMessage, UnitSummary, DutyShift):

@@ -38,3 +38,16 @@ class AuditedAdmin(admin.ModelAdmin[M], Generic[M]):
             before = snapshot(obj)
             audit_record(actor=actor, action=f"admin.{obj._meta.model_name}.delete", obj=obj, before=before)
             super().delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[M], Generic[M]):
+    """For records only services may write (ledgers, registries, logs): the admin shows, never edits."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

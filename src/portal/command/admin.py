@@ -9,50 +9,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from portal.audit.admin_mixins import AuditedAdmin
+from portal.audit.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 from portal.command.models import DutyRecord, DutyShift, Headquarters, Incident, Post, Report, Seat
 
 
-class ReadOnly(AuditedAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Headquarters)
-class HeadquartersAdmin(ReadOnly):
+class HeadquartersAdmin(ReadOnlyAdmin[Any]):
     list_display = ("name", "kind", "office_host", "document", "clause")
     list_filter = ("kind",)
 
 
 @admin.register(Post)
-class PostAdmin(ReadOnly):
+class PostAdmin(ReadOnlyAdmin[Any]):
     list_display = ("title", "key", "position", "document", "clause")
     search_fields = ("title", "key")
 
 
 @admin.register(Seat)
-class SeatAdmin(ReadOnly):
+class SeatAdmin(ReadOnlyAdmin[Any]):
     list_display = ("hq", "role", "post", "as_written")
     list_filter = ("role", "hq")
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnly):
+class IncidentAdmin(ReadOnlyAdmin[Any]):
     list_display = ("incident_type", "occurred_at", "place", "hq", "status", "level")
     list_filter = ("status", "plan")
     search_fields = ("incident_type", "place")
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnly):
+class ReportAdmin(ReadOnlyAdmin[Any]):
     list_display = ("incident", "title", "status", "filed_at", "filed_by", "complete")
     list_filter = ("status",)
 

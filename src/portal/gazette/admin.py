@@ -12,24 +12,14 @@ from django.urls import URLPattern, path, reverse
 
 from chengqu.common import DomainError
 from portal.accounts.models import User
+from portal.audit.admin_mixins import ReadOnlyAdmin
 from portal.gazette.forms import IngestForm
 from portal.gazette.models import Document, Issue, IssueVersion
 from portal.gazette.services import issue_ingest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Issue)
-class IssueAdmin(ReadOnlyAdmin):
+class IssueAdmin(ReadOnlyAdmin[Any]):
     list_display = ["__str__", "cumulative_number", "published", "organiser"]
     change_list_template = "gazette/admin_issue_changelist.html"
 
@@ -62,13 +52,13 @@ class IssueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssueVersion)
-class IssueVersionAdmin(ReadOnlyAdmin):
+class IssueVersionAdmin(ReadOnlyAdmin[Any]):
     list_display = ["__str__", "sha256", "source_name", "ingested_at", "ingested_by"]
     exclude = ["source_text"]
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(ReadOnlyAdmin[Any]):
     list_display = ["key", "title", "stub"]
     list_filter = ["stub"]
     search_fields = ["key", "title"]
