@@ -35,17 +35,18 @@ def admin_password() -> str:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """(base url, environment for running `chengqu` commands against the same database)."""
+    # Commands run as the server runs: production settings, not this process's test settings
+    # (which pytest-django exported, with a test-only password hasher the server does not know).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
     given = os.environ.get("CHENGQU_E2E_BASE_URL")
     if given:
         # CI serves `make run` on CHENGQU_E2E_DATA_DIR; commands must use that database too.
-        env = dict(os.environ)
         if os.environ.get("CHENGQU_E2E_DATA_DIR"):
             env["CHENGQU_DATA_DIR"] = os.environ["CHENGQU_E2E_DATA_DIR"]
         yield given.rstrip("/"), env
         return
     data_dir: Path = tmp_path_factory.mktemp("e2e")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
     env.update(CHENGQU_DATA_DIR=str(data_dir), CHENGQU_ADMIN_PASSWORD=ADMIN_PASSWORD, CHENGQU_PORT=str(port))
     subprocess.run([sys.executable, "-m", "portal.cli", "setup"], env=env, check=True, capture_output=True)
     server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve"], env=env)
