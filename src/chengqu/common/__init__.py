@@ -1,6 +1,6 @@
 """What every module shares: citations and decisions, money, time, working days, readings, errors."""
 
-from chengqu.common.clock import SHANGHAI, local_date, to_local
+from chengqu.common.clock import SHANGHAI, local_date, to_local, today
 from chengqu.common.decision import Citation, Decision
 from chengqu.common.errors import DomainError
 from chengqu.common.money import format_yuan, from_fen, from_wan, round_fen, to_fen, yuan
@@ -31,6 +31,7 @@ __all__ = [
     "round_fen",
     "to_fen",
     "to_local",
+    "today",
     "workdays_before",
     "yuan",
 ]

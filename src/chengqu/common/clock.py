@@ -17,6 +17,11 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
 
 
+def today() -> date:
+    """Today's date in the district (Asia/Shanghai), whatever the machine's own time zone."""
+    return datetime.now(SHANGHAI).date()
+
+
 def local_date(moment: datetime) -> date:
     """The calendar day in the district at that instant."""
     return to_local(moment).date()

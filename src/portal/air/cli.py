@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from chengqu.air.warning import (
     evaluation_from_concentrations,
     evaluation_from_daily,
 )
-from chengqu.common import SHANGHAI, DomainError
+from chengqu.common import DomainError, clock
 
 LEVELS = ["none", "yellow", "orange", "red"]
 COLUMNS = ("so2", "no2", "co", "o3", "pm10", "pm25")
@@ -111,7 +110,7 @@ def aqi_command(file: Path | None, report: str, on: Any, out: Path | None, as_js
     given = {k: v for k, v in readings.items() if v is not None}
     if not given:
         raise click.UsageError("请至少给出一种污染物浓度 (如 --pm25 80), 或一个 CSV 文件")
-    day = on.date() if on is not None else today_in_district()
+    day = on.date() if on is not None else clock.today()
     result = compute_aqi(given, report=report, on=day)
     if as_json:
         _dump(result.to_json())
@@ -150,12 +149,6 @@ def warn_command(
         click.echo(f"  说明: {note}")
 
 
-def today_in_district() -> date:
-    from datetime import datetime
-
-    return datetime.now(SHANGHAI).date()
-
-
 DEMO_FORECASTS = {"yellow": "170,160,120", "orange": "180,205,230,190,120", "red": "220,310,320,240,150"}
 DEMO_USER = "air-demo-commander"
 
@@ -186,7 +179,7 @@ def demo_warning_command(level: str, as_json: bool) -> None:
             username=DEMO_USER, password=None, display_name="演示指挥长", roles=[Role.COMMANDER]
         )
         person = Person.objects.filter(user=user).first() or Person.objects.create(name="演示指挥长", user=user)
-        position_assign(position=post.position, person=person, start=today_in_district())
+        position_assign(position=post.position, person=person, start=clock.today())
         commander = user
     elif holding.person.user is None:
         raise DomainError("air.demo", f"指挥长 {holding.person} 没有账户, 无法演示审批")

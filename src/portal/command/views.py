@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from chengqu.command import route_incident, water_termination
 from chengqu.command.clocks import Anchor
 from chengqu.command.levels import animal_levels, assessment_items, grades, hq_part
-from chengqu.common import SHANGHAI, Citation, DomainError, local_date
+from chengqu.common import SHANGHAI, Citation, DomainError, clock
 from chengqu.rules import load_table
 from portal.accounts.access import role_required
 from portal.accounts.models import Department, User
@@ -49,10 +49,6 @@ def _user(request: HttpRequest) -> User | None:
 
 def _can_write(request: HttpRequest) -> bool:
     return has_role(request.user, *services.WRITE_ROLES) and not is_read_only(request.user)
-
-
-def _today() -> date:
-    return local_date(timezone.now())
 
 
 def _moment(raw: str, field: str) -> datetime | None:
@@ -104,7 +100,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("position__department"), pk=pk)
     if request.method == "POST":
         try:
-            start = date.fromisoformat(request.POST.get("start", "").strip() or _today().isoformat())
+            start = date.fromisoformat(request.POST.get("start", "").strip() or clock.today().isoformat())
         except ValueError:
             messages.error(request, "任职日期格式应为 YYYY-MM-DD")
         else:
@@ -121,7 +117,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "holdings": holdings,
         "current": next((h for h in holdings if h.end is None), None),
         "can_write": _can_write(request),
-        "today": _today(),
+        "today": clock.today(),
     })
 
 
@@ -399,7 +395,7 @@ def duties(request: HttpRequest) -> HttpResponse:
                 return redirect("command:duties")
             except DomainError as exc:
                 messages.error(request, exc.message)
-    today = _today()
+    today = clock.today()
     rows = duty_rows(today=today)
     _general, special, plan_hqs = org_chart()
     registry = [

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
+from chengqu.common import clock
 from chengqu.fund import check_signoff, latest_signoff_date, quote_fee
 from chengqu.fund.terms import citations_json
 from portal.accounts.models import Department, User
@@ -25,10 +25,6 @@ def _user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not access.has_any_view_role(user):
         raise PermissionDenied("您的角色无权访问应急周转资金")
     return user
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _app(request: HttpRequest, pk: int) -> Application:
@@ -103,7 +99,7 @@ def applications(request: HttpRequest, state: str = "") -> dict[str, Any]:
     rows = access.applications_visible(_user(request))
     if state:
         rows = rows.filter(state=state)
-    today = _today()
+    today = clock.today()
     return {"items": [application_json(a, today=today) for a in rows[:500]]}
 
 
@@ -113,12 +109,12 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> dict[str
     data = payload.dict()
     data["bank"] = Department.objects.filter(pk=payload.bank).first()
     app = services.application_create(actor=user, data=data)
-    return application_json(app, today=_today(), detail=True)
+    return application_json(app, today=clock.today(), detail=True)
 
 
 @router.get("/applications/{pk}", summary="申请详情、期限和进程")
 def application_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return application_json(_app(request, pk), today=_today(), detail=True)
+    return application_json(_app(request, pk), today=clock.today(), detail=True)
 
 
 @router.get("/applications/{pk}/assessment", summary="审核检查(不写入)")
@@ -137,7 +133,7 @@ def application_step(request: HttpRequest, pk: int, action: str, payload: StepIn
     if action not in ACTIONS:
         raise Http404("没有这个操作")
     app = perform(actor=_user(request), application=app, action=action, data=payload.dict())
-    return application_json(app, today=_today(), detail=True)
+    return application_json(app, today=clock.today(), detail=True)
 
 
 def _ledger_reader(request: HttpRequest) -> User:
@@ -174,7 +170,7 @@ def reconcile(request: HttpRequest) -> dict[str, Any]:
 @router.get("/reports/{kind}", summary="月报、季报、年报")
 def report(request: HttpRequest, kind: str, year: int, number: int = 1) -> dict[str, Any]:
     _ledger_reader(request)
-    return selectors.report(kind, year, number, today=_today()).as_dict()
+    return selectors.report(kind, year, number, today=clock.today()).as_dict()
 
 
 @router.get("/quote", summary="占用费测算")

@@ -10,10 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chengqu.common import DomainError
+from chengqu.common import DomainError, clock
 from chengqu.fund import EntityKind, Stage, document_checklist, fund_rules
 from chengqu.fund.eligibility import FACT_NAMES
 from portal.accounts.access import role_required
@@ -23,10 +22,6 @@ from portal.fund.access import VIEW_ROLES
 from portal.fund.documents import agreement, application_form, loan_contract
 from portal.fund.models import Account, Application, Exclusion, LedgerTransaction, State
 from portal.fund.workflow import ACTIONS, may_take, perform
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _user(request: HttpRequest) -> User:
@@ -56,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state:
         rows = rows.filter(state=state)
-    today = _today()
+    today = clock.today()
     items = [{"app": a, "overdue": selectors.is_overdue(a, today=today)} for a in rows[:300]]
     return render(request, "fund/index.html", {
         "items": items, "states": State.choices, "state": state, "today": today,
@@ -97,7 +92,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     app = _visible(request, pk)
-    today = _today()
+    today = clock.today()
     kind = EntityKind(app.entity_kind)
     actions = [a for a in ACTIONS.values() if may_take(user, app, a)]
     assessment = services.assess(app) if access.sees_all(user) and app.state == State.SIGNED else None
@@ -151,7 +146,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     user = _ledger_reader(request)
     totals = selectors.balances()
     writer = (access.is_operator(user) or access.is_finance_office(user)) and not access.is_read_only_user(user)
-    year = _today().year
+    year = clock.today().year
     fee_income = services.year_fee_income(year)
     spent = services.year_management_spent(year)
     from chengqu.fund import management_cost_cap, reserve_cap
@@ -159,7 +154,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "fund/ledger.html", {
         "can_see_ledger": True, "balances": [(Account(a).label, a, v) for a, v in totals.items()],
         "available": selectors.available(totals), "fund_size": selectors.fund_size(),
-        "transactions": selectors.transactions_page(), "writer": writer, "today": _today(),
+        "transactions": selectors.transactions_page(), "writer": writer, "today": clock.today(),
         "reconciliation": selectors.reconcile(), "finance": access.is_finance_office(user) and writer, "year": year, "fee_income": fee_income, "spent": spent,
         "expense_cap": management_cost_cap(fee_income),
         "reserve": -totals[Account.RESERVE],
@@ -212,7 +207,7 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _period(request: HttpRequest) -> tuple[str, int, int]:
-    today = _today()
+    today = clock.today()
     kind = request.GET.get("kind", "month")
     try:
         year = int(request.GET.get("year", today.year))
@@ -226,10 +221,10 @@ def _period(request: HttpRequest) -> tuple[str, int, int]:
 def reports(request: HttpRequest) -> HttpResponse:
     _ledger_reader(request)
     error = result = None
-    kind, year, number = "month", _today().year, _today().month
+    kind, year, number = "month", clock.today().year, clock.today().month
     try:
         kind, year, number = _period(request)
-        result = selectors.report(kind, year, number, today=_today())
+        result = selectors.report(kind, year, number, today=clock.today())
     except DomainError as exc:
         error = exc
     chart = exports.bar_chart_svg(result.by_bank if result else [])
@@ -243,7 +238,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def reports_xlsx(request: HttpRequest) -> HttpResponse:
     _ledger_reader(request)
     kind, year, number = _period(request)
-    result = selectors.report(kind, year, number, today=_today())
+    result = selectors.report(kind, year, number, today=clock.today())
     return exports.xlsx_response(exports.report_workbook(result), f"{result.title}.xlsx")
 
 
@@ -271,7 +266,7 @@ def exclusions(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("fund:exclusions")
     return render(request, "fund/exclusions.html", {
-        "can_see_ledger": True, "rows": Exclusion.objects.select_related("enterprise"), "writer": writer, "today": _today(),
+        "can_see_ledger": True, "rows": Exclusion.objects.select_related("enterprise"), "writer": writer, "today": clock.today(),
         "enterprises": Department.objects.filter(kind="enterprise").order_by("name"),
         "reasons": [(k, v[1]) for k, v in services.EXCLUSION_REASONS.items()],
         "citation": fund_rules().cite("exclusions"),

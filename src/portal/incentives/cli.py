@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from chengqu.common import SHANGHAI, DomainError
+from chengqu.common import DomainError, clock
 from chengqu.incentives import (
     evaluate_many,
     fee_to_dict,
@@ -18,10 +18,6 @@ from chengqu.incentives import (
     to_dict,
 )
 from portal.incentives.uploads import enterprise_rows
-
-
-def _today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _enterprises(path: Path) -> list[dict[str, Any]]:
@@ -51,7 +47,7 @@ def incentives() -> None:
 def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: bool) -> None:
     """对企业名单 (JSON、CSV 或 xlsx) 逐户测算可享受的奖励; 坏行单独报告, 不影响其他企业。"""
     rows = _enterprises(file)
-    batch = evaluate_many(rows, as_of.date() if as_of else _today())
+    batch = evaluate_many(rows, as_of.date() if as_of else clock.today())
     result = to_dict(batch, detail=detail)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -77,7 +73,7 @@ def fee_command(
     """按城政发〔2024〕1号计算耕地开垦费。"""
     decision = quote_farmland_fee(
         grade=grade, area_mu=area_mu, area_m2=area_m2, trade_price=trade_price,
-        self_reclaimed=self_reclaimed, on=on.date() if on else _today(),
+        self_reclaimed=self_reclaimed, on=on.date() if on else clock.today(),
     )
     body = fee_to_dict(decision)
     if as_json:

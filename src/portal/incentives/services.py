@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chengqu.common import DomainError, local_date, round_fen
+from chengqu.common import DomainError, clock, round_fen
 from chengqu.incentives import default_rules, evaluate, evaluate_many, evaluation_to_dict
 from portal.accounts.models import Department, User
 from portal.accounts.roles import is_read_only
@@ -33,7 +33,7 @@ DOCUMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", "
 
 def local_today() -> date:
     """Today in Asia/Shanghai: the date a claim is evaluated at (tests replace this clock)."""
-    return local_date(timezone.now())
+    return clock.today()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -7,13 +7,13 @@ the clause it rests on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chengqu.common import SHANGHAI, DomainError
+from chengqu.common import DomainError, clock
 from chengqu.incentives import default_rules, evaluate, guidance, quote_farmland_fee, standard_rates
 from chengqu.incentives.measures import Measure
 
@@ -28,13 +28,9 @@ class Field:
     value: str
 
 
-def _today() -> date:
-    return datetime.now(SHANGHAI).date()
-
-
 def default_as_of() -> tuple[date, str | None]:
     rules = default_rules()
-    today = _today()
+    today = clock.today()
     if today > rules.claims_close:
         return rules.claims_close, (
             f"本政策的申报期已于 {rules.claims_close.isoformat()} 截止, 以下按截止日测算, 仅供参考。"
@@ -118,7 +114,7 @@ def farmland_fee(request: HttpRequest) -> HttpResponse:
                     area_m2=source.get("area_m2") or None,
                     trade_price=source.get("trade_price") or None,
                     self_reclaimed=bool(source.get("self_reclaimed")),
-                    on=date.fromisoformat(source["on"]) if source.get("on") else _today(),
+                    on=date.fromisoformat(source["on"]) if source.get("on") else clock.today(),
                 )
             except DomainError as exc:
                 error = exc
@@ -129,5 +125,5 @@ def farmland_fee(request: HttpRequest) -> HttpResponse:
         "error": error,
         "query": source,
         "rates": standard_rates(),
-        "today": _today(),
+        "today": clock.today(),
     })

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from chengqu.common import SHANGHAI, DomainError
+from chengqu.common import DomainError, clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,7 +31,7 @@ def setup_django() -> None:
 
 def _day(text: str | None) -> date:
     if not text:
-        return datetime.now(SHANGHAI).date()
+        return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:

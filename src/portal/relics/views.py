@@ -14,10 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chengqu.common import DomainError
+from chengqu.common import DomainError, clock
 from chengqu.relics import (
     Category,
     Coordinates,
@@ -65,10 +64,6 @@ def _vocab() -> dict[str, Any]:
     }
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or not may_use(user):
@@ -104,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The census dashboard for people working on it; everyone else reads the public register."""
     if not request.user.is_authenticated or not may_use(request.user):
         return redirect("relics:public")
-    report = progress(request.user, _today())
+    report = progress(request.user, clock.today())
     bars = [
         {"unit": u, "width": min(100, u.percent) * 2, "status": _unit_status(report.phase.key if report.phase else None, u)}
         for u in report.units
@@ -148,7 +143,7 @@ def relic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "issues": relic.issues.exclude(status=QualityIssue.Status.RESOLVED), "cases": relic.cases.all(),
         "can_edit": may_edit(user, relic.department_id), "is_bureau": is_bureau(user), "is_expert": is_expert(user) and not is_read_only(user),
         "sensitive": is_sensitive(Category(relic.category), marked=relic.sensitive) if relic.category else relic.sensitive,
-        "today": _today().isoformat(), **_vocab(),
+        "today": clock.today().isoformat(), **_vocab(),
     })
 
 
@@ -238,7 +233,7 @@ def relic_reexamine(request: HttpRequest, pk: int) -> HttpResponse:
 
     def call() -> None:
         try:
-            on = date.fromisoformat(request.POST.get("examined_on") or _today().isoformat())
+            on = date.fromisoformat(request.POST.get("examined_on") or clock.today().isoformat())
         except ValueError:
             raise DomainError("relics.date", "复查日期格式应为 YYYY-MM-DD", field="examined_on") from None
         services.relic_reexamine(

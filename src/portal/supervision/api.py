@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from chengqu.common import clock
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
 from portal.supervision import services
 from portal.supervision.cli import task_json
 from portal.supervision.models import LoopItem
 from portal.supervision.selectors import filter_items, visible_items
-from portal.supervision.views import READERS, _today
+from portal.supervision.views import READERS
 
 router = Router(tags=["督查督办"])
 
@@ -36,7 +37,7 @@ def tasks(request: HttpRequest, unit: str = "", livelihood: bool = False, source
     user = _user(request)
     params = {"unit": unit, "livelihood": "1" if livelihood else "", "source": source,
               "overdue": "1" if overdue else ""}
-    qs = filter_items(visible_items(user), params, today=_today()).select_related("unit").order_by("pk")
+    qs = filter_items(visible_items(user), params, today=clock.today()).select_related("unit").order_by("pk")
     return [{**task_json(i), "state": i.state, "progress": i.progress}
             for i in qs[offset: offset + min(limit, 1000)]]
 

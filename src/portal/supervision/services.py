@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from chengqu.common import DomainError, local_date
+from chengqu.common import DomainError, clock
 from chengqu.gazette import ParseResult
 from chengqu.supervision import (
     Action,
@@ -83,10 +83,6 @@ def _snap(item: LoopItem) -> dict[str, Any]:
     return snapshot(item, exclude=("co_units",))
 
 
-def _today() -> date:
-    return local_date(timezone.now())
-
-
 def _upsert(values: dict[str, Any], *, key: str, unit_names: list[str], dispatched: date, due: date) -> str:
     """Create the item with ``key`` or bring its imported fields up to date; 'created' | 'updated' |
     'unchanged'. Progress, state and agreed dates already recorded are kept."""
@@ -116,7 +112,7 @@ def _upsert(values: dict[str, Any], *, key: str, unit_names: list[str], dispatch
     item.full_clean()
     item.save()
     audit_record(actor=None, action="supervision.item.reimport", obj=item, before=before, after=after)
-    LoopEvent.objects.create(item=item, action="import_update", at=timezone.now(), on=_today(), text="公报文本变更")
+    LoopEvent.objects.create(item=item, action="import_update", at=timezone.now(), on=clock.today(), text="公报文本变更")
     return "updated"
 
 
@@ -224,7 +220,7 @@ def loop_act(
         raise DomainError("supervision.action", "未知操作", field="action") from None
     item = LoopItem.objects.select_for_update().get(pk=item.pk)
     _check_actor(actor, item, action)
-    day = on or _today()
+    day = on or clock.today()
     before = _snap(item)
     after_state = transition(
         _state(item), action, on=day, actor=str(actor.pk), progress=progress, evidence=evidence,
@@ -264,15 +260,15 @@ def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due:
         raise DomainError("supervision.split_text", "请填写分解任务内容", field="text")
     if due > item.due:
         raise DomainError("supervision.split_due", "分解任务的期限不能晚于原任务", field="due")
-    dispatch(dispatched=_today(), due=due)
+    dispatch(dispatched=clock.today(), due=due)
     child = LoopItem(kind=item.kind, parent=item, source=item.source, eid=item.eid,
                      number=f"{item.number}-{item.children.count() + 1}", title=text[:60], text=text,
                      unit=unit, unit_name=unit.name, leader=item.leader, leader_title=item.leader_title,
                      responsible_leader=item.responsible_leader, livelihood=item.livelihood,
-                     dispatched=_today(), due=due, due_source="text")
+                     dispatched=clock.today(), due=due, due_source="text")
     child.full_clean()
     child.save()
-    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=_today(),
+    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=clock.today(),
                              text=f"分解给{unit.name}: {text}")
     audit_record(actor=actor, action="supervision.item.split", obj=child, after=_snap(child))
     return child
@@ -340,7 +336,7 @@ def hazard_report(
     lists, dispatched to the venue's town or street."""
     if is_read_only(actor):
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="problem")
-    day = found_on or _today()
+    day = found_on or clock.today()
     check_inspector_scope(inspector_kind, venue.venue_class)
     lists = three_lists(problem=problem, measure=measure, responsible_unit=venue.name,
                         responsible_person=responsible_person, deadline=deadline, found_on=day)

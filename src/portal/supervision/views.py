@@ -12,11 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from chengqu.common import Citation, DomainError, local_date
+from chengqu.common import Citation, DomainError, clock
 from chengqu.gazette import ParseResult, parse_issue
 from chengqu.supervision import (
     Action,
@@ -55,10 +54,6 @@ def _role_required(view: Any) -> Any:
     return role_required(*READERS)(view)
 
 
-def _today() -> date:
-    return local_date(timezone.now())
-
-
 @cache
 def _parsed() -> ParseResult:
     from chengqu.data import read_gazette_issue
@@ -86,7 +81,7 @@ def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """任务台账: filter by leader, unit, status, overdue, 民生实事, source; 'my tasks' for unit users."""
     user = _user(request)
-    today = _today()
+    today = clock.today()
     params = {k: request.GET.get(k, "").strip() for k in ("leader", "unit", "status", "overdue", "livelihood",
                                                           "source", "q", "mine")}
     base = visible_items(user)
@@ -117,7 +112,7 @@ def _visible_item(user: User, pk: int) -> LoopItem:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = _visible_item(user, pk)
-    today = _today()
+    today = clock.today()
     (row,) = rows([item], today=today)
     writable = not is_read_only(user)
     unit_user = writable and has_role(user, Role.UNIT) and services.is_unit_member(user, item)
@@ -176,7 +171,7 @@ def item_act(request: HttpRequest, pk: int) -> HttpResponse:
 def bulletin(request: HttpRequest) -> HttpResponse:
     """通报: per unit for a period — done, on track, behind, overdue; .xlsx/.docx; the 督查室 publishes."""
     user = _user(request)
-    today = _today()
+    today = clock.today()
     try:
         start = _date(request.GET.get("start", ""), "start") or date(today.year, 1, 1)
         end = _date(request.GET.get("end", ""), "end") or today
@@ -227,7 +222,7 @@ def _chart(figures: list[dict[str, Any]]) -> dict[str, Any]:
 @_role_required
 def schedule(request: HttpRequest) -> HttpResponse:
     """Campaign steps, report dates and recurring obligations with their periods."""
-    today = _today()
+    today = clock.today()
     duties = []
     for o in obligations():
         periods = occurrences(o, start=date(2024, 3, 9), end=date(2024, 12, 31))
@@ -241,7 +236,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 @_role_required
 def hazards(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    today = _today()
+    today = clock.today()
     params = {k: request.GET.get(k, "").strip() for k in ("status", "overdue", "q", "unit")}
     qs = filter_items(visible_items(user, LoopItem.Kind.HAZARD), params, today=today)
     qs = qs.select_related("unit", "hazard__venue").order_by("due", "pk")
@@ -320,7 +315,7 @@ def self_inspection(request: HttpRequest) -> HttpResponse:
                 raise DomainError("hazard.venue", "请选择场所", field="venue")
             services.self_inspection_record(
                 actor=user, venue=venue, inspected_on=_date(request.POST.get("inspected_on", ""), "inspected_on")
-                or _today(), signed_by=request.POST.get("signed_by", ""),
+                or clock.today(), signed_by=request.POST.get("signed_by", ""),
                 findings=request.POST.getlist("findings"), known_ids=known, note=request.POST.get("note", ""),
             )
             messages.success(request, "自查记录已登记。")
@@ -329,7 +324,7 @@ def self_inspection(request: HttpRequest) -> HttpResponse:
             messages.error(request, err.message)
     records = SelfInspection.objects.filter(venue__in=venues).select_related("venue")[:50]
     return render(request, "supervision/self_inspection.html", {
-        "venues": venues[:500], "groups": groups, "records": records, "today": _today(),
+        "venues": venues[:500], "groups": groups, "records": records, "today": clock.today(),
         "can_record": not is_read_only(user),
     })
 
@@ -345,7 +340,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
         try:
-            held_on = _date(request.POST.get("held_on", ""), "held_on") or _today()
+            held_on = _date(request.POST.get("held_on", ""), "held_on") or clock.today()
             chosen = list(Hazard.objects.filter(pk__in=request.POST.getlist("hazard")))
             services.exposure_record(actor=user, held_on=held_on, hazards=chosen, note=request.POST.get("note", ""))
             messages.success(request, "曝光已登记。")
@@ -360,7 +355,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
     checks = check_exposure(exposure_slots(campaign_start=min(start, date(2024, 2, 4))), held)
     return render(request, "supervision/exposure.html", {
         "candidates": candidates, "checks": checks, "exposures": Exposure.objects.all()[:20],
-        "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user), "today": _today(),
+        "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user), "today": clock.today(),
     })
 
 
