@@ -15,6 +15,7 @@ from portal.core.api import router as platform_router
 from portal.fund.api import router as fund_router
 from portal.gazette.api import router as gazette_router
 from portal.incentives.api import router as incentives_router
+from portal.notify.api import router as notify_router
 from portal.relics.api import router as relics_router
 from portal.supervision.api import router as supervision_router
 
@@ -32,6 +33,7 @@ api.add_router("/fund/", fund_router)
 api.add_router("/incentives/", incentives_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/relics/", relics_router)
+api.add_router("/notify/", notify_router)
 
 
 @api.exception_handler(DomainError)

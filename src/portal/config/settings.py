@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.core",
+    "portal.notify",
     "portal.gazette",
     "portal.incentives",
     "portal.command",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("fund/", include("portal.fund.urls")),
     path("supervision/", include("portal.supervision.urls")),
     path("relics/", include("portal.relics.urls")),
+    path("notify/", include("portal.notify.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Models of the notification inbox (filled in by the notify work)."""
