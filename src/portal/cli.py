@@ -121,6 +121,73 @@ def ensure_admin(username: str) -> None:
     )
 
 
+# Roles that act for one unit: their accounts must name it (the ownership checks rely on it).
+UNIT_ROLES = ("ENTERPRISE", "BANK", "UNIT")
+
+
+def _role(value: str) -> Any:
+    from portal.accounts.roles import Role
+
+    for role in Role:
+        if value in (role.value, role.name, role.name.lower(), role.name.lower().replace("_", "-")):
+            return role
+    known = ", ".join(f"{r.name.lower()} ({r.value})" for r in Role)
+    raise DomainError("accounts.role_unknown", f"没有角色 {value}; 可选: {known}", field="role")
+
+
+@cli.command("user-add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="角色, 可多次给出: 英文键 (如 unit, enterprise, bank, inspectorate, relics-expert) 或中文名")
+@click.option("--unit", default="", help="所属单位: 编码、名称或简称 (企业、银行、部门及镇街用户必填)")
+@click.option("--unit-name", default="", help="单位尚不存在时, 以 --unit 为编码、此名称新建")
+@click.option("--unit-kind", default="", help="新建单位的类型: government/organ/town/street/bank/enterprise/other")
+@click.option("--display-name", default="")
+@click.option("--password", envvar="CHENGQU_USER_PASSWORD", required=True, help="或由环境变量 CHENGQU_USER_PASSWORD 给出")
+@click.option("--exist-ok", is_flag=True, help="用户已存在时不报错, 也不修改")
+@json_option
+def user_add(
+    username: str, roles: tuple[str, ...], unit: str, unit_name: str, unit_kind: str, display_name: str,
+    password: str, exist_ok: bool, as_json: bool,
+) -> None:
+    """创建账户并授予角色, 需要时一并登记其单位 (企业、银行等)。"""
+    setup_django()
+    from django.db import transaction
+    from django.db.models import Q
+
+    from portal.accounts.models import Department, User
+    from portal.accounts.services import department_upsert, user_create
+
+    wanted = [_role(r) for r in roles]
+    existing = User.objects.filter(username=username).first()
+    if existing is not None and exist_ok:
+        body = {"username": username, "created": False, "roles": [r.value for r in wanted],
+                "unit": existing.department.name if existing.department else None}
+        emit(as_json, body, f"用户 {username} 已存在, 未作修改")
+        return
+    department = None
+    with transaction.atomic():
+        if unit:
+            department = Department.objects.filter(Q(code=unit) | Q(name=unit) | Q(short_name=unit)).first()
+            if department is None and unit_name:
+                if unit_kind not in Department.Kind.values:
+                    raise DomainError("accounts.unit_kind", "新建单位须给出 --unit-kind: " + ", ".join(
+                        Department.Kind.values), field="unit_kind")
+                department = department_upsert(code=unit, name=unit_name, kind=unit_kind)[0]
+            if department is None:
+                raise DomainError("accounts.unit_unknown", f"没有单位: {unit} (新建请同时给出 --unit-name 和 --unit-kind)",
+                                  field="unit")
+        needing = [r for r in wanted if r.name in UNIT_ROLES]
+        if needing and department is None:
+            raise DomainError("accounts.unit_required", f"{needing[0].value} 须用 --unit 指明所属单位", field="unit")
+        user = user_create(username=username, password=password, display_name=display_name or username,
+                           roles=wanted, department=department)
+    body = {"username": user.username, "created": True, "roles": [r.value for r in wanted],
+            "unit": department.name if department else None}
+    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(body['roles'])}"
+                        f"{', ' + body['unit'] if body['unit'] else ''})")
+
+
 @cli.command()
 def createsuperuser() -> None:
     """交互式创建管理员账户。"""

@@ -1,6 +1,6 @@
 """The fund's main path in a real browser: an enterprise applies, its bank signs, the operator reviews.
 
-Users are made with `chengqu fund party-add` against the same data the server uses.
+Users are made with `chengqu user-add` against the same data the server uses.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ def parties(chengqu) -> dict[str, str]:
     names = {"enterprise": f"e2e-ent-{tag}", "bank": f"e2e-bank-{tag}", "operator": f"e2e-op-{tag}"}
     units = {"enterprise": (f"e2e-qy-{tag}", f"浏览器测试企业{tag}"), "bank": (f"e2e-yh-{tag}", f"浏览器测试银行{tag}")}
     for kind, username in names.items():
-        args = ["fund", "party-add", "--kind", kind, "--username", username, "--password", PASSWORD]
         if kind in units:
-            args += ["--unit-code", units[kind][0], "--unit-name", units[kind][1]]
+            unit = ["--unit", units[kind][0], "--unit-name", units[kind][1], "--unit-kind", kind]
+            args = ["user-add", username, "--role", kind, *unit, "--password", PASSWORD]
+        else:  # the operator is the unit the fund's loader registers
+            args = ["user-add", username, "--role", "unit", "--unit", "fund-operator", "--password", PASSWORD]
         chengqu(*args)
     names["bank_name"] = units["bank"][1]
     return names

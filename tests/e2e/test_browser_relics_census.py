@@ -1,7 +1,7 @@
 """The census in a real browser (issue 9, done-when): a census team member re-examines a relic and an
 expert verifies a new find.
 
-Users come from `chengqu relics add-user`; the registered relic is imported through the import page by
+Users come from `chengqu user-add`; the registered relic is imported through the import page by
 the administrator (who acts as 文物局); everything else happens in the browser.
 """
 
@@ -57,8 +57,8 @@ def _register_xlsx(code: str, name: str, lon: str, lat: str) -> bytes:
 
 
 def test_a_team_member_reexamines_a_relic_and_an_expert_verifies_a_new_find(sessions, chengqu, admin_password):
-    chengqu("relics", "add-user", "e2e_team", "--role", "team", "--unit", "bsdz", "--password", PASSWORD)
-    chengqu("relics", "add-user", "e2e_expert", "--role", "expert", "--password", PASSWORD)
+    chengqu("user-add", "e2e_team", "--role", "unit", "--unit", "bsdz", "--exist-ok", "--password", PASSWORD)
+    chengqu("user-add", "e2e_expert", "--role", "relics-expert", "--exist-ok", "--password", PASSWORD)
     tag = f"{int(time.time()) % 1_000_000:06d}"
     rng = random.Random(tag)
 

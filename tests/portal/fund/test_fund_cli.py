@@ -72,15 +72,3 @@ def test_reconcile_and_report_from_the_ledger(funded):
     assert body["fee_income"] == "10000.00"
     assert body["reserve_added"] == "1000.00"
     assert date.fromisoformat(body["end"]) == date(2024, 10, 31)
-
-
-def test_party_add_creates_a_bank_user_with_its_unit(db):
-    from portal.accounts.models import User
-
-    result = run("party-add", "--kind", "bank", "--username", "bank-x", "--password", "Str0ng-pass-for-tests",
-                 "--unit-code", "yh-x", "--unit-name", "某银行城区支行", "--json")
-    assert result.exit_code == 0, result.output
-    user = User.objects.get(username="bank-x")
-    assert user.department is not None
-    assert user.department.kind == "bank"
-    assert json.loads(result.output)["role"] == "银行用户"

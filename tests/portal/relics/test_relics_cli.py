@@ -1,4 +1,4 @@
-"""`chengqu relics …` verbs: phase, check-point, import with bad rows, export, progress, add-user."""
+"""`chengqu relics …` verbs: phase, check-point, import with bad rows, export, progress."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from portal.accounts.models import User
-from portal.accounts.roles import Role, roles_of
 from portal.audit.models import AuditEntry
 from portal.relics.cli import group
 from portal.relics.models import Relic
@@ -60,12 +58,3 @@ def test_import_reports_bad_rows_and_export_is_logged(world, tmp_path):
     progress = json.loads(invoke("progress", "--date", "2024-06-01", "--actor", "wenwu", "--json").output)
     assert progress["phase"] == "phase_2"
     assert progress["target"] == 367
-
-
-@pytest.mark.django_db
-def test_add_user_creates_census_users(world):
-    assert invoke("add-user", "duiyuan", "--role", "team", "--unit", "bsdz", "--password", "Str0ng-pass-for-tests").exit_code == 0
-    user = User.objects.get(username="duiyuan")
-    assert user.department == world.bsd
-    assert roles_of(user) == {Role.UNIT}
-    assert invoke("add-user", "x", "--role", "team", "--unit", "wlj", "--password", "Str0ng-pass-for-tests").exit_code != 0
