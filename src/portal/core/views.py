@@ -6,11 +6,15 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from chengqu.common import clock
 from portal.core.modules import MODULES, module
+from portal.core.workbench import workbench
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"modules": MODULES})
+    labels = {m.key: m.label for m in MODULES}
+    tiles = [(labels.get(t.module, t.module), t) for t in workbench(request.user, clock.today())]
+    return render(request, "core/home.html", {"modules": MODULES, "tiles": tiles})
 
 
 def module_page(request: HttpRequest, key: str) -> HttpResponse:
