@@ -182,10 +182,10 @@ def user_add(
             raise DomainError("accounts.unit_required", f"{needing[0].value} 须用 --unit 指明所属单位", field="unit")
         user = user_create(username=username, password=password, display_name=display_name or username,
                            roles=wanted, department=department)
-    body = {"username": user.username, "created": True, "roles": [r.value for r in wanted],
-            "unit": department.name if department else None}
-    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(body['roles'])}"
-                        f"{', ' + body['unit'] if body['unit'] else ''})")
+    role_names = [r.value for r in wanted]
+    unit_name = department.name if department else None
+    body = {"username": user.username, "created": True, "roles": role_names, "unit": unit_name}
+    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(role_names)}{', ' + unit_name if unit_name else ''})")
 
 
 @cli.command()
