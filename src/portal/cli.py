@@ -183,9 +183,9 @@ def user_add(
         user = user_create(username=username, password=password, display_name=display_name or username,
                            roles=wanted, department=department)
     role_names = [r.value for r in wanted]
-    unit_name = department.name if department else None
-    body = {"username": user.username, "created": True, "roles": role_names, "unit": unit_name}
-    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(role_names)}{', ' + unit_name if unit_name else ''})")
+    unit_label = department.name if department else None
+    body = {"username": user.username, "created": True, "roles": role_names, "unit": unit_label}
+    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(role_names)}{', ' + unit_label if unit_label else ''})")
 
 
 @cli.command()
