@@ -36,3 +36,21 @@ def test_a_wrong_password_is_refused_with_a_message(page):
     page.click("button[type=submit]")
     expect(page.locator(".error")).to_have_count(1)  # waits for the answer to the form
     assert "正确的用户名和密码" in page.locator(".error").inner_text().replace(" ", "")
+
+
+def test_a_signed_in_user_starts_from_the_workbench_and_a_tile_opens_the_work(page, admin_password):
+    page.goto("/")
+    expect(page.locator(".workbench")).to_have_count(0)  # nothing personal before signing in
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", admin_password)
+    page.click("button[type=submit]")
+    expect(page.locator(".workbench h2")).to_have_text("我的工作台")
+    # The bundled 2024 work-report tasks are long past their deadlines: they wait, in red.
+    tile = page.locator(".tile.tone-red", has_text="逾期任务").first
+    expect(tile).to_be_visible()
+    count = int(tile.locator(".tile-value").inner_text())
+    assert count > 0
+    tile.locator("a").click()
+    page.wait_for_url("**/supervision/**overdue=1*")
+    expect(page.locator("h1")).to_be_visible()
