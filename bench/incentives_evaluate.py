@@ -4,18 +4,28 @@ Two mixes: "sector" rows carry the facts of one to three measures (what a statis
 one sector looks like); "all" rows carry the facts of every measure (the worst case). Both
 include a few bad rows, which must come back as row errors without stopping the rest.
 
-Run: PYTHONPATH=src .venv/bin/python bench/incentives_evaluate.py [N]
+Then the same number of rows through the xlsx path (bench/incentives_xlsx.py) in the same run,
+and a sample through the reference path (chengqu.incentives.reference) for the speed-up.
+Times are wall and CPU: on a shared machine the CPU time is the steadier figure.
+
+Run: PYTHONPATH=src .venv/bin/python bench/incentives_evaluate.py [N] [--no-xlsx] [--store]
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
-from chengqu.incentives import evaluate_many, to_json
+from chengqu.common import DomainError
+from chengqu.incentives import evaluate, evaluate_many, reference, to_json
 
 AS_OF = date(2024, 7, 15)
 
@@ -87,28 +97,72 @@ def synthetic(n: int, *, mix: str, seed: int = 2024) -> list[dict[str, object]]:
     return rows
 
 
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> str:
+    wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
+    return f"{wall:.2f} s wall / {cpu:.2f} s CPU"
+
+
 def run(n: int, mix: str) -> None:
     rows = synthetic(n, mix=mix)
-    start = time.perf_counter()
+    start = _clock()
     batch = evaluate_many(rows, AS_OF)
-    elapsed = time.perf_counter() - start
-    start = time.perf_counter()
+    elapsed = time.perf_counter() - start[0]
+    evaluated = _since(start)
+    start = _clock()
     text = to_json(batch)
-    json_time = time.perf_counter() - start
+    rendered = _since(start)
     awards = sum(len(r.evaluation.awards) for r in batch.results)
     total = sum((r.evaluation.total for r in batch.results), Decimal(0))
     print(
-        f"{mix:>6}: {n:,} enterprises in {elapsed:.2f} s ({elapsed / n * 1e6:.1f} µs each); "
+        f"{mix:>6}: {n:,} enterprises evaluated in {evaluated} ({elapsed / n * 1e6:.1f} µs each); "
         f"{len(batch.results):,} evaluated, {len(batch.errors):,} row errors, {awards:,} awards, "
-        f"total {total:,.2f} yuan; to_json {json_time:.2f} s ({len(text) / 1e6:.1f} MB)"
+        f"total {total:,.2f} yuan; then to_json (renders every reason and near miss) {rendered} "
+        f"({len(text) / 1e6:.1f} MB)"
     )
 
 
+def reference_ratio(n: int, mix: str) -> None:
+    """The same rows through the reference path (chengqu.incentives.reference) for comparison."""
+    rows = [{k: v for k, v in row.items() if k != "id"} for row in synthetic(n, mix=mix)]
+
+    def through(evaluate_one: Callable[..., object]) -> float:
+        start = time.process_time()
+        for row in rows:
+            with contextlib.suppress(DomainError):
+                evaluate_one(row, AS_OF)
+        return time.process_time() - start
+
+    slow = through(reference.evaluate)
+    fast = through(evaluate)
+    print(f"{mix:>6}: {n:,} rows one by one, CPU: reference path {slow:.2f} s, fast path {fast:.2f} s "
+          f"(×{slow / fast:.1f}, text not rendered on the fast path)")
+
+
+def _xlsx(n: int) -> None:
+    spec = importlib.util.spec_from_file_location("incentives_xlsx", Path(__file__).with_name("incentives_xlsx.py"))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.run(n, store="--store" in sys.argv)
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    print(f"Python {sys.version.split()[0]}, goal: {n:,} enterprises under 5 s")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 100_000
+    print(f"Python {sys.version.split()[0]}, goal: {n:,} enterprises under 5 s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     run(n, "sector")
     run(n, "all")
+    reference_ratio(min(n, 5_000), "sector")
+    reference_ratio(min(n, 5_000), "all")
+    if "--no-xlsx" not in sys.argv:
+        _xlsx(n)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

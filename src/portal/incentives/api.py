@@ -66,7 +66,7 @@ def evaluate_one(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
     as_of = payload.as_of or default_as_of()[0]
     # Amounts arrive as JSON numbers or strings; floats are re-read from their text, never binary.
     facts = json.loads(json.dumps(payload.facts), parse_float=Decimal)
-    evaluation = evaluate(facts, as_of)
+    evaluation = evaluate(facts, as_of, rules=selectors.effective_rules())
     body = evaluation_to_dict(evaluation, detail=True)
     body["as_of"] = as_of.isoformat()
     return body

@@ -14,7 +14,7 @@ from chengqu.common import DomainError
 from chengqu.incentives import default_rules
 from portal.accounts.access import role_required
 from portal.accounts.models import User
-from portal.accounts.roles import is_read_only
+from portal.accounts.roles import Role, is_read_only
 from portal.audit.models import AuditEntry
 from portal.incentives import permissions, selectors
 from portal.incentives.batch_views import xlsx_response
@@ -26,6 +26,7 @@ from portal.incentives.services import (
     claim_pay,
     claim_review,
     claim_submit,
+    claims_window_set,
 )
 from portal.incentives.views import TRAVEL_HELP, Field, travel_groups_from_text
 
@@ -95,6 +96,29 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         "fields": fields,
         "error": error,
         "travel_help": TRAVEL_HELP,
+        "window": selectors.claims_window(),
+    })
+
+
+@role_required(Role.ADMIN)
+def claims_window(request: HttpRequest) -> HttpResponse:
+    """申报期设置: the administrator records the close date the lead units' 申报细则 set (audited)."""
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            claims_window_set(
+                actor=_user(request), close=request.POST.get("close", ""), basis=request.POST.get("basis", "")
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, "申报截止日已更新, 已记入审计日志")
+            return redirect("incentives:claims-window")
+    return render(request, "incentives/claims_window.html", {
+        "window": selectors.claims_window(),
+        "history": selectors.claims_window_history()[:50],
+        "error": error,
+        "form": request.POST if request.method == "POST" else {},
     })
 
 

@@ -41,13 +41,30 @@ def incentives() -> None:
 
 @incentives.command("evaluate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天)")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)")
 @click.option("--detail", is_flag=True, help="输出说明、牵头单位等明细")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: bool) -> None:
-    """对企业名单 (JSON、CSV 或 xlsx) 逐户测算可享受的奖励; 坏行单独报告, 不影响其他企业。"""
+    """对企业名单 (JSON、CSV 或 xlsx) 逐户测算可享受的奖励; 坏行单独报告, 不影响其他企业。
+
+    The claim period in force is the portal's (申报期设置, else the rule table's assumption), so
+    the command and the pages agree; without --as-of it evaluates today, or at the close date
+    once the period is over (said on stderr, the JSON on stdout stays the contract's).
+    """
+    from portal.cli import setup_django
+
+    setup_django()
+    from portal.incentives import selectors
+    from portal.incentives.views import default_as_of
+
     rows = _enterprises(file)
-    batch = evaluate_many(rows, as_of.date() if as_of else clock.today())
+    if as_of is None:
+        when, notice = default_as_of()
+        if notice:
+            click.echo(f"{notice} 可用 --as-of 指定测算日期。", err=True)
+    else:
+        when = as_of.date()
+    batch = evaluate_many(rows, when, rules=selectors.effective_rules())
     result = to_dict(batch, detail=detail)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -200,3 +200,25 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} 第{self.measure}条 {self.amount}元"
+
+
+class ClaimsWindow(models.Model):
+    """The claim period's close date set by an administrator; the latest row is in force.
+
+    The gazette fixes no date by which claims must be made (the lead units' 申报细则 do), so the
+    rule table carries an assumed one (`[claims] close`). An administrator records the date the
+    细则 actually set, with its basis; rows are appended, never changed, and each is audited.
+    """
+
+    close = models.DateField("申报截止日")
+    basis = models.CharField("依据", max_length=255)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("设置时间")
+
+    class Meta:
+        verbose_name = "申报期设置"
+        verbose_name_plural = "申报期设置"
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"申报截止日 {self.close.isoformat()} ({self.basis})"

@@ -5,21 +5,87 @@ A record the user may not see answers 404 (Http404), so its existence is not rev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from chengqu.common import round_fen
-from chengqu.incentives import default_rules
+from chengqu.common import clock, round_fen
+from chengqu.incentives import Rules, default_rules
+from chengqu.incentives.measures import TABLE
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
 from portal.incentives import permissions
-from portal.incentives.models import BatchResult, BatchRun, Claim, Payment
+from portal.incentives.models import BatchResult, BatchRun, Claim, ClaimsWindow, Payment
 
 AnyUser = User | AnonymousUser
+
+CLAIMS_WINDOW_PAGE = "/incentives/claims-window/"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsWindowInForce:
+    """The claim period in force: from the rule table, or as an administrator last set it."""
+
+    open: date
+    close: date
+    source: str  # which configuration the close date comes from, in Chinese
+    set_by: str = ""
+    set_at: datetime | None = None
+
+    @property
+    def configured(self) -> bool:
+        """True when an administrator set the close date (not the table's assumption)."""
+        return self.set_at is not None
+
+
+def claims_window() -> ClaimsWindowInForce:
+    """The close date in force: the latest administrator setting, else the rule table's assumption."""
+    rules = default_rules()
+    latest = ClaimsWindow.objects.select_related("set_by").order_by("-set_at", "-pk").first()
+    if latest is None:
+        assumed = f"(假定: {rules.claims_close_note})" if rules.claims_close_assumed else ""
+        return ClaimsWindowInForce(
+            rules.claims_open,
+            rules.claims_close,
+            f"规则表 {TABLE}.toml 的 [claims] close = {rules.claims_close.isoformat()}{assumed}",
+        )
+    who = latest.set_by.get_full_name() or latest.set_by.username
+    when = latest.set_at.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return ClaimsWindowInForce(
+        rules.claims_open,
+        latest.close,
+        f"系统管理员 {who} 于 {when} 在“申报期设置”中设定(依据: {latest.basis})",
+        set_by=who,
+        set_at=latest.set_at,
+    )
+
+
+def claims_window_history() -> QuerySet[ClaimsWindow]:
+    return ClaimsWindow.objects.select_related("set_by").order_by("-set_at", "-pk")
+
+
+_RULES_BY_CLOSE: dict[tuple[date, str], Rules] = {}
+
+
+def effective_rules() -> Rules:
+    """The rule table with the claim close date in force (see ``claims_window``)."""
+    rules = default_rules()
+    window = claims_window()
+    if not window.configured:
+        return rules
+    key = (window.close, window.source)
+    known = _RULES_BY_CLOSE.get(key)
+    if known is None:
+        if len(_RULES_BY_CLOSE) > 16:
+            _RULES_BY_CLOSE.clear()
+        known = _RULES_BY_CLOSE[key] = replace(
+            rules, claims_close=window.close, claims_close_assumed=False, claims_close_note=window.source
+        )
+    return known
 
 
 def batch_list(*, user: AnyUser) -> QuerySet[BatchRun]:

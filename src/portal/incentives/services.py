@@ -21,10 +21,17 @@ from django.utils import timezone
 from chengqu.common import DomainError, clock, round_fen
 from chengqu.incentives import default_rules, evaluate, evaluate_many, evaluation_to_dict
 from portal.accounts.models import Department, User
-from portal.accounts.roles import is_read_only
+from portal.accounts.roles import Role, has_role, is_read_only
 from portal.audit.services import audit_record, snapshot
-from portal.incentives import permissions
-from portal.incentives.models import BatchResult, BatchRun, Claim, ClaimDocument, Payment
+from portal.incentives import permissions, selectors
+from portal.incentives.models import (
+    BatchResult,
+    BatchRun,
+    Claim,
+    ClaimDocument,
+    ClaimsWindow,
+    Payment,
+)
 from portal.incentives.uploads import enterprise_rows_from_bytes
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -61,7 +68,7 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
     table = enterprise_rows_from_bytes(file_name, data)
     if not table.rows:
         raise DomainError("incentives.file", f"{file_name} 没有数据行", field="file")
-    rules = default_rules()
+    rules = selectors.effective_rules()
     batch = evaluate_many(table.rows, as_of, rules=rules)
     errors = [
         {
@@ -208,6 +215,8 @@ def claim_submit(
     if not given:
         raise DomainError("incentives.claim_facts", f"请填写第{measure}条所需的数据", field=spec.facts[0])
     as_of = local_today()
+    claims_window_check(as_of)
+    rules = selectors.effective_rules()
     evaluation = evaluate(given, as_of, rules=rules)
     award = next((a for a in evaluation.awards if a.measure == measure), None)
     if award is None:
@@ -243,6 +252,66 @@ def claim_submit(
         after=_claim_snapshot(claim) | {"documents": [[d.name, d.sha256] for d in attached]},
     )
     return claim
+
+
+def claims_window_check(as_of: date) -> None:
+    """Refuse a claim outside the claim period, saying which date, from where, and who can change it.
+
+    Source: 城政办发〔2024〕5号 closing paragraph (各牵头单位负责制定申报细则并组织申报)
+    """
+    window = selectors.claims_window()
+    change = (
+        f"申报截止日由系统管理员在“申报期设置”页面({selectors.CLAIMS_WINDOW_PAGE})按牵头单位申报细则修改, "
+        "每次修改记入审计日志"
+    )
+    if as_of > window.close:
+        raise DomainError(
+            "incentives.claims_closed",
+            f"申报期已于 {window.close.isoformat()} 截止, 今天({as_of.isoformat()})不能申报。"
+            f"截止日依据: {window.source}。{change}。",
+            field="as_of",
+        )
+    if as_of < window.open:
+        raise DomainError(
+            "incentives.claims_not_open",
+            f"申报期自 {window.open.isoformat()} 开始, 今天({as_of.isoformat()})尚不能申报。",
+            field="as_of",
+        )
+
+
+@transaction.atomic
+def claims_window_set(*, actor: User, close: object, basis: str) -> ClaimsWindow:
+    """A system administrator records the claim close date the lead units' 申报细则 set.
+
+    Appended (the history stays), audited with the date before and after. The date may not fall
+    before the claim period opens.
+    """
+    if not has_role(actor, Role.ADMIN) or is_read_only(actor):
+        raise _refuse("只有系统管理员可以修改申报截止日")
+    if isinstance(close, str):
+        try:
+            close = date.fromisoformat(close.strip())
+        except ValueError:
+            raise DomainError("incentives.claims_close", f"申报截止日格式应为 YYYY-MM-DD: {close!r}", field="close") from None
+    if not isinstance(close, date):
+        raise DomainError("incentives.claims_close", "请填写申报截止日", field="close")
+    basis = basis.strip()
+    if not basis:
+        raise DomainError("incentives.claims_basis", "请写明依据(如牵头单位申报细则的文号或通知)", field="basis")
+    if len(basis) > ClaimsWindow._meta.get_field("basis").max_length:  # type: ignore[operator]
+        raise DomainError("incentives.claims_basis", "依据不能超过 255 个字", field="basis")
+    before = selectors.claims_window()
+    if close < before.open:
+        raise DomainError(
+            "incentives.claims_close", f"申报截止日不能早于申报开始日 {before.open.isoformat()}", field="close"
+        )
+    row = ClaimsWindow.objects.create(close=close, basis=basis, set_by=actor, set_at=timezone.now())
+    audit_record(
+        actor=actor, action="incentives.claims_window.set", obj=row,
+        before={"close": before.close.isoformat(), "source": before.source},
+        after={"close": close.isoformat(), "basis": basis},
+    )
+    return row
 
 
 @transaction.atomic

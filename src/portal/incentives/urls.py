@@ -19,4 +19,5 @@ urlpatterns = [
     path("claims/<int:pk>/<slug:action>/", claim_views.claim_action, name="claim-action"),
     path("claims/documents/<int:pk>/", claim_views.claim_document, name="claim-document"),
     path("ledger/", claim_views.ledger, name="ledger"),
+    path("claims-window/", claim_views.claims_window, name="claims-window"),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from chengqu.common import DomainError, clock
 from chengqu.incentives import default_rules, evaluate, guidance, quote_farmland_fee, standard_rates
 from chengqu.incentives.measures import Measure
+from portal.incentives import selectors
 
 TRAVEL_HELP = "每行一个团队: 人数,入住晚数,游览A级收费景区数,是否入住城区酒店(是/否)"
 
@@ -29,13 +30,14 @@ class Field:
 
 
 def default_as_of() -> tuple[date, str | None]:
-    rules = default_rules()
+    """Today, or the close date in force (with a notice saying so) once the claim period is over."""
+    window = selectors.claims_window()
     today = clock.today()
-    if today > rules.claims_close:
-        return rules.claims_close, (
-            f"本政策的申报期已于 {rules.claims_close.isoformat()} 截止, 以下按截止日测算, 仅供参考。"
+    if today > window.close:
+        return window.close, (
+            f"本政策的申报期已于 {window.close.isoformat()} 截止(依据: {window.source}), 以下按截止日测算, 仅供参考。"
         )
-    return max(today, rules.claims_open), None
+    return max(today, window.open), None
 
 
 def travel_groups_from_text(text: str) -> list[dict[str, Any]]:
@@ -73,7 +75,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     result = error = None
     if facts:
         try:
-            result = evaluate(facts, as_of)
+            result = evaluate(facts, as_of, rules=selectors.effective_rules())
         except DomainError as exc:
             error = exc
     sections = [_section(m, rules.facts, source) for m in rules.measures]

@@ -170,6 +170,7 @@ ONLINE_OK = {"promotion_online_sales": "5000000", "promotion_firms": 30, "promot
         ({"promotion_online_sales": "4999999.99"}, None),
         ({"promotion_firms": 29}, None),
         ({"promotion_views": 99999}, None),
+        ({"promotion_online_sales": "5000000.01", "promotion_firms": 31, "promotion_views": 100001}, Decimal("80000.00")),
         ({"promotion_costs": "100000"}, Decimal("100000.00")),
         ({"promotion_costs": "100000.01"}, Decimal("100000.00")),  # 最高不超过10万元
         ({"promotion_costs": "350000"}, Decimal("100000.00")),
@@ -218,6 +219,12 @@ def test_measure_11_pays_each_new_chain_store_by_its_area(areas: object, expecte
         ("15000000", "20", Decimal("80000.00")),  # qualifies for 5万 and 8万: paid 8万 once
         ("25000000", "8", Decimal("100000.00")),
         ("25000000", "7.99", None),
+        ("24999999.99", "8", None),  # just below 2500万: 8% is short of the 1500万 tier's 10%
+        ("24999999.99", "12", Decimal("80000.00")),  # just below 2500万 falls to the 1500万 tier
+        ("25000000.01", "8.01", Decimal("100000.00")),
+        ("15000000.01", "10.01", Decimal("80000.00")),
+        ("5000000.01", "15.01", Decimal("50000.00")),
+        ("50000000.01", "6.51", Decimal("150000.00")),
         ("50000000", "6.5", Decimal("150000.00")),
         ("50000000", "6.49", None),
         ("49999999.99", "6.5", None),
@@ -243,6 +250,14 @@ def test_measure_12_pays_lodging_and_catering_the_highest_tier_once(revenue: str
         ("50000000", "9.99", None),
         ("100000000", "6.5", Decimal("200000.00")),
         ("100000000", "6.49", None),
+        ("49999999.99", "10", None),  # just below 5000万: 10% is short of the 3000万 tier's 15%
+        ("49999999.99", "15", Decimal("100000.00")),  # just below 5000万 falls to the 3000万 tier
+        ("30000000", "14.99", None),  # just below 15%: the 1000万 tier needs 20%
+        ("30000000", "20", Decimal("100000.00")),
+        ("10000000.01", "20.01", Decimal("50000.00")),
+        ("30000000.01", "15.01", Decimal("100000.00")),
+        ("50000000.01", "10.01", Decimal("150000.00")),
+        ("100000000.01", "6.51", Decimal("200000.00")),
         ("99999999.99", "6.5", None),
         ("120000000", "25", Decimal("200000.00")),
     ],
@@ -276,6 +291,8 @@ def group(guests: int, nights: int = 1, spots: int = 2, hotel: bool = True) -> d
         ([group(99), group(1000)], None),  # 100人(含)以上: the 99-guest group does not count
         ([group(100), group(901)], Decimal("40040.00")),  # 100 counts
         ([group(1001, spots=1)], None),  # 2个(含)以上 scenic spots
+        ([group(1001, spots=3)], Decimal("40040.00")),
+        ([group(101), group(900)], Decimal("40040.00")),  # 101 counts too
         ([group(1001, hotel=False)], None),
         ([group(2500, nights=2)], Decimal("200000.00")),  # 2500 × 80 = 20万, exactly the cap
         ([group(2600, nights=2)], Decimal("200000.00")),  # 单个旅行社最高奖励不超过20万元

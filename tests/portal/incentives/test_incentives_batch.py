@@ -180,3 +180,23 @@ def test_a_published_list_becomes_claims_for_registered_enterprises_without_appl
     assert [c.measure for c in more.created] == [11]
     assert Claim.objects.filter(enterprise=e3).count() == 2
     assert AuditEntry.objects.filter(action="incentives.claim.from_batch").count() == 2
+
+
+def test_growth_in_a_percent_formatted_xlsx_cell_is_asked_about_never_paid_as_a_fraction_of_a_percent(people):
+    """A statistics export may hold 25% as the number 0.25 shown with a % format. The table reader
+    returns 0.25; the row must not be paid (or refused) as if growth were 0.25%: it asks."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "transport_growth_jan_feb", "industrial_annual_output", "industrial_q1_growth", "q1_investment"])
+    sheet.append(["E1", 0.25, 200000000, 0.35, 60000000])
+    sheet["B2"].number_format = "0%"
+    sheet["D2"].number_format = "0.0%"
+    data = io.BytesIO()
+    book.save(data)
+    batch = run(people.finance, data.getvalue(), "增速.xlsx")
+    (row,) = batch.results.all()
+    assert [a["measure"] for a in row.result["awards"]] == [1]  # the other facts of the row still count
+    asked = {n["field"]: n["message"] for n in row.result["needs"]}
+    assert set(asked) == {"transport_growth_jan_feb", "industrial_q1_growth"}
+    assert "25%时奖励50000.00元" in asked["transport_growth_jan_feb"]
+    assert "单位不明" in asked["industrial_q1_growth"]

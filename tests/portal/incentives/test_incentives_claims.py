@@ -98,7 +98,9 @@ def test_a_measure_that_pays_nothing_cannot_be_claimed(people, claim_day):
 def test_a_claim_after_the_claim_period_is_refused(people):
     with pytest.raises(DomainError) as caught:
         submit(people)  # today (2026) is after the assumed close 2024-12-31
-    assert caught.value.code == "incentives.expired"
+    assert caught.value.code == "incentives.claims_closed"
+    assert "2024-12-31" in caught.value.message  # which date, from where, who changes it:
+    # tests/portal/incentives/test_incentives_claims_window.py
 
 
 def test_a_one_off_measure_cannot_be_claimed_again_while_one_is_under_way_or_paid(people, claim_day):

@@ -1,0 +1,209 @@
+"""The fast path (chengqu.incentives.engine) equals the reference path, field for field.
+
+The engine precomputes tier tables, parses plain numbers in a fast lane and renders the Chinese
+text only when read; chengqu.incentives.reference is the plain, eager evaluator it replaced. On
+generated enterprises — every measure, values on and around each threshold, growth as percent
+and as a fraction, bad values — both give the same JSON (awards, reasons, near misses, needs,
+notes, guidance), the same totals and the same errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chengqu.common import DomainError
+from chengqu.incentives import (
+    default_rules,
+    evaluate,
+    evaluate_many,
+    evaluation_to_dict,
+    reference,
+    to_dict,
+)
+from chengqu.incentives.facts import parse_facts, parse_facts_fast
+
+RULES = default_rules()
+AS_OFS = [date(2024, 3, 15), date(2024, 7, 15), date(2024, 12, 31)]
+
+
+def _thresholds(fact: str) -> list[Decimal]:
+    found = set()
+    for measure in RULES.measures:
+        for tier in measure.tiers:
+            for condition in tier.conditions:
+                if condition.fact == fact:
+                    found.add(condition.threshold)
+    return sorted(found)
+
+
+def _around(fact: str) -> st.SearchStrategy[Decimal]:
+    """A threshold of the fact, a hair or one unit either side of it, or anything."""
+    points = _thresholds(fact) or [Decimal(0)]
+    near = st.builds(
+        lambda t, d: max(t + d, Decimal(0)) if not fact.endswith(("growth_jan_feb", "growth_h1", "q1_growth")) else t + d,
+        st.sampled_from(points),
+        st.sampled_from([Decimal(0), Decimal("0.01"), Decimal("-0.01"), Decimal(1), Decimal(-1), Decimal("0.5")]),
+    )
+    anything = st.integers(min_value=0, max_value=10**11).map(lambda fen: Decimal(fen) / 100)
+    return st.one_of(near, anything)
+
+
+def _shown(value: Decimal) -> st.SearchStrategy[object]:
+    """How a value arrives: Decimal, plain string, padded string, with thousands separators."""
+    text = format(value, "f")
+    options: list[object] = [value, text, f" {text} "]
+    if value == value.to_integral_value() and value >= 0:
+        options.append(int(value))
+        options.append(f"{int(value):,}")
+    return st.sampled_from(options)
+
+
+def _fact_value(name: str) -> st.SearchStrategy[object]:
+    kind = RULES.facts[name].kind
+    if kind == "percent":
+        small = st.integers(min_value=-99, max_value=99).map(lambda c: Decimal(c) / 100)  # 0.25 for 25%?
+        explicit = st.integers(min_value=-1000, max_value=3000).map(lambda t: f"{Decimal(t) / 10}%")
+        return st.one_of(_around(name).flatmap(_shown), small.flatmap(_shown), explicit)
+    if kind == "count":
+        points = [int(t) for t in _thresholds(name)] or [0]
+        return st.one_of(
+            st.builds(lambda t, d: max(t + d, 0), st.sampled_from(points), st.integers(-2, 2)),
+            st.integers(min_value=0, max_value=10**6),
+        ).flatmap(lambda n: st.sampled_from([n, str(n), f"{n}.0"]))
+    if kind == "area_list":
+        areas = st.lists(st.integers(min_value=1, max_value=100_000).map(lambda c: Decimal(c) / 100), max_size=6)
+        return st.one_of(areas, areas.map(lambda xs: ";".join(format(x, "f") for x in xs)))
+    if kind == "travel_groups":
+        group = st.fixed_dictionaries(
+            {
+                "guests": st.integers(min_value=0, max_value=600),
+                "nights": st.integers(min_value=0, max_value=5),
+                "scenic_spots": st.integers(min_value=0, max_value=5),
+                "district_hotel": st.booleans(),
+            }
+        )
+        return st.lists(group, max_size=8)
+    return _around(name).flatmap(_shown)
+
+
+BAD = st.sampled_from(["-5", "abc", "NaN", "Infinity", 1.5, True, "", None, "  ", "12%", "-101%", "3.5"])
+FACTS = sorted(RULES.facts)
+
+
+@st.composite
+def enterprises(draw: st.DrawFn, *, bad: bool = False) -> dict[str, object]:
+    chosen = draw(st.lists(st.sampled_from(FACTS), unique=True, max_size=len(FACTS)))
+    row: dict[str, object] = {name: draw(_fact_value(name)) for name in chosen}
+    if bad and chosen and draw(st.booleans()):
+        row[draw(st.sampled_from(chosen))] = draw(BAD)
+    return row
+
+
+def _reference(facts: dict[str, object], as_of: date) -> tuple[str, Any]:
+    try:
+        return "ok", reference.evaluation_to_dict(reference.evaluate(facts, as_of), detail=True)
+    except DomainError as error:
+        return "error", (error.code, error.message, error.field)
+
+
+def _fast(facts: dict[str, object], as_of: date) -> tuple[str, Any]:
+    try:
+        return "ok", evaluation_to_dict(evaluate(facts, as_of), detail=True)
+    except DomainError as error:
+        return "error", (error.code, error.message, error.field)
+
+
+@settings(max_examples=400, deadline=None)
+@given(enterprises(bad=True), st.sampled_from(AS_OFS))
+def test_the_fast_path_gives_exactly_the_reference_result(facts: dict[str, object], as_of: date) -> None:
+    assert _fast(facts, as_of) == _reference(facts, as_of)
+
+
+@settings(max_examples=300, deadline=None)
+@given(enterprises(bad=True))
+def test_the_fast_parser_types_every_value_as_the_reference_parser(facts: dict[str, object]) -> None:
+    try:
+        expected: Any = parse_facts(facts, RULES)
+    except DomainError as error:
+        expected = (error.code, error.message, error.field)
+    try:
+        got: Any = parse_facts_fast(facts, RULES)
+    except DomainError as error:
+        got = (error.code, error.message, error.field)
+    assert got == expected
+    if not isinstance(got, tuple):  # same Decimal digits and exponent, not just equal numbers
+        assert {k: repr(v) for k, v in got.values.items()} == {k: repr(v) for k, v in expected.values.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(enterprises(bad=True), max_size=12))
+def test_a_batch_gives_each_row_the_reference_result_or_its_error(rows: list[dict[str, object]]) -> None:
+    as_of = date(2024, 7, 15)
+    batch = to_dict(evaluate_many([{"id": f"E{i}", **row} for i, row in enumerate(rows)], as_of), detail=True)
+    expected_results = []
+    expected_errors = []
+    for i, row in enumerate(rows):
+        status, value = _reference(row, as_of)
+        if status == "ok":
+            expected_results.append({**value, "id": f"E{i}"})
+        else:
+            expected_errors.append({"index": i, "id": f"E{i}", "code": value[0], "message": value[1], "field": value[2]})
+    assert batch == {"results": expected_results, "errors": expected_errors}
+
+
+def test_every_measure_awards_on_the_fast_path_as_on_the_reference_path() -> None:
+    """A fixed enterprise that earns something under every computable measure, checked by text."""
+    facts: dict[str, object] = {
+        "q1_investment": "80000000",
+        "new_project_total_investment": "600000000",
+        "other_service_revenue_jan_feb": "6000000",
+        "other_service_growth_jan_feb": "25",
+        "transport_growth_jan_feb": "22",
+        "real_estate_sales_area_q1": "6000",
+        "industrial_annual_output": "600000000",
+        "industrial_q1_growth": "12",
+        "below_scale_industrial_q1_revenue": "6500000",
+        "specialized_pool_rd_q1": "600000",
+        "promotion_online_sales": "5000000",
+        "promotion_firms": 40,
+        "promotion_views": 200000,
+        "promotion_costs": "80000",
+        "new_chain_store_areas": "120;300;80",
+        "lodging_catering_revenue_h1": "30000000",
+        "lodging_catering_growth_h1": "18",
+        "online_retail_sales_h1": "60000000",
+        "online_retail_growth_h1": "30",
+        "tourism_show_performances_h1": 120,
+        "travel_groups": [{"guests": 300, "nights": 2, "scenic_spots": 2, "district_hotel": True}],
+        "award_winner_sales_h1": "3000000",
+    }
+    fast = evaluate(facts, date(2024, 7, 15))
+    assert len({a.measure for a in fast.awards}) >= 12
+    assert all(a.reason for a in fast.awards)
+    assert _fast(facts, date(2024, 7, 15)) == _reference(facts, date(2024, 7, 15))
+
+
+def test_two_awards_with_the_same_tier_but_different_facts_are_not_equal() -> None:
+    """Award equality includes the (lazily rendered) reason, as it did when reason was a field."""
+    one = evaluate({"transport_growth_jan_feb": "22"}, date(2024, 7, 15)).awards
+    two = evaluate({"transport_growth_jan_feb": "23"}, date(2024, 7, 15)).awards
+    assert one
+    assert two
+    assert one[0].tier == two[0].tier
+    assert one[0].amount == two[0].amount
+    assert one[0] != two[0]
+    assert one[0] == evaluate({"transport_growth_jan_feb": "22"}, date(2024, 7, 15)).awards[0]
+
+
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_fast_and_reference_paths_agree_on_needs_for_each_measure_alone(as_of: date) -> None:
+    for measure in RULES.measures:
+        for fact in measure.facts:
+            facts = {fact: "1"} if RULES.facts[fact].kind not in {"travel_groups"} else {fact: []}
+            assert _fast(facts, as_of) == _reference(facts, as_of), (measure.number, fact)
