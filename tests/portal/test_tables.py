@@ -80,3 +80,22 @@ def _strip_trailing(cells):
     while cells and cells[-1] is None:
         cells.pop()
     return cells
+
+
+@pytest.mark.parametrize("reader", ["_xlsx_records_fast", "_xlsx_records_openpyxl"])
+def test_a_cell_shown_as_a_percentage_is_read_as_the_person_sees_it(tmp_path, reader):
+    import portal.core.tables as tables
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["增速", "增速2", "自定义", "金额"])
+    sheet.append([0.25, 0.125, 0.3, 0.25])
+    sheet["A2"].number_format = "0%"
+    sheet["B2"].number_format = "0.00%"
+    sheet["C2"].number_format = '0.0"个百分点"%'
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    _, rows = getattr(tables, reader)(path)
+    # 0.25 shown as 25% is "25%", never the 0.25 that would read as a quarter of a percent;
+    # a plain number in the same row stays a number.
+    assert _strip_trailing(rows[0][1]) == ["25%", "12.5%", "30%", Decimal("0.25")]

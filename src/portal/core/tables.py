@@ -81,11 +81,11 @@ def _xlsx_records_openpyxl(path: Path) -> tuple[list[str], list[tuple[int, list[
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
         raise DomainError("table.xlsx", f"{path.name} 不是有效的 xlsx 文件: {exc}") from None
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    rows = sheet.iter_rows()
+    header = [str(c.value).strip() if c.value is not None else "" for c in next(rows, ())]
     if not any(header):
         raise DomainError("table.empty", f"{path.name} 第一个工作表没有表头")
-    records = [(i, [_cell(c) for c in row]) for i, row in enumerate(rows, start=2)]
+    records = [(i, [_openpyxl_cell(c) for c in row]) for i, row in enumerate(rows, start=2)]
     book.close()
     return header, records
 
@@ -98,7 +98,8 @@ def _xlsx_records_openpyxl(path: Path) -> tuple[list[str], list[tuple[int, list[
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-# Built-in number formats that show dates or times (ECMA-376 18.8.30).
+# Built-in number formats that show percentages (0%, 0.00%) and dates or times (ECMA-376 18.8.30).
+_PERCENT_FORMAT_IDS = {9, 10}
 _DATE_FORMAT_IDS = {*range(14, 23), 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
 
 
@@ -121,7 +122,7 @@ def _xlsx_records_fast(path: Path) -> tuple[list[str], list[tuple[int, list[obje
         pr = workbook.find(f"{_NS}workbookPr")
         date1904 = pr is not None and pr.get("date1904") in {"1", "true"}
         shared = _shared_strings(archive, etree) if "xl/sharedStrings.xml" in names else []
-        date_styles = _date_styles(archive, etree) if "xl/styles.xml" in names else set()
+        date_styles, percent_styles = _styles(archive, etree) if "xl/styles.xml" in names else (set(), set())
         rows: list[tuple[int, list[object]]] = []
         with archive.open(sheet_name) as handle:
             for _, row in etree.iterparse(handle, tag=f"{_NS}row"):
@@ -130,7 +131,7 @@ def _xlsx_records_fast(path: Path) -> tuple[list[str], list[tuple[int, list[obje
                 for cell in row.iterchildren(f"{_NS}c"):
                     column = _column_index(cell.get("r")) if cell.get("r") else len(cells)
                     cells.extend([None] * (column - len(cells)))
-                    cells.append(_fast_cell(cell, shared, date_styles, date1904))
+                    cells.append(_fast_cell(cell, shared, date_styles, percent_styles, date1904))
                 rows.append((line, cells))
                 row.clear()
     if not rows or not any(c not in (None, "") for c in rows[0][1]):
@@ -148,7 +149,17 @@ def _shared_strings(archive: Any, etree: Any) -> list[str]:
     return strings
 
 
-def _date_styles(archive: Any, etree: Any) -> set[int]:
+def _unquoted(code: str) -> str:
+    """A number format's first section without its quoted text and colours, lower-cased."""
+    bare = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)
+    bare = bare.split(";")[0].lower()
+    for token in ("[red]", "[black]", "[blue]", "[green]"):
+        bare = bare.replace(token, "")
+    return bare
+
+
+def _styles(archive: Any, etree: Any) -> tuple[set[int], set[int]]:
+    """The cell styles that show a date or time, and those that show a percentage."""
     styles = etree.fromstring(archive.read("xl/styles.xml"))
     custom = {
         int(f.get("numFmtId")): f.get("formatCode", "")
@@ -158,16 +169,15 @@ def _date_styles(archive: Any, etree: Any) -> set[int]:
     def is_date(fmt_id: int) -> bool:
         if fmt_id in _DATE_FORMAT_IDS:
             return True
-        code = custom.get(fmt_id, "")
-        # Strip quoted text and colours, then look for date/time letters.
-        bare = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)
-        bare = bare.split(";")[0].lower()
-        for token in ("[red]", "[black]", "[blue]", "[green]"):
-            bare = bare.replace(token, "")
+        bare = _unquoted(custom.get(fmt_id, ""))
         return any(ch in bare for ch in "ymdhs") and "general" not in bare
 
+    def is_percent(fmt_id: int) -> bool:
+        return fmt_id in _PERCENT_FORMAT_IDS or "%" in _unquoted(custom.get(fmt_id, ""))
+
     xfs = styles.find(f"{_NS}cellXfs")
-    return {i for i, xf in enumerate(xfs if xfs is not None else []) if is_date(int(xf.get("numFmtId", "0")))}
+    ids = [int(xf.get("numFmtId", "0")) for xf in (xfs if xfs is not None else [])]
+    return ({i for i, f in enumerate(ids) if is_date(f)}, {i for i, f in enumerate(ids) if is_percent(f)})
 
 
 def _column_index(ref: str) -> int:
@@ -179,7 +189,8 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
-def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], date1904: bool) -> object:
+def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], percent_styles: set[int],
+               date1904: bool) -> object:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in cell.iter(f"{_NS}t")).strip()
@@ -193,9 +204,17 @@ def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], date1904: bo
     if kind == "b":
         return value == "1"
     number = Decimal(value)
-    if int(cell.get("s", "0")) in date_styles:
+    style = int(cell.get("s", "0"))
+    if style in date_styles:
         return _excel_date(number, date1904)
+    if style in percent_styles:
+        return _percent_text(number)
     return number
+
+
+def _percent_text(number: Decimal) -> str:
+    """A cell that shows 25% stores 0.25: give what the person typed and sees, "25%"."""
+    return f"{number.scaleb(2).normalize():f}%"
 
 
 def _excel_date(serial: Decimal, date1904: bool) -> object:
@@ -209,6 +228,15 @@ def _excel_date(serial: Decimal, date1904: bool) -> object:
     micros = millis * 1000
     moment = base + timedelta(days=days, microseconds=micros)
     return moment.date() if moment.time() == datetime.min.time() else moment
+
+
+def _openpyxl_cell(cell: Any) -> object:
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in _unquoted(
+        getattr(cell, "number_format", "") or ""
+    ):
+        return _percent_text(Decimal(repr(value)))
+    return _cell(value)
 
 
 def _cell(value: object) -> object:

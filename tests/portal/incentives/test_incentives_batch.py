@@ -182,9 +182,9 @@ def test_a_published_list_becomes_claims_for_registered_enterprises_without_appl
     assert AuditEntry.objects.filter(action="incentives.claim.from_batch").count() == 2
 
 
-def test_growth_in_a_percent_formatted_xlsx_cell_is_asked_about_never_paid_as_a_fraction_of_a_percent(people):
+def test_growth_in_a_percent_formatted_xlsx_cell_counts_as_the_percentage_shown(people):
     """A statistics export may hold 25% as the number 0.25 shown with a % format. The table reader
-    returns 0.25; the row must not be paid (or refused) as if growth were 0.25%: it asks."""
+    returns what the cell shows ("25%"), so the growth is 25 percent, never 0.25 percent."""
     book = Workbook()
     sheet = book.active
     sheet.append(["id", "transport_growth_jan_feb", "industrial_annual_output", "industrial_q1_growth", "q1_investment"])
@@ -195,8 +195,14 @@ def test_growth_in_a_percent_formatted_xlsx_cell_is_asked_about_never_paid_as_a_
     book.save(data)
     batch = run(people.finance, data.getvalue(), "增速.xlsx")
     (row,) = batch.results.all()
-    assert [a["measure"] for a in row.result["awards"]] == [1]  # the other facts of the row still count
+    assert [a["measure"] for a in row.result["awards"]] == [1, 4, 6]
+    assert not [n for n in row.result["needs"] if n["field"] in {"transport_growth_jan_feb", "industrial_q1_growth"}]
+
+    # The same numbers without the % format are ambiguous (0.25 percent, or 25?): the row asks.
+    sheet["B2"].number_format = sheet["D2"].number_format = "General"
+    data = io.BytesIO()
+    book.save(data)
+    (row,) = run(people.finance, data.getvalue(), "增速2.xlsx").results.all()
     asked = {n["field"]: n["message"] for n in row.result["needs"]}
     assert set(asked) == {"transport_growth_jan_feb", "industrial_q1_growth"}
-    assert "25%时奖励50000.00元" in asked["transport_growth_jan_feb"]
     assert "单位不明" in asked["industrial_q1_growth"]
