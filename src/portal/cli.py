@@ -331,6 +331,7 @@ MODULE_COMMANDS = (
     "portal.supervision.cli:tasks",  # `chengqu tasks …`, as issue 8 names it
     "portal.supervision.cli:hazards",  # `chengqu hazards …`
     "portal.relics.cli:group",
+    "portal.notify.cli:group",
 )
 
 

@@ -1,5 +1,81 @@
-"""JSON API of the notification inbox, mounted at /api/v1/notify/."""
+"""JSON API of the notification inbox, mounted at /api/v1/notify/.
 
+Signed-in users only (the API's django_auth); each sees the notices that reach them, and a
+notice that does not is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from portal.accounts.models import User
+from portal.notify import selectors, services
+from portal.notify.models import Notification
+
 router = Router(tags=["消息通知"])
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # django_auth has run
+    return request.user
+
+
+def _row(n: Notification) -> dict[str, Any]:
+    read_at = getattr(n, "read_at", None)
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "kind_label": n.get_kind_display(),
+        "topic": n.topic,
+        "title": n.title,
+        "body": n.body,
+        "url": n.url,
+        "source": n.source,
+        "created_at": n.created_at.isoformat(),
+        "read_at": read_at.isoformat() if read_at else None,
+    }
+
+
+@router.get("/")
+def inbox(request: HttpRequest, kind: str = "", unread: bool = False, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The inbox, unread first; ``limit`` at most 200."""
+    user = _user(request)
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    qs = selectors.inbox(user, kind=kind if kind in Notification.Kind.values else "", unread_only=unread)
+    return {
+        "unread": selectors.unread_count(user),
+        "items": [_row(n) for n in qs[offset:offset + limit]],
+    }
+
+
+@router.get("/unread-count")
+def unread_count(request: HttpRequest) -> dict[str, int]:
+    return {"unread": selectors.unread_count(_user(request))}
+
+
+@router.post("/{pk}/read")
+def read(request: HttpRequest, pk: int) -> dict[str, Any]:
+    user = _user(request)
+    notification = selectors.notification_get(user, pk)
+    receipt = services.mark_read(user=user, notification=notification)
+    return {"id": pk, "read_at": receipt.read_at.isoformat(), "unread": selectors.unread_count(user)}
+
+
+@router.post("/read-all")
+def read_all(request: HttpRequest, kind: str = "") -> dict[str, int]:
+    user = _user(request)
+    marked = services.mark_all_read(user=user, kind=kind if kind in Notification.Kind.values else "")
+    return {"marked": marked, "unread": selectors.unread_count(user)}
+
+
+@router.get("/subscriptions")
+def subscriptions(request: HttpRequest) -> dict[str, Any]:
+    chosen = selectors.subscribed_topics(_user(request))
+    return {"topics": [
+        {"key": key, "name": name, "words": list(words), "subscribed": key in chosen}
+        for key, name, words in services.topics()
+    ]}

@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from portal.notify import views
 
 app_name = "notify"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.read, name="read"),
+    path("read-all/", views.read_all, name="read-all"),
+    path("subscriptions/", views.subscriptions, name="subscriptions"),
+]
