@@ -147,6 +147,13 @@ class Incubation:
     disease: str
     days: int
     source: str
+    verified: bool = False
+    checked: str = ""
+
+
+def incubation_table() -> tuple[Incubation, ...]:
+    """Every listed disease with its period, source and whether the figure was verified there."""
+    return tuple(incubation_period(str(e["disease"])) for e in _table()["incubation"])
 
 
 def incubation_period(disease: str) -> Incubation:
@@ -155,7 +162,13 @@ def incubation_period(disease: str) -> Incubation:
     for entry in _table()["incubation"]:
         names = [str(entry["disease"]), *(str(a) for a in entry.get("aliases", []))]
         if wanted in {n.casefold() for n in names}:
-            return Incubation(str(entry["disease"]), int(dec(entry["days"], where=str(entry["disease"]))), str(entry["source"]))
+            return Incubation(
+                str(entry["disease"]),
+                int(dec(entry["days"], where=str(entry["disease"]))),
+                str(entry["source"]),
+                bool(entry.get("verified", False)),
+                str(entry.get("checked", "")),
+            )
     raise DomainError(
         "command.incubation_unknown",
         f"未收录“{disease}”的最长潜伏期, 请手工填写天数及其依据",
@@ -185,6 +198,8 @@ def earliest_animal_end(
         found = incubation_period(disease)
         days, source = found.days, found.source
         notes.append(f"{found.disease}最长潜伏期{days}天 ({source})")
+        if not found.verified:
+            notes.append(f"{found.disease}的潜伏期未能在所引WOAH条文中核实(未核实), 请按现行版本核对或手工填写")
     else:
         raise DomainError("command.incubation_missing", "须给出病种或最长潜伏期天数", field="disease")
     entry = _table()["animal_termination"]

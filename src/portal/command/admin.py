@@ -11,7 +11,19 @@ from typing import Any
 from django.contrib import admin
 
 from portal.audit.admin_mixins import AuditedAdmin, ReadOnlyAdmin
-from portal.command.models import DutyRecord, DutyShift, Headquarters, Incident, Post, Report, Seat
+from portal.command.models import (
+    Assessment,
+    Compensation,
+    DutyRecord,
+    DutyShift,
+    Headquarters,
+    Incident,
+    Post,
+    Report,
+    SampleStep,
+    Seat,
+    Task,
+)
 
 
 @admin.register(Headquarters)
@@ -53,3 +65,24 @@ class DutyShiftAdmin(AuditedAdmin[DutyShift]):
 @admin.register(DutyRecord)
 class DutyRecordAdmin(AuditedAdmin[DutyRecord]):
     list_display = ("duty", "done_on", "recorded_by")
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin[Any]):
+    list_display = ("incident", "group", "title", "clause", "done_by", "done_at")
+    list_filter = ("source", "group")
+
+
+@admin.register(SampleStep)
+class SampleStepAdmin(ReadOnlyAdmin[Any]):
+    list_display = ("incident", "lab", "sent_at", "received_at", "result_at", "result")
+
+
+@admin.register(Compensation)
+class CompensationAdmin(ReadOnlyAdmin[Any]):
+    list_display = ("incident", "kind", "item", "owner", "quantity", "unit", "amount")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin[Any]):
+    list_display = ("incident", "plan", "status", "filed_by", "filed_at")

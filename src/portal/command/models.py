@@ -304,3 +304,127 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.leader}/{self.officer}"
+
+
+class Task(models.Model):
+    """A task the plan requires on an incident: a water-plan task of a working group (7号 3.5,
+    5.1.1, 5.1.2, 5.2.3) or an animal-plan measure of a zone (2号 4.3); ticked with who and when."""
+
+    class Source(models.TextChoices):
+        WATER = "water", "水源地预案任务"
+        ANIMAL = "animal", "动物疫情响应措施"
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="tasks")
+    source = models.CharField("来源", max_length=8, choices=Source.choices)
+    key = models.CharField("任务键", max_length=64)
+    group = models.CharField("工作组/区域", max_length=32)
+    also = models.JSONField("配合工作组", default=list, blank=True)
+    title = models.CharField("任务", max_length=128)
+    text = models.TextField("原文")
+    document = models.CharField("文件", max_length=64)
+    clause = models.CharField("条款", max_length=32)
+    basis = models.CharField("分工依据", max_length=16, blank=True)
+    discretionary = models.BooleanField("视情实施", default=False)
+    note = models.TextField("说明", blank=True)
+    trigger = models.CharField("触发", max_length=32, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+    created_at = models.DateTimeField("生成时间")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="完成标记人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "预案任务"
+        verbose_name_plural = "预案任务"
+        ordering = ["incident", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["incident", "key"], name="command_task_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.title}"
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.document, self.clause, self.text)
+
+
+class SampleStep(models.Model):
+    """One lab of the confirmation chain (2号 3.3.3): sent, received, result, in that order."""
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="samples")
+    step = models.PositiveSmallIntegerField("环节")
+    lab = models.CharField("认定机构", max_length=64)
+    sent_at = models.DateTimeField("送样时间", null=True, blank=True)
+    received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    result_at = models.DateTimeField("结果时间", null=True, blank=True)
+    result = models.CharField("结果", max_length=16, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后记录人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "样品确认"
+        verbose_name_plural = "样品确认"
+        ordering = ["incident", "step"]
+        constraints = [models.UniqueConstraint(fields=["incident", "step"], name="command_sample_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incident} · {self.lab}"
+
+
+class Compensation(models.Model):
+    """A compensation line (2号 5.2): what was culled, destroyed or requisitioned, whose, how much."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="compensations"
+    )
+    kind = models.CharField("类别", max_length=32)
+    item = models.CharField("物品", max_length=128)
+    owner = models.CharField("所有人", max_length=128)
+    quantity = models.DecimalField("数量", max_digits=16, decimal_places=3)
+    unit = models.CharField("单位", max_length=16)
+    amount = models.DecimalField("补偿金额(元)", max_digits=16, decimal_places=2)
+    basis = models.TextField("补偿依据")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "补偿记录"
+        verbose_name_plural = "补偿记录"
+        ordering = ["incident", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.item} · {self.amount}"
+
+
+class Assessment(models.Model):
+    """The after-incident assessment/investigation report (2号 5.1; 7号 6.2), saved as typed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        FILED = "filed", "已报送"
+
+    incident = models.OneToOneField(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="assessment"
+    )
+    plan = models.CharField("预案", max_length=64)
+    content = models.JSONField("各部分内容", default=dict, blank=True)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.DRAFT)
+    filed_at = models.DateTimeField("报送时间", null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("保存时间")
+
+    class Meta:
+        verbose_name = "事后评估报告"
+        verbose_name_plural = "事后评估报告"
+
+    def __str__(self) -> str:
+        return f"{self.incident} · 评估报告"

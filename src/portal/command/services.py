@@ -161,6 +161,9 @@ def incident_register(
     if plan_note:
         _event(incident, plan_note, actor=actor, kind="note", at=now)
     audit_record(actor=actor, action="command.incident.register", obj=incident, after=snapshot(incident))
+    from portal.notify.hooks import incident_registered
+
+    incident_registered(incident)  # the routed HQ's office, commanders and subscribers are told
     return incident
 
 
@@ -180,6 +183,9 @@ def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None
     incident.save(update_fields=["hq", "routing_status", "plan"])
     _event(incident, f"确定牵头指挥部: {hq.name}", actor=actor, kind="routed", citation=hq.citation)
     audit_record(actor=actor, action="command.incident.route", obj=incident, before=before, after=snapshot(incident))
+    from portal.notify.hooks import incident_routed
+
+    incident_routed(incident)  # the chosen HQ is told (once per HQ and incident)
     return incident
 
 
@@ -247,6 +253,9 @@ def incident_water_classify(
     _event(incident, "水源地事件分级 — " + "; ".join(parts) + "".join(f"。{n}" for n in decision.notes),
            actor=actor, kind="level", citation=decision.citations[0])
     audit_record(actor=actor, action="command.incident.level", obj=incident, before=before, after=snapshot(incident))
+    from portal.command.plan_services import water_tasks_create
+
+    water_tasks_create(incident, actor=actor)  # the level's tasks for the nine working groups (3.5, 5.1.x, 5.2.3)
     return incident
 
 
@@ -271,6 +280,9 @@ def incident_animal_declare(*, incident: Incident, level: str, actor: User | Non
     _event(incident, f"启动{found.level}级响应, 由{found.declarer}宣布" + (f", 报{found.reports_to}" if found.reports_to else ""),
            actor=actor, kind="level", citation=found.citation)
     audit_record(actor=actor, action="command.incident.level", obj=incident, before=before, after=snapshot(incident))
+    from portal.command.plan_services import animal_measures_create
+
+    animal_measures_create(incident, actor=actor)  # the 4.3 checklists per zone
     return incident
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.command import views
+from portal.command import plan_views, views
 
 app_name = "command"
 urlpatterns = [
@@ -17,5 +17,11 @@ urlpatterns = [
     path("incidents/<int:pk>/terminate/", views.incident_terminate, name="incident-terminate"),
     path("incidents/<int:pk>/report/", views.report_edit, name="report-new"),
     path("incidents/<int:pk>/report/<int:report_pk>/", views.report_edit, name="report"),
+    path("incidents/<int:pk>/task/<int:task_pk>/", plan_views.task_mark, name="task-mark"),
+    path("incidents/<int:pk>/sample/", plan_views.sample_record, name="sample-record"),
+    path("incidents/<int:pk>/compensation/", plan_views.compensation_add, name="compensation-add"),
+    path("incidents/<int:pk>/compensation.xlsx", plan_views.compensation_xlsx, name="compensation-xlsx"),
+    path("incidents/<int:pk>/assessment/", plan_views.assessment_edit, name="assessment"),
+    path("incidents/<int:pk>/assessment.docx", plan_views.assessment_docx, name="assessment-docx"),
     path("duties/", views.duties, name="duties"),
 ]

@@ -24,6 +24,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.command import services
 from portal.command.models import Headquarters, Incident, Post, Report
+from portal.command.plan_views import plan_context
 from portal.command.selectors import (
     READ_ROLES,
     clock_rows,
@@ -223,7 +224,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "anchors": [a for a in Anchor if a is not Anchor.OCCURRED],
         "recorded": {k: datetime.fromisoformat(v) for k, v in incident.anchors.items()},
         "can_write": _can_write(request) and incident.status == Incident.Status.OPEN,
+        "can_record": _can_write(request),
         "now": now,
+        **plan_context(incident),
     })
 
 

@@ -63,6 +63,9 @@ def command_cite(context: Context, citation: Citation | None) -> SafeString | st
     store: Any = context.render_context
     cache: dict[tuple[str, str], str | None] = store.setdefault("command_cite", {})
     key = (citation.document, citation.clause)
+    if clause_eid(citation.clause) is None and "_" not in citation.clause:
+        # A label that is no eId ("5.2.3(4)") can only land on the document: one lookup per document.
+        key = (citation.document, "")
     if key not in cache:
         eid = _resolve(citation.document, citation.clause)
         cache[key] = citation_resolve(Citation(citation.document, eid))[0]
