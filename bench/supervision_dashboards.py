@@ -1,5 +1,6 @@
 """Supervision dashboards at scale: 100,000 tasks and 100,000 hazards on SQLite, then p95 of the
-ledger, filtered ledgers, a unit user's ledger, the hazard list and the bulletin for all units.
+ledger, filtered ledgers, a unit user's ledger, the hazard lists, the recurring duties and the
+bulletin for all units (by unit, by leader, .docx, .xlsx).
 
 A fresh SQLite database in a temporary directory. Prints figures; asserts nothing.
 Goals (issue 8): p95 per page under 200 ms; the bulletin for all units under 2 s.
@@ -115,6 +116,8 @@ def main() -> None:
             ("我的任务(区财政局)", clerk, "/supervision/?mine=1"),
             ("隐患列表", inspector, "/supervision/hazards/"),
             ("隐患 逾期", inspector, "/supervision/hazards/?overdue=1"),
+            ("隐患 第500页", inspector, "/supervision/hazards/?page=500"),
+            ("周期性工作", inspector, "/supervision/duties/"),
         ]
         for label, user, url in pages:
             client = Client(HTTP_HOST="127.0.0.1")
@@ -128,7 +131,7 @@ def main() -> None:
             print(f"{label:<22} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms")
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(inspector)
-        for fmt in ("", "&format=docx", "&format=xlsx"):
+        for fmt in ("", "&by=leader", "&format=docx", "&format=xlsx"):
             t = time.perf_counter()
             response = client.get(f"/supervision/bulletin/?start=2024-01-01&end=2025-06-30{fmt}")
             assert response.status_code == 200

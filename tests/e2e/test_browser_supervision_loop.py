@@ -1,7 +1,7 @@
 """Supervision in a real browser: a department user works a task and the 督查室 closes it; a street
 user registers a hazard on a phone and an inspector closes it after re-inspection.
 
-Users are made with `chengqu supervision user-add` against the same data the server uses.
+Users are made with `chengqu user-add` against the same data the server uses.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def users(chengqu) -> dict[str, str]:
     tag = secrets.token_hex(3)
     names = {"finance": f"e2e-czj-{tag}", "street": f"e2e-xsz-{tag}", "inspector": f"e2e-dcs-{tag}"}
     for key, unit in (("finance", "区财政局"), ("street", "西上庄街道"), ("inspector", "")):
-        args = ["supervision", "user-add", "--username", names[key],
-                "--password", PASSWORD, "--role", "inspectorate" if key == "inspector" else "unit"]
+        args = ["user-add", names[key], "--password", PASSWORD,
+                "--role", "inspectorate" if key == "inspector" else "unit"]
         if unit:
             args += ["--unit", unit]
         chengqu(*args)

@@ -36,7 +36,17 @@ from chengqu.supervision.loop import (
     transition,
 )
 from chengqu.supervision.safety import SafetyTask, import_safety_tasks
-from chengqu.supervision.schedule import Obligation, Step, campaign_steps, obligations, occurrences
+from chengqu.supervision.schedule import (
+    Obligation,
+    PeriodResult,
+    PeriodStatus,
+    Step,
+    campaign_steps,
+    compliance,
+    obligation,
+    obligations,
+    occurrences,
+)
 from chengqu.supervision.worklist import TaskItem, import_work_report
 
 __all__ = [
@@ -49,6 +59,8 @@ __all__ = [
     "LoopState",
     "Milestone",
     "Obligation",
+    "PeriodResult",
+    "PeriodStatus",
     "SafetyTask",
     "State",
     "Step",
@@ -60,12 +72,14 @@ __all__ = [
     "check_inspector_scope",
     "checklist",
     "colour_of",
+    "compliance",
     "dispatch",
     "exposure_slots",
     "extract_deadline",
     "import_safety_tasks",
     "import_work_report",
     "is_overdue",
+    "obligation",
     "obligations",
     "occurrences",
     "three_lists",

@@ -13,12 +13,15 @@ from chengqu.rules import cite, dec, load_table
 __all__ = [
     "Action",
     "Colour",
+    "EscalationStep",
     "LoopState",
     "State",
     "colour_code",
     "colour_of",
     "dispatch",
+    "due_escalation",
     "due_soon_days",
+    "escalation_steps",
     "is_overdue",
     "transition",
 ]
@@ -113,9 +116,11 @@ def transition(
     evidence: str = "",
     reason: str = "",
     new_due: date | None = None,
+    open_children: int = 0,
 ) -> LoopState:
     """The state after ``action`` by ``actor`` on day ``on``; DomainError with a Chinese message
-    when the loop does not allow it (a report on a closed item, a verification by the fixer …).
+    when the loop does not allow it (a report on a closed item, a verification by the fixer, a
+    split item reported done or closed while ``open_children`` of its parts are still open …).
 
     Source: 城政办发〔2024〕9号 正文 (跟踪督查、通报); 城政办发〔2024〕3号 五(二) (整改一处、销案一处).
     """
@@ -135,6 +140,9 @@ def transition(
         if not reason.strip():
             raise DomainError("loop.progress_text", "请填写进展情况", field="reason")
         return replace(s, state=State.IN_PROGRESS, progress=progress)
+    if action in (Action.SUBMIT, Action.PASS) and open_children > 0:
+        raise DomainError("loop.open_children", f"还有{open_children}项分项未办结(销案),不能报结或销案",
+                          field="action")
     if action is Action.SUBMIT:
         if s.state not in _OPEN:
             raise DomainError("loop.submit", "事项已提交审核", field="action")
@@ -234,3 +242,47 @@ def colour_code(
     if (due - today).days <= soon_days:
         return Colour.BLUE
     return Colour.GREEN
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationStep:
+    """A level of 督办 an overdue item reaches ``after_days`` past its due date, whom it tells
+    (``tell``: unit / inspectorate / government_office) and whom the notice names."""
+
+    level: int
+    label: str
+    after_days: int
+    tell: tuple[str, ...]
+    name: tuple[str, ...]
+    citation: Citation
+
+
+def escalation_steps() -> tuple[EscalationStep, ...]:
+    """The escalation ladder, lowest level first.
+
+    Source: 城政办发〔2024〕9号 正文 (跟踪督查、通报、严肃批评); day counts are the portal's setting.
+    """
+    table = load_table("supervision_loop")
+    steps = tuple(sorted(
+        (EscalationStep(level=int(dec(e["level"], where="escalation.level")), label=str(e["label"]),
+                        after_days=int(dec(e["after_days"], where="escalation.after_days")),
+                        tell=tuple(e["tell"]), name=tuple(e["name"]), citation=cite(table, e))
+         for e in table["escalation"]),
+        key=lambda s: s.level,
+    ))
+    if [s.level for s in steps] != list(range(1, len(ESCALATION_LABELS))):
+        raise DomainError("rules.escalation", "督办升级规则的级别须为1至3且各一条", field="escalation")
+    return steps
+
+
+def due_escalation(s: LoopState, today: date) -> EscalationStep | None:
+    """The highest escalation step an item has reached on ``today`` by being overdue, or None (not
+    overdue, or not yet overdue long enough). Closed and submitted items are never escalated.
+
+    Source: 城政办发〔2024〕9号 正文; the ladder in rules/supervision_loop.toml.
+    """
+    if not is_overdue(s, today):
+        return None
+    late = (today - s.due).days
+    reached = [step for step in escalation_steps() if late >= step.after_days]
+    return reached[-1] if reached else None

@@ -118,43 +118,47 @@ def hazards_checklist(as_json: bool) -> None:
             click.echo(f"  {i['id']} {i['text']}")
 
 
-@group.command("user-add")
-@click.option("--role", "role_key", type=click.Choice(["unit", "inspectorate"]), required=True,
-              help="unit: 部门及镇街用户; inspectorate: 督查室")
-@click.option("--username", required=True)
-@click.option("--password", envvar="CHENGQU_SUPERVISION_PASSWORD", required=True,
-              help="或由环境变量 CHENGQU_SUPERVISION_PASSWORD 给出")
-@click.option("--unit", "unit_name", default="", help="所属单位名称 (部门及镇街用户必填, 如 区财政局、西上庄街道)")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
-def user_add(role_key: str, username: str, password: str, unit_name: str, as_json: bool) -> None:
-    """登记督查督办的账户: 责任单位用户或督查室用户。"""
+# The issue's own spelling, `chengqu tasks import-gazette`, beside `chengqu supervision import-gazette`.
+tasks.add_command(import_gazette, "import-gazette")
+
+
+def _escalate(kind: str, on: str | None, as_json: bool) -> None:
+    from datetime import date
+
     from portal.cli import setup_django
 
     setup_django()
-    from django.db import transaction
+    from portal.supervision.services import escalate_overdue
 
-    from portal.accounts.models import Department
-    from portal.accounts.roles import Role
-    from portal.accounts.services import user_create
-    from portal.supervision.units import canonical_name
-
-    department = None
-    if role_key == "unit":
-        wanted = canonical_name(unit_name)
-        department = Department.objects.filter(name=wanted).first() or Department.objects.filter(
-            short_name=wanted).first()
-        if department is None:
-            raise DomainError("supervision.unit", f"没有单位: {unit_name}", field="unit")
-    role = Role.UNIT if role_key == "unit" else Role.INSPECTORATE
-    with transaction.atomic():
-        user = user_create(username=username, password=password, display_name=username, roles=[role],
-                           department=department)
-    body = {"username": user.username, "role": role.value, "unit": department.name if department else None}
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise DomainError("supervision.date", "日期格式应为 YYYY-MM-DD", field="date") from None
+    done = escalate_overdue(kind=kind, today=day)
     if as_json:
-        click.echo(json.dumps(body, ensure_ascii=False))
-    else:
-        click.echo(f"已建立账户 {user.username} ({role.value}{', ' + department.name if department else ''})")
+        click.echo(json.dumps([
+            {"id": e.item_id, "number": e.number, "unit": e.unit, "days_overdue": e.days_overdue,
+             "from_level": e.from_level, "to_level": e.to_level, "label": e.label, "told": list(e.told)}
+            for e in done
+        ], ensure_ascii=False, indent=1))
+        return
+    for e in done:
+        click.echo(f"{e.item_id}\t{e.unit}\t逾期{e.days_overdue}天\t{e.label}")
+    click.echo(f"共升级 {len(done)} 项。")
 
 
-# The issue's own spelling, `chengqu tasks import-gazette`, beside `chengqu supervision import-gazette`.
-tasks.add_command(import_gazette, "import-gazette")
+_ESCALATE_HELP = "逾期事项按规则自动升级督办 (供每日定时任务调用; 重复运行不会重复升级)。"
+
+
+@tasks.command("escalate", help=_ESCALATE_HELP)
+@click.option("--date", "on", help="按此日期计算逾期 (默认今天, 北京时间)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def tasks_escalate(on: str | None, as_json: bool) -> None:
+    _escalate("task", on, as_json)
+
+
+@hazards.command("escalate", help=_ESCALATE_HELP)
+@click.option("--date", "on", help="按此日期计算逾期 (默认今天, 北京时间)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def hazards_escalate(on: str | None, as_json: bool) -> None:
+    _escalate("hazard", on, as_json)

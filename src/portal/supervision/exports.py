@@ -48,20 +48,46 @@ def ledger_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
     return out.getvalue()
 
 
-def bulletin_workbook(figures: list[dict[str, Any]], *, title: str) -> bytes:
-    """督查通报.xlsx: per unit, done / on track / behind / overdue."""
+PEOPLE_KEYS = ("overdue_leaders", "overdue_persons", "behind_leaders", "behind_persons")
+
+
+def people_sentence(f: dict[str, Any]) -> str:
+    """逾期3项,责任领导张三,责任人李四、王五;滞后1项,责任领导…"""
+    parts = []
+    for bucket, label in (("overdue", "逾期"), ("behind", "滞后")):
+        if not f.get(bucket):
+            continue
+        text = f"{label}{f[bucket]}项"
+        if f.get(f"{bucket}_leaders"):
+            text += ",责任领导" + "、".join(f[f"{bucket}_leaders"])
+        if f.get(f"{bucket}_persons"):
+            text += ",责任人" + "、".join(f[f"{bucket}_persons"])
+        parts.append(text)
+    return ";".join(parts) + "。"
+
+
+def bulletin_workbook(figures: list[dict[str, Any]], *, title: str, missed: list[dict[str, Any]] | None = None) -> bytes:
+    """督查通报.xlsx: per unit, done / on track / behind / overdue; a second sheet lists the periods
+    of recurring obligations not met."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("通报")
     sheet.append([title])
-    sheet.append(["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计"])
+    sheet.append(["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计", "逾期事项责任领导", "逾期事项责任人",
+                  "滞后事项责任领导", "滞后事项责任人"])
     for f in figures:
-        sheet.append([f["unit"], *[f[b] for b in BUCKETS], f["total"]])
+        sheet.append([f["unit"], *[f[b] for b in BUCKETS], f["total"],
+                      *["、".join(f.get(k, [])) for k in PEOPLE_KEYS]])
+    duties = book.create_sheet("周期性工作未落实")
+    duties.append(["单位", "周期性工作", "期间", "已开展(次)", "应开展(次)"])
+    for m in missed or []:
+        duties.append([m["unit"], m["obligation"], m["period"], m["done"], m["at_least"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str) -> bytes:
+def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str,
+                  missed: list[dict[str, Any]] | None = None) -> bytes:
     """督查通报.docx: the bulletin as a document, a table per unit and the units behind named."""
     doc = DocxDocument()
     doc.add_heading(title, level=1)
@@ -78,6 +104,16 @@ def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str) -> 
     late = [f["unit"] for f in figures if f["overdue"]]
     if late:
         doc.add_paragraph("存在逾期任务的单位: " + "、".join(late) + "。请抓紧推进,按期办结。")
+    named = [f for f in figures if any(f.get(k) for k in PEOPLE_KEYS)]
+    if named:
+        doc.add_heading("逾期、滞后事项责任人员", level=2)
+        for f in named:
+            doc.add_paragraph(f"{f['unit']}: {people_sentence(f)}", style="List Bullet")
+    if missed:
+        doc.add_heading("周期性工作未落实情况", level=2)
+        for m in missed:
+            doc.add_paragraph(f"{m['unit']}: {m['period']}{m['obligation']}应至少开展{m['at_least']}次,"
+                              f"实际开展{m['done']}次。", style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

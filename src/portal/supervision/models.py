@@ -79,6 +79,13 @@ class LoopItem(models.Model):
             models.Index(fields=["kind", "due", "id"], name="sv_item_kind_due"),
             models.Index(fields=["kind", "leader", "due"], name="sv_item_kind_leader_due"),
             models.Index(fields=["kind", "livelihood", "due"], name="sv_item_kind_livelihood_due"),
+            models.Index(fields=["kind", "source"], name="sv_item_kind_source"),
+            models.Index(fields=["kind", "unit", "due"], name="sv_item_kind_unit_due"),
+            # covers the bulletin's grouped count with the people it names (and a unit's leaders): no
+            # table reads for 100,000 items
+            models.Index(fields=["kind", "unit", "leader", "state", "due", "dispatched", "progress", "closed_on",
+                                 "responsible_leader", "persons"], name="sv_item_bulletin"),
+            models.Index(fields=["kind", "unit", "source"], name="sv_item_kind_unit_source"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +115,13 @@ class LoopEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The step as the timeline shows it (签收, 报结, 升级督办 …)."""
+        from portal.supervision.services import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class Venue(models.Model):
@@ -218,3 +232,27 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ObligationRecord(models.Model):
+    """One occurrence of a recurring obligation (安委会会议, 一线督查, 综合演练 …) a unit records."""
+
+    obligation = models.CharField("周期性工作", max_length=48)
+    unit = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
+                             related_name="supervision_obligation_records")
+    held_on = models.DateField("开展日期")
+    person = models.CharField("主持或带队人", max_length=64)
+    note = models.TextField("会议纪要或佐证材料")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "周期性工作记录"
+        verbose_name_plural = "周期性工作记录"
+        ordering = ["obligation", "unit", "held_on", "pk"]
+        indexes = [models.Index(fields=["obligation", "unit", "held_on"], name="sv_obl_rec_key_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} {self.unit} {self.held_on}"

@@ -8,13 +8,27 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from chengqu.supervision import Colour, State
+from chengqu.supervision import Colour, PeriodResult, PeriodStatus, State, compliance, obligations
 from chengqu.supervision.loop import COLOUR_LABELS, behind_margin, colour_code, due_soon_days
 from portal.accounts.access import sees_all_units
-from portal.accounts.models import User
-from portal.supervision.models import LoopItem
+from portal.accounts.models import Department, User
+from portal.supervision.models import LoopItem, ObligationRecord
 
 OPEN_STATES = ("dispatched", "accepted", "in_progress", "returned")
 
@@ -41,7 +55,7 @@ def filter_items(qs: QuerySet[LoopItem], params: dict[str, str], *, today: date)
     if params.get("overdue"):
         qs = qs.filter(state__in=OPEN_STATES, due__lt=today)
     if params.get("livelihood"):
-        qs = qs.filter(livelihood=True)
+        qs = qs.filter(livelihood__in=[True])  # `= 1`, not a bare column, so SQLite can use its index
     if params.get("source"):
         qs = qs.filter(source=params["source"])
     if params.get("q"):
@@ -66,32 +80,173 @@ def rows(items: list[LoopItem], *, today: date) -> list[Row]:
     return out
 
 
-def leaders(qs: QuerySet[LoopItem]) -> list[str]:
-    return [x for x in qs.order_by().values_list("leader", flat=True).distinct() if x]
+def distinct_values(user: User | AnonymousUser, field: str, kind: str = LoopItem.Kind.TASK) -> list[str]:
+    """The distinct non-empty values of ``field`` (leader, source) among the items the user sees, for
+    the ledger's filters. For a unit user the lead-unit and co-unit parts are asked separately so
+    each uses its index (an OR of the two makes SQLite scan every item of the kind)."""
+    if sees_all_units(user):
+        return _seek_distinct(LoopItem.objects.filter(kind=kind), field)
+    if isinstance(user, User) and user.department_id is not None:
+        own = LoopItem.objects.filter(kind=kind, unit_id=user.department_id)
+        shared = list(LoopItem.co_units.through.objects.filter(department_id=user.department_id)
+                      .values_list("loopitem_id", flat=True))
+        values = set(_seek_distinct(own, field))
+        # by primary key only, kind checked here: with the kind in the query SQLite scans an index
+        values |= {v for k, v in LoopItem.objects.filter(pk__in=shared).order_by().values_list("kind", field)
+                   if k == kind}
+        return sorted(v for v in values if v)
+    return []
+
+
+def _seek_distinct(qs: QuerySet[LoopItem], field: str, limit: int = 100) -> list[str]:
+    """The distinct non-empty values of ``field``, sorted, by seeking the index from one value to the
+    next (a handful of index look-ups instead of reading every entry); falls back to DISTINCT when
+    there are more than ``limit`` values."""
+    out: list[str] = []
+    current = ""
+    for _ in range(limit):
+        nxt = qs.filter(**{f"{field}__gt": current}).order_by().aggregate(v=Min(field))["v"]
+        if nxt is None:
+            return out
+        out.append(nxt)
+        current = nxt
+    return sorted(v for v in qs.order_by().values_list(field, flat=True).distinct() if v)
 
 
 BUCKETS = ("done", "on_track", "behind", "overdue")
 BUCKET_LABELS = {"done": "已办结", "on_track": "正常推进", "behind": "滞后", "overdue": "逾期"}
 
 
+class DaysBetween(Func):
+    """Whole days from the first date to the second (``b - a``), on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        (a_sql, a_params), (b_sql, b_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        params = [*b_params, *a_params]
+        if connection.vendor == "sqlite":
+            return f"CAST(ROUND(julianday({b_sql}) - julianday({a_sql})) AS INTEGER)", params
+        return f"(CAST({b_sql} AS date) - CAST({a_sql} AS date))", params
+
+
+def bucket_expression(*, end: date) -> Case:
+    """The bulletin bucket of an item on ``end``, in SQL: the same rules as
+    :func:`chengqu.supervision.loop.colour_code` (red → overdue, yellow → behind, others on track),
+    an item closed after ``end`` counting as it stood then (still open). Needs the ``sv_total`` and
+    ``sv_lag`` annotations of :func:`_with_lag`."""
+    return Case(
+        When(Q(state=State.CLOSED.value, closed_on__lte=end), then=Value("done")),
+        When(~Q(state=State.SUBMITTED.value) & Q(due__lt=end), then=Value("overdue")),
+        When(state=State.RETURNED.value, then=Value("behind")),
+        When(state=State.SUBMITTED.value, then=Value("on_track")),
+        When(sv_total__gt=0, sv_gone__gt=0, sv_lag__gt=0, then=Value("behind")),
+        default=Value("on_track"),
+        output_field=CharField(),
+    )
+
+
+def _with_lag(qs: QuerySet[LoopItem], *, end: date) -> QuerySet[LoopItem]:
+    """Annotate the days planned (``sv_total``), the days gone on ``end`` (``sv_gone``) and how far
+    the reported progress trails the time gone (``sv_lag`` > 0: more than the margin behind)."""
+    margin = behind_margin()
+    qs = qs.annotate(sv_total=DaysBetween(F("dispatched"), F("due")),
+                     sv_gone=DaysBetween(F("dispatched"), Value(end, output_field=DateField())))
+    return qs.annotate(sv_lag=ExpressionWrapper(F("sv_gone") * 100 - (F("progress") + margin) * F("sv_total"),
+                                                output_field=IntegerField()))
+
+
 def bulletin_figures(qs: QuerySet[LoopItem], *, end: date, by: str = "unit") -> list[dict[str, Any]]:
     """Per unit (or per district leader, ``by="leader"``) on ``end``: done, on track, behind
-    (yellow), overdue (red). An item closed after ``end`` counts as it stood then (still open)."""
-    soon, margin = due_soon_days(), behind_margin()
+    (yellow), overdue (red). An item closed after ``end`` counts as it stood then (still open).
+    Counted by the database in one grouped query (100,000 items in well under a second)."""
     table: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(BUCKETS, 0))
-    name_field = "leader" if by == "leader" else "unit_name"
-    fields = (name_field, "unit__name", "state", "dispatched", "due", "progress", "closed_on")
-    bucket_of = {Colour.RED: "overdue", Colour.YELLOW: "behind"}
-    for name, unit_name, state_value, dispatched, due, progress, closed_on in (
-        qs.order_by().values_list(*fields).iterator(chunk_size=10000)
-    ):
-        key = (name or "各镇(街道)及其他") if by == "leader" else (unit_name or name or "未明确单位")
-        state = State(state_value)
-        if state is State.CLOSED:
-            if closed_on is not None and closed_on <= end:
-                table[key]["done"] += 1
-                continue
-            state = State.IN_PROGRESS
-        colour = colour_code(state, dispatched, due, progress, end, soon, margin)
-        table[key][bucket_of.get(colour, "on_track")] += 1
+    counted = _with_lag(qs.order_by(), end=end).annotate(sv_bucket=bucket_expression(end=end))
+
+    if by == "leader":
+        # grouped with the unit too, so the covering index (kind, unit, leader, …) serves it
+        rows_ = counted.values("unit_id", "leader", "sv_bucket").annotate(n=Count("pk"))
+        for leader, bucket, n in rows_.values_list("leader", "sv_bucket", "n"):
+            table[leader or "各镇(街道)及其他"][bucket] += n
+    else:
+        # by unit id (a covering index, no text compared), then the few items without a unit by their
+        # text; grouped with the 责任领导 and 责任人 too, to name those of the late items
+        found: dict[str, dict[str, set[str]]] = defaultdict(lambda: {k: set() for k in _NO_PEOPLE})
+        keyed = ("sv_bucket", "responsible_leader", "persons")
+        by_unit = list(counted.filter(unit_id__isnull=False).values("unit_id", *keyed).annotate(n=Count("pk"))
+                       .values_list("unit_id", *keyed, "n"))
+        names = dict(Department.objects.filter(pk__in={r[0] for r in by_unit}).values_list("pk", "name"))
+        no_unit = (counted.filter(unit_id__isnull=True).values("unit_name", *keyed).annotate(n=Count("pk"))
+                   .values_list("unit_name", *keyed, "n"))
+        named = [(names[u], *rest) for u, *rest in by_unit] + [(t or "未明确单位", *rest) for t, *rest in no_unit]
+        for unit, bucket, leader, persons, n in named:
+            table[unit][bucket] += n
+            if bucket in ("behind", "overdue"):
+                entry = found[unit]
+                if leader:
+                    entry[f"{bucket}_leaders"].add(leader)
+                entry[f"{bucket}_persons"].update(p for p in (persons or []) if p)
+        return [{"unit": unit, **counts, "total": sum(counts.values()),
+                 **{k: sorted(v) for k, v in found[unit].items()}} for unit, counts in sorted(table.items())]
     return [{"unit": unit, **counts, "total": sum(counts.values())} for unit, counts in sorted(table.items())]
+
+
+_NO_PEOPLE = ("overdue_leaders", "overdue_persons", "behind_leaders", "behind_persons")
+
+
+@dataclass(frozen=True, slots=True)
+class DutyRow:
+    """One unit's record of one recurring obligation, period by period."""
+
+    key: str
+    label: str
+    unit: Department
+    periods: tuple[PeriodResult, ...]
+
+    @property
+    def missed(self) -> tuple[PeriodResult, ...]:
+        return tuple(p for p in self.periods if p.status is PeriodStatus.MISSED)
+
+
+def duty_rows(user: User | AnonymousUser, *, today: date, start: date | None = None,
+              end: date | None = None) -> list[DutyRow]:
+    """Per recurring obligation and responsible unit (the table's default units and any unit that
+    recorded one), the periods met, open and missed; a unit user sees only its own unit."""
+    all_units = sees_all_units(user)
+    own = user.department_id if isinstance(user, User) else None
+    if not all_units and own is None:
+        return []
+    records: dict[tuple[str, int], list[date]] = defaultdict(list)
+    qs = ObligationRecord.objects.all() if all_units else ObligationRecord.objects.filter(unit_id=own)
+    for key, unit_id, held_on in qs.order_by().values_list("obligation", "unit_id", "held_on"):
+        records[(key, unit_id)].append(held_on)
+    duties = obligations()
+    names = {n for o in duties for n in o.units}
+    by_name: dict[str, Department] = {}
+    for d in Department.objects.filter(Q(name__in=names) | Q(short_name__in=names)):
+        by_name.setdefault(d.name, d)
+        if d.short_name:
+            by_name.setdefault(d.short_name, d)
+    recorded_units = {d.pk: d for d in Department.objects.filter(pk__in={u for _, u in records})}
+    out: list[DutyRow] = []
+    for o in duties:
+        units = {by_name[n].pk: by_name[n] for n in o.units if n in by_name}
+        units |= {u: recorded_units[u] for k, u in records if k == o.key}
+        for unit in sorted(units.values(), key=lambda d: d.name):
+            if not all_units and unit.pk != own:
+                continue
+            periods = compliance(o, records.get((o.key, unit.pk), []), today=today, start=start, end=end)
+            if periods:
+                out.append(DutyRow(key=o.key, label=o.label, unit=unit, periods=periods))
+    return out
+
+
+def missed_duties(user: User | AnonymousUser, *, today: date, start: date, end: date) -> list[dict[str, Any]]:
+    """For a bulletin: every period of a recurring obligation that ended short within
+    ``start``–``end`` (as it stands ``today``), per unit."""
+    return [
+        {"unit": row.unit.name, "obligation": row.label, "period": p.label, "done": p.done, "at_least": p.at_least}
+        for row in duty_rows(user, today=today, start=start, end=end)
+        for p in row.missed
+        if p.due <= end
+    ]

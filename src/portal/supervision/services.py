@@ -6,7 +6,7 @@ Each service runs in one transaction and appends to the audit log in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +38,7 @@ from portal.supervision.models import (
     Hazard,
     LoopEvent,
     LoopItem,
+    ObligationRecord,
     SelfInspection,
     Venue,
 )
@@ -51,6 +52,7 @@ ACTION_LABELS = {
     "dispatch": "交办",
     "import_update": "导入更新",
     "split": "分解",
+    "children_closed": "分项全部销案",
     Action.ACCEPT: "签收",
     Action.PROGRESS: "报送进展",
     Action.SUBMIT: "报结",
@@ -222,9 +224,10 @@ def loop_act(
     _check_actor(actor, item, action)
     day = on or clock.today()
     before = _snap(item)
+    open_children = item.children.exclude(state=LoopItem.State.CLOSED).count()
     after_state = transition(
         _state(item), action, on=day, actor=str(actor.pk), progress=progress, evidence=evidence,
-        reason=text, new_due=new_due,
+        reason=text, new_due=new_due, open_children=open_children,
     )
     item.state = after_state.state.value
     item.progress = after_state.progress
@@ -245,7 +248,76 @@ def loop_act(
                              new_due=new_due if action is Action.REQUEST_EXTENSION else None)
     audit_record(actor=actor, action=f"supervision.item.{action.value}", obj=item, before=before,
                  after=_snap(item))
+    if action is Action.PASS and item.kind == LoopItem.Kind.HAZARD and item.parent_id is not None:
+        _close_parent_when_done(item.parent_id, day)
     return item
+
+
+def _close_parent_when_done(parent_id: int, day: date) -> None:
+    """整改一处、销案一处: a split hazard closes by itself once its last part is closed (each part was
+    re-inspected by someone other than its fixer)."""
+    parent = LoopItem.objects.select_for_update().get(pk=parent_id)
+    if parent.state == LoopItem.State.CLOSED or parent.children.exclude(state=LoopItem.State.CLOSED).exists():
+        return
+    before = _snap(parent)
+    parent.state, parent.closed_on, parent.progress, parent.pending_due = LoopItem.State.CLOSED, day, 100, None
+    parent.save()
+    n = parent.children.count()
+    LoopEvent.objects.create(item=parent, action="children_closed", actor=None, at=timezone.now(), on=day,
+                             text=f"{n}项分项隐患均已复查销案,本隐患销案")
+    audit_record(actor=None, action="supervision.item.children_closed", obj=parent, before=before,
+                 after=_snap(parent))
+    if parent.parent_id is not None:
+        _close_parent_when_done(parent.parent_id, day)
+
+
+@transaction.atomic
+def hazard_split(
+    *, actor: User, item: LoopItem, unit: Department, measure: str, responsible_person: str, deadline: date,
+    problem: str = "",
+) -> Hazard:
+    """Split a hazard that needs several measures or responsible units into a part with its own
+    three lists (problem, measure, responsibility, deadline) and its own loop; the hazard itself then
+    closes only when every part is closed. The 督查室 or the hazard's own town or street may split."""
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="measure")
+    item = LoopItem.objects.select_for_update().get(pk=item.pk)
+    if item.kind != LoopItem.Kind.HAZARD:
+        raise DomainError("hazard.split_kind", "只有隐患可以拆分为分项隐患", field="action")
+    if not (has_role(actor, *VERIFIERS) or (has_role(actor, Role.UNIT) and is_unit_member(actor, item))):
+        raise DomainError("supervision.not_your_unit", "只有督查室或隐患属地可以拆分隐患", field="unit")
+    if item.state == LoopItem.State.CLOSED:
+        raise DomainError("loop.closed", "事项已办结,不能再操作", field="action")
+    if item.state == LoopItem.State.SUBMITTED:
+        raise DomainError("hazard.split_submitted", "隐患已提交复查,不能再拆分", field="action")
+    parent = Hazard.objects.select_related("venue").get(item=item)
+    today = clock.today()
+    if deadline > item.due:
+        raise DomainError("hazard.split_due", f"分项整改时限不能晚于原隐患的整改时限{item.due}", field="deadline")
+    lists = three_lists(problem=problem or item.text, measure=measure, responsible_unit=unit.name,
+                        responsible_person=responsible_person, deadline=deadline, found_on=today)
+    dispatch(dispatched=today, due=deadline)
+    child = LoopItem(kind=LoopItem.Kind.HAZARD, parent=item, source=item.source, eid=item.eid,
+                     number=f"{item.number}-{item.children.count() + 1}",
+                     title=f"{parent.venue.name}: {lists.measure[:40]}", text=lists.problem, unit=unit,
+                     unit_name=unit.name, persons=[lists.responsible_person], dispatched=today, due=deadline,
+                     escalation=1 if parent.major else 0)
+    child.full_clean()
+    child.save()
+    if item.unit_id and item.unit_id != unit.pk:
+        child.co_units.add(item.unit_id)  # the town or street keeps sight of every part on its ground
+    part = Hazard.objects.create(item=child, venue=parent.venue, check_id=parent.check_id, clause=parent.clause,
+                                 inspector_kind=parent.inspector_kind, found_on=parent.found_on,
+                                 measure=lists.measure, responsible_person=lists.responsible_person,
+                                 tough=parent.tough, plan=parent.plan, major=parent.major,
+                                 credit_flag=parent.credit_flag)
+    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=today,
+                             text=f"拆分分项隐患 {child.number}: {unit.name} {lists.responsible_person} "
+                                  f"{lists.measure} (时限 {deadline})")
+    LoopEvent.objects.create(item=child, action="dispatch", actor=actor, at=timezone.now(), on=today,
+                             text=f"由隐患 {item.number} 拆分")
+    audit_record(actor=actor, action="supervision.hazard.split", obj=child, after=_snap(child))
+    return part
 
 
 @transaction.atomic
@@ -391,3 +463,125 @@ def bulletin_publish(*, actor: User, period_start: date, period_end: date, figur
     )
     audit_record(actor=actor, action="supervision.bulletin.publish", obj=bulletin, after=snapshot(bulletin))
     return bulletin
+
+
+# ------------------------------------------------------------------ recurring obligations
+
+
+@transaction.atomic
+def obligation_record(
+    *, actor: User, key: str, unit: Department, held_on: date, person: str, note: str
+) -> ObligationRecord:
+    """A unit records one occurrence of a recurring obligation (a 安委会 meeting, a head's 一线督查,
+    a drill): the day, who held or led it, the minutes or evidence. A unit records only its own;
+    the 督查室 may record for any unit."""
+    from chengqu.supervision import obligation
+
+    if is_read_only(actor):
+        raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="obligation")
+    duty = obligation(key)
+    if not has_role(actor, *VERIFIERS) and not (has_role(actor, Role.UNIT) and actor.department_id == unit.pk):
+        raise DomainError("supervision.not_your_unit", "只能登记本单位的周期性工作", field="unit")
+    first = date(duty.start.year, duty.start.month if duty.every == "month" else 1, 1)
+    if not first <= held_on <= duty.end:
+        raise DomainError("supervision.obligation_span",
+                          f"{duty.label}的登记期间为{first}至{duty.end}", field="held_on")
+    if held_on > clock.today():
+        raise DomainError("supervision.obligation_future", "开展日期不能晚于今天", field="held_on")
+    if not person.strip():
+        raise DomainError("supervision.obligation_person", "请填写主持或带队人", field="person")
+    if not note.strip():
+        raise DomainError("supervision.obligation_note", "请填写会议纪要或佐证材料", field="note")
+    record = ObligationRecord.objects.create(obligation=duty.key, unit=unit, held_on=held_on, person=person.strip(),
+                                             note=note.strip(), recorded_by=actor, recorded_at=timezone.now())
+    audit_record(actor=actor, action="supervision.obligation.record", obj=record, after=snapshot(record))
+    return record
+
+
+# ------------------------------------------------------------------ automatic escalation
+
+_OPEN_STATES = (LoopItem.State.DISPATCHED, LoopItem.State.ACCEPTED, LoopItem.State.IN_PROGRESS,
+                LoopItem.State.RETURNED)
+GOVERNMENT_OFFICE = ("晋城市城区人民政府办公室", "区政府办")
+
+
+@dataclass(frozen=True, slots=True)
+class Escalated:
+    item_id: int
+    number: str
+    unit: str
+    days_overdue: int
+    from_level: int
+    to_level: int
+    label: str
+    told: tuple[str, ...]
+
+
+def _named(item: LoopItem, who: tuple[str, ...]) -> list[str]:
+    names = []
+    if "responsible_leader" in who:
+        names.append(f"责任领导{item.responsible_leader}" if item.responsible_leader else
+                     (f"责任人{'、'.join(item.persons)}" if item.persons else ""))
+    if "leader" in who and item.leader:
+        names.append(f"分管区领导{item.leader}")
+    return [n for n in names if n]
+
+
+def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]:
+    """Raise every overdue open item of ``kind`` to the escalation level its days overdue have
+    reached (rules/supervision_loop.toml), recording the step on its timeline, in the audit log and
+    as a notice to those the rule tells. Meant for a daily scheduler: idempotent (an item already at
+    or above its level is left alone; a second run the same day changes nothing) and never lowers a
+    level raised by hand. One transaction per item."""
+    from chengqu.supervision.loop import ESCALATION_LABELS, due_escalation, escalation_steps
+    from portal.notify.services import notify
+
+    day = today or clock.today()
+    steps = escalation_steps()
+    ids = list(
+        LoopItem.objects.filter(kind=kind, state__in=_OPEN_STATES, escalation__lt=steps[-1].level,
+                                due__lte=day - timedelta(days=steps[0].after_days))
+        .order_by("due", "pk").values_list("pk", flat=True)
+    )
+    inspectors = list(User.objects.filter(groups__name=Role.INSPECTORATE.value, is_active=True)
+                      .values_list("pk", flat=True))
+    office = Department.objects.filter(name__in=GOVERNMENT_OFFICE).first() or Department.objects.filter(
+        short_name__in=GOVERNMENT_OFFICE).first()
+    done: list[Escalated] = []
+    for pk in ids:
+        with transaction.atomic():
+            item = LoopItem.objects.select_for_update().get(pk=pk)
+            step = due_escalation(_state(item), day)
+            if step is None or step.level <= item.escalation:
+                continue
+            before = _snap(item)
+            old = item.escalation
+            item.escalation = step.level
+            item.save(update_fields=["escalation", "updated"])
+            late = (day - item.due).days
+            units = [u for u in [item.unit_id, *item.co_units.values_list("pk", flat=True)] if u]
+            told = []
+            if "unit" in step.tell:
+                told.append("责任单位")
+            if "inspectorate" in step.tell:
+                told.append("区政府督查室")
+            if "government_office" in step.tell:
+                told.append(office.short_name if office is not None and office.short_name else GOVERNMENT_OFFICE[1])
+            named = _named(item, step.name)
+            text = (f"逾期{late}天,自动升级为{step.label}(原为{ESCALATION_LABELS[old]});"
+                    f"告知{'、'.join(told)}" + (f";请{'、'.join(named)}督促办理" if named else "") + "。")
+            LoopEvent.objects.create(item=item, action=Action.ESCALATE.value, actor=None, at=timezone.now(), on=day,
+                                     text=text)
+            audit_record(actor=None, action="supervision.item.auto_escalate", obj=item, before=before,
+                         after=_snap(item))
+            notify(
+                title=f"督办升级: {item.number} {item.title or item.text[:30]}"[:200], body=text,
+                url=f"/supervision/item/{item.pk}/", source=f"{step.citation.document} {step.citation.clause}",
+                users=inspectors if "inspectorate" in step.tell else (),
+                units=[*(units if "unit" in step.tell else []),
+                       *([office.pk] if office is not None and "government_office" in step.tell else [])],
+                key=f"supervision.escalate.{item.pk}.{step.level}", reason="督办升级",
+            )
+            done.append(Escalated(item.pk, item.number, item.unit_name, late, old, step.level, step.label,
+                                  tuple(told)))
+    return done

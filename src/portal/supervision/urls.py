@@ -9,6 +9,7 @@ urlpatterns = [
     path("item/<int:pk>/act/", views.item_act, name="act"),
     path("bulletin/", views.bulletin, name="bulletin"),
     path("schedule/", views.schedule, name="schedule"),
+    path("duties/", views.duties, name="duties"),
     path("hazards/", views.hazards, name="hazards"),
     path("hazards/new/", views.hazard_new, name="hazard_new"),
     path("hazards/self-inspection/", views.self_inspection, name="self_inspection"),

@@ -29,16 +29,27 @@ from chengqu.supervision import (
 )
 from chengqu.supervision.hazards import inspector_scopes
 from chengqu.supervision.loop import ESCALATION_LABELS, STATE_LABELS, State
+from portal.accounts.access import sees_all_units
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.supervision import exports, services
-from portal.supervision.models import Bulletin, Exposure, Hazard, LoopItem, SelfInspection, Venue
+from portal.supervision.models import (
+    Bulletin,
+    Exposure,
+    Hazard,
+    LoopItem,
+    ObligationRecord,
+    SelfInspection,
+    Venue,
+)
 from portal.supervision.selectors import (
     BUCKET_LABELS,
     BUCKETS,
     bulletin_figures,
+    distinct_values,
+    duty_rows,
     filter_items,
-    leaders,
+    missed_duties,
     rows,
     visible_items,
 )
@@ -90,15 +101,24 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = filter_items(base, params, today=today).select_related("unit").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
         return _download(exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today), "任务台账.xlsx", XLSX)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, items = _page(qs, request.GET.get("page"), ("unit",))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "supervision/ledger.html", {
-        "page": page, "rows": rows(list(page.object_list), today=today), "params": params,
-        "leaders": leaders(base), "states": LoopItem.State.choices, "today": today,
-        "query": query.urlencode(), "sources": sorted(base.order_by().values_list("source", flat=True).distinct()),
+        "page": page, "rows": rows(items, today=today), "params": params,
+        "leaders": distinct_values(user, "leader"), "states": LoopItem.State.choices, "today": today,
+        "query": query.urlencode(), "sources": distinct_values(user, "source"),
         "can_verify": has_role(user, Role.INSPECTORATE, Role.ADMIN),
     })
+
+
+def _page(qs: Any, number: str | None, related: tuple[str, ...], size: int = 50) -> tuple[Any, list[LoopItem]]:
+    """A page of a ledger in two steps: the page's ids from the index alone (a deep page skips
+    index entries, not joined rows), then those rows by primary key with ``related``, in order."""
+    page = Paginator(qs.values_list("pk", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    found = {i.pk: i for i in LoopItem.objects.filter(pk__in=ids).select_related(*related)}
+    return page, [found[pk] for pk in ids if pk in found]
 
 
 def _visible_item(user: User, pk: int) -> LoopItem:
@@ -125,6 +145,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state_label": STATE_LABELS[State(item.state)], "escalation_label": ESCALATION_LABELS[item.escalation],
         "children": item.children.all(), "units": Department.objects.filter(active=True).order_by("kind", "name"),
         "closed": item.state == LoopItem.State.CLOSED,
+        "can_split_hazard": item.kind == LoopItem.Kind.HAZARD and item.state != LoopItem.State.SUBMITTED
+        and (unit_user or verifier),
+        "open_children": item.children.exclude(state=LoopItem.State.CLOSED).count(),
     })
 
 
@@ -149,8 +172,14 @@ def item_act(request: HttpRequest, pk: int) -> HttpResponse:
             due = _date(request.POST.get("due", ""), "due")
             if due is None:
                 raise DomainError("supervision.split_due", "请填写分解任务的期限", field="due")
-            services.task_split(actor=user, item=item, unit=unit, text=request.POST.get("text", ""), due=due)
-            messages.success(request, "已分解任务。")
+            if item.kind == LoopItem.Kind.HAZARD:
+                services.hazard_split(actor=user, item=item, unit=unit, measure=request.POST.get("measure", ""),
+                                      responsible_person=request.POST.get("responsible_person", ""), deadline=due,
+                                      problem=request.POST.get("text", ""))
+                messages.success(request, "已拆分分项隐患。")
+            else:
+                services.task_split(actor=user, item=item, unit=unit, text=request.POST.get("text", ""), due=due)
+                messages.success(request, "已分解任务。")
         else:
             if action not in {a.value for a in Action}:
                 raise DomainError("supervision.action", "未知操作", field="action")
@@ -183,12 +212,14 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(source=request.GET["source"])
     by = "leader" if request.GET.get("by") == "leader" else "unit"
     figures = bulletin_figures(qs, end=end, by=by)
+    missed = missed_duties(user, today=today, start=start, end=end)
     title = f"督查通报({start}至{end})" + ("(按区领导)" if by == "leader" else "")
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return _download(exports.bulletin_workbook(figures, title=title), "督查通报.xlsx", XLSX)
+        return _download(exports.bulletin_workbook(figures, title=title, missed=missed), "督查通报.xlsx", XLSX)
     if fmt == "docx":
-        return _download(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}"), "督查通报.docx", DOCX)
+        return _download(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}", missed=missed),
+                         "督查通报.docx", DOCX)
     if request.method == "POST":
         try:
             services.bulletin_publish(actor=user, period_start=start, period_end=end, figures=figures, title=title)
@@ -199,7 +230,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/bulletin.html", {
         "figures": figures, "start": start, "end": end, "by": by, "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
         "published": Bulletin.objects.all()[:20], "can_publish": has_role(user, Role.INSPECTORATE, Role.ADMIN)
-        and not is_read_only(user), "chart": _chart(figures),
+        and not is_read_only(user), "chart": _chart(figures), "missed": missed,
     })
 
 
@@ -230,6 +261,45 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/schedule.html", {"steps": campaign_steps(), "duties": duties})
 
 
+@_role_required
+def duties(request: HttpRequest) -> HttpResponse:
+    """周期性工作落实: each responsible unit records its occurrences; per month/year met, open or
+    missed (red)."""
+    user = _user(request)
+    today = clock.today()
+    all_units = has_role(user, Role.INSPECTORATE, Role.ADMIN)
+    if request.method == "POST":
+        try:
+            if all_units:
+                unit = Department.objects.filter(pk=request.POST.get("unit") or 0).first()
+            else:
+                unit = user.department
+            if unit is None:
+                raise DomainError("supervision.unit", "请选择责任单位", field="unit")
+            held_on = _date(request.POST.get("held_on", ""), "held_on")
+            if held_on is None:
+                raise DomainError("supervision.obligation_date", "请填写开展日期", field="held_on")
+            services.obligation_record(
+                actor=user, key=request.POST.get("obligation", ""), unit=unit, held_on=held_on,
+                person=request.POST.get("person", ""), note=request.POST.get("note", ""),
+            )
+            messages.success(request, "已登记。")
+            return redirect("supervision:duties")
+        except DomainError as err:
+            messages.error(request, err.message)
+    rows_ = duty_rows(user, today=today)
+    records = ObligationRecord.objects.select_related("unit").order_by("-held_on", "-pk")
+    if not sees_all_units(user):
+        records = records.filter(unit_id=user.department_id or 0)
+    return render(request, "supervision/duties.html", {
+        "rows": rows_, "duties": obligations(), "today": today, "records": records[:50],
+        "labels": {o.key: o.label for o in obligations()},
+        "can_record": not is_read_only(user) and (all_units or (has_role(user, Role.UNIT) and user.department_id)),
+        "all_units": all_units, "units": Department.objects.filter(active=True).order_by("kind", "name"),
+        "missed": sum(len(r.missed) for r in rows_),
+    })
+
+
 # ------------------------------------------------------------------ hazards
 
 
@@ -242,11 +312,11 @@ def hazards(request: HttpRequest) -> HttpResponse:
     qs = qs.select_related("unit", "hazard__venue").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
         return _download(exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today), "隐患三个清单.xlsx", XLSX)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, items = _page(qs, request.GET.get("page"), ("unit", "hazard__venue"))
     counted = dict(visible_items(user, LoopItem.Kind.HAZARD).order_by().values_list("state").annotate(n=Count("pk")))
     stats = {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
     return render(request, "supervision/hazards.html", {
-        "page": page, "rows": rows(list(page.object_list), today=today), "params": params,
+        "page": page, "rows": rows(items, today=today), "params": params,
         "states": LoopItem.State.choices, "stats": [(label, stats[s]) for s, label in LoopItem.State.choices],
         "can_report": not is_read_only(user),
     })

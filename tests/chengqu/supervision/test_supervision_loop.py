@@ -159,3 +159,32 @@ def test_overdue_colour_is_red_exactly_after_due(span: int, progress: int, offse
                    actor="u", progress=progress, reason="进展")
     today = D0 + timedelta(days=offset)
     assert (colour_of(s, today) is Colour.RED) == (today > s.due)
+
+
+def test_escalation_ladder_by_days_overdue() -> None:
+    from chengqu.supervision.loop import due_escalation, escalation_steps
+
+    assert [(s.level, s.after_days) for s in escalation_steps()] == [(1, 1), (2, 15), (3, 30)]
+    s = new()
+    assert due_escalation(s, DUE) is None  # due today: not overdue
+    level = {days: (due_escalation(s, DUE + timedelta(days=days)) or None) for days in (1, 14, 15, 29, 30, 400)}
+    assert {d: step.level for d, step in level.items() if step} == {1: 1, 14: 1, 15: 2, 29: 2, 30: 3, 400: 3}
+    assert "inspectorate" in escalation_steps()[0].tell
+    assert "government_office" in escalation_steps()[2].tell
+    submitted = transition(s, Action.SUBMIT, on=D0, actor="unit", evidence="x")
+    assert due_escalation(submitted, DUE + timedelta(days=100)) is None  # awaiting review: not late
+    assert due_escalation(closed_by_other(), DUE + timedelta(days=100)) is None
+
+
+def test_a_split_item_cannot_be_reported_done_or_closed_while_parts_are_open() -> None:
+    s = transition(new(), Action.ACCEPT, on=D0, actor="unit")
+    with pytest.raises(DomainError) as err:
+        transition(s, Action.SUBMIT, on=D0, actor="unit", evidence="照片", open_children=2)
+    assert err.value.code == "loop.open_children"
+    assert "还有2项分项" in err.value.message
+    submitted = transition(s, Action.SUBMIT, on=D0, actor="unit", evidence="照片")
+    with pytest.raises(DomainError) as err:
+        transition(submitted, Action.PASS, on=D0, actor="inspector", open_children=1)
+    assert err.value.code == "loop.open_children"
+    # progress and returns are not blocked by open parts
+    assert transition(s, Action.PROGRESS, on=D0, actor="unit", progress=50, reason="推进", open_children=1).progress == 50
