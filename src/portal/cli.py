@@ -6,7 +6,6 @@ document on stdout. Django is set up lazily, so ``chengqu --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sqlite3
@@ -19,29 +18,12 @@ from typing import Any, TypeVar
 import click
 
 from chengqu.common import SHANGHAI, DomainError
+from portal.core.clitools import emit, json_option, setup_django
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED_CHECK = 1
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.config.settings")
-    import django
-
-    django.setup()
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")(func)
-
-
-def emit(as_json: bool, data: Any, text: str) -> None:
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

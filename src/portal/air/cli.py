@@ -158,7 +158,7 @@ DEMO_USER = "air-demo-commander"
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def demo_warning_command(level: str, as_json: bool) -> None:
     """演示: 按预测填报、由指挥长批准并发布一次预警 (全部经审批流程与审计日志)。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.accounts.models import Person, User
@@ -205,7 +205,7 @@ def demo_warning_command(level: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def list_import_command(file: Path, as_json: bool) -> None:
     """导入应急减排清单 (xlsx/csv); 任一行有错则整表不导入, 并列出各行错误。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.air.reduction_list import ListImportError, list_import
@@ -228,7 +228,7 @@ def list_import_command(file: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def list_check_command(year: int, as_json: bool) -> None:
     """核算应急减排清单是否达到 4.3 的减排比例 (黄20%/橙30%/红40%) 及缺口。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.air.selectors import reduction_checks

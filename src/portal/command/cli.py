@@ -17,7 +17,7 @@ from chengqu.common import SHANGHAI, DomainError
 def _roster() -> Roster:
     """Today's holders from the database when the platform is set up; else the notice's."""
     try:
-        from portal.cli import setup_django
+        from portal.core.clitools import setup_django
 
         setup_django()
         from portal.command.selectors import current_roster

@@ -66,7 +66,7 @@ def check_sign_command(maturity: datetime, signed: datetime, as_json: bool) -> N
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def reconcile_command(as_json: bool) -> None:
     """由全部分录重新计算各科目余额, 与账面余额核对; 有差异时退出码为 1。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.fund.selectors import reconcile
@@ -90,7 +90,7 @@ def reconcile_command(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def report_command(kind: str, year: int, number: int, as_json: bool) -> None:
     """月报 (第二十条)、季报和年报 (第二十一条), 全部由记账分录得出。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.fund.selectors import report

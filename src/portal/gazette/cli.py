@@ -28,7 +28,7 @@ def gazette() -> None:
 def parse(file: Path, as_json: bool) -> None:
     """解析公报文本 (不写入数据库)。"""
     from chengqu.gazette import parse_issue, to_json
-    from portal.cli import emit
+    from portal.core.clitools import emit
 
     result = parse_issue(_read(file))
     data = to_json(result)
@@ -44,7 +44,7 @@ def parse(file: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def ingest(file: Path, as_json: bool) -> None:
     """导入一期公报: 相同文本不重复导入, 修改过的文本成为新版本。"""
-    from portal.cli import emit, setup_django
+    from portal.core.clitools import emit, setup_django
 
     data = _read(file)
     setup_django()
@@ -79,7 +79,7 @@ def search(query: str, category: str | None, year: int | None, issuer: str | Non
     """全文检索标题、文号与条款。"""
     from django.utils.html import strip_tags
 
-    from portal.cli import emit, setup_django
+    from portal.core.clitools import emit, setup_django
 
     if not query.strip():
         raise DomainError("gazette.empty_query", "检索词不能为空")
@@ -106,7 +106,7 @@ def search(query: str, category: str | None, year: int | None, issuer: str | Non
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def show(number: str, as_json: bool) -> None:
     """显示一份文件的要素、今日时效性和条款目录。"""
-    from portal.cli import emit, setup_django
+    from portal.core.clitools import emit, setup_django
 
     setup_django()
     from portal.gazette import selectors

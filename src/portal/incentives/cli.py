@@ -51,7 +51,7 @@ def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: 
     the command and the pages agree; without --as-of it evaluates today, or at the close date
     once the period is over (said on stderr, the JSON on stdout stays the contract's).
     """
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.incentives import selectors
@@ -106,7 +106,7 @@ def fee_command(
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def batch_command(file: Path, username: str, as_of: datetime | None, as_json: bool) -> None:
     """免申即享批量测算并留存 (与网页上传相同: 记录上传人、时间、文件指纹与结果)。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.accounts.models import User

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from portal.cli import emit, json_option, setup_django
+from portal.core.clitools import emit, json_option, setup_django
 
 
 @click.group(name="notify")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,22 +10,9 @@ from typing import Any, TypeVar
 import click
 
 from chengqu.common import DomainError, clock
+from portal.core.clitools import emit, json_option, setup_django
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")(func)
-
-
-def emit(as_json: bool, data: Any, text: str) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
-
-
-def setup_django() -> None:
-    from portal.cli import setup_django as setup  # imported late: portal.cli imports this module
-
-    setup()
 
 
 def _day(text: str | None) -> date:

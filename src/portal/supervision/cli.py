@@ -33,7 +33,7 @@ def _parsed(file: Path | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def import_gazette(file: Path | None, as_json: bool) -> None:
     """导入公报中的任务分工; 重复导入不会重复建任务, 也不会丢失已记录的进展。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.supervision.services import tasks_import_gazette
@@ -69,7 +69,7 @@ def tasks() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def tasks_list(unit: str | None, livelihood: bool, source: str | None, as_json: bool) -> None:
     """列出任务。"""
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from chengqu.gazette import normalise_doc_number
@@ -125,7 +125,7 @@ tasks.add_command(import_gazette, "import-gazette")
 def _escalate(kind: str, on: str | None, as_json: bool) -> None:
     from datetime import date
 
-    from portal.cli import setup_django
+    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.supervision.services import escalate_overdue
