@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 
 import numpy as np
 
-from chengqu.air.aqi import compute_aqi_arrays
+from chengqu.air.aqi import AqiBuffers, compute_aqi_arrays
 from chengqu.air.series import HourlyPanel, realtime_aqi, running_daily_aqi
 from chengqu.air.standards import Report, standard_for
 from chengqu.air.warning import decide_warning, evaluation_from_running_aqi
@@ -54,7 +55,8 @@ def main() -> None:
 
     total = args.stations * HOURS
     print(f"stations: {args.stations}, station-hours: {total:,}, chunk: {args.chunk} stations")
-    t_gen = t_rt = t_run = t_aqi_only = 0.0
+    t_gen = t_rt = t_run = t_aqi_only = t_aqi_buffered = t_tables = 0.0
+    buffers: AqiBuffers | None = None
     t_warn = 0.0
     warnings_evaluated = 0
     levels: dict[str, int] = {}
@@ -66,13 +68,22 @@ def main() -> None:
         t_gen += time.perf_counter() - t0
         panel = HourlyPanel(tuple(f"S{first + i}" for i in range(n)), np.datetime64("2025-01-01T00", "h"), values)
 
+        inputs = {"so2": values["so2"], "no2": values["no2"], "co": values["co"], "pm10": values["pm10"],
+                  "pm25": values["pm25"], "o3_1h": values["o3"]}
+        standard = standard_for(date(2025, 1, 1))
+        if first == 0:  # build the look-up tables once, outside the timings (both variants use them)
+            t0 = time.perf_counter()
+            compute_aqi_arrays({k: v[:1, :24] for k, v in inputs.items()}, report=Report.HOURLY, standard=standard)
+            t_tables = time.perf_counter() - t0
         t0 = time.perf_counter()
-        compute_aqi_arrays(
-            {"so2": values["so2"], "no2": values["no2"], "co": values["co"], "pm10": values["pm10"],
-             "pm25": values["pm25"], "o3_1h": values["o3"]},
-            report=Report.HOURLY, standard=standard_for(np.datetime64("2025-01-01").item()), validate=False,
-        )
+        compute_aqi_arrays(inputs, report=Report.HOURLY, standard=standard, validate=False)
         t_aqi_only += time.perf_counter() - t0
+        # The same step writing into output buffers allocated once (a batch loop over chunks).
+        if buffers is None:
+            buffers = AqiBuffers.for_size(n * HOURS)
+        t0 = time.perf_counter()
+        compute_aqi_arrays(inputs, report=Report.HOURLY, standard=standard, validate=False, buffers=buffers)
+        t_aqi_buffered += time.perf_counter() - t0
 
         t0 = time.perf_counter()
         realtime_aqi(panel)
@@ -98,7 +109,9 @@ def main() -> None:
         return f"{total / seconds / 1e6:8.2f} M station-hours/s ({seconds:6.2f} s)"
 
     print(f"data generation           {rate(t_gen)}")
-    print(f"AQI step (6 pollutants)   {rate(t_aqi_only)}")
+    print(f"look-up tables            built once per process in {t_tables:.2f} s (not in the rates below)")
+    print(f"AQI step (6 pollutants)   {rate(t_aqi_only)}  fresh output arrays per chunk")
+    print(f"AQI step, reused outputs  {rate(t_aqi_buffered)}  output buffers allocated once")
     print(f"real-time AQI (panel)     {rate(t_rt)}  incl. O3 8-h and SO2 24-h running means")
     print(f"24-h running daily AQI    {rate(t_run)}")
     per_series = t_warn / max(warnings_evaluated, 1)
@@ -130,8 +143,9 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     py_rate = len(records) / elapsed
     ours = total / t_aqi_only
+    ours_buffered = total / t_aqi_buffered
     print(f"python-aqi 0.6.1 (mep)    {py_rate / 1e6:8.4f} M records/s on {len(records):,} daily records ({crashes} raised)")
-    print(f"ratio AQI step / python-aqi: {ours / py_rate:,.0f}x")
+    print(f"ratio AQI step / python-aqi: {ours / py_rate:,.0f}x (fresh outputs), {ours_buffered / py_rate:,.0f}x (reused outputs)")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,16 @@
 """Air quality index by HJ 633: one reading exactly (Fraction), arrays of readings fast (numpy).
 
 The scalar path computes every sub-index as an exact rational number and rounds it up (进位取整), so a
-concentration on a breakpoint gives exactly that breakpoint's IAQI. The numpy path interpolates in
-float64 and rounds up after subtracting ``CEIL_TOLERANCE``: float error is below 1e-12 IAQI, while an
-input with at most four decimal places that is not on an integer IAQI lies at least ~9e-8 above it,
-so both paths agree on such inputs (tested with hypothesis and on every breakpoint).
+concentration on a breakpoint gives exactly that breakpoint's IAQI. The numpy path counts exact
+float thresholds with bucketed look-up tables (:mod:`chengqu.air.kernel`): it gives the scalar
+path's result for every float input, read as its shortest decimal (tested with hypothesis and on
+every breakpoint), without interpolating in floating point at all.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,14 +20,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from chengqu.air import kernel
 from chengqu.air.standards import AboveTop, Indicator, Report, Standard, standard_for
 from chengqu.common.decision import Citation
 from chengqu.common.errors import DomainError
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-CEIL_TOLERANCE = 1e-9
 
 # Pollutants in the order used for bit masks and for listing primary pollutants.
 POLLUTANTS: tuple[str, ...] = ("so2", "no2", "co", "o3", "pm10", "pm25")
@@ -276,6 +275,59 @@ def compute_aqi(
 
 
 @dataclass(frozen=True, slots=True)
+class AqiBuffers:
+    """Output arrays for :func:`compute_aqi_arrays`, allocated once and reused chunk after chunk."""
+
+    aqi: FloatArray
+    level: npt.NDArray[np.int8]
+    primary: npt.NDArray[np.uint8]
+    exceeding: npt.NDArray[np.uint8]
+    above: BoolArray
+    sub: npt.NDArray[np.int16]  # (rows, size): the int16 sub-indexes, NA = -1
+
+    @classmethod
+    def for_size(cls, size: int, rows: int = 8) -> AqiBuffers:
+        return cls(np.empty(size), np.empty(size, dtype=np.int8), np.empty(size, dtype=np.uint8),
+                   np.empty(size, dtype=np.uint8), np.empty(size, dtype=np.bool_), np.empty((rows, size), dtype=np.int16))
+
+    def fits(self, size: int, rows: int) -> bool:
+        return bool(self.aqi.shape[0] >= size and self.sub.shape[0] >= rows and self.sub.shape[1] >= size)
+
+
+# int16 sub-index (NA = -1, read with mode="wrap" as the last entry) → float (NaN = NA)
+_IAQI_FLOAT = np.array([*range(501), np.nan], dtype=np.float64)
+
+
+def _to_float(sub_indexes: npt.NDArray[np.int16]) -> FloatArray:
+    return _IAQI_FLOAT.take(sub_indexes, mode="wrap")
+
+
+class SubIndexes(Mapping[str, FloatArray]):
+    """Sub-indexes per input key, held as int16 (NA = -1) and read as float arrays (NaN = NA).
+
+    The conversion happens on first access, so the batch path does not spend memory bandwidth on
+    float copies nobody reads.
+    """
+
+    def __init__(self, keys: list[str], values: npt.NDArray[np.int16], shape: tuple[int, ...]) -> None:
+        self._rows = {key: i for i, key in enumerate(keys)}
+        self._values = values
+        self._shape = shape
+        self._floats: dict[str, FloatArray] = {}
+
+    def __getitem__(self, key: str) -> FloatArray:
+        if key not in self._floats:
+            self._floats[key] = _to_float(self._values[self._rows[key]]).reshape(self._shape)
+        return self._floats[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+@dataclass(frozen=True, slots=True)
 class AqiArrays:
     """AQI of many readings at once; NaN (or 0 in ``level``) is NA.
 
@@ -285,30 +337,29 @@ class AqiArrays:
 
     aqi: FloatArray
     level: npt.NDArray[np.int8]
-    iaqi: dict[str, FloatArray]
+    iaqi: Mapping[str, FloatArray]
     primary: npt.NDArray[np.uint8]
     exceeding: npt.NDArray[np.uint8]
     above_table: BoolArray
     standard: str
 
 
-def iaqi_array(indicator: Indicator, values: FloatArray, *, cap: int) -> tuple[FloatArray, BoolArray]:
+def iaqi_array(indicator: Indicator, values: npt.ArrayLike, *, cap: int) -> tuple[FloatArray, BoolArray]:
     """Sub-indexes of an array of concentrations (NaN stays NaN) and where they lie above the row.
 
     Above the row the CAP rule gives ``cap`` and the FIXED rule its fixed value; the SUBSTITUTE rule
     leaves the fallback value, which :func:`compute_aqi_arrays` replaces when it can.
     """
-    points = np.array([float(p) for p in indicator.breakpoints])
-    nodes = np.array(indicator.iaqi, dtype=np.float64)
-    raw = np.interp(values, points, nodes)
-    raw -= CEIL_TOLERANCE
-    np.ceil(raw, out=raw)
-    np.maximum(raw, 0.0, out=raw)
-    above = values > points[-1]
-    if above.any():
-        fill = float(cap) if indicator.above_top is AboveTop.CAP else float(indicator.above_iaqi or cap)
-        raw[above] = fill
-    return raw, above
+    array = np.asarray(values, dtype=np.float64)
+    flat = np.ascontiguousarray(array).reshape(-1)
+    table = kernel.row_table(indicator, cap)
+    out = np.empty(flat.size, dtype=np.int16)
+    above = np.zeros(flat.size, dtype=np.bool_)
+    work = kernel.Workspace(kernel.BLOCK)
+    for start in range(0, flat.size, kernel.BLOCK):
+        stop = min(start + kernel.BLOCK, flat.size)
+        kernel.sub_index_row(table, flat[start:stop], work, out[start:stop], above[start:stop])
+    return _to_float(out).reshape(array.shape), above.reshape(array.shape)
 
 
 def _as_float_array(key: str, values: npt.ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
@@ -346,8 +397,13 @@ def compute_aqi_arrays(
     on: date | None = None,
     standard: Standard | None = None,
     validate: bool = True,
+    buffers: AqiBuffers | None = None,
 ) -> AqiArrays:
     """The same rules as :func:`compute_aqi`, element-wise over arrays of equal shape.
+
+    ``buffers`` (optional, from :meth:`AqiBuffers.for_size`) receive the results instead of fresh
+    arrays, for batch loops over same-sized chunks: the returned arrays are views of them, valid
+    until the buffers are used again.
 
     Source: HJ 633-2012 表1, 5.3, 5.4; HJ 633—2026 表3 (chosen by ``on`` unless ``standard`` given).
     """
@@ -371,49 +427,89 @@ def compute_aqi_arrays(
         raise DomainError("air.empty", "没有提供任何污染物浓度", field="concentrations")
 
     by_indicator = {indicator: key for key, indicator in allowed.items()}
-    iaqi: dict[str, FloatArray] = {}
-    above_any = np.zeros(shape, dtype=np.bool_)
-    report_inputs = standard.reports[kind]
-    computed: dict[str, tuple[FloatArray, BoolArray]] = {}
-    for key, array in arrays.items():
-        computed[key] = iaqi_array(standard.indicators[allowed[key]], array, cap=standard.cap_iaqi)
-    for key in report_inputs:
-        if key not in computed:
-            continue
-        values, above = computed[key]
+    report_inputs = [key for key in standard.reports[kind] if key in arrays]
+    # Rows: the report's sub-indexes first, then values supplied only for a note to substitute.
+    keys = report_inputs + [key for key in arrays if key not in report_inputs]
+    rows = len(report_inputs)
+    if rows == 0:  # only values a note could substitute: no sub-index of the report
+        zeros = np.zeros(shape, dtype=np.uint8)
+        return AqiArrays(aqi=np.full(shape, np.nan), level=np.zeros(shape, dtype=np.int8), iaqi={},
+                         primary=zeros, exceeding=zeros.copy(), above_table=np.zeros(shape, dtype=np.bool_),
+                         standard=standard.name)
+    n = math.prod(shape)
+    tables = [kernel.row_table(standard.indicators[allowed[key]], standard.cap_iaqi) for key in keys]
+    substitutions: dict[int, int] = {}
+    for r, key in enumerate(report_inputs):
         indicator = standard.indicators[allowed[key]]
-        if indicator.above_top is AboveTop.SUBSTITUTE and above.any():
-            substitute_key = by_indicator.get(str(indicator.substitute))
-            if substitute_key is not None and substitute_key in computed:
-                replacement = computed[substitute_key][0]
-                use = above & ~np.isnan(replacement)
-                values = values.copy()
-                values[use] = replacement[use]
-        iaqi[key] = values
-        above_any |= above
+        substitute_key = by_indicator.get(str(indicator.substitute))
+        if indicator.above_top is AboveTop.SUBSTITUTE and substitute_key in keys:
+            substitutions[r] = keys.index(str(substitute_key))
+    bits = np.array(
+        [[POLLUTANT_BIT[standard.indicators[allowed[key]].pollutant]] for key in report_inputs], dtype=np.uint8
+    ).reshape(rows, 1)
+    uppers = [c.upper for c in standard.categories[:-1]]
 
-    keys = list(iaqi)
-    aqi = np.full(shape, np.nan)
-    for key in keys:
-        np.fmax(aqi, iaqi[key], out=aqi)
-    primary = np.zeros(shape, dtype=np.uint8)
-    exceeding = np.zeros(shape, dtype=np.uint8)
-    has_primary = aqi > standard.primary_above
-    for key in keys:
-        bit = np.uint8(POLLUTANT_BIT[standard.indicators[allowed[key]].pollutant])
-        np.bitwise_or(primary, bit, out=primary, where=has_primary & (iaqi[key] == aqi))
-        np.bitwise_or(exceeding, bit, out=exceeding, where=iaqi[key] > standard.exceeding_above)
-    uppers = np.array([c.upper for c in standard.categories], dtype=np.float64)
-    level = np.searchsorted(uppers, aqi, side="left").astype(np.int8) + np.int8(1)
-    np.minimum(level, np.int8(len(uppers)), out=level)
-    level[np.isnan(aqi)] = 0
+    flats = [np.ascontiguousarray(arrays[key]).reshape(-1) for key in keys]
+    out = buffers if buffers is not None and buffers.fits(n, len(keys)) else AqiBuffers.for_size(n, len(keys))
+    aqi = out.aqi[:n]
+    level = out.level[:n]
+    primary = out.primary[:n]
+    exceeding = out.exceeding[:n]
+    above_any = out.above[:n]
+    above_any[...] = False
+    sub = out.sub[: len(keys), :n]
+    block = kernel.BLOCK
+    work = kernel.Workspace(block)
+    above = np.empty((len(keys), block), dtype=np.bool_)
+    top = np.empty(block, dtype=np.int16)
+    compare = np.empty((rows, block), dtype=np.bool_)
+    weighted = np.empty((rows, block), dtype=np.uint8)
+    keep = np.empty(block, dtype=np.bool_)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        m = stop - start
+        past = [
+            kernel.sub_index_row(table, flat[start:stop], work, sub[r, start:stop], above[r, :m])
+            for r, (table, flat) in enumerate(zip(tables, flats, strict=True))
+        ]
+        for r in range(rows):
+            if not past[r]:
+                continue
+            j = substitutions.get(r)
+            if j is not None:  # HJ 633-2012 表1 注(2)(3): past the row, report the other sub-index
+                np.copyto(sub[r, start:stop], sub[j, start:stop], where=above[r, :m] & (sub[j, start:stop] >= 0))
+            above_any[start:stop] |= above[r, :m]
+        block_rows = sub[:rows, start:stop]
+        t = top[:m]
+        np.maximum.reduce(block_rows, axis=0, out=t)
+        c = compare[:, :m]
+        w = weighted[:, :m]
+        k = keep[:m]
+        np.equal(block_rows, t, out=c)
+        np.greater(t, standard.primary_above, out=k)
+        np.logical_and(c, k, out=c)  # no primary pollutant at AQI ≤ 50
+        np.multiply(c.view(np.uint8), bits, out=w)
+        np.bitwise_or.reduce(w, axis=0, out=primary[start:stop])
+        np.greater(block_rows, standard.exceeding_above, out=c)
+        np.multiply(c.view(np.uint8), bits, out=w)
+        np.bitwise_or.reduce(w, axis=0, out=exceeding[start:stop])
+        lv = level[start:stop]
+        np.greater_equal(t, 0, out=k)  # level 0 is NA
+        np.copyto(lv, k, casting="unsafe")
+        for upper in uppers:  # 表2: one more level past each category's upper bound
+            np.greater(t, upper, out=k)
+            lv += k
+        a = aqi[start:stop]
+        np.copyto(a, t, casting="unsafe")
+        if t.min() < 0:
+            np.copyto(a, np.nan, where=t < 0)
     return AqiArrays(
-        aqi=aqi,
-        level=level,
-        iaqi=iaqi,
-        primary=primary,
-        exceeding=exceeding,
-        above_table=above_any,
+        aqi=aqi.reshape(shape),
+        level=level.reshape(shape),
+        iaqi=SubIndexes(report_inputs, sub[:rows], shape),
+        primary=primary.reshape(shape),
+        exceeding=exceeding.reshape(shape),
+        above_table=above_any.reshape(shape),
         standard=standard.name,
     )
 

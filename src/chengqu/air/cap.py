@@ -30,13 +30,25 @@ def cap_table() -> dict[str, Any]:
     return load_table("air_cap")
 
 
-def issuer_code() -> str:
-    """ZZZZZZDDDUUUXX: area, organ, unit and extension codes (GB/T 35965.1 A.1.2)."""
+def issuer_code(org_code: str | None = None) -> str:
+    """ZZZZZZDDDUUUXX: area, organ, unit and extension codes (GB/T 35965.1 A.1.2).
+
+    ``org_code`` (GB/T 4657, three digits) overrides the rule table's, which is an assumed "000"
+    until the office's code is confirmed (``org_code_assumed``).
+    """
     i = cap_table()["identifier"]
-    code = f"{i['region_code']}{i['org_code']}{i['unit_code']}{i['extension']}"
+    organ = str(i["org_code"]) if org_code is None else org_code.strip()
+    if not re.fullmatch(r"\d{3}", organ):
+        raise DomainError("air.cap_org_code", f"发布机构代码(GB/T 4657)应为3位数字: {organ!r}", field="org_code")
+    code = f"{i['region_code']}{organ}{i['unit_code']}{i['extension']}"
     if not re.fullmatch(r"\d{14}", code):
         raise DomainError("rules.value", f"发布单位代码应为14位数字: {code}")
     return code
+
+
+def org_code_assumed(org_code: str | None = None) -> bool:
+    """True while the identifier carries the rule table's assumed organ code (no override given)."""
+    return org_code is None and bool(cap_table()["identifier"].get("org_code_assumed", False))
 
 
 def cap_time(moment: datetime) -> str:
@@ -44,11 +56,11 @@ def cap_time(moment: datetime) -> str:
     return to_local(moment).replace(microsecond=0).isoformat()
 
 
-def identifier_for(entered: datetime, serial: int) -> str:
+def identifier_for(entered: datetime, serial: int, *, org_code: str | None = None) -> str:
     """``ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N`` (31 characters), entered time in Beijing time."""
     if not 0 <= serial <= 9:
         raise DomainError("air.cap_serial", "同一秒内发布的预警信息超过10条, 请稍后再发布", field="serial")
-    return f"{issuer_code()}_{to_local(entered).strftime('%Y%m%d%H%M%S')}_{serial}"
+    return f"{issuer_code(org_code)}_{to_local(entered).strftime('%Y%m%d%H%M%S')}_{serial}"
 
 
 def severity_of(level: str) -> str:
@@ -85,7 +97,8 @@ class CapAlert:
 
     @property
     def sender(self) -> str:
-        return issuer_code()
+        """The issuer code the identifier starts with (ZZZZZZDDDUUUXX)."""
+        return self.identifier[:14]
 
     def reference(self) -> CapReference:
         return CapReference(self.sender, self.identifier, self.sent)

@@ -280,6 +280,11 @@ class ListEnterprise(models.Model):
     nox = models.DecimalField("氮氧化物年排放量(吨)", **_T)  # type: ignore[arg-type]
     pm = models.DecimalField("颗粒物年排放量(吨)", **_T)  # type: ignore[arg-type]
     vocs = models.DecimalField("挥发性有机物年排放量(吨)", **_T)  # type: ignore[arg-type]
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name="企业账户所属单位", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="air_list_entries", limit_choices_to={"kind": "enterprise"},
+        help_text="该单位的企业用户可查看本条清单及其应执行的措施; 导入时按统一社会信用代码与单位编码自动关联",
+    )
 
     class Meta:
         verbose_name = "减排清单企业"
@@ -329,6 +334,8 @@ class Exemption(models.Model):
     approved_on = models.DateField("批准日期")
     recorded_at = models.DateTimeField("登记时间")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    ground = models.CharField("豁免类型", max_length=16, blank=True, help_text="4.4(7): micro 微涉气企业 / guarantee 保障类企业")
+    facts = models.JSONField("核定事实", default=dict, blank=True, help_text="登记时据以核对豁免条件的事实")
 
     class Meta:
         verbose_name = "减排豁免"

@@ -7,7 +7,8 @@ nothing is written.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,10 +17,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from chengqu.air.exemptions import (
+    CLAUSE_KEY_PROJECT,
+    CLAUSE_MICRO,
+    CLAUSE_SHORT_WARNING,
+    GROUND_GUARANTEE,
+    GROUND_MICRO,
+    ExemptionFacts,
+    check_exemption,
+)
 from chengqu.air.measures import exemptions
-from chengqu.air.reduction import POLLUTANT_LABELS, POLLUTANTS, ListEntry, validate_entry
+from chengqu.air.reduction import (
+    POLLUTANT_LABELS,
+    POLLUTANTS,
+    ListEntry,
+    check_reductions,
+    validate_entry,
+)
 from chengqu.common import DomainError
-from portal.accounts.models import User
+from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.air.models import DistrictEmissions, EnterpriseMeasure, Exemption, ListEnterprise
 from portal.audit.services import audit_record, snapshot
@@ -141,6 +157,11 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
     return parsed
 
 
+def enterprise_unit(credit_code: str) -> Department | None:
+    """The enterprise unit whose code is the credit code (how enterprise accounts are registered)."""
+    return Department.objects.filter(kind=Department.Kind.ENTERPRISE, code__iexact=credit_code.strip()).first()
+
+
 @transaction.atomic
 def list_import(*, path: Path, actor: User | None) -> int:
     """Create or update the enterprises of the file (by year and credit code); all rows or none."""
@@ -154,6 +175,8 @@ def list_import(*, path: Path, actor: User | None) -> int:
         ent = ent or ListEnterprise(year=v["year"], credit_code=v["credit_code"])
         for field in ("name", "industry", "performance_class", *POLLUTANTS):
             setattr(ent, field, v[field])
+        if ent.department_id is None:
+            ent.department = enterprise_unit(v["credit_code"])
         ent.save()
         for r in LEVEL_PREFIX:
             EnterpriseMeasure.objects.update_or_create(
@@ -212,6 +235,91 @@ def micro_emitter_limit_kg() -> Decimal:
     return Decimal(str(entry.details["annual_emissions_kg_at_most"]))
 
 
+_TRUE = {"1", "true", "on", "yes", "是"}
+
+
+def _flag(raw: Mapping[str, Any], key: str) -> bool:
+    value = raw.get(key, False)
+    return value is True or str(value).strip().lower() in _TRUE
+
+
+def _hours(raw: Mapping[str, Any], key: str, label: str) -> Decimal | None:
+    value = raw.get(key)
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise DomainError("air.exemption_value", f"{label}应为数值: {value}", field=key) from None
+    if not number.is_finite():
+        raise DomainError("air.exemption_value", f"{label}应为有限数值: {value}", field=key)
+    return number
+
+
+def target_met_without(enterprise: ListEnterprise, responses: list[str]) -> bool | None:
+    """Does the year's list still reach the 4.3 shares at ``responses`` without this enterprise?
+
+    None when a district total is missing (the condition of 4.4(7) cannot be confirmed).
+    """
+    totals = DistrictEmissions.objects.filter(year=enterprise.year).first()
+    district = {p: (getattr(totals, p) if totals else None) for p in POLLUTANTS}
+    entries = []
+    for ent in ListEnterprise.objects.filter(year=enterprise.year).prefetch_related("measures", "exemptions"):
+        reductions = {m.response: {p: getattr(m, p) for p in POLLUTANTS} for m in ent.measures.all()}
+        exempt = set().union(*(e.response_set() for e in ent.exemptions.all()))
+        if ent.pk == enterprise.pk:
+            exempt |= set(responses)
+        entries.append(ListEntry(ent.name, {p: getattr(ent, p) for p in POLLUTANTS}, reductions, frozenset(exempt)))
+    checks = [c for c in check_reductions(district, entries) if c.response in responses]
+    if any(c.share_percent is None for c in checks):
+        return None
+    return all(c.met for c in checks)
+
+
+def exemption_facts(
+    *, enterprise: ListEnterprise, clause: str, responses: list[str], approved_by: str, raw: Mapping[str, Any]
+) -> ExemptionFacts:
+    """The facts of an application: the form's statements, and what the list itself says (emissions,
+    performance class, whether the overall target still holds without the enterprise)."""
+    ground = str(raw.get("ground") or GROUND_MICRO)
+    facts = ExemptionFacts(clause=clause, ground=ground, approved_by=approved_by)
+    if clause == CLAUSE_SHORT_WARNING:
+        return replace(
+            facts,
+            urgent_issue=_flag(raw, "urgent_issue"),
+            warning_hours=_hours(raw, "warning_hours", "预警发布至解除时长"),
+            implementation_hours=_hours(raw, "implementation_hours", "减排措施落实到位所需时间"),
+            emissions_unstable=_flag(raw, "emissions_unstable"),
+            written_statement=_flag(raw, "written_statement"),
+            persistent=_flag(raw, "persistent"),
+        )
+    if clause == CLAUSE_MICRO:
+        if ground == GROUND_GUARANTEE:
+            return replace(facts, performance_class=enterprise.performance_class)
+        total_kg = sum((getattr(enterprise, p) for p in POLLUTANTS), Decimal(0)) * 1000
+        return replace(
+            facts,
+            annual_emissions_kg=total_kg,
+            seasonal=_flag(raw, "seasonal"),
+            daily_emissions_kg=_hours(raw, "daily_emissions_kg", "日排放量"),
+            non_coal=_flag(raw, "non_coal"),
+            non_oil=_flag(raw, "non_oil"),
+            single_component=_flag(raw, "single_component"),
+            no_toxic_or_odour=_flag(raw, "no_toxic_or_odour"),
+            overall_target_met=target_met_without(enterprise, responses),
+        )
+    if clause == CLAUSE_KEY_PROJECT:
+        return replace(facts, key_project=_flag(raw, "key_project"), approval_level=str(raw.get("approval_level", "")).strip())
+    raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
+
+
+def _facts_json(facts: ExemptionFacts) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in asdict(facts).items():
+        out[key] = format(value, "f") if isinstance(value, Decimal) else value
+    return out
+
+
 @transaction.atomic
 def exemption_record(
     *,
@@ -223,30 +331,32 @@ def exemption_record(
     approval_ref: str,
     approved_on: date,
     actor: User,
+    facts: Mapping[str, Any] | None = None,
 ) -> Exemption:
-    """Record an approved exemption (4.4 (5), (7), (8)); the approval itself is the authority's."""
+    """Record an approved exemption after checking every condition of its clause (4.4 (5), (7), (8)).
+
+    The approval itself is the authority's; the platform refuses one whose conditions are not met
+    and keeps the facts it was granted on.
+    """
     _require_office(actor)
     if clause not in Exemption.Clause.values:
         raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
     chosen = [r for r in responses if r in LEVEL_PREFIX]
     if not chosen:
         raise DomainError("air.exemption_levels", "请选择适用的响应级别", field="responses")
-    if clause == Exemption.Clause.MICRO_EMITTER:
-        limit_kg = micro_emitter_limit_kg()
-        total_kg = sum((getattr(enterprise, p) for p in POLLUTANTS), Decimal(0)) * 1000
-        if total_kg > limit_kg:
-            raise DomainError(
-                "air.exemption_micro",
-                f"{enterprise.name} 年排放总量 {total_kg.normalize():f} 千克, 超过微涉气企业的 {limit_kg} 千克, 不适用 4.4(7)",
-                field="clause",
-            )
     for field, value in (("reason", reason), ("approved_by", approved_by), ("approval_ref", approval_ref)):
         if not value.strip():
             raise DomainError("air.exemption_missing", "豁免须写明理由、批准机关和批准文号", field=field)
+    stated = exemption_facts(enterprise=enterprise, clause=clause, responses=chosen, approved_by=approved_by, raw=facts or {})
+    decision = check_exemption(stated)
+    if not decision.eligible:
+        first = decision.failed[0][0]
+        raise DomainError("air.exemption_conditions", f"{enterprise.name} 不符合 {clause} 的豁免条件: {decision.message()}", field=first)
     exemption = Exemption.objects.create(
         enterprise=enterprise, clause=clause, responses=",".join(chosen), reason=reason.strip(),
         approved_by=approved_by.strip(), approval_ref=approval_ref.strip(), approved_on=approved_on,
-        recorded_at=timezone.now(), recorded_by=actor,
+        recorded_at=timezone.now(), recorded_by=actor, ground=stated.ground if clause == CLAUSE_MICRO else "",
+        facts=_facts_json(stated),
     )
     audit_record(actor=actor, action="air.exemption.record", obj=exemption, after=snapshot(exemption))
     return exemption

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from chengqu.air.measures import plan_table
+from chengqu.air.measures import measures_for, plan_table
 from chengqu.air.reduction import ListEntry, ReductionCheck, check_reductions
 from portal.accounts.access import sees_all_units
 from portal.accounts.models import Department, User
@@ -17,6 +18,8 @@ from portal.air.models import (
     Acknowledgement,
     CapMessage,
     DistrictEmissions,
+    EnterpriseMeasure,
+    Exemption,
     ListEnterprise,
     WarningDecision,
     WarningEpisode,
@@ -145,6 +148,57 @@ def reduction_checks(year: int) -> tuple[ReductionCheck, ...]:
         "vocs": totals.vocs if totals else None,
     }
     return check_reductions(district, list_entries(year))
+
+
+def enterprise_of(user: User) -> Department | None:
+    """The enterprise an 企业用户 belongs to (a unit of kind enterprise), else None."""
+    if not has_role(user, Role.ENTERPRISE) or user.department_id is None:
+        return None
+    department = user.department
+    return department if department is not None and department.kind == Department.Kind.ENTERPRISE else None
+
+
+def list_entries_for(user: User) -> QuerySet[ListEnterprise]:
+    """List entries ``user`` may read: every one for the office and oversight, an enterprise its own."""
+    qs = ListEnterprise.objects.prefetch_related("measures", "exemptions").order_by("-year", "name")
+    if has_role(user, *LIST_ROLES):
+        return qs
+    enterprise = enterprise_of(user)
+    if enterprise is None:
+        return qs.none()
+    return qs.filter(department=enterprise)
+
+
+RESPONSE_OF_LEVEL = {"yellow": "III", "orange": "II", "red": "I"}
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredNow:
+    """What the list asks of one enterprise at the warning in force."""
+
+    level: str  # none / yellow / orange / red
+    response: str | None
+    measure: EnterpriseMeasure | None
+    exemptions: tuple[Exemption, ...]
+    plan_measures: tuple[dict[str, Any], ...]  # the plan's 工业源 measures of the response (4.2)
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.exemptions)
+
+
+def required_now(entry: ListEnterprise, *, level: str | None = None) -> RequiredNow:
+    """The enterprise's own list measure and the plan's industrial measures at ``level`` (default: in force)."""
+    if level is None:
+        episode = current_episode()
+        level = episode.level if episode is not None else "none"
+    response = RESPONSE_OF_LEVEL.get(level)
+    if response is None:
+        return RequiredNow(level, None, None, (), ())
+    measure = next((m for m in entry.measures.all() if m.response == response), None)
+    exempt = tuple(e for e in entry.exemptions.all() if response in e.response_set())
+    plan = tuple(m.to_json() for m in measures_for(response) if m.source == "工业源")
+    return RequiredNow(level, response, measure, exempt, plan)
 
 
 @dataclass(frozen=True, slots=True)

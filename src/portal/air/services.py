@@ -5,9 +5,11 @@ Every write is atomic and leaves an audit entry in the same transaction.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -240,6 +242,13 @@ def _cap_text(decision: WarningDecision) -> tuple[str, str, str]:
     return headline, description, " ".join(health)
 
 
+def cap_org_code() -> str | None:
+    """The GB/T 4657 organ code of the CAP identifier: Django setting ``CHENGQU_CAP_ORG_CODE`` or the
+    environment variable of that name; unset means the rule table's assumed "000" (air_cap.toml)."""
+    value = getattr(settings, "CHENGQU_CAP_ORG_CODE", None) or os.environ.get("CHENGQU_CAP_ORG_CODE", "")
+    return str(value).strip() or None
+
+
 def _cap_emit(decision: WarningDecision, now: datetime) -> CapMessage:
     earlier = list(
         CapMessage.objects.filter(decision__episode=decision.episode).order_by("sent", "pk")
@@ -250,10 +259,12 @@ def _cap_emit(decision: WarningDecision, now: datetime) -> CapMessage:
         msg_type = "Cancel"
     else:
         msg_type = "Update"
-    prefix = f"{issuer_code()}_{timezone.localtime(now).strftime('%Y%m%d%H%M%S')}_"
+    organ = cap_org_code()
+    prefix = f"{issuer_code(organ)}_{timezone.localtime(now).strftime('%Y%m%d%H%M%S')}_"
     serial = CapMessage.objects.filter(identifier__startswith=prefix).count()
-    identifier = identifier_for(now, serial)
-    references = tuple(CapReference(issuer_code(), m.identifier, m.sent) for m in earlier) if msg_type != "Alert" else ()
+    identifier = identifier_for(now, serial, org_code=organ)
+    # Each earlier alert is referenced by its own sender: the issuer code its identifier starts with.
+    references = tuple(CapReference(m.identifier[:14], m.identifier, m.sent) for m in earlier) if msg_type != "Alert" else ()
     headline, description, instruction = _cap_text(decision)
     level = decision.previous_level if decision.action == "release" else decision.level
     alert = CapAlert(identifier, now, msg_type, level, headline, description, instruction, references, web="/air/")
@@ -323,6 +334,9 @@ def warning_publish(*, decision: WarningDecision, actor: User | None) -> Warning
         **snapshot(decision, exclude=("result",)), "cap_identifier": cap.identifier,
     })
     audit_record(actor=actor, action="air.episode.update", obj=episode, before=ep_before, after=snapshot(episode))
+    from portal.notify.hooks import air_decision_published
+
+    air_decision_published(decision)  # every member unit's inbox
     return decision
 
 

@@ -14,4 +14,6 @@ urlpatterns = [
     path("unit/", views.unit_tasks, name="unit"),
     path("list/", views.reduction_page, name="list"),
     path("list/export.xlsx", views.reduction_export, name="list-export"),
+    path("list/<int:pk>/", views.list_entry, name="list-entry"),
+    path("enterprise/", views.enterprise_entries, name="enterprise"),
 ]

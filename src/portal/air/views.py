@@ -330,6 +330,7 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
                     enterprise=enterprise, clause=request.POST.get("clause", ""), responses=request.POST.getlist("responses"),
                     reason=request.POST.get("reason", ""), approved_by=request.POST.get("approved_by", ""),
                     approval_ref=request.POST.get("approval_ref", ""), approved_on=approved_on, actor=user,
+                    facts=request.POST,
                 ), "已登记豁免")
         return redirect(f"{request.path}?year={year}")
     from portal.air.models import DistrictEmissions, Exemption
@@ -358,3 +359,37 @@ def reduction_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+
+
+# ------------------------------------------------------------------ an enterprise's own list entry
+
+ENTRY_ROLES = (*selectors.LIST_ROLES, Role.ENTERPRISE)
+
+
+def _entry_context(entry: ListEnterprise) -> dict[str, Any]:
+    measures = {m.response: m for m in entry.measures.all()}
+    return {
+        "entry": entry,
+        "now": selectors.required_now(entry),
+        "levels": [(r, services.LEVEL_LABEL.get(level, level), measures.get(r))
+                   for level, r in selectors.RESPONSE_OF_LEVEL.items()],
+    }
+
+
+@role_required(*ENTRY_ROLES)
+def enterprise_entries(request: HttpRequest) -> HttpResponse:
+    """An enterprise's own entries on the reduction list and what they require at the warning in force."""
+    user = _user(request)
+    entries = list(selectors.list_entries_for(user)) if selectors.enterprise_of(user) else []
+    if not entries and has_role(user, *selectors.LIST_ROLES):
+        return redirect("air:list")
+    return render(request, "air/enterprise.html", {"items": [_entry_context(e) for e in entries]})
+
+
+@role_required(*ENTRY_ROLES)
+def list_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One entry of the list: its owner enterprise and the office/oversight only (others: 404)."""
+    entry = selectors.list_entries_for(_user(request)).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("没有这条清单记录")
+    return render(request, "air/enterprise.html", {"items": [_entry_context(entry)], "single": True})

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.air.models import WarningDecision
-from portal.air.selectors import acknowledgements_for, current_episode
+from portal.air.selectors import acknowledgements_for, current_episode, enterprise_of, list_entries_for
 from portal.core.workbench import Tile, Tone
 
 TONES: dict[str, Tone] = {"red": "red", "orange": "orange", "yellow": "yellow"}
@@ -28,4 +28,9 @@ def tiles(user: User | AnonymousUser, today: date) -> list[Tile]:
         ).count()
         if waiting:
             out.append(Tile("air", "待签收的预警指令", reverse("air:unit"), count=waiting, tone="red"))
+        if episode is not None and episode.level in TONES and enterprise_of(user) is not None:
+            entries = list_entries_for(user).count()
+            if entries:
+                out.append(Tile("air", "本企业须执行的应急减排措施", reverse("air:enterprise"),
+                                text=f"{entries} 项清单记录", tone=TONES[episode.level]))
     return out

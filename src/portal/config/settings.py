@@ -32,7 +32,7 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("CHENGQU_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR = Path(os.environ.get("CHENGQU_DATA_DIR") or Path.cwd() / "var").resolve()  # empty = unset
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -84,3 +84,21 @@ def test_an_update_without_references_is_refused():
     sent = datetime(2026, 1, 5, 8, 0, tzinfo=SHANGHAI)
     with pytest.raises(DomainError):
         alert_xml(CapAlert(identifier_for(sent, 1), sent, "Update", "red", "h", "d", ""))
+
+
+def test_the_cap_organ_code_is_configurable_and_the_default_is_marked_assumed():
+    from chengqu.air.cap import issuer_code, org_code_assumed
+
+    moment = datetime(2026, 1, 5, 8, 30, 15, tzinfo=SHANGHAI)
+    assert issuer_code() == "14050200000000"
+    assert org_code_assumed() is True
+    ident = identifier_for(moment, 3, org_code="123")
+    assert ident == "14050212300000_20260105083015_3"
+    assert org_code_assumed("123") is False
+    alert = CapAlert(ident, moment, "Alert", "yellow", "城区发布重污染天气预警", "描述", "减少户外活动")
+    assert alert.sender == "14050212300000"
+    assert f"<sender>{alert.sender}</sender>" in alert_xml(alert)
+    for bad in ("12", "12a", "1234"):
+        with pytest.raises(DomainError) as err:
+            identifier_for(moment, 0, org_code=bad)
+        assert err.value.field == "org_code"

@@ -165,6 +165,7 @@ def test_list_import_is_all_or_nothing_with_row_errors_and_exports_back(client, 
     client.post("/air/list/?year=2026", {
         "op": "exempt", "year": 2026, "enterprise": enterprise.pk, "clause": "4.4(8)", "responses": ["III"],
         "reason": "重点建设项目", "approved_by": "晋城市发展改革委", "approval_ref": "晋市发改〔2026〕1号", "approved_on": "2026-01-01",
+        "key_project": "1", "approval_level": "市级",
     })
     checks = client.get("/air/list/?year=2026").context["checks"]
     yellow_so2 = next(c for c in checks if c.response == "III" and c.pollutant == "so2")
@@ -222,18 +223,105 @@ def test_the_public_page_gives_hj633_health_advice_for_the_forecast_peak(client,
     assert "停止户外运动" in html
 
 
+MICRO_FACTS = {"non_coal": "1", "non_oil": "1", "single_component": "1", "no_toxic_or_odour": "1"}
+
+
+def _list_with_target_met(year: int = 2026) -> ListEnterprise:
+    """A list whose one big enterprise alone meets every 4.3 share (totals 100 t, it cuts 50 t)."""
+    from portal.air.models import EnterpriseMeasure
+
+    DistrictEmissions.objects.create(year=year, so2=Decimal(100), nox=Decimal(100), pm=Decimal(100), vocs=Decimal(100))
+    anchor = ListEnterprise.objects.create(year=year, name="主力厂", credit_code="7" * 18, so2=Decimal(60), nox=Decimal(60), pm=Decimal(60), vocs=Decimal(60))
+    for response in ("III", "II", "I"):
+        EnterpriseMeasure.objects.create(enterprise=anchor, response=response, so2=Decimal(50), nox=Decimal(50), pm=Decimal(50), vocs=Decimal(50))
+    return anchor
+
+
 def test_a_micro_emitter_exemption_needs_at_most_100_kg_a_year(setup):
     _, office, *_ = setup
     from portal.air.reduction_list import exemption_record
 
+    _list_with_target_met()
     big = ListEnterprise.objects.create(year=2026, name="大厂", credit_code="9" * 18, so2=Decimal("0.05"), nox=Decimal("0.051"))
     small = ListEnterprise.objects.create(year=2026, name="小厂", credit_code="8" * 18, so2=Decimal("0.05"), vocs=Decimal("0.05"))
     kwargs = {"clause": "4.4(7)", "responses": ["III", "II", "I"], "reason": "微涉气", "approved_by": "区指挥部办公室",
-              "approval_ref": "记录1", "approved_on": date(2026, 1, 1), "actor": office}
+              "approval_ref": "记录1", "approved_on": date(2026, 1, 1), "actor": office, "facts": MICRO_FACTS}
     with pytest.raises(DomainError) as err:
         exemption_record(enterprise=big, **kwargs)
     assert "101" in err.value.message
-    assert exemption_record(enterprise=small, **kwargs).response_set() == {"III", "II", "I"}  # exactly 100 kg
+    assert err.value.field == "annual_emissions_kg"
+    recorded = exemption_record(enterprise=small, **kwargs)  # exactly 100 kg
+    assert recorded.response_set() == {"III", "II", "I"}
+    assert recorded.ground == "micro"
+    assert Decimal(recorded.facts["annual_emissions_kg"]) == 100
+    assert recorded.facts["overall_target_met"] is True
+
+
+def test_a_micro_emitter_exemption_is_refused_when_the_list_would_miss_the_target(setup):
+    _, office, *_ = setup
+    from portal.air.models import EnterpriseMeasure
+    from portal.air.reduction_list import exemption_record
+
+    DistrictEmissions.objects.create(year=2026, so2=Decimal("0.2"), nox=Decimal(1), pm=Decimal(1), vocs=Decimal(1))
+    small = ListEnterprise.objects.create(year=2026, name="小厂", credit_code="8" * 18, so2=Decimal("0.05"))
+    EnterpriseMeasure.objects.create(enterprise=small, response="III", so2=Decimal("0.05"))
+    kwargs = {"clause": "4.4(7)", "responses": ["III"], "reason": "微涉气", "approved_by": "区指挥部办公室",
+              "approval_ref": "记录1", "approved_on": date(2026, 1, 1), "actor": office, "facts": MICRO_FACTS}
+    with pytest.raises(DomainError) as err:
+        exemption_record(enterprise=small, **kwargs)
+    assert err.value.field == "overall_target_met"
+    assert not small.exemptions.exists()
+
+
+def test_a_short_warning_exemption_checks_48_and_12_hours_and_the_city_approval(setup):
+    _, office, *_ = setup
+    from portal.air.reduction_list import exemption_record
+
+    ent = ListEnterprise.objects.create(year=2026, name="焦化厂", credit_code="6" * 18, so2=Decimal(5))
+    facts = {"urgent_issue": "1", "warning_hours": "48", "implementation_hours": "12", "emissions_unstable": "1", "written_statement": "1"}
+    kwargs = {"clause": "4.4(5)", "responses": ["III"], "reason": "工艺原因", "approved_by": "市环委办",
+              "approval_ref": "市环委办〔2026〕1号", "approved_on": date(2026, 1, 1), "actor": office}
+    for change, field in (({"warning_hours": "48.5"}, "warning_hours"), ({"implementation_hours": "11.5"}, "implementation_hours")):
+        with pytest.raises(DomainError) as err:
+            exemption_record(enterprise=ent, facts={**facts, **change}, **kwargs)
+        assert err.value.field == field
+    with pytest.raises(DomainError) as err:
+        exemption_record(enterprise=ent, facts=facts, **{**kwargs, "approved_by": "城区政府"})
+    assert err.value.field == "approved_by"
+    with pytest.raises(DomainError) as err:
+        exemption_record(enterprise=ent, facts={**facts, "warning_hours": "abc"}, **kwargs)
+    assert err.value.field == "warning_hours"
+    assert exemption_record(enterprise=ent, facts=facts, **kwargs).facts["warning_hours"] == "48"
+
+
+@pytest.mark.parametrize(("grade", "ok"), [("B", True), ("引领性", True), ("C", False)])
+def test_a_guarantee_exemption_reads_the_performance_class_from_the_list(setup, grade, ok):
+    _, office, *_ = setup
+    from portal.air.reduction_list import exemption_record
+
+    ent = ListEnterprise.objects.create(year=2026, name="水泥厂", credit_code="5" * 18, performance_class=grade, pm=Decimal(3))
+    kwargs = {"clause": "4.4(7)", "responses": ["III", "II"], "reason": "保障类", "approved_by": "区指挥部",
+              "approval_ref": "记录2", "approved_on": date(2026, 1, 1), "actor": office,
+              "facts": {"ground": "guarantee", "performance_class": "A"}}  # the stated class is ignored
+    if ok:
+        assert exemption_record(enterprise=ent, **kwargs).ground == "guarantee"
+    else:
+        with pytest.raises(DomainError) as err:
+            exemption_record(enterprise=ent, **kwargs)
+        assert err.value.field == "performance_class"
+
+
+def test_the_reduction_page_records_a_key_project_exemption_only_with_city_approval(client, login, setup):
+    _, office, *_ = setup
+    ent = ListEnterprise.objects.create(year=2026, name="重点工程", credit_code="4" * 18, pm=Decimal(2))
+    login(office)
+    form = {"op": "exempt", "year": "2026", "enterprise": str(ent.pk), "clause": "4.4(8)", "responses": ["III", "II", "I"],
+            "reason": "重点项目", "approved_by": "市发改委", "approval_ref": "批复1", "approved_on": "2026-01-02", "key_project": "1"}
+    page = client.post("/air/list/?year=2026", {**form, "approval_level": "区级"}, follow=True).content.decode()
+    assert "不符合 4.4(8) 的豁免条件" in page
+    assert not ent.exemptions.exists()
+    client.post("/air/list/?year=2026", {**form, "approval_level": "市级"})
+    assert ent.exemptions.get().facts["approval_level"] == "市级"
 
 
 def test_list_cli_imports_all_or_nothing_and_checks(setup, tmp_path):

@@ -347,3 +347,31 @@ def test_episode_statistics_feed_the_office_evaluation(hq):
     assert stats.not_notified == 2 * members - 1
     assert stats.summaries == 1
     assert stats.summaries_missing == members - 1
+
+
+def test_the_cap_organ_code_comes_from_the_setting_and_references_keep_each_senders_code(hq, settings, monkeypatch):
+    monkeypatch.delenv("CHENGQU_CAP_ORG_CODE", raising=False)
+    settings.CHENGQU_CAP_ORG_CODE = ""
+    first = _published(hq)
+    assert first.cap.identifier.startswith("14050200000000_")  # the assumed default
+    settings.CHENGQU_CAP_ORG_CODE = "531"
+    upgrade = services.warning_draft(actor=hq.office, forecast=ORANGE)
+    services.warning_approve(decision=upgrade, actor=hq.commander)
+    services.warning_publish(decision=upgrade, actor=hq.office)
+    update = CapMessage.objects.get(decision=upgrade)
+    assert update.identifier.startswith("14050253100000_")
+    assert "<sender>14050253100000</sender>" in update.xml
+    assert f"14050200000000,{first.cap.identifier}," in update.references
+    assert check_schema(update.xml.encode()).passed
+    settings.CHENGQU_CAP_ORG_CODE = "53"
+    release = services.warning_draft(actor=hq.office, forecast=CLEAN)
+    services.warning_approve(decision=release, actor=hq.commander)
+    with pytest.raises(DomainError) as err:
+        services.warning_publish(decision=release, actor=hq.office)
+    assert err.value.field == "org_code"
+
+
+def test_the_cap_organ_code_can_come_from_the_environment(hq, settings, monkeypatch):
+    settings.CHENGQU_CAP_ORG_CODE = None
+    monkeypatch.setenv("CHENGQU_CAP_ORG_CODE", "407")
+    assert _published(hq).cap.identifier.startswith("14050240700000_")
