@@ -104,3 +104,16 @@ def page(browser, base_url):
     yield page
     context.close()
     assert outside == [], f"the page reached outside the platform: {outside}"
+
+
+@pytest.fixture
+def admin_page(page, admin_password):
+    """The checked page, signed in as the first administrator (the one `make run` created)."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", admin_password)
+    page.click("button[type=submit]")
+    expect(page.locator(".account")).to_contain_text("退出")  # waits for the signed-in page
+    return page

@@ -11,21 +11,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-
-@pytest.fixture
-def admin_page(page, admin_password):
-    """The conftest page, signed in as the administrator."""
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", admin_password)
-    page.click("button[type=submit]")
-    expect(page.locator(".account")).to_contain_text("退出")
-    return page
 
 
 def test_the_chart_shows_17_specialised_hqs_and_leads_to_their_people(admin_page):

@@ -16,18 +16,8 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def signed_in(page, admin_password):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", admin_password)
-    page.click("button[type=submit]")
-    expect(page.locator(".account")).to_contain_text("退出")
-    return page
-
-
-def test_a_red_level_one_water_incident_gets_its_tasks_and_one_is_ticked(signed_in):
-    page = signed_in
+def test_a_red_level_one_water_incident_gets_its_tasks_and_one_is_ticked(admin_page):
+    page = admin_page
     page.goto("/command/incidents/new/")
     occurred = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=20)
     page.fill("input[name=incident_type]", "饮用水水源地突发环境事件")

@@ -22,12 +22,8 @@ def _badge(page: Page) -> int:
     return int(badge.inner_text()) if badge.count() else 0
 
 
-def test_a_registered_incident_reaches_the_subscriber_and_reading_it_lowers_the_badge(page, admin_password):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", admin_password)
-    page.click("button[type=submit]")
-    expect(page.locator(".account")).to_contain_text("退出")
+def test_a_registered_incident_reaches_the_subscriber_and_reading_it_lowers_the_badge(admin_page):
+    page = admin_page
 
     # Subscribe to the forest-fire HQ's incidents.
     page.click("#notify-link")
