@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.air.models import WarningDecision
-from portal.air.selectors import acknowledgements_for, current_episode, enterprise_of, list_entries_for
+from portal.air.selectors import (
+    acknowledgements_for,
+    current_episode,
+    enterprise_of,
+    list_entries_for,
+)
 from portal.core.workbench import Tile, Tone
 
 TONES: dict[str, Tone] = {"red": "red", "orange": "orange", "yellow": "yellow"}
