@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +12,14 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from chengqu.common import Citation, DomainError, round_fen
-from chengqu.incentives.facts import ParsedFacts, TravelGroup, parse_facts_fast
+from chengqu.incentives.facts import (
+    RESERVED,
+    SLOW,
+    ParsedFacts,
+    TravelGroup,
+    parse_column,
+    parse_facts_fast,
+)
 from chengqu.incentives.measures import Condition, FactSpec, Measure, Rules, Tier, default_rules
 
 ZERO = Decimal(0)
@@ -293,7 +301,10 @@ def _miss_text(measure: Measure, tier: Tier, condition: Condition, rules: Rules)
 class _CMeasure:
     """One measure, compiled: its tiers, the Need for each fact, its guidance."""
 
-    __slots__ = ("evaluate", "facts", "guidance", "measure", "needs", "number", "specs", "tiers")
+    __slots__ = (
+        "band_cache", "bands", "evaluate", "facts", "group_cache", "guidance", "measure", "needs", "number", "specs",
+        "store_thresholds", "tiers",
+    )
 
     def __init__(self, measure: Measure, rules: Rules) -> None:
         self.measure = measure
@@ -307,18 +318,28 @@ class _CMeasure:
         }
         self.guidance = Guidance(measure.number, measure.guidance, measure.citation) if measure.guidance else None
         self.evaluate: Callable[[_CMeasure, Mapping[str, Any]], _Outcome] = _KINDS.get(measure.kind, _nothing)
+        # Per fact the sorted distinct thresholds of its conditions (see _tiers), and per band
+        # the outcome worked out once.
+        self.bands: tuple[tuple[str, list[Decimal]], ...] = tuple(
+            (f, sorted({c.threshold for t in measure.tiers for c in t.conditions if c.fact == f})) for f in measure.facts
+        )
+        self.band_cache: dict[tuple[int, ...], _Band] = {}
+        self.store_thresholds = sorted({c.threshold for t in measure.tiers for c in t.conditions})
+        # Measure 15: per tour group (guests, nights, spots, hotel), why it does not count or its amount.
+        self.group_cache: dict[tuple[int, int, int, bool], tuple[str | None, Decimal | None]] = {}
 
 
 class _Compiled:
     """A whole rule set, compiled; kept per Rules object (rule sets are few and immutable)."""
 
-    __slots__ = ("by_number", "fact_measure", "rules", "stacking_note")
+    __slots__ = ("by_number", "fact_measure", "plans", "rules", "stacking_note")
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.by_number = {m.number: _CMeasure(m, rules) for m in rules.measures}
         self.fact_measure = {name: spec.measure for name, spec in rules.facts.items()}
         self.stacking_note = f"符合多项奖励条件, 按{rules.document}末段“符合多项奖励条件的分别进行申报”分别申报"
+        self.plans: dict[tuple[date, tuple[str, ...]], _Plan] = {}
 
 
 _COMPILED: dict[int, _Compiled] = {}
@@ -402,19 +423,62 @@ def _tiers_reason(cm: _CMeasure, values: Mapping[str, Any], best: _CTier) -> str
     return f"{_facts_text(cm, values)}{best.reason_tail}"
 
 
-def _tiers(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+# A band: which threshold interval each fact falls in. For one fact with sorted distinct
+# thresholds T, bisect_left(T, v) + bisect_right(T, v) is even between thresholds and odd on
+# one, so it fixes the outcome of every comparison with every threshold (exact: Decimal and
+# int compare exactly, no floats). The best tier, the tiers one lower bound away and, per
+# fact, which of them is nearest depend on the bands only (gaps between two thresholds of a
+# fact differ by a constant, whatever the value), so they are worked out once per band and
+# reused; each row only computes its own shortfalls.
+_Band = tuple[_CTier | None, tuple[tuple[_CTier, _Check], ...]]
+
+
+def _band(cm: _CMeasure, values: Mapping[str, Any]) -> _Band:
     best, candidates = _scan(cm, values)
+    above = best.amount if best is not None and best.amount is not None else ZERO
+    nearest: dict[str, tuple[Decimal, _CTier, _Check]] = {}
+    for ct, check in candidates:
+        if ct.amount is not None and ct.amount <= above:
+            continue
+        condition = check[3]
+        value = values[condition.fact]
+        gap = _shortfall(condition, value, isinstance(value, int))
+        known = nearest.get(condition.fact)
+        if known is None or gap < known[0]:
+            nearest[condition.fact] = (gap, ct, check)
+    return best, tuple((ct, check) for _, ct, check in nearest.values())
+
+
+def _tiers(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+    key = []
+    for fact, thresholds in cm.bands:
+        value = values[fact]
+        key.append((bisect_left(thresholds, value) + bisect_right(thresholds, value)) * 2 + (value.__class__ is int))
+    band_key = tuple(key)
+    band = cm.band_cache.get(band_key)
+    if band is None:
+        band = cm.band_cache[band_key] = _band(cm, values)
+    best, picks = band
     award = None
-    paid = ZERO
     if best is not None and best.amount is not None:
-        paid = best.amount
         m = cm.measure
         award = Award(
             m.number, best.name, best.paid, best.citation, m.one_off, m.lead_unit,  # type: ignore[arg-type]
             estimate=False,
             why=(_tiers_reason, (cm, values, best)),
         )
-    return award, (_misses(cm, candidates, paid, values) if candidates else []), []
+    if not picks:
+        return award, [], []
+    misses = []
+    for ct, check in picks:
+        condition = check[3]
+        value = values[check[0]]
+        integral = value.__class__ is int
+        gap = condition.threshold - value
+        if integral and condition.strict:
+            gap += 1
+        misses.append(NearMiss(cm.number, ct.name, check[0], Decimal(gap), check[4].unit, ct.amount, check[4], integral))
+    return award, misses, []
 
 
 def _rate_reason(cm: _CMeasure, values: Mapping[str, Any], raw: Decimal, capped: bool, amount: Decimal) -> str:
@@ -478,17 +542,29 @@ def _store_reason(stores: list[tuple[int, Decimal, _CTier]], total: Decimal) -> 
     return "; ".join(lines) + f"; 合计奖励{_award_text(total)}"
 
 
+def _store_tier(cm: _CMeasure, area: Decimal) -> _CTier | None:
+    """The best tier for one store's area, worked out once per band of areas (see _tiers)."""
+    thresholds = cm.store_thresholds
+    band = bisect_left(thresholds, area) + bisect_right(thresholds, area)
+    known = cm.band_cache.get((band,), _TWO_MISSED)
+    if known is not _TWO_MISSED:
+        return known  # type: ignore[no-any-return]
+    point = {"store_area": area}
+    best: _CTier | None = None
+    for ct in cm.tiers:
+        if _passes(ct, point) and (best is None or ct.key > best.key):
+            best = ct
+    cm.band_cache[(band,)] = best  # type: ignore[assignment]
+    return best
+
+
 def _per_store(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
     m = cm.measure
     areas: tuple[Decimal, ...] = values[m.facts[0]]
     total = ZERO
     stores: list[tuple[int, Decimal, _CTier]] = []
     for index, area in enumerate(areas, start=1):
-        point = {"store_area": area}
-        best: _CTier | None = None
-        for ct in cm.tiers:
-            if _passes(ct, point) and (best is None or ct.key > best.key):
-                best = ct
+        best = _store_tier(cm, area)
         if best is not None and best.amount is not None:
             total += best.amount
             stores.append((index, area, best))
@@ -534,14 +610,21 @@ def _travel(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
     counted_guests = 0
     raw = ZERO
     notes = []
+    known = cm.group_cache
     for index, group in enumerate(groups, start=1):
-        why_not = _group_counts(m, group)
-        if why_not is not None:
-            notes.append(f"第15条: 团队{index}不计入({why_not})")
+        key = (group.guests, group.nights, group.scenic_spots, group.district_hotel)
+        counted = known.get(key)
+        if counted is None:
+            why_not = _group_counts(m, group)
+            counted = (why_not, None if why_not is not None else min(m.per_night * group.nights, m.per_stay_cap) * group.guests)
+            if len(known) > 100_000:
+                known.clear()
+            known[key] = counted
+        if counted[1] is None:
+            notes.append(f"第15条: 团队{index}不计入({counted[0]})")
             continue
         counted_guests += group.guests
-        per_guest = min(m.per_night * group.nights, m.per_stay_cap)
-        raw += per_guest * group.guests
+        raw += counted[1]
     point = {"counted_guests": counted_guests}
     ct = cm.tiers[0]
     if not _passes(ct, point):
@@ -607,40 +690,74 @@ def _outcome_text(outcome: _Outcome) -> str:
     return f"奖励{award.amount}元" if award is not None else "无奖励"
 
 
+# One step of a plan: the measure, the needs when some of its facts are missing (then it is not
+# evaluated), and the note saying its window is still open at as_of (or None).
+_Step = tuple[_CMeasure, tuple[Need, ...], "str | None"]
+_Plan = tuple[tuple[_Step, ...], tuple[Guidance, ...]]
+
+
+def _plan(compiled: _Compiled, names: tuple[str, ...], as_of: date) -> _Plan:
+    """What a row with these facts goes through at ``as_of``: built once per set of fact names."""
+    key = (as_of, names)
+    plan = compiled.plans.get(key)
+    if plan is not None:
+        return plan
+    steps: list[_Step] = []
+    guidance: list[Guidance] = []
+    given = set(names)
+    # Only measures with at least one fact given are assessed (guidance measures have none).
+    for number in sorted({compiled.fact_measure[name] for name in names}):
+        cm = compiled.by_number[number]
+        if cm.guidance is not None:
+            guidance.append(cm.guidance)
+        missing = tuple(cm.needs[fact] for fact in cm.facts if fact not in given)
+        measure = cm.measure
+        window_note = (
+            f"第{number}条 统计期“{measure.window.label}”至{measure.window.end.isoformat()}尚未结束, "
+            "结果为按现有数据的预估"
+            if as_of < measure.window.end
+            else None
+        )
+        steps.append((cm, missing, window_note))
+    if len(compiled.plans) > 4096:  # rows with ever new sets of facts: start again
+        compiled.plans.clear()
+    plan = compiled.plans[key] = (tuple(steps), tuple(guidance))
+    return plan
+
+
 def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluation:
-    compiled = _compiled(rules)
-    values = parsed.values
-    unclear_percent = parsed.unclear_percent
+    return _evaluate_values(parsed.values, parsed.unclear_percent, as_of, _compiled(rules))
+
+
+def _evaluate_values(
+    values: Mapping[str, Any],
+    unclear_percent: frozenset[str],
+    as_of: date,
+    compiled: _Compiled,
+    names: tuple[str, ...] | None = None,
+) -> Evaluation:
+    steps, guidance = _plan(compiled, tuple(values) if names is None else names, as_of)
     awards: list[Award] = []
     needs: list[Need] = []
     misses: list[NearMiss] = []
     notes: list[str] = []
-    guidance: list[Guidance] = []
-    fact_measure = compiled.fact_measure
-    by_number = compiled.by_number
-    # Only measures with at least one fact given are assessed (guidance measures have none).
-    for number in sorted({fact_measure[name] for name in values}):
-        cm = by_number[number]
-        if cm.guidance is not None:
-            guidance.append(cm.guidance)
-        complete = True
-        for fact in cm.facts:
-            if fact not in values:
-                complete = False
-                needs.append(cm.needs[fact])
-        if not complete:
+    for cm, missing, window_note in steps:
+        if missing:
+            needs.extend(missing)
             continue
         outcome = cm.evaluate(cm, values)
         if unclear_percent:
             unclear = [f for f in cm.facts if f in unclear_percent]
             if unclear:
+                number = cm.number
+                facts = compiled.rules.facts
                 scaled = dict(values)
                 for fact in unclear:
-                    scaled[fact] = values[fact] * HUNDRED  # type: ignore[operator]
+                    scaled[fact] = values[fact] * HUNDRED
                 other = cm.evaluate(cm, scaled)
-                shown = "、".join(f"{rules.facts[f].short_label}({f})={_plain(values[f])}" for f in unclear)  # type: ignore[arg-type]
-                as_pct = "、".join(f"{_plain(values[f])}%" for f in unclear)  # type: ignore[arg-type]
-                as_frac = "、".join(f"{_plain(scaled[f])}%" for f in unclear)  # type: ignore[arg-type]
+                shown = "、".join(f"{facts[f].short_label}({f})={_plain(values[f])}" for f in unclear)
+                as_pct = "、".join(f"{_plain(values[f])}%" for f in unclear)
+                as_frac = "、".join(f"{_plain(scaled[f])}%" for f in unclear)
                 if _result_amount(outcome) != _result_amount(other):
                     needs.extend(
                         Need(
@@ -654,26 +771,27 @@ def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluati
                     continue
                 notes.append(f"第{number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同")
         award, near, extra = outcome
-        measure = cm.measure
         if award is not None:
             awards.append(award)
-            if measure.assumes:
-                notes.append(measure.assumes_note)
+            if cm.measure.assumes:
+                notes.append(cm.measure.assumes_note)
         if near:
             misses.extend(near)
         if extra:
             notes.extend(extra)
-        if as_of < measure.window.end:
-            notes.append(
-                f"第{number}条 统计期“{measure.window.label}”至{measure.window.end.isoformat()}尚未结束, "
-                "结果为按现有数据的预估"
-            )
-    total = sum([a.amount for a in awards], ZERO)
-    citations = [a.citation for a in awards]
+        if window_note is not None:
+            notes.append(window_note)
     if len(awards) > 1:
-        citations.append(rules.stacking)
+        total = sum([a.amount for a in awards], ZERO)
+        citations = tuple([a.citation for a in awards] + [compiled.rules.stacking])
         notes.append(compiled.stacking_note)
-    return Evaluation(as_of, tuple(awards), tuple(needs), tuple(misses), tuple(guidance), total, tuple(citations), tuple(notes))
+    elif awards:
+        total = ZERO + awards[0].amount
+        citations = (awards[0].citation,)
+    else:
+        total = ZERO
+        citations = ()
+    return Evaluation(as_of, tuple(awards), tuple(needs), tuple(misses), guidance, total, citations, tuple(notes))
 
 
 def evaluate(facts: Mapping[str, object], as_of: date, *, rules: Rules | None = None) -> Evaluation:
@@ -714,9 +832,23 @@ def evaluate_many(
             gc.enable()
 
 
+_NO_UNCLEAR: frozenset[str] = frozenset()
+
+
 def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rules) -> Batch:
-    results: list[RowResult] = []
-    errors: list[RowError] = []
+    """The batch, column by column where it can be.
+
+    First every row's id is checked in order (as one row at a time would). Rows given as plain
+    dicts are then grouped by their field names, and each fact is parsed for the whole group
+    at once (``parse_column``); a row with a field the column parser leaves aside (unknown,
+    blank, "25%", "1,234", a bad value...) is parsed and evaluated on its own by the per-row
+    path, which gives its value or its error exactly.
+    """
+    compiled = _compiled(rules)
+    specs = rules.facts
+    outcomes: list[RowResult | RowError] = []
+    groups: dict[tuple[str, ...], list[int]] = {}
+    todo: list[tuple[int, str, Mapping[str, object]]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
         raw_id = row.get("id") if isinstance(row, Mapping) else None
@@ -728,13 +860,61 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
                 raise DomainError("incentives.id_missing", "记录缺少企业标识(id)", field="id")
             if row_id in seen:
                 raise DomainError("incentives.id_duplicate", f"企业标识(id) {row_id} 重复", field="id")
-            seen.add(row_id)
+        except DomainError as error:
+            outcomes.append(RowError(index, row_id, error.code, error.message, error.field))
+            continue
+        seen.add(row_id)
+        outcomes.append(None)  # type: ignore[arg-type]  # filled below
+        if type(row) is dict:
+            groups.setdefault(tuple(row), []).append(len(todo))
+        todo.append((index, row_id, row))
+    slow = set(range(len(todo)))
+    for names, members in groups.items():
+        if any(name not in specs and name not in RESERVED for name in names):
+            continue  # an unknown field: the per-row path names it (or an earlier bad field)
+        facts = [name for name in names if name in specs]
+        columns = []
+        unclear_at: dict[int, set[str]] = {}
+        bad: set[int] = set()
+        group_rows = [todo[k][2] for k in members]
+        for name in facts:
+            column, unclear = parse_column(specs[name], [row[name] for row in group_rows])
+            columns.append(column)
+            for position in unclear:
+                unclear_at.setdefault(position, set()).add(name)
+            if SLOW in column:
+                bad.update(position for position, value in enumerate(column) if value is SLOW)
+        plan_names = tuple(facts)
+        for position, parsed in enumerate(zip(*columns, strict=True) if columns else [()] * len(members)):
+            if position in bad:
+                continue
+            k = members[position]
+            index, row_id, _ = todo[k]
+            slow.discard(k)
+            unclear_names = unclear_at.get(position)
+            try:
+                evaluation = _evaluate_values(
+                    dict(zip(plan_names, parsed, strict=True)),
+                    frozenset(unclear_names) if unclear_names else _NO_UNCLEAR,
+                    as_of,
+                    compiled,
+                    plan_names,
+                )
+            except DomainError as error:
+                outcomes[index] = RowError(index, row_id, error.code, error.message, error.field)
+                continue
+            outcomes[index] = RowResult(index, row_id, evaluation)
+    for k in sorted(slow):
+        index, row_id, row = todo[k]
+        try:
             evaluation = _evaluate_parsed(parse_facts_fast(row, rules), as_of, rules)
         except DomainError as error:
-            errors.append(RowError(index, row_id, error.code, error.message, error.field))
+            outcomes[index] = RowError(index, row_id, error.code, error.message, error.field)
             continue
-        results.append(RowResult(index, row_id, evaluation))
-    return Batch(as_of, tuple(results), tuple(errors))
+        outcomes[index] = RowResult(index, row_id, evaluation)
+    results = tuple([o for o in outcomes if o.__class__ is RowResult])
+    errors = tuple([o for o in outcomes if o.__class__ is RowError])
+    return Batch(as_of, results, errors)
 
 
 # ------------------------------------------------------------------------------ JSON

@@ -9,8 +9,10 @@ notes, guidance), the same totals and the same errors.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -42,13 +44,17 @@ def _thresholds(fact: str) -> list[Decimal]:
     return sorted(found)
 
 
+# At a threshold, a fen or a unit either side, and decimals of a growth percentage either side.
+NEAR = [Decimal(d) for d in ("0", "0.01", "-0.01", "1", "-1", "0.5", "0.1", "-0.1", "0.001", "-0.001", "0.00")]
+
+
 def _around(fact: str) -> st.SearchStrategy[Decimal]:
     """A threshold of the fact, a hair or one unit either side of it, or anything."""
     points = _thresholds(fact) or [Decimal(0)]
     near = st.builds(
         lambda t, d: max(t + d, Decimal(0)) if not fact.endswith(("growth_jan_feb", "growth_h1", "q1_growth")) else t + d,
         st.sampled_from(points),
-        st.sampled_from([Decimal(0), Decimal("0.01"), Decimal("-0.01"), Decimal(1), Decimal(-1), Decimal("0.5")]),
+        st.sampled_from(NEAR),
     )
     anything = st.integers(min_value=0, max_value=10**11).map(lambda fen: Decimal(fen) / 100)
     return st.one_of(near, anything)
@@ -207,3 +213,87 @@ def test_fast_and_reference_paths_agree_on_needs_for_each_measure_alone(as_of: d
         for fact in measure.facts:
             facts = {fact: "1"} if RULES.facts[fact].kind not in {"travel_groups"} else {fact: []}
             assert _fast(facts, as_of) == _reference(facts, as_of), (measure.number, fact)
+
+
+def _reference_batch(rows: list[object], as_of: date) -> dict[str, Any]:
+    """What a batch must give: each row alone through the reference path, ids checked in order."""
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        raw_id = row.get("id") if isinstance(row, Mapping) else None
+        row_id = None if raw_id is None or str(raw_id).strip() == "" else str(raw_id).strip()
+        if not isinstance(row, Mapping):
+            errors.append({"index": index, "id": None, "code": "incentives.row", "message": "每条记录应为字段到数值的映射", "field": None})
+            continue
+        if row_id is None:
+            errors.append({"index": index, "id": None, "code": "incentives.id_missing", "message": "记录缺少企业标识(id)", "field": "id"})
+            continue
+        if row_id in seen:
+            errors.append({"index": index, "id": row_id, "code": "incentives.id_duplicate", "message": f"企业标识(id) {row_id} 重复", "field": "id"})
+            continue
+        seen.add(row_id)
+        status, value = _reference(row, as_of)  # type: ignore[arg-type]
+        if status == "ok":
+            results.append({**value, "id": row_id})
+        else:
+            errors.append({"index": index, "id": row_id, "code": value[0], "message": value[1], "field": value[2]})
+    return {"results": results, "errors": errors}
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> list[object]:
+    """Rows as an export gives them: most with the same fields (so they are parsed as columns),
+    values on, a fen under and over each threshold, growth with decimals, some bad values, a few
+    rows with other fields, and ids missing, repeated, or rows that are no mapping at all."""
+    shared = draw(st.lists(st.sampled_from(FACTS), unique=True, min_size=1, max_size=len(FACTS)))
+    extra = draw(st.sampled_from([(), ("name",), ("名称",)]))
+    rows: list[object] = []
+    for i in range(draw(st.integers(min_value=1, max_value=14))):
+        shape = draw(st.integers(min_value=0, max_value=9))
+        if shape == 0:
+            row: dict[str, object] = draw(enterprises(bad=True))
+        else:
+            row = {name: draw(_fact_value(name)) for name in shared}
+            if shape == 1:
+                row[draw(st.sampled_from(shared))] = draw(BAD)
+            elif shape == 2:
+                row["unknown_fact"] = "1"
+        for name in extra:
+            row[name] = f"企业{i}"
+        ident = draw(st.sampled_from([f"E{i}", f"E{i}", f"E{i}", "E0", "", None, f" E{i} "]))
+        if ident is not None:
+            row = {"id": ident, **row}
+        kind = draw(st.integers(min_value=0, max_value=19))
+        rows.append(MappingProxyType(row) if kind == 0 else [row] if kind == 1 else row)
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(batches(), st.sampled_from(AS_OFS))
+def test_a_batch_parsed_column_by_column_equals_the_reference_row_by_row(rows: list[object], as_of: date) -> None:
+    assert to_dict(evaluate_many(rows, as_of), detail=True) == _reference_batch(rows, as_of)  # type: ignore[arg-type]
+
+
+def test_a_large_batch_of_boundary_values_equals_the_reference() -> None:
+    """Every fact at, a fen (or a tenth of a point) under and over each threshold, in one batch."""
+    rows: list[dict[str, object]] = []
+    values: dict[str, list[object]] = {}
+    for name in FACTS:
+        kind = RULES.facts[name].kind
+        if kind in {"area_list", "travel_groups"}:
+            continue
+        points = _thresholds(name) or [Decimal(0)]
+        if kind == "count":
+            values[name] = [str(max(int(t) + d, 0)) for t in points for d in (-1, 0, 1)]
+        else:
+            values[name] = [format(t + d, "f") for t in points for d in NEAR if kind == "percent" or t + d >= 0]
+    width = max(len(v) for v in values.values())
+    for i in range(width * 3):
+        row: dict[str, object] = {"id": f"E{i}"}
+        for offset, (name, options) in enumerate(values.items()):
+            row[name] = options[(i + offset) % len(options)]
+        row["new_chain_store_areas"] = ["99.99", "100", "100.01", "199.99", "200", "200.01"][i % 6]
+        row["travel_groups"] = [{"guests": 1000 + i % 3 - 1, "nights": 1, "scenic_spots": 2, "district_hotel": True}]
+        rows.append(row)
+    assert to_dict(evaluate_many(rows, AS_OFS[1]), detail=True) == _reference_batch(rows, AS_OFS[1])  # type: ignore[arg-type]
