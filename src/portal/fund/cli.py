@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
-from typing import Any
 
 import click
 
 from chengqu.fund import check_signoff, latest_signoff_date, quote_fee
 from chengqu.fund.terms import citations_json
+from portal.core.clitools import emit, setup_django
 
 DATE = click.DateTime(["%Y-%m-%d"])
-
-
-def _emit(as_json: bool, data: Any, text: str) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
 
 
 def _day(value: datetime) -> date:
@@ -36,7 +31,7 @@ def quote_command(principal: str, disbursed: datetime, repaid: datetime, as_json
     """占用费 = 本金 × 0.2‰ × 天数 (算头不算尾, 至少 1 日), 四舍五入到分 (第十条)。"""
     quote = quote_fee(principal=principal, disbursed=_day(disbursed), repaid=_day(repaid))
     flag = f", 超过使用期限 {quote.overdue_days} 日" if quote.over_limit else ""
-    _emit(as_json, quote.as_dict(), f"占用费 {quote.fee} 元 ({quote.days} 日{flag})")
+    emit(as_json, quote.as_dict(), f"占用费 {quote.fee} 元 ({quote.days} 日{flag})")
 
 
 @group.command("sign-deadline")
@@ -47,7 +42,7 @@ def sign_deadline_command(maturity: datetime, as_json: bool) -> None:
     decision = latest_signoff_date(_day(maturity))
     body = {"latest_sign_date": decision.value.isoformat(), "citations": citations_json(decision.citations),
             "notes": list(decision.notes)}
-    _emit(as_json, body, f"最迟签署日 {decision.value.isoformat()}")
+    emit(as_json, body, f"最迟签署日 {decision.value.isoformat()}")
 
 
 @group.command("check-sign")
@@ -57,7 +52,7 @@ def sign_deadline_command(maturity: datetime, as_json: bool) -> None:
 def check_sign_command(maturity: datetime, signed: datetime, as_json: bool) -> None:
     """银行签署是否及时 (第十五条)。签署过迟时退出码为 1。"""
     check = check_signoff(_day(signed), _day(maturity))
-    _emit(as_json, check.as_dict(), check.message)
+    emit(as_json, check.as_dict(), check.message)
     if not check.ok:
         raise SystemExit(1)
 
@@ -66,7 +61,6 @@ def check_sign_command(maturity: datetime, signed: datetime, as_json: bool) -> N
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def reconcile_command(as_json: bool) -> None:
     """由全部分录重新计算各科目余额, 与账面余额核对; 有差异时退出码为 1。"""
-    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.fund.selectors import reconcile
@@ -78,7 +72,7 @@ def reconcile_command(as_json: bool) -> None:
         lines = [f"{k}: 账面 {a} 元, 分录合计 {b} 元" for k, (a, b) in result.differences.items()]
         lines += [f"借贷不平或未封账: {key}" for key in result.unbalanced]
         text = "对账不一致:\n" + "\n".join(lines)
-    _emit(as_json, result.as_dict(), text)
+    emit(as_json, result.as_dict(), text)
     if not result.ok:
         raise SystemExit(1)
 
@@ -90,7 +84,6 @@ def reconcile_command(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def report_command(kind: str, year: int, number: int, as_json: bool) -> None:
     """月报 (第二十条)、季报和年报 (第二十一条), 全部由记账分录得出。"""
-    from portal.core.clitools import setup_django
 
     setup_django()
     from portal.fund.selectors import report
@@ -100,4 +93,4 @@ def report_command(kind: str, year: int, number: int, as_json: bool) -> None:
         f"{result.title}: 放款 {result.total.loans} 笔 {result.total.amount} 元, 占用费收入 {result.fee_income} 元, "
         f"提取风险准备金 {result.reserve_added} 元, 管理性开支 {result.expenses} 元"
     )
-    _emit(as_json, result.as_dict(), text)
+    emit(as_json, result.as_dict(), text)
