@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 from chengqu.common import Citation, DomainError, round_fen
 from chengqu.incentives.facts import (
     RESERVED,
-    SLOW,
     ParsedFacts,
     TravelGroup,
     parse_column,
@@ -257,7 +256,6 @@ def _award_text(amount: Decimal) -> str:
 # enterprise is comparisons and a few object constructions; the Chinese text is rendered only
 # when read. chengqu.incentives.reference is the plain version this must equal.
 
-_Outcome = tuple[Award | None, list[NearMiss], list[str]]
 # (fact, comparison, threshold, condition, near-miss text)
 _Check = tuple[str, Callable[[Any, Any], bool], Decimal, Condition, _MissText]
 
@@ -302,8 +300,22 @@ class _CMeasure:
     """One measure, compiled: its tiers, the Need for each fact, its guidance."""
 
     __slots__ = (
-        "band_cache", "bands", "evaluate", "facts", "group_cache", "guidance", "measure", "needs", "number", "specs",
-        "store_thresholds", "tiers",
+        "band_cache",
+        "bands",
+        "columns",
+        "facts",
+        "group_cache",
+        "guidance",
+        "measure",
+        "needs",
+        "note_cache",
+        "number",
+        "rate_cache",
+        "specs",
+        "store_cache",
+        "store_thresholds",
+        "tiers",
+        "travel_cache",
     )
 
     def __init__(self, measure: Measure, rules: Rules) -> None:
@@ -317,16 +329,20 @@ class _CMeasure:
             for f in measure.facts
         }
         self.guidance = Guidance(measure.number, measure.guidance, measure.citation) if measure.guidance else None
-        self.evaluate: Callable[[_CMeasure, Mapping[str, Any]], _Outcome] = _KINDS.get(measure.kind, _nothing)
+        self.columns: Callable[[_CMeasure, list[list[Any]], int], _Columns] = _KINDS.get(measure.kind, _nothing)
         # Per fact the sorted distinct thresholds of its conditions (see _tiers), and per band
         # the outcome worked out once.
         self.bands: tuple[tuple[str, list[Decimal]], ...] = tuple(
             (f, sorted({c.threshold for t in measure.tiers for c in t.conditions if c.fact == f})) for f in measure.facts
         )
-        self.band_cache: dict[tuple[int, ...], _Band] = {}
+        self.band_cache: dict[Any, _Band] = {}
+        self.rate_cache: dict[Any, _Band] = {}
+        self.store_cache: dict[int, _CTier | None] = {}
         self.store_thresholds = sorted({c.threshold for t in measure.tiers for c in t.conditions})
         # Measure 15: per tour group (guests, nights, spots, hotel), why it does not count or its amount.
-        self.group_cache: dict[tuple[int, int, int, bool], tuple[str | None, Decimal | None]] = {}
+        self.group_cache: dict[TravelGroup, tuple[str | None, Decimal | None]] = {}
+        self.note_cache: dict[tuple[int, str | None], str] = {}
+        self.travel_cache: dict[int, tuple[bool, list[Any]]] = {}
 
 
 class _Compiled:
@@ -355,6 +371,17 @@ def _compiled(rules: Rules) -> _Compiled:
 
 
 # ------------------------------------------------------------------------------ measures
+#
+# Measures are evaluated a column at a time: for one measure, all the rows of a batch that give
+# its facts (one row when a single enterprise is evaluated: there is one code path). A column
+# function takes the measure's fact columns and returns, per row, the award (or None), the near
+# misses (or None) and the notes its kind adds (or None), so a batch of 100,000 rows costs one
+# Python loop per measure instead of a function call per row and measure. A row's values for
+# the measure travel as a tuple in the order of ``cm.facts`` (the reason renderers read them).
+
+_Row = tuple[Any, ...]
+_Columns = tuple[list["Award | None"], "list[list[NearMiss] | None] | None", "list[list[str] | None] | None"]
+_new = tuple.__new__
 
 
 def _shortfall(condition: Condition, value: Decimal | int, integral: bool) -> Decimal:
@@ -415,12 +442,12 @@ def _misses(
     ]
 
 
-def _facts_text(cm: _CMeasure, values: Mapping[str, Any]) -> str:
-    return "、".join(f"{spec.short_label}{_fact_text(spec, values[spec.name])}" for spec in cm.specs)
+def _facts_text(cm: _CMeasure, row: _Row) -> str:
+    return "、".join(f"{spec.short_label}{_fact_text(spec, value)}" for spec, value in zip(cm.specs, row, strict=True))
 
 
-def _tiers_reason(cm: _CMeasure, values: Mapping[str, Any], best: _CTier) -> str:
-    return f"{_facts_text(cm, values)}{best.reason_tail}"
+def _tiers_reason(cm: _CMeasure, row: _Row, best: _CTier) -> str:
+    return f"{_facts_text(cm, row)}{best.reason_tail}"
 
 
 # A band: which threshold interval each fact falls in. For one fact with sorted distinct
@@ -429,13 +456,30 @@ def _tiers_reason(cm: _CMeasure, values: Mapping[str, Any], best: _CTier) -> str
 # int compare exactly, no floats). The best tier, the tiers one lower bound away and, per
 # fact, which of them is nearest depend on the bands only (gaps between two thresholds of a
 # fact differ by a constant, whatever the value), so they are worked out once per band and
-# reused; each row only computes its own shortfalls.
-_Band = tuple[_CTier | None, tuple[tuple[_CTier, _Check], ...]]
+# reused; each row only computes its own shortfalls. A fact's values are all int (counts) or
+# all Decimal (everything else: the parser types them by the fact's kind), so the band of a
+# value and its type fix the comparisons and the shortfall rule together.
+class _Band(NamedTuple):
+    best: _CTier | None
+    # Per fact, the nearest higher tier one lower bound away: (threshold, position of the fact
+    # in the row, whether a strict bound on a count adds one to the gap, then the NearMiss
+    # fields before and after the shortfall).
+    picks: tuple[tuple[Decimal, int, bool, tuple[Any, ...], tuple[Any, ...]], ...]
+    # The award's fields but its reason, when the best tier pays a fixed amount.
+    award: tuple[Any, ...] | None
+    # Whether the measure's first tier is met (rate and cost measures have that one tier).
+    first: bool
 
 
-def _band(cm: _CMeasure, values: Mapping[str, Any]) -> _Band:
+def _band(cm: _CMeasure, row: _Row, *, above_best: bool = True) -> _Band:
+    """The band ``row`` falls in, worked out from the row (once per band; see above).
+
+    ``above_best``: near misses only for tiers paying more than the best one (tiers); rate and
+    cost measures list every tier one bound away when their single tier is not met.
+    """
+    values = dict(zip(cm.facts, row, strict=True))
     best, candidates = _scan(cm, values)
-    above = best.amount if best is not None and best.amount is not None else ZERO
+    above = best.amount if above_best and best is not None and best.amount is not None else ZERO
     nearest: dict[str, tuple[Decimal, _CTier, _Check]] = {}
     for ct, check in candidates:
         if ct.amount is not None and ct.amount <= above:
@@ -446,45 +490,95 @@ def _band(cm: _CMeasure, values: Mapping[str, Any]) -> _Band:
         known = nearest.get(condition.fact)
         if known is None or gap < known[0]:
             nearest[condition.fact] = (gap, ct, check)
-    return best, tuple((ct, check) for _, ct, check in nearest.values())
+    picks = []
+    for _, ct, check in nearest.values():
+        integral = isinstance(values[check[0]], int)
+        text = check[4]
+        picks.append((
+            check[2],
+            cm.facts.index(check[0]),
+            check[3].strict and integral,
+            (cm.number, ct.name, check[0]),
+            (text.unit, ct.amount, text, integral),
+        ))
+    m = cm.measure
+    award = (
+        (m.number, best.name, best.paid, best.citation, m.one_off, m.lead_unit, False)
+        if best is not None and best.amount is not None
+        else None
+    )
+    return _Band(best, tuple(picks), award, bool(cm.tiers) and _passes(cm.tiers[0], values))
 
 
-def _tiers(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
-    key = []
-    for fact, thresholds in cm.bands:
-        value = values[fact]
-        key.append((bisect_left(thresholds, value) + bisect_right(thresholds, value)) * 2 + (value.__class__ is int))
-    band_key = tuple(key)
-    band = cm.band_cache.get(band_key)
-    if band is None:
-        band = cm.band_cache[band_key] = _band(cm, values)
-    best, picks = band
-    award = None
-    if best is not None and best.amount is not None:
-        m = cm.measure
-        award = Award(
-            m.number, best.name, best.paid, best.citation, m.one_off, m.lead_unit,  # type: ignore[arg-type]
-            estimate=False,
-            why=(_tiers_reason, (cm, values, best)),
-        )
-    if not picks:
-        return award, [], []
-    misses = []
-    for ct, check in picks:
-        condition = check[3]
-        value = values[check[0]]
-        integral = value.__class__ is int
-        gap = condition.threshold - value
-        if integral and condition.strict:
+def _band_keys(cm: _CMeasure, cols: list[list[Any]], n: int) -> list[Any]:
+    """Per row, the key of its band: one int per fact that has thresholds."""
+    per_fact = [
+        [bisect_left(thresholds, v) + bisect_right(thresholds, v) for v in col]
+        for (_, thresholds), col in zip(cm.bands, cols, strict=True)
+        if thresholds
+    ]
+    if len(per_fact) == 1:
+        return per_fact[0]
+    if not per_fact:
+        return [0] * n
+    return list(zip(*per_fact, strict=True))
+
+
+def _rows(cols: list[list[Any]]) -> list[_Row]:
+    if len(cols) == 1:
+        return [(value,) for value in cols[0]]
+    return list(zip(*cols, strict=True))
+
+
+def _near(band: _Band, row: _Row) -> list[NearMiss]:
+    """The row's near misses in its band: only the shortfalls are the row's own."""
+    out = []
+    for threshold, position, add_one, head, tail in band.picks:
+        gap = threshold - row[position]
+        if add_one:
             gap += 1
-        misses.append(NearMiss(cm.number, ct.name, check[0], Decimal(gap), check[4].unit, ct.amount, check[4], integral))
-    return award, misses, []
+        out.append(_new(NearMiss, (*head, gap, *tail)))
+    return out
 
 
-def _rate_reason(cm: _CMeasure, values: Mapping[str, Any], raw: Decimal, capped: bool, amount: Decimal) -> str:
+def _band_of(cm: _CMeasure, cache: dict[Any, _Band], key: Any, row: _Row, *, above_best: bool) -> _Band:
+    if len(cache) > 100_000:  # rule sets are immutable; a cache this size is one of many keys
+        cache.clear()
+    band = cache[key] = _band(cm, row, above_best=above_best)
+    return band
+
+
+def _tiers(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
+    """Per row: its band (cached), the band's award with the row's reason, its near misses."""
+    rows = _rows(cols)
+    cache = cm.band_cache
+    awards: list[Any] = [None] * n
+    misses: list[Any] = [None] * n
+    any_miss = False
+    reason = _tiers_reason
+    for i, key in enumerate(_band_keys(cm, cols, n)):
+        band = cache.get(key)
+        if band is None:
+            band = _band_of(cm, cache, key, rows[i], above_best=True)
+        if band.award is not None:
+            awards[i] = _new(Award, (*band.award, (reason, (cm, rows[i], band.best))))
+        if band.picks:
+            any_miss = True
+            row = rows[i]
+            out = []
+            for threshold, position, add_one, head, tail in band.picks:
+                gap = threshold - row[position]
+                if add_one:
+                    gap += 1
+                out.append(_new(NearMiss, (*head, gap, *tail)))
+            misses[i] = out
+    return awards, misses if any_miss else None, None
+
+
+def _rate_reason(cm: _CMeasure, row: _Row, raw: Decimal, capped: bool, amount: Decimal) -> str:
     m = cm.measure
     assert m.cap is not None
-    reason = f"{_facts_text(cm, values)}, 符合“{m.tiers[0].text}”, 按{m.rate_text}计{_plain(round_fen(raw))}元"
+    reason = f"{_facts_text(cm, row)}, 符合“{m.tiers[0].text}”, 按{m.rate_text}计{_plain(round_fen(raw))}元"
     if capped:
         reason += f", {m.cap_text}, 奖励{_award_text(m.cap)}"
     else:
@@ -492,28 +586,50 @@ def _rate_reason(cm: _CMeasure, values: Mapping[str, Any], raw: Decimal, capped:
     return reason
 
 
-def _rate(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+def _single_tier(cm: _CMeasure, cols: list[list[Any]], n: int, pay: Callable[[_CMeasure, _Row], Award]) -> _Columns:
+    """Rate and cost measures: their one tier met pays ``pay(row)``, else the bounds it misses."""
+    rows = _rows(cols)
+    cache = cm.rate_cache
+    awards: list[Award | None] = [None] * n
+    misses: list[list[NearMiss] | None] | None = None
+    for i, key in enumerate(_band_keys(cm, cols, n)):
+        band = cache.get(key)
+        if band is None:
+            band = _band_of(cm, cache, key, rows[i], above_best=False)
+        if band.first:
+            awards[i] = pay(cm, rows[i])
+        elif band.picks:
+            if misses is None:
+                misses = [None] * n
+            misses[i] = _near(band, rows[i])
+    return awards, misses, None
+
+
+def _rate_award(cm: _CMeasure, row: _Row) -> Award:
     m = cm.measure
     assert m.rate is not None
     assert m.cap is not None
     ct = cm.tiers[0]
-    if not _passes(ct, values):
-        return None, _misses(cm, _scan(cm, values)[1], ZERO, values), []
-    raw = values[m.facts[0]] * m.rate
+    raw = row[0] * m.rate
     capped = raw > m.cap
     amount = m.cap if capped else raw
-    award = Award(
+    return Award(
         m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit,
         estimate=False,
-        why=(_rate_reason, (cm, values, raw, capped, amount)),
+        why=(_rate_reason, (cm, row, raw, capped, amount)),
     )
-    return award, [], []
 
 
-def _cost_reason(cm: _CMeasure, values: Mapping[str, Any], costs: Decimal, amount: Decimal) -> str:
+def _rate(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
+    return _single_tier(cm, cols, n, _rate_award)
+
+
+def _cost_reason(cm: _CMeasure, row: _Row, costs: Decimal, amount: Decimal) -> str:
     m = cm.measure
     thresholds = "、".join(
-        f"{spec.short_label}{_fact_text(spec, values[spec.name])}" for spec in cm.specs if spec.name != m.cost_fact
+        f"{spec.short_label}{_fact_text(spec, value)}"
+        for spec, value in zip(cm.specs, row, strict=True)
+        if spec.name != m.cost_fact
     )
     return (
         f"{thresholds}, 达到“{m.tiers[0].text}”; 实际费用{_money_text(costs)}, {m.cap_text}, "
@@ -521,20 +637,21 @@ def _cost_reason(cm: _CMeasure, values: Mapping[str, Any], costs: Decimal, amoun
     )
 
 
-def _cost_subsidy(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+def _cost_award(cm: _CMeasure, row: _Row) -> Award:
     m = cm.measure
     assert m.cap is not None
     ct = cm.tiers[0]
-    if not _passes(ct, values):
-        return None, _misses(cm, _scan(cm, values)[1], ZERO, values), []
-    costs: Decimal = values[m.cost_fact]
+    costs: Decimal = row[cm.facts.index(m.cost_fact)]
     amount = min(costs, m.cap)
-    award = Award(
+    return Award(
         m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit,
         estimate=True,
-        why=(_cost_reason, (cm, values, costs, amount)),
+        why=(_cost_reason, (cm, row, costs, amount)),
     )
-    return award, [], []
+
+
+def _cost_subsidy(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
+    return _single_tier(cm, cols, n, _cost_award)
 
 
 def _store_reason(stores: list[tuple[int, Decimal, _CTier]], total: Decimal) -> str:
@@ -543,10 +660,10 @@ def _store_reason(stores: list[tuple[int, Decimal, _CTier]], total: Decimal) -> 
 
 
 def _store_tier(cm: _CMeasure, area: Decimal) -> _CTier | None:
-    """The best tier for one store's area, worked out once per band of areas (see _tiers)."""
+    """The best tier for one store's area, worked out once per band of areas (see _Band)."""
     thresholds = cm.store_thresholds
     band = bisect_left(thresholds, area) + bisect_right(thresholds, area)
-    known = cm.band_cache.get((band,), _TWO_MISSED)
+    known = cm.store_cache.get(band, _TWO_MISSED)
     if known is not _TWO_MISSED:
         return known  # type: ignore[no-any-return]
     point = {"store_area": area}
@@ -554,28 +671,36 @@ def _store_tier(cm: _CMeasure, area: Decimal) -> _CTier | None:
     for ct in cm.tiers:
         if _passes(ct, point) and (best is None or ct.key > best.key):
             best = ct
-    cm.band_cache[(band,)] = best  # type: ignore[assignment]
+    cm.store_cache[band] = best
     return best
 
 
-def _per_store(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+_NO_STORES = ["第11条: 未列出新增门店"]
+
+
+def _per_store(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
     m = cm.measure
-    areas: tuple[Decimal, ...] = values[m.facts[0]]
-    total = ZERO
-    stores: list[tuple[int, Decimal, _CTier]] = []
-    for index, area in enumerate(areas, start=1):
-        best = _store_tier(cm, area)
-        if best is not None and best.amount is not None:
-            total += best.amount
-            stores.append((index, area, best))
-    if not stores:
-        return None, [], ["第11条: 未列出新增门店"] if not areas else []
-    award = Award(
-        m.number, f"{len(stores)}家新增门店", round_fen(total), m.citation, m.one_off, m.lead_unit,
-        estimate=False,
-        why=(_store_reason, (stores, total)),
-    )
-    return award, [], []
+    awards: list[Award | None] = [None] * n
+    notes: list[list[str] | None] | None = None
+    for i, areas in enumerate(cols[0]):
+        total = ZERO
+        stores: list[tuple[int, Decimal, _CTier]] = []
+        for index, area in enumerate(areas, start=1):
+            best = _store_tier(cm, area)
+            if best is not None and best.amount is not None:
+                total += best.amount
+                stores.append((index, area, best))
+        if stores:
+            awards[i] = Award(
+                m.number, f"{len(stores)}家新增门店", round_fen(total), m.citation, m.one_off, m.lead_unit,
+                estimate=False,
+                why=(_store_reason, (stores, total)),
+            )
+        elif not areas:
+            if notes is None:
+                notes = [None] * n
+            notes[i] = list(_NO_STORES)
+    return awards, None, notes
 
 
 def _group_counts(measure: Measure, group: TravelGroup) -> str | None:
@@ -601,49 +726,82 @@ def _travel_reason(cm: _CMeasure, counted_guests: int, raw: Decimal, capped: boo
     return reason
 
 
-def _travel(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
+def _travel_band(cm: _CMeasure, counted_guests: int) -> tuple[bool, list[NearMiss]]:
+    """Whether the guests counted meet the tier, else its near misses (once per band of counts)."""
+    thresholds = cm.store_thresholds  # the thresholds on the guests counted
+    band = bisect_left(thresholds, counted_guests) + bisect_right(thresholds, counted_guests)
+    known = cm.travel_cache.get(band)
+    if known is None:
+        point = {"counted_guests": counted_guests}
+        met = _passes(cm.tiers[0], point)
+        found = [] if met else _misses(cm, _scan(cm, point)[1], ZERO, point)
+        # Kept as the pieces of a near miss (its shortfall is the row's own).
+        known = cm.travel_cache[band] = (met, [(*nm[:3], nm[3] + counted_guests, nm[4:]) for nm in found])
+    met, picks = known
+    return met, [_new(NearMiss, (*head3, threshold - counted_guests, *tail)) for *head3, threshold, tail in picks]
+
+
+def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
     m = cm.measure
     assert m.per_night is not None
     assert m.per_stay_cap is not None
     assert m.cap is not None
-    groups: tuple[TravelGroup, ...] = values[m.facts[0]]
-    counted_guests = 0
-    raw = ZERO
-    notes = []
-    known = cm.group_cache
-    for index, group in enumerate(groups, start=1):
-        key = (group.guests, group.nights, group.scenic_spots, group.district_hotel)
-        counted = known.get(key)
-        if counted is None:
-            why_not = _group_counts(m, group)
-            counted = (why_not, None if why_not is not None else min(m.per_night * group.nights, m.per_stay_cap) * group.guests)
-            if len(known) > 100_000:
-                known.clear()
-            known[key] = counted
-        if counted[1] is None:
-            notes.append(f"第15条: 团队{index}不计入({counted[0]})")
-            continue
-        counted_guests += group.guests
-        raw += counted[1]
-    point = {"counted_guests": counted_guests}
     ct = cm.tiers[0]
-    if not _passes(ct, point):
-        return None, _misses(cm, _scan(cm, point)[1], ZERO, point), notes
-    capped = raw > m.cap
-    amount = m.cap if capped else raw
-    award = Award(
-        m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit,
-        estimate=False,
-        why=(_travel_reason, (cm, counted_guests, raw, capped)),
-    )
-    return award, [], notes
+    known = cm.group_cache
+    left_out = cm.note_cache
+    awards: list[Award | None] = [None] * n
+    misses: list[list[NearMiss] | None] | None = None
+    notes: list[list[str] | None] | None = None
+    for i, groups in enumerate(cols[0]):
+        counted_guests = 0
+        raw = ZERO
+        row_notes = None
+        for index, group in enumerate(groups, start=1):
+            counted = known.get(group)
+            if counted is None:
+                why_not = _group_counts(m, group)
+                counted = (
+                    why_not,
+                    None if why_not is not None else min(m.per_night * group.nights, m.per_stay_cap) * group.guests,
+                )
+                if len(known) > 100_000:
+                    known.clear()
+                known[group] = counted
+            if counted[1] is None:
+                if row_notes is None:
+                    row_notes = []
+                note = left_out.get((index, counted[0]))
+                if note is None:
+                    note = left_out[(index, counted[0])] = f"第15条: 团队{index}不计入({counted[0]})"
+                row_notes.append(note)
+                continue
+            counted_guests += group.guests
+            raw += counted[1]
+        if row_notes is not None:
+            if notes is None:
+                notes = [None] * n
+            notes[i] = row_notes
+        met, found = _travel_band(cm, counted_guests)
+        if not met:
+            if found:
+                if misses is None:
+                    misses = [None] * n
+                misses[i] = found
+            continue
+        capped = raw > m.cap
+        amount = m.cap if capped else raw
+        awards[i] = _new(Award, (
+            m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit, False,
+            (_travel_reason, (cm, counted_guests, raw, capped)),
+        ))
+    return awards, misses, notes
 
 
-def _nothing(cm: _CMeasure, values: Mapping[str, Any]) -> _Outcome:
-    return None, [], []
+def _nothing(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
+    return [None] * n, None, None
 
 
-_KINDS: dict[str, Callable[[_CMeasure, Mapping[str, Any]], _Outcome]] = {
+_KINDS: dict[str, Callable[[_CMeasure, list[list[Any]], int], _Columns]] = {
     "tiers": _tiers,
     "rate": _rate,
     "cost_subsidy": _cost_subsidy,
@@ -678,16 +836,6 @@ def check_as_of(as_of: object, rules: Rules | None = None) -> date:
             field="as_of",
         )
     return as_of
-
-
-def _result_amount(outcome: _Outcome) -> Decimal:
-    award = outcome[0]
-    return award.amount if award is not None else ZERO
-
-
-def _outcome_text(outcome: _Outcome) -> str:
-    award = outcome[0]
-    return f"奖励{award.amount}元" if award is not None else "无奖励"
 
 
 # One step of a plan: the measure, the needs when some of its facts are missing (then it is not
@@ -726,72 +874,131 @@ def _plan(compiled: _Compiled, names: tuple[str, ...], as_of: date) -> _Plan:
 
 
 def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluation:
-    return _evaluate_values(parsed.values, parsed.unclear_percent, as_of, _compiled(rules))
+    values = parsed.values
+    unclear = {0: parsed.unclear_percent} if parsed.unclear_percent else None
+    return _evaluate_columns(_compiled(rules), tuple(values), [[v] for v in values.values()], 1, unclear, as_of)[0]
 
 
-def _evaluate_values(
-    values: Mapping[str, Any],
-    unclear_percent: frozenset[str],
-    as_of: date,
+def _amount(award: Award | None) -> Decimal:
+    return award.amount if award is not None else ZERO
+
+
+def _amount_text(award: Award | None) -> str:
+    return f"奖励{award.amount}元" if award is not None else "无奖励"
+
+
+def _evaluate_columns(
     compiled: _Compiled,
-    names: tuple[str, ...] | None = None,
-) -> Evaluation:
-    steps, guidance = _plan(compiled, tuple(values) if names is None else names, as_of)
-    awards: list[Award] = []
-    needs: list[Need] = []
-    misses: list[NearMiss] = []
-    notes: list[str] = []
-    for cm, missing, window_note in steps:
+    names: tuple[str, ...],
+    columns: list[list[Any]],
+    n: int,
+    unclear_at: Mapping[int, frozenset[str] | set[str]] | None,
+    as_of: date,
+) -> list[Evaluation]:
+    """``n`` rows that give the facts ``names`` (one parsed value list per name), evaluated.
+
+    Each measure whose facts are all given is evaluated over the whole column (see _KINDS);
+    then each row's awards, near misses and notes are gathered in measure order, as the rules
+    list them. ``unclear_at`` maps a row to its growth facts whose unit is unclear (0.25: 25% or
+    0.25%?): where the two readings pay differently the measure asks instead of paying.
+    """
+    steps, guidance = _plan(compiled, names, as_of)
+    position = {name: k for k, name in enumerate(names)}
+    rules = compiled.rules
+    award_cols: list[list[Award | None]] = []
+    miss_cols: list[list[list[NearMiss] | None]] = []
+    note_cols: list[list[Any]] = []
+    # Rows whose unit question stops a measure: per row, per step, the needs asking it.
+    asked: dict[int, dict[int, list[Need]]] = {}
+    for step, (cm, missing, window_note) in enumerate(steps):
         if missing:
-            needs.extend(missing)
             continue
-        outcome = cm.evaluate(cm, values)
-        if unclear_percent:
-            unclear = [f for f in cm.facts if f in unclear_percent]
-            if unclear:
-                number = cm.number
-                facts = compiled.rules.facts
-                scaled = dict(values)
-                for fact in unclear:
-                    scaled[fact] = values[fact] * HUNDRED
-                other = cm.evaluate(cm, scaled)
-                shown = "、".join(f"{facts[f].short_label}({f})={_plain(values[f])}" for f in unclear)
-                as_pct = "、".join(f"{_plain(values[f])}%" for f in unclear)
-                as_frac = "、".join(f"{_plain(scaled[f])}%" for f in unclear)
-                if _result_amount(outcome) != _result_amount(other):
-                    needs.extend(
+        cols = [columns[position[fact]] for fact in cm.facts]
+        awards, misses, extras = cm.columns(cm, cols, n)
+        first_notes: dict[int, str] = {}
+        if unclear_at:
+            for i, unclear_names in unclear_at.items():
+                unclear = [fact for fact in cm.facts if fact in unclear_names]
+                if not unclear:
+                    continue
+                row = [col[i] for col in cols]
+                scaled = [[value * HUNDRED] if fact in unclear else [value] for fact, value in zip(cm.facts, row, strict=True)]
+                other = cm.columns(cm, scaled, 1)[0][0]
+                facts = rules.facts
+                shown = "、".join(f"{facts[f].short_label}({f})={_plain(row[cm.facts.index(f)])}" for f in unclear)
+                as_pct = "、".join(f"{_plain(row[cm.facts.index(f)])}%" for f in unclear)
+                as_frac = "、".join(f"{_plain(row[cm.facts.index(f)] * HUNDRED)}%" for f in unclear)
+                if _amount(awards[i]) != _amount(other):
+                    number = cm.number
+                    asked.setdefault(i, {})[step] = [
                         Need(
                             number,
                             fact,
-                            f"第{number}条: {shown} 单位不明: 按百分数即{as_pct}时{_outcome_text(outcome)}, "
-                            f"若为小数即{as_frac}时{_outcome_text(other)}; 请确认并以百分数填写(如 25 或 \"25%\" 表示 25%)",
+                            f"第{number}条: {shown} 单位不明: 按百分数即{as_pct}时{_amount_text(awards[i])}, "
+                            f"若为小数即{as_frac}时{_amount_text(other)}; 请确认并以百分数填写(如 25 或 \"25%\" 表示 25%)",
                         )
                         for fact in unclear
-                    )
+                    ]
+                    awards[i] = None
+                    if misses is not None:
+                        misses[i] = None
+                    if extras is not None:
+                        extras[i] = None
                     continue
-                notes.append(f"第{number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同")
-        award, near, extra = outcome
-        if award is not None:
-            awards.append(award)
-            if cm.measure.assumes:
-                notes.append(cm.measure.assumes_note)
-        if near:
-            misses.extend(near)
-        if extra:
-            notes.extend(extra)
-        if window_note is not None:
-            notes.append(window_note)
-    if len(awards) > 1:
-        total = sum([a.amount for a in awards], ZERO)
-        citations = tuple([a.citation for a in awards] + [compiled.rules.stacking])
-        notes.append(compiled.stacking_note)
-    elif awards:
-        total = ZERO + awards[0].amount
-        citations = (awards[0].citation,)
-    else:
-        total = ZERO
-        citations = ()
-    return Evaluation(as_of, tuple(awards), tuple(needs), tuple(misses), guidance, total, citations, tuple(notes))
+                first_notes[i] = f"第{cm.number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同"
+        award_cols.append(awards)
+        if misses is not None:
+            miss_cols.append(misses)
+        # A measure's notes in the order the rules give them: the unit reading, what the award
+        # assumes, what the measure itself says (groups not counted...), the open window.
+        assumes = (cm.measure.assumes_note,) if cm.measure.assumes else None
+        if first_notes or extras is not None or window_note is not None:
+            column: list[Any] = [None] * n
+            for i in range(n):
+                parts: list[str] = []
+                if i in first_notes:
+                    parts.append(first_notes[i])
+                if assumes is not None and awards[i] is not None:
+                    parts.extend(assumes)
+                if extras is not None and extras[i]:
+                    parts.extend(extras[i])  # type: ignore[arg-type]
+                if window_note is not None and not (i in asked and step in asked[i]):
+                    parts.append(window_note)
+                if parts:
+                    column[i] = parts
+            note_cols.append(column)
+        elif assumes is not None:
+            note_cols.append([assumes if award is not None else None for award in awards])
+    plan_needs = tuple(need for _, missing, _ in steps for need in missing)
+    stacking, stacking_note = rules.stacking, compiled.stacking_note
+    evaluations = []
+    zero = ZERO
+    rows_misses = zip(*miss_cols, strict=True) if miss_cols else None
+    rows_notes = zip(*note_cols, strict=True) if note_cols else None
+    for i, row_awards in enumerate(zip(*award_cols, strict=True) if award_cols else [()] * n):
+        awards_found = [award for award in row_awards if award is not None]
+        near = tuple([m for found in next(rows_misses) if found for m in found]) if rows_misses is not None else ()
+        notes = [note for found in next(rows_notes) if found for note in found] if rows_notes is not None else []
+        if len(awards_found) > 1:
+            total = sum([a.amount for a in awards_found], zero)
+            citations = (*[a.citation for a in awards_found], stacking)
+            notes.append(stacking_note)
+        elif awards_found:
+            total = zero + awards_found[0].amount
+            citations = (awards_found[0].citation,)
+        else:
+            total = zero
+            citations = ()
+        needs = plan_needs
+        if i in asked:
+            questions = asked[i]
+            needs = tuple(
+                need for step, (_, missing, _) in enumerate(steps) for need in (*missing, *questions.get(step, ()))
+            )
+        evaluations.append(
+            Evaluation(as_of, tuple(awards_found), needs, near, guidance, total, citations, tuple(notes))
+        )
+    return evaluations
 
 
 def evaluate(facts: Mapping[str, object], as_of: date, *, rules: Rules | None = None) -> Evaluation:
@@ -832,21 +1039,18 @@ def evaluate_many(
             gc.enable()
 
 
-_NO_UNCLEAR: frozenset[str] = frozenset()
-
-
 def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rules) -> Batch:
     """The batch, column by column where it can be.
 
     First every row's id is checked in order (as one row at a time would). Rows given as plain
-    dicts are then grouped by their field names, and each fact is parsed for the whole group
-    at once (``parse_column``); a row with a field the column parser leaves aside (unknown,
-    blank, "25%", "1,234", a bad value...) is parsed and evaluated on its own by the per-row
-    path, which gives its value or its error exactly.
+    dicts are then grouped by their field names; each fact is parsed for the whole group at
+    once (``parse_column``) and each measure evaluated over the whole group (_evaluate_columns).
+    A row with a field the column parser leaves aside (unknown, blank, "25%", "1,234", a bad
+    value...) is parsed and evaluated on its own, which gives its value or its error exactly.
     """
     compiled = _compiled(rules)
     specs = rules.facts
-    outcomes: list[RowResult | RowError] = []
+    outcomes: list[RowResult | RowError | None] = []
     groups: dict[tuple[str, ...], list[int]] = {}
     todo: list[tuple[int, str, Mapping[str, object]]] = []
     seen: set[str] = set()
@@ -864,7 +1068,7 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
             outcomes.append(RowError(index, row_id, error.code, error.message, error.field))
             continue
         seen.add(row_id)
-        outcomes.append(None)  # type: ignore[arg-type]  # filled below
+        outcomes.append(None)  # filled below
         if type(row) is dict:
             groups.setdefault(tuple(row), []).append(len(todo))
         todo.append((index, row_id, row))
@@ -872,37 +1076,33 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
     for names, members in groups.items():
         if any(name not in specs and name not in RESERVED for name in names):
             continue  # an unknown field: the per-row path names it (or an earlier bad field)
-        facts = [name for name in names if name in specs]
+        facts = tuple(name for name in names if name in specs)
         columns = []
         unclear_at: dict[int, set[str]] = {}
         bad: set[int] = set()
         group_rows = [todo[k][2] for k in members]
         for name in facts:
-            column, unclear = parse_column(specs[name], [row[name] for row in group_rows])
+            column, unclear, slow_at = parse_column(specs[name], [row[name] for row in group_rows])
             columns.append(column)
             for position in unclear:
                 unclear_at.setdefault(position, set()).add(name)
-            if SLOW in column:
-                bad.update(position for position, value in enumerate(column) if value is SLOW)
-        plan_names = tuple(facts)
-        for position, parsed in enumerate(zip(*columns, strict=True) if columns else [()] * len(members)):
-            if position in bad:
-                continue
-            k = members[position]
+            bad.update(slow_at)
+        keep = list(range(len(members)))
+        if bad:
+            keep = [p for p in keep if p not in bad]
+            columns = [[column[p] for p in keep] for column in columns]
+            renumber = {p: j for j, p in enumerate(keep)}
+            unclear_at = {renumber[p]: names_ for p, names_ in unclear_at.items() if p in renumber}
+        if not keep:
+            continue
+        try:
+            evaluations = _evaluate_columns(compiled, facts, columns, len(keep), unclear_at or None, as_of)
+        except DomainError:
+            continue  # the per-row path says which row and field
+        for p, evaluation in zip(keep, evaluations, strict=True):
+            k = members[p]
             index, row_id, _ = todo[k]
             slow.discard(k)
-            unclear_names = unclear_at.get(position)
-            try:
-                evaluation = _evaluate_values(
-                    dict(zip(plan_names, parsed, strict=True)),
-                    frozenset(unclear_names) if unclear_names else _NO_UNCLEAR,
-                    as_of,
-                    compiled,
-                    plan_names,
-                )
-            except DomainError as error:
-                outcomes[index] = RowError(index, row_id, error.code, error.message, error.field)
-                continue
             outcomes[index] = RowResult(index, row_id, evaluation)
     for k in sorted(slow):
         index, row_id, row = todo[k]

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from chengqu.common import DomainError
 from chengqu.incentives.measures import FactSpec, Rules
@@ -20,9 +21,11 @@ FALSE_WORDS = frozenset({"false", "否", "no", "n", "0"})
 RESERVED = frozenset({"id", "name", "名称"})
 
 
-@dataclass(frozen=True, slots=True)
-class TravelGroup:
-    """One tour group a travel agency organised or received (measure 15)."""
+class TravelGroup(NamedTuple):
+    """One tour group a travel agency organised or received (measure 15).
+
+    A named tuple: measure 15 looks each group up by value, and a tuple hashes in C.
+    """
 
     guests: int
     nights: int
@@ -330,28 +333,38 @@ def _lane(kind: str, raw: object) -> object:
     return SLOW
 
 
-def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], list[int]]:
+def _area_list_lane(raw: object, spec: FactSpec) -> object:
+    """One area list as ``_area_list`` reads it, or SLOW (the per-row parser then decides)."""
+    if type(raw) is not str or not raw.strip():
+        return SLOW
+    if "；" not in raw and "," not in raw and "，" not in raw:
+        try:
+            areas = tuple(map(Decimal, raw.split(";")))
+            if areas and min(areas) > 0 and max(areas).is_finite():
+                return areas
+        except (InvalidOperation, ValueError):
+            pass  # a blank part, NaN...: the plain reader below decides
+    try:
+        return _area_list(raw, spec.name, spec.label)
+    except DomainError:
+        return SLOW
+
+
+def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], list[int], list[int]]:
     """One fact for many rows: each value typed as ``parse_facts_fast`` would, or SLOW.
 
-    Returns the values and the positions whose growth value is unclear (percent or fraction).
-    A column of plain valid numbers is converted and checked in a few whole-column passes; a
-    column with anything else is taken value by value. SLOW means "let ``parse_facts_fast``
-    see this row": it gives the same value, the blank, or the error naming the field.
+    Returns the values, the positions whose growth value is unclear (percent or fraction) and
+    the positions holding SLOW. A column of plain valid numbers is converted and checked in a
+    few whole-column passes; a column with anything else is taken value by value. SLOW means
+    "let ``parse_facts_fast`` see this row": it gives the same value, the blank, or the error
+    naming the field.
 
     Source: 城政办发〔2024〕5号 (fact names: docs, issue 7 §2)
     """
     kind = spec.kind
     if kind == "area_list":
-        values: list[object] = []
-        for raw in column:
-            if type(raw) is str and raw.strip():
-                try:
-                    values.append(_area_list(raw, spec.name, spec.label))
-                except DomainError:
-                    values.append(SLOW)
-            else:
-                values.append(SLOW)
-        return values, []
+        values = [_area_list_lane(raw, spec) for raw in column]
+        return values, [], [i for i, value in enumerate(values) if value is SLOW]
     if kind in {"money", "area", "percent", "count"} and set(map(type, column)) <= _NUMBER_TYPES and column:
         try:
             numbers = list(map(Decimal, column))  # type: ignore[arg-type]
@@ -362,15 +375,15 @@ def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], li
         if plain:
             if kind == "percent":
                 unclear = [i for i, number in enumerate(numbers) if -ONE < number < ONE and number != 0]
-                return numbers, unclear  # type: ignore[return-value]
+                return numbers, unclear, []  # type: ignore[return-value]
             if kind != "count":
-                return numbers, []  # type: ignore[return-value]
+                return numbers, [], []  # type: ignore[return-value]
             if list(map(Decimal.to_integral_value, numbers)) == numbers:
-                return list(map(int, numbers)), []
+                return list(map(int, numbers)), [], []
     values = [_lane(kind, raw) for raw in column]
     unclear = []
     if kind == "percent":
         unclear = [
             i for i, number in enumerate(values) if number is not SLOW and -ONE < number < ONE and number != 0  # type: ignore[operator]
         ]
-    return values, unclear
+    return values, unclear, [i for i, value in enumerate(values) if value is SLOW]
