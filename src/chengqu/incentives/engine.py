@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from chengqu.common import Citation, DomainError, round_fen
 from chengqu.incentives.facts import (
@@ -150,9 +151,12 @@ class Guidance:
     citation: Citation
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """Everything one enterprise can claim at ``as_of``, with the clauses relied on."""
+class Evaluation(NamedTuple):
+    """Everything one enterprise can claim at ``as_of``, with the clauses relied on.
+
+    A named tuple (immutable, compared field by field) like Award: a batch builds one per
+    enterprise, and a frozen dataclass costs several times as much to build.
+    """
 
     as_of: date
     awards: tuple[Award, ...]
@@ -227,7 +231,9 @@ class Batch:
 
 def _plain(number: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 5E+3 → '5000', 2.50 → '2.5'."""
-    text = format(number.normalize(), "f")
+    text = str(number)
+    if "E" in text or ("." in text and text[-1] == "0"):  # str() already is the plain form otherwise
+        text = format(number.normalize(), "f")
     return text
 
 
@@ -342,7 +348,7 @@ class _CMeasure:
         # Measure 15: per tour group (guests, nights, spots, hotel), why it does not count or its amount.
         self.group_cache: dict[TravelGroup, tuple[str | None, Decimal | None]] = {}
         self.note_cache: dict[tuple[int, str | None], str] = {}
-        self.travel_cache: dict[int, tuple[bool, list[Any]]] = {}
+        self.travel_cache: dict[int, tuple[bool, list[tuple[tuple[Any, ...], Decimal, tuple[Any, ...]]]]] = {}
 
 
 class _Compiled:
@@ -736,9 +742,11 @@ def _travel_band(cm: _CMeasure, counted_guests: int) -> tuple[bool, list[NearMis
         met = _passes(cm.tiers[0], point)
         found = [] if met else _misses(cm, _scan(cm, point)[1], ZERO, point)
         # Kept as the pieces of a near miss (its shortfall is the row's own).
-        known = cm.travel_cache[band] = (met, [(*nm[:3], nm[3] + counted_guests, nm[4:]) for nm in found])
+        known = cm.travel_cache[band] = (met, [(nm[:3], nm[3] + counted_guests, nm[4:]) for nm in found])
     met, picks = known
-    return met, [_new(NearMiss, (*head3, threshold - counted_guests, *tail)) for *head3, threshold, tail in picks]
+    if not picks:
+        return met, []
+    return met, [_new(NearMiss, (*head, threshold - counted_guests, *tail)) for head, threshold, tail in picks]
 
 
 def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
@@ -910,20 +918,30 @@ def _evaluate_columns(
     note_cols: list[list[Any]] = []
     # Rows whose unit question stops a measure: per row, per step, the needs asking it.
     asked: dict[int, dict[int, list[Need]]] = {}
+    unclear_rows: dict[str, list[int]] = {}
+    for i, unclear_names in (unclear_at or {}).items():
+        for fact in unclear_names:
+            unclear_rows.setdefault(fact, []).append(i)
     for step, (cm, missing, window_note) in enumerate(steps):
         if missing:
             continue
         cols = [columns[position[fact]] for fact in cm.facts]
         awards, misses, extras = cm.columns(cm, cols, n)
         first_notes: dict[int, str] = {}
-        if unclear_at:
-            for i, unclear_names in unclear_at.items():
-                unclear = [fact for fact in cm.facts if fact in unclear_names]
-                if not unclear:
-                    continue
+        unsure = sorted({i for fact in cm.facts for i in unclear_rows.get(fact, ())})
+        if unsure:
+            # The unit question, for all the measure's unsure rows at once: read as a fraction.
+            scaled_cols = [
+                [col[i] * HUNDRED if fact in unclear_at[i] else col[i] for i in unsure]  # type: ignore[index]
+                if fact in unclear_rows
+                else [col[i] for i in unsure]
+                for fact, col in zip(cm.facts, cols, strict=True)
+            ]
+            others = cm.columns(cm, scaled_cols, len(unsure))[0]
+            for i, other in zip(unsure, others, strict=True):
+                assert unclear_at is not None
+                unclear = [fact for fact in cm.facts if fact in unclear_at[i]]
                 row = [col[i] for col in cols]
-                scaled = [[value * HUNDRED] if fact in unclear else [value] for fact, value in zip(cm.facts, row, strict=True)]
-                other = cm.columns(cm, scaled, 1)[0][0]
                 facts = rules.facts
                 shown = "、".join(f"{facts[f].short_label}({f})={_plain(row[cm.facts.index(f)])}" for f in unclear)
                 as_pct = "、".join(f"{_plain(row[cm.facts.index(f)])}%" for f in unclear)
@@ -950,37 +968,48 @@ def _evaluate_columns(
         if misses is not None:
             miss_cols.append(misses)
         # A measure's notes in the order the rules give them: the unit reading, what the award
-        # assumes, what the measure itself says (groups not counted...), the open window.
+        # assumes, what the measure itself says (groups not counted...), the open window. Most
+        # rows only have what the award assumes; the others are written out one by one.
         assumes = (cm.measure.assumes_note,) if cm.measure.assumes else None
-        if first_notes or extras is not None or window_note is not None:
-            column: list[Any] = [None] * n
-            for i in range(n):
-                parts: list[str] = []
-                if i in first_notes:
-                    parts.append(first_notes[i])
-                if assumes is not None and awards[i] is not None:
-                    parts.extend(assumes)
-                if extras is not None and extras[i]:
-                    parts.extend(extras[i])  # type: ignore[arg-type]
-                if window_note is not None and not (i in asked and step in asked[i]):
-                    parts.append(window_note)
-                if parts:
-                    column[i] = parts
-            note_cols.append(column)
-        elif assumes is not None:
-            note_cols.append([assumes if award is not None else None for award in awards])
+        if assumes is None and window_note is None and not first_notes and extras is None:
+            continue
+        if window_note is None:
+            column: list[Any] = [assumes if award is not None else None for award in awards]
+        else:
+            column = [(*assumes, window_note) if assumes and award is not None else (window_note,) for award in awards]
+        special = set(first_notes)
+        if extras is not None:
+            special.update(i for i, extra in enumerate(extras) if extra)
+        special.update(i for i, questions in asked.items() if step in questions)
+        for i in special:
+            parts: list[str] = []
+            if i in first_notes:
+                parts.append(first_notes[i])
+            if assumes is not None and awards[i] is not None:
+                parts.extend(assumes)
+            if extras is not None and extras[i]:
+                parts.extend(extras[i])  # type: ignore[arg-type]
+            if window_note is not None and not (i in asked and step in asked[i]):
+                parts.append(window_note)
+            column[i] = parts or None
+        note_cols.append(column)
     plan_needs = tuple(need for _, missing, _ in steps for need in missing)
     stacking, stacking_note = rules.stacking, compiled.stacking_note
     evaluations = []
     zero = ZERO
-    rows_misses = zip(*miss_cols, strict=True) if miss_cols else None
-    rows_notes = zip(*note_cols, strict=True) if note_cols else None
-    for i, row_awards in enumerate(zip(*award_cols, strict=True) if award_cols else [()] * n):
+    none = [()] * n
+    rows = zip(
+        zip(*award_cols, strict=True) if award_cols else none,
+        zip(*miss_cols, strict=True) if miss_cols else none,
+        zip(*note_cols, strict=True) if note_cols else none,
+        strict=True,
+    )
+    for i, (row_awards, row_misses, row_notes) in enumerate(rows):
         awards_found = [award for award in row_awards if award is not None]
-        near = tuple([m for found in next(rows_misses) if found for m in found]) if rows_misses is not None else ()
-        notes = [note for found in next(rows_notes) if found for note in found] if rows_notes is not None else []
+        near = tuple([m for found in row_misses if found for m in found])
+        notes = [note for found in row_notes if found for note in found]
         if len(awards_found) > 1:
-            total = sum([a.amount for a in awards_found], zero)
+            total = sum([a[2] for a in awards_found], zero)
             citations = (*[a.citation for a in awards_found], stacking)
             notes.append(stacking_note)
         elif awards_found:
@@ -996,7 +1025,7 @@ def _evaluate_columns(
                 need for step, (_, missing, _) in enumerate(steps) for need in (*missing, *questions.get(step, ()))
             )
         evaluations.append(
-            Evaluation(as_of, tuple(awards_found), needs, near, guidance, total, citations, tuple(notes))
+            _new(Evaluation, (as_of, tuple(awards_found), needs, near, guidance, total, citations, tuple(notes)))
         )
     return evaluations
 
@@ -1027,13 +1056,24 @@ def evaluate_many(
     """
     rules = rules or default_rules()
     check_as_of(as_of, rules)
-    # A batch allocates millions of small acyclic objects (none of them in a reference cycle, so
-    # reference counting frees them all): the cyclic collector would rescan the growing result
-    # over and over, about a third of the time of a 100,000-row batch. Paused for the loop only.
+    return _collector_paused(_evaluate_rows, rows, as_of, rules)
+
+
+_T = TypeVar("_T")
+
+
+def _collector_paused(build: Callable[..., _T], *args: Any) -> _T:
+    """``build(*args)`` with the cyclic garbage collector paused.
+
+    A batch and its export allocate millions of small acyclic objects (none of them in a
+    reference cycle, so reference counting frees them all): the collector would rescan the
+    growing result over and over, about a third of the time of a 100,000-row batch. (A plain
+    call rather than a generator context manager, which measured slower here.)
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate_rows(rows, as_of, rules)
+        return build(*args)
     finally:
         if collecting:
             gc.enable()
@@ -1055,21 +1095,21 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
     todo: list[tuple[int, str, Mapping[str, object]]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
-        raw_id = row.get("id") if isinstance(row, Mapping) else None
-        row_id = None if raw_id is None or str(raw_id).strip() == "" else str(raw_id).strip()
-        try:
-            if not isinstance(row, Mapping):
-                raise DomainError("incentives.row", "每条记录应为字段到数值的映射")
-            if row_id is None:
-                raise DomainError("incentives.id_missing", "记录缺少企业标识(id)", field="id")
-            if row_id in seen:
-                raise DomainError("incentives.id_duplicate", f"企业标识(id) {row_id} 重复", field="id")
-        except DomainError as error:
+        is_dict = type(row) is dict
+        raw_id = row.get("id") if is_dict or isinstance(row, Mapping) else None
+        row_id = (raw_id.strip() if type(raw_id) is str else str(raw_id).strip()) if raw_id is not None else None
+        if not row_id or row_id in seen:
+            if not is_dict and not isinstance(row, Mapping):
+                error = DomainError("incentives.row", "每条记录应为字段到数值的映射")
+            elif not row_id:
+                row_id, error = None, DomainError("incentives.id_missing", "记录缺少企业标识(id)", field="id")
+            else:
+                error = DomainError("incentives.id_duplicate", f"企业标识(id) {row_id} 重复", field="id")
             outcomes.append(RowError(index, row_id, error.code, error.message, error.field))
             continue
         seen.add(row_id)
         outcomes.append(None)  # filled below
-        if type(row) is dict:
+        if is_dict:
             groups.setdefault(tuple(row), []).append(len(todo))
         todo.append((index, row_id, row))
     slow = set(range(len(todo)))
@@ -1081,8 +1121,12 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
         unclear_at: dict[int, set[str]] = {}
         bad: set[int] = set()
         group_rows = [todo[k][2] for k in members]
-        for name in facts:
-            column, unclear, slow_at = parse_column(specs[name], [row[name] for row in group_rows])
+        # All the group's columns in one pass (itemgetter gives each row's values as a tuple).
+        raw_columns = list(zip(*map(itemgetter(*facts), group_rows), strict=True)) if len(facts) > 1 else (
+            [[row[facts[0]] for row in group_rows]] if facts else []
+        )
+        for name, raw in zip(facts, raw_columns, strict=True):
+            column, unclear, slow_at = parse_column(specs[name], list(raw))
             columns.append(column)
             for position in unclear:
                 unclear_at.setdefault(position, set()).add(name)
@@ -1090,7 +1134,11 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
         keep = list(range(len(members)))
         if bad:
             keep = [p for p in keep if p not in bad]
-            columns = [[column[p] for p in keep] for column in columns]
+            if len(keep) > 1:
+                kept = itemgetter(*keep)
+                columns = [list(kept(column)) for column in columns]
+            else:
+                columns = [[column[p] for p in keep] for column in columns]
             renumber = {p: j for j, p in enumerate(keep)}
             unclear_at = {renumber[p]: names_ for p, names_ in unclear_at.items() if p in renumber}
         if not keep:
@@ -1163,10 +1211,15 @@ def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail:
     return result
 
 
+def _results_to_dicts(batch: Batch, detail: bool) -> list[dict[str, Any]]:
+    return [evaluation_to_dict(row.evaluation, row.id, detail=detail) for row in batch.results]
+
+
 def to_dict(batch: Batch, *, detail: bool = False) -> dict[str, Any]:
     """``{"results": [...], "errors": [...]}`` as in issue 7 §5, amounts as "yuan.fen" strings."""
+    results = _collector_paused(_results_to_dicts, batch, detail)
     return {
-        "results": [evaluation_to_dict(row.evaluation, row.id, detail=detail) for row in batch.results],
+        "results": results,
         "errors": [
             {"index": e.index, "id": e.id, "code": e.code, "message": e.message, "field": e.field}
             for e in batch.errors
@@ -1176,7 +1229,11 @@ def to_dict(batch: Batch, *, detail: bool = False) -> dict[str, Any]:
 
 def to_json(batch: Batch, *, detail: bool = False, indent: int | None = None) -> str:
     """The batch as one JSON document (UTF-8 Chinese kept readable)."""
-    return json.dumps(to_dict(batch, detail=detail), ensure_ascii=False, indent=indent)
+    return _collector_paused(_dumps, to_dict(batch, detail=detail), indent)
+
+
+def _dumps(document: dict[str, Any], indent: int | None) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
 def guidance(rules: Rules | None = None) -> tuple[Guidance, ...]:

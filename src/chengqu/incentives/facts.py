@@ -6,6 +6,9 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import NamedTuple
 
 from chengqu.common import DomainError
@@ -350,6 +353,50 @@ def _area_list_lane(raw: object, spec: FactSpec) -> object:
         return SLOW
 
 
+def _decimals(column: list[object], all_text: bool) -> list[Decimal]:
+    """``Decimal(value)`` for each value; text read once per distinct text when values repeat.
+
+    Statistics exports repeat values (growth rates to one decimal, counts), and a dictionary
+    lookup costs a tenth of reading a Decimal; whether they repeat is judged on the first
+    values. Only for text: 1 and Decimal("1.0") are equal keys but not the same Decimal.
+    """
+    if all_text and len(column) > 1000 and len(set(column[:400])) < 360:
+        read = {text: Decimal(text) for text in set(column)}  # type: ignore[arg-type]
+        return list(map(read.__getitem__, column))
+    return list(map(Decimal, column))  # type: ignore[arg-type]
+
+
+_GROUP_FIELDS = tuple(map(itemgetter, TRAVEL_GROUP_KEYS))
+_NEW_GROUP = partial(tuple.__new__, TravelGroup)
+
+
+def _travel_group_column(column: list[object]) -> list[object] | None:
+    """A whole column of tour-group lists given exactly as documented, read in a few passes.
+
+    Every row a list, every group a dict of exactly the four keys, counts plain non-negative
+    ints and the hotel a bool; otherwise None (then each row is read on its own).
+    """
+    if set(map(type, column)) != {list}:
+        return None
+    flat: list[dict[str, object]] = list(chain.from_iterable(column))  # type: ignore[arg-type]
+    if not flat:
+        return [() for _ in column]
+    if set(map(type, flat)) != {dict} or set(map(len, flat)) != {4}:
+        return None
+    try:
+        guests, nights, spots, hotel = (list(map(field, flat)) for field in _GROUP_FIELDS)
+    except KeyError:
+        return None
+    for counts in (guests, nights, spots):
+        if set(map(type, counts)) != {int} or min(counts) < 0:
+            return None
+    if set(map(type, hotel)) != {bool}:
+        return None
+    groups = list(map(_NEW_GROUP, zip(guests, nights, spots, hotel, strict=True)))
+    ends = list(accumulate(map(len, column)))  # type: ignore[arg-type]
+    return [tuple(groups[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
 def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], list[int], list[int]]:
     """One fact for many rows: each value typed as ``parse_facts_fast`` would, or SLOW.
 
@@ -365,9 +412,14 @@ def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], li
     if kind == "area_list":
         values = [_area_list_lane(raw, spec) for raw in column]
         return values, [], [i for i, value in enumerate(values) if value is SLOW]
-    if kind in {"money", "area", "percent", "count"} and set(map(type, column)) <= _NUMBER_TYPES and column:
+    if kind == "travel_groups":
+        whole = _travel_group_column(column)
+        if whole is not None:
+            return whole, [], []
+    types = set(map(type, column))
+    if kind in {"money", "area", "percent", "count"} and types <= _NUMBER_TYPES and column:
         try:
-            numbers = list(map(Decimal, column))  # type: ignore[arg-type]
+            numbers = _decimals(column, types == {str})
             low, high = min(numbers), max(numbers)
             plain = high.is_finite() and low >= (-HUNDRED if kind == "percent" else 0)
         except (InvalidOperation, ValueError, TypeError):
