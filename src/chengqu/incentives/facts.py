@@ -370,6 +370,11 @@ _GROUP_FIELDS = tuple(map(itemgetter, TRAVEL_GROUP_KEYS))
 _NEW_GROUP = partial(tuple.__new__, TravelGroup)
 
 
+def _shared_group(key: tuple[int, int, int, bool]) -> TravelGroup:
+    group = _GROUPS[key] = _NEW_GROUP(key)
+    return group
+
+
 def _travel_group_column(column: list[object]) -> list[object] | None:
     """A whole column of tour-group lists given exactly as documented, read in a few passes.
 
@@ -392,7 +397,12 @@ def _travel_group_column(column: list[object]) -> list[object] | None:
             return None
     if set(map(type, hotel)) != {bool}:
         return None
-    groups = list(map(_NEW_GROUP, zip(guests, nights, spots, hotel, strict=True)))
+    # One instance per distinct group (the types are checked above, so equal keys are equal
+    # groups): far fewer objects for the collector to track, and less memory.
+    if len(_GROUPS) > 100_000:
+        _GROUPS.clear()
+    known = _GROUPS
+    groups = [known.get(key) or _shared_group(key) for key in zip(guests, nights, spots, hotel, strict=True)]
     ends = list(accumulate(map(len, column)))  # type: ignore[arg-type]
     return [tuple(groups[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
