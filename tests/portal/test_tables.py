@@ -99,3 +99,40 @@ def test_a_cell_shown_as_a_percentage_is_read_as_the_person_sees_it(tmp_path, re
     # 0.25 shown as 25% is "25%", never the 0.25 that would read as a quarter of a percent;
     # a plain number in the same row stays a number.
     assert _strip_trailing(rows[0][1]) == ["25%", "12.5%", "30%", Decimal("0.25")]
+
+
+def _hand_written_xlsx(path, sheet_rows: str) -> None:
+    """A minimal workbook whose sheet XML is given as written by other tools (inline strings,
+    rich text runs, formulas with their cached value), which openpyxl itself never writes."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{ns}"><sheetData>{sheet_rows}</sheetData></worksheet>')
+
+
+def test_inline_strings_rich_text_and_formulas_are_read_as_shown(tmp_path):
+    path = tmp_path / "other-tool.xlsx"
+    _hand_written_xlsx(
+        path,
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c><c r="B1" t="inlineStr"><is><t>金额</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>备注</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><r><t>府城</t></r><r><t xml:space="preserve"> 村 </t></r></is></c>'
+        '<c r="B2"><f>SUM(1,1.5)</f><v>2.5</v></c><c r="C2" t="inlineStr"><is><t>A &amp; B</t></is></c></row>'
+        '<row r="4"><c r="B4" t="str"><f>"x"&amp;"y"</f><v>xy</v></c><c r="C4"><f>1/0</f></c></row>',
+    )
+    rows = read_table(path)
+    assert [(r.line, r.values) for r in rows] == [
+        (2, {"名称": "府城 村", "金额": Decimal("2.5"), "备注": "A & B"}),
+        (4, {"金额": "xy"}),  # a formula without a cached value is a blank cell
+    ]

@@ -41,7 +41,12 @@ def read_table(path: Path, *, aliases: Mapping[str, str] | None = None) -> list[
         raise DomainError("table.header", f"{path.name} 表头重复: {', '.join(duplicated)}")
     rows = []
     for line, cells in records:
-        values = {name: cell for name, cell in zip(names, cells, strict=False) if name and cell not in (None, "")}
+        # A blank cell is no value ("is not str or" spares comparing numbers with text).
+        values = {
+            name: cell
+            for name, cell in zip(names, cells, strict=False)
+            if name and cell is not None and (cell.__class__ is not str or cell != "")
+        }
         if values:
             rows.append(Row(line, values))
     return rows
@@ -128,9 +133,11 @@ def _xlsx_records_fast(path: Path) -> tuple[list[str], list[tuple[int, list[obje
             for _, row in etree.iterparse(handle, tag=f"{_NS}row"):
                 line = int(row.get("r") or len(rows) + 1)
                 cells: list[object] = []
-                for cell in row.iterchildren(f"{_NS}c"):
-                    column = _column_index(cell.get("r")) if cell.get("r") else len(cells)
-                    cells.extend([None] * (column - len(cells)))
+                for cell in row.iterchildren(_C):
+                    ref = cell.get("r")
+                    column = _column_index(ref) if ref else len(cells)
+                    if column > len(cells):
+                        cells.extend([None] * (column - len(cells)))
                     cells.append(_fast_cell(cell, shared, date_styles, percent_styles, date1904))
                 rows.append((line, cells))
                 row.clear()
@@ -181,20 +188,31 @@ def _styles(archive: Any, etree: Any) -> tuple[set[int], set[int]]:
 
 
 def _column_index(ref: str) -> int:
-    index = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        index = index * 26 + (ord(ch.upper()) - 64)
-    return index - 1
+    """"C12" → 2; the letters' index is remembered (a sheet has few columns and many rows)."""
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for ch in letters:
+            if not ch.isalpha():
+                break
+            index = index * 26 + (ord(ch.upper()) - 64)
+        index -= 1
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = index
+    return index
+
+
+_COLUMNS: dict[str, int] = {}
+_C, _V, _T = f"{_NS}c", f"{_NS}v", f"{_NS}t"
 
 
 def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], percent_styles: set[int],
                date1904: bool) -> object:
     kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_NS}t")).strip()
-    value = cell.findtext(f"{_NS}v")
+    if kind == "inlineStr":  # every run's text (itertext walks the cell in C, no element objects)
+        return "".join(cell.itertext(_T, with_tail=False)).strip()
+    value = next(cell.itertext(_V, with_tail=False), None)  # the <v>, after the <f> of a formula
     if value is None:
         return None
     if kind == "s":

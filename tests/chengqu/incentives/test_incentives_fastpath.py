@@ -297,3 +297,68 @@ def test_a_large_batch_of_boundary_values_equals_the_reference() -> None:
         row["travel_groups"] = [{"guests": 1000 + i % 3 - 1, "nights": 1, "scenic_spots": 2, "district_hotel": True}]
         rows.append(row)
     assert to_dict(evaluate_many(rows, AS_OFS[1]), detail=True) == _reference_batch(rows, AS_OFS[1])  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches(), st.sampled_from(AS_OFS))
+def test_the_summary_read_from_the_decisions_equals_the_awards_of_the_rows(rows: list[object], as_of: date) -> None:
+    """by_measure and total come from the batch's decisions before any row is built; they must
+    count and add exactly what the rows, once read, and the reference path award."""
+    batch = evaluate_many(rows, as_of)  # type: ignore[arg-type]
+    summary = {m.measure: (m.count, m.total) for m in batch.by_measure()}
+    total = batch.total
+    expected: dict[int, tuple[int, Decimal]] = {m.number: (0, Decimal(0)) for m in RULES.measures if m.kind != "guidance"}
+    for result in _reference_batch(rows, as_of)["results"]:
+        for award in result["awards"]:
+            count, amount = expected[award["measure"]]
+            expected[award["measure"]] = (count + 1, amount + Decimal(award["amount"]))
+    assert {m: (c, f"{t:.2f}") for m, (c, t) in summary.items()} == {m: (c, f"{t:.2f}") for m, (c, t) in expected.items()}
+    assert total == sum((row.evaluation.total for row in batch.results), Decimal(0))
+    assert f"{total:.2f}" == f"{sum((t for _, t in expected.values()), Decimal(0)):.2f}"
+
+
+def test_rows_read_in_any_order_are_each_the_enterprise_evaluated_alone() -> None:
+    """A batch builds its rows' objects when one is first read: the rows, read last to first
+    and again, are the same objects, equal to evaluating each enterprise on its own."""
+    as_of = AS_OFS[1]
+    rows = [
+        {"id": f"E{i}", "q1_investment": str(4_000_000 + i * 997_001), "transport_growth_jan_feb": str(i % 40 - 5)}
+        for i in range(60)
+    ]
+    batch = evaluate_many(rows, as_of)
+    first = [row.evaluation for row in reversed(batch.results)][::-1]
+    assert [row.evaluation for row in batch.results] == first
+    assert all(a is b for a, b in zip(first, [row.evaluation for row in batch.results], strict=True))
+    for row, evaluation in zip(rows, first, strict=True):
+        alone = {k: v for k, v in row.items() if k != "id"}
+        assert evaluation == evaluate(alone, as_of)
+        assert evaluation_to_dict(evaluation, detail=True) == _reference(alone, as_of)[1] | {"id": None}
+
+
+def test_a_large_export_with_repeated_values_and_tour_groups_equals_the_reference() -> None:
+    """Over 1,000 rows whose growth rates and counts repeat (read once per distinct text), with
+    texts that are equal numbers written differently ("12.5", "12.50", "1.25E1", " 12.5"), and
+    tour groups shared between rows: every row as the reference path gives it."""
+    growth = ["12.5", "12.50", "1.25E1", " 12.5", "0.5", "-0.5", "0", "-100", "15", "20", "19.9", "20.1"]
+    counts = ["0", "100", "99", "101", "7", "8", "9", "10"]
+    groups = [
+        {"guests": 1000, "nights": 1, "scenic_spots": 2, "district_hotel": True},
+        {"guests": 30, "nights": 0, "scenic_spots": 1, "district_hotel": False},
+        {"guests": 999, "nights": 2, "scenic_spots": 3, "district_hotel": True},
+    ]
+    rows: list[object] = [
+        {
+            "id": f"E{i}",
+            "transport_growth_jan_feb": growth[i % len(growth)],
+            "other_service_revenue_jan_feb": f"{5_000_000 + (i % 7) * 1_000_000}",
+            "other_service_growth_jan_feb": growth[(i * 5) % len(growth)],
+            "tourism_show_performances_h1": counts[i % len(counts)],
+            "promotion_firms": counts[(i * 3) % len(counts)],
+            "promotion_views": str(10_000 * (i % 30)),
+            "promotion_online_sales": str(1_000_000 * (i % 12)),
+            "promotion_costs": "50000",
+            "travel_groups": [groups[(i + k) % 3] for k in range(i % 4)],
+        }
+        for i in range(1_200)
+    ]
+    assert to_dict(evaluate_many(rows, AS_OFS[1]), detail=True) == _reference_batch(rows, AS_OFS[1])  # type: ignore[arg-type]
