@@ -362,3 +362,34 @@ def test_a_large_export_with_repeated_values_and_tour_groups_equals_the_referenc
         for i in range(1_200)
     ]
     assert to_dict(evaluate_many(rows, AS_OFS[1]), detail=True) == _reference_batch(rows, AS_OFS[1])  # type: ignore[arg-type]
+
+
+def test_a_row_whose_unit_question_stops_a_measure_is_neither_paid_nor_counted() -> None:
+    """With a rule set where 0.2 % already pays (the gazette's lowest growth tier is 5 %), a
+    growth of 0.25 pays one amount read as percent and another read as a fraction: the measure
+    asks instead of paying, and the summary read from the decisions does not count it."""
+    import copy
+
+    from chengqu.incentives.measures import TABLE, compile_rules
+    from chengqu.rules import load_table
+
+    table = copy.deepcopy(load_table(TABLE))
+    measure = next(m for m in table["measures"] if m["number"] == 4)
+    measure["tiers"][0]["when"][0]["value"] = "0.2"
+    rules = compile_rules(table)
+    rows = [
+        {"id": "asked", "transport_growth_jan_feb": "0.25"},
+        {"id": "plain", "transport_growth_jan_feb": "12"},
+        {"id": "small", "transport_growth_jan_feb": "-0.5"},  # unclear, but both readings pay nothing
+    ]
+    batch = evaluate_many(rows, AS_OFS[1], rules=rules)
+    summary = {m.measure: (m.count, m.total) for m in batch.by_measure(rules)}
+    assert summary[4] == (1, Decimal(30000))
+    assert batch.total == Decimal(30000)
+    asked, plain, small = (row.evaluation for row in batch.results)
+    assert asked.awards == ()
+    assert [need.field for need in asked.needs] == ["transport_growth_jan_feb"]
+    assert "单位不明" in asked.needs[0].message
+    assert [award.amount for award in plain.awards] == [Decimal(30000)]
+    assert small.awards == ()
+    assert any("按百分数即-0.5%理解" in note for note in small.notes)
