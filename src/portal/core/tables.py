@@ -215,9 +215,9 @@ _COLUMNS: dict[str, int] = {}
 _C, _V, _T = f"{_NS}c", f"{_NS}v", f"{_NS}t"
 
 
-# The sheet XML as text: Excel, WPS, LibreOffice and openpyxl write each cell as a plain
-# <c r=".." s=".." t=".."> holding a <v> or an <is><t>; regular expressions read those about ten
-# times faster than building elements. Anything else in the sheet — a formula, rich text, a
+# The sheet XML as text: openpyxl (and Excel, as usually seen) writes each cell as a plain
+# <c r=".." s=".." t=".."> holding a <v> or an <is><t>; one regular expression reads those in
+# about half the time lxml takes (100,000 rows: 3.6 s → 2.0 s for the whole read). Anything else in the sheet — a formula, rich text, a
 # namespace prefix, single quotes, text between rows — and the whole sheet is read with lxml
 # instead, so this is a shortcut for what it recognises, never a guess.
 _TOKEN = re.compile(
