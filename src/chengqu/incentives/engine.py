@@ -371,8 +371,8 @@ class _CMeasure:
         "rate_cache",
         "specs",
         "store_cache",
-        "store_thresholds",
-        "store_titles",
+                "store_titles",
+        "thresholds",
         "tiers",
         "travel_cache",
     )
@@ -398,7 +398,9 @@ class _CMeasure:
         self.rate_cache: dict[Any, _Band] = {}
         self.store_cache: dict[int, _CTier | None] = {}
         self.store_titles: dict[int, str] = {}
-        self.store_thresholds = sorted({c.threshold for t in measure.tiers for c in t.conditions})
+        # Every threshold of every condition, sorted: the bands of a measure judged on one
+        # derived quantity (11: a store's area; 15: the guests counted).
+        self.thresholds = sorted({c.threshold for t in measure.tiers for c in t.conditions})
         # Measure 15: per tour group (guests, nights, spots, hotel), why it does not count or its amount.
         self.group_cache: dict[TravelGroup, tuple[str | None, Decimal | None]] = {}
         self.note_cache: dict[tuple[int, str | None], str] = {}
@@ -481,10 +483,11 @@ def _passes(ct: _CTier, values: Mapping[str, Any]) -> bool:
     return True
 
 
-def _misses(
-    cm: _CMeasure, candidates: list[tuple[_CTier, _Check]], above: Decimal, values: Mapping[str, Any]
-) -> list[NearMiss]:
-    """Per fact, the nearest higher tier that a single unmet lower bound keeps out of reach."""
+def _nearest(
+    candidates: list[tuple[_CTier, _Check]], above: Decimal, values: Mapping[str, Any]
+) -> list[tuple[Decimal, _CTier, _Check, bool]]:
+    """Per fact, the nearest tier paying more than ``above`` that a single unmet lower bound keeps
+    out of reach: (shortfall, tier, the unmet check, whether the value is a count)."""
     nearest: dict[str, tuple[Decimal, _CTier, _Check, bool]] = {}
     for ct, check in candidates:
         if ct.amount is not None and ct.amount <= above:
@@ -496,9 +499,16 @@ def _misses(
         known = nearest.get(condition.fact)
         if known is None or gap < known[0]:
             nearest[condition.fact] = (gap, ct, check, integral)
+    return list(nearest.values())
+
+
+def _misses(
+    cm: _CMeasure, candidates: list[tuple[_CTier, _Check]], above: Decimal, values: Mapping[str, Any]
+) -> list[NearMiss]:
+    """The near misses themselves (see _nearest)."""
     return [
         NearMiss(cm.number, ct.name, check[0], gap, check[4].unit, ct.amount, check[4], integral)
-        for gap, ct, check, integral in nearest.values()
+        for gap, ct, check, integral in _nearest(candidates, above, values)
     ]
 
 
@@ -540,19 +550,8 @@ def _band(cm: _CMeasure, row: _Row, *, above_best: bool = True) -> _Band:
     values = dict(zip(cm.facts, row, strict=True))
     best, candidates = _scan(cm, values)
     above = best.amount if above_best and best is not None and best.amount is not None else ZERO
-    nearest: dict[str, tuple[Decimal, _CTier, _Check]] = {}
-    for ct, check in candidates:
-        if ct.amount is not None and ct.amount <= above:
-            continue
-        condition = check[3]
-        value = values[condition.fact]
-        gap = _shortfall(condition, value, isinstance(value, int))
-        known = nearest.get(condition.fact)
-        if known is None or gap < known[0]:
-            nearest[condition.fact] = (gap, ct, check)
     picks = []
-    for _, ct, check in nearest.values():
-        integral = isinstance(values[check[0]], int)
+    for _, ct, check, integral in _nearest(candidates, above, values):
         text = check[4]
         picks.append((
             check[2],
@@ -727,7 +726,7 @@ def _store_reason(cm: _CMeasure, areas: tuple[Decimal, ...], total: Decimal) -> 
 
 def _store_tier(cm: _CMeasure, area: Decimal) -> _CTier | None:
     """The best tier for one store's area, worked out once per band of areas (see _Band)."""
-    thresholds = cm.store_thresholds
+    thresholds = cm.thresholds
     band = bisect_left(thresholds, area) + bisect_right(thresholds, area)
     known = cm.store_cache.get(band, _TWO_MISSED)
     if known is not _TWO_MISSED:
@@ -748,7 +747,7 @@ def _per_store(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
     m = cm.measure
     awards: list[Award | None] = [None] * n
     notes: list[list[str] | None] | None = None
-    thresholds = cm.store_thresholds
+    thresholds = cm.thresholds
     known = cm.store_cache
     titles = cm.store_titles
     for i, areas in enumerate(cols[0]):
@@ -801,7 +800,7 @@ def _travel_reason(cm: _CMeasure, counted_guests: int, raw: Decimal, capped: boo
 
 def _travel_band(cm: _CMeasure, counted_guests: int) -> tuple[bool, list[NearMiss]]:
     """Whether the guests counted meet the tier, else its near misses (once per band of counts)."""
-    thresholds = cm.store_thresholds  # the thresholds on the guests counted
+    thresholds = cm.thresholds
     band = bisect_left(thresholds, counted_guests) + bisect_right(thresholds, counted_guests)
     known = cm.travel_cache.get(band)
     if known is None:

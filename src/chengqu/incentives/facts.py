@@ -232,17 +232,12 @@ def _plain_travel_groups(items: list[object]) -> tuple[TravelGroup, ...] | None:
         ):
             return None
         key = (guests, nights, spots, hotel)
-        group = _GROUPS.get(key)
-        if group is None:
-            if len(_GROUPS) > 100_000:
-                _GROUPS.clear()
-            group = _GROUPS[key] = TravelGroup(guests, nights, spots, hotel)
-        groups.append(group)
+        groups.append(_GROUPS.get(key) or _shared_group(key))
     return tuple(groups)
 
 
 # Tour groups are immutable values: one instance per distinct group, shared by the rows that
-# give it (a frozen dataclass costs about a microsecond to build).
+# give it: fewer objects to build, to keep in memory and for the collector to track.
 _GROUPS: dict[tuple[int, int, int, bool], TravelGroup] = {}
 
 
@@ -371,6 +366,9 @@ _NEW_GROUP = partial(tuple.__new__, TravelGroup)
 
 
 def _shared_group(key: tuple[int, int, int, bool]) -> TravelGroup:
+    """The one instance for a group not yet seen (see _GROUPS); the key's types are checked."""
+    if len(_GROUPS) > 100_000:
+        _GROUPS.clear()
     group = _GROUPS[key] = _NEW_GROUP(key)
     return group
 
@@ -399,8 +397,6 @@ def _travel_group_column(column: list[object]) -> list[object] | None:
         return None
     # One instance per distinct group (the types are checked above, so equal keys are equal
     # groups): far fewer objects for the collector to track, and less memory.
-    if len(_GROUPS) > 100_000:
-        _GROUPS.clear()
     known = _GROUPS
     groups = [known.get(key) or _shared_group(key) for key in zip(guests, nights, spots, hotel, strict=True)]
     ends = list(accumulate(map(len, column)))  # type: ignore[arg-type]

@@ -296,7 +296,9 @@ def _tokens_to_rows(body: str, shared: list[str], date_styles: set[int], percent
         if is_cell is not None:
             if cells is None:
                 return None
-            column = (columns.get(letters) or _column_index(letters)) if letters else len(cells)
+            column = columns.get(letters) if letters else len(cells)
+            if column is None:
+                column = _column_index(letters)
             if column > len(cells):
                 cells.extend([None] * (column - len(cells)))
             if kind == "inlineStr":
