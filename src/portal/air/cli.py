@@ -61,6 +61,8 @@ def _read_station_csv(path: Path) -> Any:
 
 
 def _write(rows: Any, target: Path) -> int:
+    from portal.core.exports import csv_field
+
     count = 0
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
         writer: csv.DictWriter[str] | None = None
@@ -68,7 +70,7 @@ def _write(rows: Any, target: Path) -> int:
             if writer is None:
                 writer = csv.DictWriter(handle, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow(row)
+            writer.writerow({k: csv_field(v) for k, v in row.items()})  # a station name is text
             count += 1
     return count
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 
 from portal.air.models import WarningDecision
+from portal.core.exports import clean_text, saved
 
 LEVEL_LABEL = {"none": "无", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 FORM_TITLE = "重污染天气预警信息发布(解除)审批表"
@@ -53,11 +52,9 @@ def approval_form(decision: WarningDecision) -> bytes:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text = label
-        cells[1].text = value
+        cells[1].text = clean_text(value)  # stored text: no character python-docx refuses
     doc.add_paragraph(
         "依据: 《晋城市城区重污染天气应急预案》(城政办发〔2024〕1号) 3.2: 黄色预警由副指挥长批准, 同时向指挥长报告; "
         "橙色预警和红色预警由指挥长批准, 或由指挥长授权的副指挥长批准。3.3: 预警等级的调整、解除与预警发布的主体及程序保持一致。"
     )
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return saved(doc)

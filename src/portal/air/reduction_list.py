@@ -6,7 +6,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -39,6 +38,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.air.models import DistrictEmissions, EnterpriseMeasure, Exemption, ListEnterprise
 from portal.audit.services import audit_record, snapshot
+from portal.core.exports import append_row, saved
 from portal.core.tables import Row, read_table
 
 LEVEL_PREFIX = {"III": "黄色", "II": "橙色", "I": "红色"}
@@ -197,7 +197,7 @@ def list_export(year: int) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{year}年应急减排清单"
-    sheet.append([label for _, label in COLUMNS])
+    append_row(sheet, [label for _, label in COLUMNS])
     for ent in ListEnterprise.objects.filter(year=year).prefetch_related("measures").order_by("name"):
         measures = {m.response: m for m in ent.measures.all()}
         row: list[Any] = [ent.year, ent.name, ent.credit_code, ent.industry, ent.performance_class]
@@ -206,10 +206,8 @@ def list_export(year: int) -> bytes:
             m = measures.get(r)
             row.append(m.text if m else "")
             row += [float(getattr(m, p)) if m else 0 for p in POLLUTANTS]
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        append_row(sheet, row)
+    return saved(book)
 
 
 @transaction.atomic

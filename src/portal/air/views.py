@@ -31,6 +31,7 @@ from portal.air.models import (
     WarningDecision,
     WarningEpisode,
 )
+from portal.core.exports import docx_response, xlsx_response
 
 WORKFLOW = selectors.WORKFLOW_ROLES
 LEVEL_LABEL = services.LEVEL_LABEL
@@ -191,17 +192,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*WORKFLOW)
 def decision_form(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(WarningDecision.objects.select_related("episode"), pk=pk)
-    response = HttpResponse(
-        approval_form(decision), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(FORM_TITLE)}-{pk}.docx"
-    return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
+    return docx_response(approval_form(decision), f"{FORM_TITLE}-{pk}.docx")
 
 
 @role_required(*WORKFLOW, Role.UNIT)
@@ -352,11 +343,7 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
 @role_required(*selectors.LIST_ROLES)
 def reduction_export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    response = HttpResponse(
-        reduction_list.list_export(year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'{year}年应急减排清单')}.xlsx"
-    return response
+    return xlsx_response(reduction_list.list_export(year), f"{year}年应急减排清单.xlsx")
 
 
 

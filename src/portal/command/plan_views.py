@@ -6,7 +6,6 @@ Reads go through ``incident_get`` (another unit's incident is 403); writes also 
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -40,6 +39,7 @@ from portal.accounts.models import User
 from portal.command import plan_services, services
 from portal.command.models import Assessment, Incident, Task
 from portal.command.selectors import READ_ROLES, incident_get
+from portal.core.exports import append_row, clean_text, docx_response, xlsx_response
 
 LEDGER_SHOWN = 50  # the page shows the latest lines; the .xlsx holds them all
 PLANS_WITH_REPORT = {plan_services.WATER_PLAN, plan_services.ANIMAL_PLAN}
@@ -166,21 +166,15 @@ def compensation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         cell.number_format = "#,##0.00"
         return cell
 
-    sheet.append([f"{incident.incident_type} · {incident.place} · 补偿台账 ({citation.document} {citation.clause})"])
-    sheet.append(["序号", "类别", "物品", "所有人", "数量", "单位", "补偿金额(元)", "补偿依据", "录入人", "录入时间"])
+    append_row(sheet, [f"{incident.incident_type} · {incident.place} · 补偿台账 ({citation.document} {citation.clause})"])
+    append_row(sheet, ["序号", "类别", "物品", "所有人", "数量", "单位", "补偿金额(元)", "补偿依据", "录入人", "录入时间"])
     total = Decimal("0.00")
     for n, c in enumerate(incident.compensations.select_related("recorded_by"), start=1):
-        sheet.append([n, c.kind, c.item, c.owner, c.quantity, c.unit, money(c.amount), c.basis,
-                      str(c.recorded_by or ""), timezone.localtime(c.recorded_at).strftime("%Y-%m-%d %H:%M")])
+        append_row(sheet, [n, c.kind, c.item, c.owner, c.quantity, c.unit, money(c.amount), c.basis,
+                           str(c.recorded_by or ""), timezone.localtime(c.recorded_at).strftime("%Y-%m-%d %H:%M")])
         total += c.amount
-    sheet.append(["合计", "", "", "", "", "", money(total)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="compensation-{incident.pk}.xlsx"'
-    return response
+    append_row(sheet, ["合计", "", "", "", "", "", money(total)])
+    return xlsx_response(book, f"compensation-{incident.pk}.xlsx")
 
 
 @role_required(*READ_ROLES)
@@ -236,25 +230,18 @@ def assessment_docx(request: HttpRequest, pk: int) -> HttpResponse:
     content = report.content if report else {}
     doc = Document()
     doc.add_heading(form.title, level=0)
-    doc.add_paragraph(
+    doc.add_paragraph(clean_text(
         f"事件: {incident.incident_type} · {incident.place} · 事发 "
         f"{timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M}"
-    )
+    ))
     status = "草稿" if report is None or report.status == Assessment.Status.DRAFT else (
         f"已报送 · {report.filed_by or ''} · {timezone.localtime(report.filed_at):%Y-%m-%d %H:%M}"
         if report.filed_at else "已报送"
     )
-    doc.add_paragraph(f"状态: {status}")
+    doc.add_paragraph(clean_text(f"状态: {status}"))
     doc.add_paragraph(f"依据: {form.citation.document} {form.citation.clause}")
     for n, section in enumerate(form.sections, start=1):
         doc.add_heading(f"{n}. {section.name}", level=1)
-        text = str(content.get(section.name, "")).strip()
+        text = clean_text(content.get(section.name, "")).strip()
         doc.add_paragraph(text or ("(未填写)" if section.required else "(无)"))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="assessment-{incident.pk}.docx"'
-    return response
+    return docx_response(doc, f"assessment-{incident.pk}.docx")

@@ -12,6 +12,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 
 from chengqu.fund import EntityKind, Stage, document_checklist, fund_rules, quote_fee, use_deadline
+from portal.core.exports import clean_text
 from portal.fund.models import Application
 
 
@@ -35,7 +36,7 @@ def _table(doc: DocumentObject, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text = label
-        cells[1].text = value
+        cells[1].text = clean_text(value)  # stored text: no character python-docx refuses
 
 
 def _basis(doc: DocumentObject, clauses: str) -> None:
@@ -48,7 +49,7 @@ def application_form(app: Application) -> tuple[str, bytes]:
     title = "市场主体应急周转资金使用申请表"
     doc = Document()
     doc.add_heading(title, level=1)
-    doc.add_paragraph(f"编号: {app.number}")
+    doc.add_paragraph(clean_text(f"编号: {app.number}"))
     _table(doc, [
         ("市场主体名称", app.enterprise.name),
         ("主体类型", app.get_entity_kind_display()),
@@ -69,7 +70,7 @@ def application_form(app: Application) -> tuple[str, bytes]:
     )
     doc.add_paragraph("市场主体(盖章):                 法定代表人或经营者(签字):              日期:")
     doc.add_heading("合作银行意见", level=2)
-    doc.add_paragraph(app.bank_opinion or "")
+    doc.add_paragraph(clean_text(app.bank_opinion or ""))
     doc.add_paragraph(
         f"同意续贷金额: {_money(app.renewal_amount)}(还贷后发放不低于还款额的新贷款)。"
         f"签署日期: {_day(app.signed_on)}(须不晚于贷款到期前第10个工作日)。"
@@ -92,10 +93,10 @@ def agreement(app: Application) -> tuple[str, bytes]:
     rules = fund_rules()
     doc = Document()
     doc.add_heading(f"{title}(三方协议书)", level=1)
-    doc.add_paragraph(f"编号: {app.number}")
+    doc.add_paragraph(clean_text(f"编号: {app.number}"))
     doc.add_paragraph("甲方(承办主体): 应急周转资金承办主体")
-    doc.add_paragraph(f"乙方(合作银行): {app.bank.name}")
-    doc.add_paragraph(f"丙方(市场主体): {app.enterprise.name}")
+    doc.add_paragraph(clean_text(f"乙方(合作银行): {app.bank.name}"))
+    doc.add_paragraph(clean_text(f"丙方(市场主体): {app.enterprise.name}"))
     amount = app.approved_amount or app.requested
     deadline = use_deadline(app.disbursed_on).value if app.disbursed_on else None
     clauses = [
@@ -113,7 +114,7 @@ def agreement(app: Application) -> tuple[str, bytes]:
         "七、本协议一式三份, 三方各执一份, 自三方签字盖章之日起生效。",
     ]
     for text in clauses:
-        doc.add_paragraph(text)
+        doc.add_paragraph(clean_text(text))
     doc.add_paragraph(f"签订日期: {_day(app.contract_signed_on)}")
     doc.add_paragraph("甲方(盖章):            乙方(盖章):            丙方(盖章):")
     _basis(doc, "第十条、第十六条、第十七条、第十八条、第二十三条、第二十四条")
@@ -126,9 +127,9 @@ def loan_contract(app: Application) -> tuple[str, bytes]:
     rules = fund_rules()
     doc = Document()
     doc.add_heading(title, level=1)
-    doc.add_paragraph(f"编号: {app.number}")
+    doc.add_paragraph(clean_text(f"编号: {app.number}"))
     doc.add_paragraph("出借人: 应急周转资金承办主体")
-    doc.add_paragraph(f"借款人: {app.enterprise.name}")
+    doc.add_paragraph(clean_text(f"借款人: {app.enterprise.name}"))
     amount = app.approved_amount or app.requested
     _table(doc, [
         ("借款金额", _money(amount)),

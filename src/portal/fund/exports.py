@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from io import BytesIO
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 
+from portal.core.exports import append_row
 from portal.fund.models import Account, LedgerLeg, LedgerTransaction, Side
 from portal.fund.selectors import Group, Report, balances, balances_from_postings
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def disposition(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
-
-
-def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = disposition(filename)
-    return response
 
 
 def ledger_workbook() -> Workbook:
@@ -35,13 +19,13 @@ def ledger_workbook() -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = "分录"
-    ws.append(["凭证号", "记账日期", "类型", "幂等键", "摘要", "申请", "冲正凭证", "科目", "借方(元)", "贷方(元)"])
+    append_row(ws, ["凭证号", "记账日期", "类型", "幂等键", "摘要", "申请", "冲正凭证", "科目", "借方(元)", "贷方(元)"])
     labels = dict(Account.choices)
     kinds = dict(LedgerTransaction.Kind.choices)
     legs = LedgerLeg.objects.select_related("transaction").order_by("transaction__day", "transaction_id", "pk")
     for leg in legs.iterator(chunk_size=2000):
         tx = leg.transaction
-        ws.append([
+        append_row(ws, [
             tx.pk, tx.day, kinds.get(tx.kind, tx.kind), tx.key, tx.memo, tx.application_id or "", tx.reverses_id or "",
             labels.get(leg.account, leg.account),
             leg.amount if leg.side == Side.DEBIT else None, leg.amount if leg.side == Side.CREDIT else None,
@@ -50,10 +34,10 @@ def ledger_workbook() -> Workbook:
         for cell in row:
             cell.number_format = "#,##0.00"
     summary = wb.create_sheet("余额")
-    summary.append(["科目", "账面余额(借方为正)", "由分录重算"])
+    append_row(summary, ["科目", "账面余额(借方为正)", "由分录重算"])
     kept, recomputed = balances(), balances_from_postings()
     for account in Account:
-        summary.append([account.label, kept[account.value], recomputed[account.value]])
+        append_row(summary, [account.label, kept[account.value], recomputed[account.value]])
     return wb
 
 
@@ -66,8 +50,8 @@ def report_workbook(report: Report) -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = "概况"
-    ws.append([report.title])
-    ws.append(["期间", f"{report.start.isoformat()} 至 {report.end.isoformat()}"])
+    append_row(ws, [report.title])
+    append_row(ws, ["期间", f"{report.start.isoformat()} 至 {report.end.isoformat()}"])
     for label, value in (
         ("放款笔数", report.total.loans), ("放款金额(元)", report.total.amount),
         ("归还笔数", report.total.repaid), ("平均使用天数", float(report.total.average_days)),
@@ -77,17 +61,17 @@ def report_workbook(report: Report) -> Workbook:
         ("本年管理性开支(元)", report.year_expenses), ("本年管理性开支上限(元)", report.expense_cap),
         ("逾期笔数", report.total.overdue), ("银行承担归还责任笔数", report.total.bank_liable),
     ):
-        ws.append([label, value])
+        append_row(ws, [label, value])
     header = ["名称", "放款笔数", "放款金额(元)", "占用费(元)", "平均使用天数", "归还笔数", "逾期笔数", "银行承担笔数"]
     for title, groups in (("按银行", report.by_bank), ("按行业", report.by_industry)):
         sheet = wb.create_sheet(title)
-        sheet.append(header)
+        append_row(sheet, header)
         for row in _group_rows(groups):
-            sheet.append(row)
+            append_row(sheet, row)
     end = wb.create_sheet("期末余额")
-    end.append(["科目", "期末余额(借方为正)"])
+    append_row(end, ["科目", "期末余额(借方为正)"])
     for account in Account:
-        end.append([account.label, report.balances_at_end[account.value]])
+        append_row(end, [account.label, report.balances_at_end[account.value]])
     return wb
 
 
@@ -98,7 +82,7 @@ def bar_chart_svg(groups: Sequence[Group]) -> SafeString:
     top = max((g.amount for g in groups), default=0) or 1
     row, width = 28, 300
     parts = [(f'<svg class="chart" role="img" aria-label="按银行放款金额" viewBox="0 0 640 {row * len(groups) + 10}" '
-             f'width="640" style="max-width:100%;height:auto" xmlns="http://www.w3.org/2000/svg">')]
+             f'width="640" xmlns="http://www.w3.org/2000/svg">')]
     for i, g in enumerate(groups):
         y = i * row + 5
         w = int(width * float(g.amount / top)) if g.amount else 0

@@ -17,6 +17,7 @@ from chengqu.fund import EntityKind, Stage, document_checklist, fund_rules
 from chengqu.fund.eligibility import FACT_NAMES
 from portal.accounts.access import role_required
 from portal.accounts.models import Department, User
+from portal.core.exports import docx_response, xlsx_response
 from portal.fund import access, exports, selectors, services
 from portal.fund.access import VIEW_ROLES
 from portal.fund.documents import agreement, application_form, loan_contract
@@ -136,9 +137,7 @@ def document(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in builders:
         raise Http404("没有这个文书")
     title, data = builders[name](app)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = exports.disposition(f"{title}-{app.number}.docx")
-    return response
+    return docx_response(data, f"{title}-{app.number}.docx")
 
 
 @role_required(*VIEW_ROLES)
@@ -203,7 +202,7 @@ def ledger_post(request: HttpRequest, kind: str) -> HttpResponse:
 @role_required(*VIEW_ROLES)
 def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     _ledger_reader(request)
-    return exports.xlsx_response(exports.ledger_workbook(), "应急周转资金明细账.xlsx")
+    return xlsx_response(exports.ledger_workbook(), "应急周转资金明细账.xlsx")
 
 
 def _period(request: HttpRequest) -> tuple[str, int, int]:
@@ -239,7 +238,7 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
     _ledger_reader(request)
     kind, year, number = _period(request)
     result = selectors.report(kind, year, number, today=clock.today())
-    return exports.xlsx_response(exports.report_workbook(result), f"{result.title}.xlsx")
+    return xlsx_response(exports.report_workbook(result), f"{result.title}.xlsx")
 
 
 @role_required(*VIEW_ROLES)

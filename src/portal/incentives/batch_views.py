@@ -16,6 +16,7 @@ from chengqu.common import DomainError
 from chengqu.incentives import default_rules
 from portal.accounts.access import role_required
 from portal.accounts.models import User
+from portal.core.exports import xlsx_response
 from portal.gazette.links import citation_resolve
 from portal.incentives import permissions, selectors
 from portal.incentives.exports import batch_workbook
@@ -24,7 +25,6 @@ from portal.incentives.services import batch_claims_create, batch_run_create, ba
 from portal.incentives.uploads import ID_HEADERS, NAME_HEADERS
 from portal.incentives.views import default_as_of
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 100
 
 
@@ -44,14 +44,6 @@ def _rows(page: Page[BatchResult]) -> list[dict[str, Any]]:
         ]
         rows.append({"row": result, "awards": awards, "needs": result.result["needs"]})
     return rows
-
-
-def xlsx_response(data: bytes, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 @role_required(*permissions.BATCH_READ_ROLES)

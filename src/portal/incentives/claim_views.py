@@ -16,8 +16,8 @@ from portal.accounts.access import role_required
 from portal.accounts.models import User
 from portal.accounts.roles import Role, is_read_only
 from portal.audit.models import AuditEntry
+from portal.core.exports import xlsx_response
 from portal.incentives import permissions, selectors
-from portal.incentives.batch_views import xlsx_response
 from portal.incentives.exports import ledger_workbook
 from portal.incentives.models import Claim, ClaimDocument
 from portal.incentives.services import (

@@ -3,7 +3,6 @@ errors) and the payment ledger. Amounts are written as exact two-decimal numbers
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from chengqu.incentives import default_rules
+from portal.core.exports import append_row, saved
 from portal.incentives.models import BatchRun, Payment
 from portal.incentives.selectors import LedgerLine, batch_results
 
@@ -32,18 +32,18 @@ def batch_workbook(batch: BatchRun) -> bytes:
     numbers = [m.number for m in rules.measures if m.kind != "guidance"]
     book = Workbook(write_only=True)
     info = book.create_sheet("说明")
-    info.append(["文件", batch.file_name])
-    info.append(["文件SHA-256", batch.file_sha256])
-    info.append(["测算日期", batch.as_of.isoformat()])
-    info.append(["上传人", str(batch.uploaded_by)])
-    info.append(["上传时间", timezone.localtime(batch.uploaded_at).strftime("%Y-%m-%d %H:%M:%S")])
-    info.append(["依据", f"{rules.title} ({rules.document})"])
-    info.append(["记录数", batch.row_count, "测算成功", batch.good_count, "错误行", batch.error_count])
+    append_row(info, ["文件", batch.file_name])
+    append_row(info, ["文件SHA-256", batch.file_sha256])
+    append_row(info, ["测算日期", batch.as_of.isoformat()])
+    append_row(info, ["上传人", str(batch.uploaded_by)])
+    append_row(info, ["上传时间", timezone.localtime(batch.uploaded_at).strftime("%Y-%m-%d %H:%M:%S")])
+    append_row(info, ["依据", f"{rules.title} ({rules.document})"])
+    append_row(info, ["记录数", batch.row_count, "测算成功", batch.good_count, "错误行", batch.error_count])
 
     qualified = book.create_sheet("免申即享名单")
-    qualified.append(["企业标识", "企业名称", "措施", "档次", "金额(元)", "是否上限(以审核为准)", "依据条款", "牵头单位", "理由"])
+    append_row(qualified, ["企业标识", "企业名称", "措施", "档次", "金额(元)", "是否上限(以审核为准)", "依据条款", "牵头单位", "理由"])
     everyone = book.create_sheet("逐户结果")
-    everyone.append(
+    append_row(everyone,
         ["行号", "企业标识", "企业名称", "奖励合计(元)", *[f"第{n}条(元)" for n in numbers], "待补充数据", "差一点达到的档次"]
     )
     for row in batch_results(batch=batch).iterator(chunk_size=2000):
@@ -52,11 +52,11 @@ def batch_workbook(batch: BatchRun) -> bytes:
         for award in result["awards"]:
             amount = _money(award["amount"])
             by_measure[int(award["measure"])] = amount
-            qualified.append([
+            append_row(qualified, [
                 row.enterprise_id, row.enterprise_name, f"第{award['measure']}条", award["tier"], amount,
                 "是" if award.get("estimate") else "", _citation(award), award.get("lead_unit", ""), award["reason"],
             ])
-        everyone.append([
+        append_row(everyone, [
             row.line, row.enterprise_id, row.enterprise_name, row.total,
             *[by_measure.get(n) for n in numbers],
             "; ".join(n["message"] for n in result["needs"]),
@@ -64,38 +64,32 @@ def batch_workbook(batch: BatchRun) -> bytes:
         ])
 
     summary = book.create_sheet("分措施汇总")
-    summary.append(["措施", "名称", "企业数", "金额合计(元)"])
+    append_row(summary, ["措施", "名称", "企业数", "金额合计(元)"])
     for item in batch.summary:
-        summary.append([f"第{item['measure']}条", item["title"], item["count"], _money(item["total"])])
-    summary.append(["合计", "", batch.qualified_count, batch.total])
+        append_row(summary, [f"第{item['measure']}条", item["title"], item["count"], _money(item["total"])])
+    append_row(summary, ["合计", "", batch.qualified_count, batch.total])
 
     errors = book.create_sheet("错误行")
-    errors.append(["行号", "企业标识", "字段", "错误代码", "说明"])
+    append_row(errors, ["行号", "企业标识", "字段", "错误代码", "说明"])
     for error in batch.errors:
-        errors.append([error["line"], error["id"], error["field"], error["code"], error["message"]])
-    return _save(book)
+        append_row(errors, [error["line"], error["id"], error["field"], error["code"], error["message"]])
+    return saved(book)
 
 
 def ledger_workbook(lines: Iterable[LedgerLine], total: Decimal, payments: Iterable[Payment]) -> bytes:
     """奖励兑现台账.xlsx: the sum per measure, then every payment."""
     book = Workbook(write_only=True)
     summary = book.create_sheet("分措施汇总")
-    summary.append(["措施", "名称", "兑现笔数", "兑现金额(元)"])
+    append_row(summary, ["措施", "名称", "兑现笔数", "兑现金额(元)"])
     for line in lines:
-        summary.append([f"第{line.measure}条", line.title, line.count, line.total])
-    summary.append(["合计", "", "", total])
+        append_row(summary, [f"第{line.measure}条", line.title, line.count, line.total])
+    append_row(summary, ["合计", "", "", total])
     detail = book.create_sheet("兑现明细")
-    detail.append(["兑现时间", "企业", "措施", "档次", "金额(元)", "一次性", "凭证号", "经办人", "申报编号"])
+    append_row(detail, ["兑现时间", "企业", "措施", "档次", "金额(元)", "一次性", "凭证号", "经办人", "申报编号"])
     for payment in payments:
-        detail.append([
+        append_row(detail, [
             timezone.localtime(payment.paid_at).strftime("%Y-%m-%d %H:%M"), str(payment.enterprise),
             f"第{payment.measure}条", payment.claim.tier, payment.amount, "是" if payment.one_off else "否",
             payment.reference, str(payment.paid_by), payment.claim_id,
         ])
-    return _save(book)
-
-
-def _save(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)

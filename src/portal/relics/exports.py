@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chengqu.relics import standard_time_point
+from portal.core.exports import append_row, saved
 from portal.relics.models import Reexamination, Relic
 
 REGISTER_COLUMNS = (
@@ -19,10 +19,10 @@ REGISTER_COLUMNS = (
 
 
 def _header(sheet: Worksheet, title: str, columns: Iterable[str]) -> None:
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"普查标准时点: {standard_time_point().value.isoformat()} (城政发〔2024〕3号 四)"])
-    sheet.append(list(columns))
+    append_row(sheet, [f"普查标准时点: {standard_time_point().value.isoformat()} (城政发〔2024〕3号 四)"])
+    append_row(sheet, list(columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A4"
@@ -38,12 +38,6 @@ def _register_row(r: Relic) -> list[object]:
     ]
 
 
-def _save(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def register_xlsx(relics: Iterable[Relic]) -> tuple[bytes, int]:
     """不可移动文物名录.xlsx: one row per record with every census content; its header row re-imports."""
     book = Workbook(write_only=False)
@@ -53,9 +47,9 @@ def register_xlsx(relics: Iterable[Relic]) -> tuple[bytes, int]:
     _header(sheet, "晋城市城区不可移动文物名录", REGISTER_COLUMNS)
     count = 0
     for relic in relics:
-        sheet.append(_register_row(relic))
+        append_row(sheet, _register_row(relic))
         count += 1
-    return _save(book), count
+    return saved(book), count
 
 
 def census_forms_xlsx(relics: Iterable[Relic]) -> tuple[bytes, int]:
@@ -73,13 +67,13 @@ def census_forms_xlsx(relics: Iterable[Relic]) -> tuple[bytes, int]:
         if relic.origin == Relic.Origin.REGISTERED:
             latest: Reexamination | None = relic.reexaminations.order_by("-examined_on", "-pk").first()
             if latest is None:
-                reexam.append([relic.code, relic.name, relic.department.name, "", "未复查", "", "", "", ""])
+                append_row(reexam, [relic.code, relic.name, relic.department.name, "", "未复查", "", "", "", ""])
                 continue
             case = getattr(latest, "case", None)
-            reexam.append([
+            append_row(reexam, [
                 relic.code, relic.name, relic.department.name, latest.examined_on.isoformat(), latest.get_outcome_display(),
                 latest.get_cause_display(), latest.changes, str(latest.examined_by), case.get_status_display() if case else "",
             ])
         else:
-            new.append([*_register_row(relic), relic.verified_note])
-    return _save(book), count
+            append_row(new, [*_register_row(relic), relic.verified_note])
+    return saved(book), count

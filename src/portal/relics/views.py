@@ -33,6 +33,7 @@ from chengqu.relics import (
 from chengqu.relics.quality import datum, near_metres
 from portal.accounts.models import Department, User
 from portal.accounts.roles import is_read_only
+from portal.core.exports import xlsx_response
 from portal.relics import services
 from portal.relics.access import census_area, is_bureau, is_expert, may_edit, may_use, sees_all
 from portal.relics.exports import census_forms_xlsx, register_xlsx
@@ -49,7 +50,6 @@ from portal.relics.selectors import (
 
 PAGE_SIZE = 50
 IMPORT_COLUMNS = ("普查编号", "名称", "镇(街道)", "地址", "经度", "纬度", "海拔", "保护级别", "文物类别", "年代", "权属", "使用情况", "保存状况", "管理机构", "不公开坐标")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_FIELDS = ("name", "address", "longitude", "latitude", "elevation", "level", "category", "era", "ownership", "use", "state", "managing_body")
 
 
@@ -345,11 +345,7 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         data, count = census_forms_xlsx(relics)
         name = "普查登记表.xlsx"
     services.export_logged(actor=user, kind=kind, count=count, filters={k: v for k, v in params.items() if v})
-    response = HttpResponse(data, content_type=XLSX)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, name)
 
 
 @login_required

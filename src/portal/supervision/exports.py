@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from docx import Document as DocxDocument
 from openpyxl import Workbook
 
 from chengqu.supervision.loop import COLOUR_LABELS, STATE_LABELS, State
+from portal.core.exports import append_row, clean_text, saved
 from portal.supervision.models import LoopItem
 from portal.supervision.selectors import BUCKET_LABELS, BUCKETS, rows
 
@@ -22,13 +22,13 @@ def ledger_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
     """任务台账.xlsx: one row per task with its status and colour on ``today``."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("任务台账")
-    sheet.append(LEDGER_HEADERS)
+    append_row(sheet, LEDGER_HEADERS)
     batch: list[LoopItem] = []
 
     def flush() -> None:
         for row in rows(batch, today=today):
             i = row.item
-            sheet.append([
+            append_row(sheet, [
                 i.number, i.source, i.text, i.leader, i.unit_name or (i.unit.name if i.unit else ""),
                 i.responsible_leader, "、".join(i.supervisors), "、".join(i.sections), "、".join(i.persons),
                 "是" if i.livelihood else "", i.dispatched, i.due, "原文" if i.due_source == "text" else "默认年底",
@@ -43,9 +43,7 @@ def ledger_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
         if len(batch) >= 2000:
             flush()
     flush()
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)
 
 
 PEOPLE_KEYS = ("overdue_leaders", "overdue_persons", "behind_leaders", "behind_persons")
@@ -71,28 +69,26 @@ def bulletin_workbook(figures: list[dict[str, Any]], *, title: str, missed: list
     of recurring obligations not met."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("通报")
-    sheet.append([title])
-    sheet.append(["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计", "逾期事项责任领导", "逾期事项责任人",
+    append_row(sheet, [title])
+    append_row(sheet, ["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计", "逾期事项责任领导", "逾期事项责任人",
                   "滞后事项责任领导", "滞后事项责任人"])
     for f in figures:
-        sheet.append([f["unit"], *[f[b] for b in BUCKETS], f["total"],
+        append_row(sheet, [f["unit"], *[f[b] for b in BUCKETS], f["total"],
                       *["、".join(f.get(k, [])) for k in PEOPLE_KEYS]])
     duties = book.create_sheet("周期性工作未落实")
-    duties.append(["单位", "周期性工作", "期间", "已开展(次)", "应开展(次)"])
+    append_row(duties, ["单位", "周期性工作", "期间", "已开展(次)", "应开展(次)"])
     for m in missed or []:
-        duties.append([m["unit"], m["obligation"], m["period"], m["done"], m["at_least"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        append_row(duties, [m["unit"], m["obligation"], m["period"], m["done"], m["at_least"]])
+    return saved(book)
 
 
 def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str,
                   missed: list[dict[str, Any]] | None = None) -> bytes:
     """督查通报.docx: the bulletin as a document, a table per unit and the units behind named."""
     doc = DocxDocument()
-    doc.add_heading(title, level=1)
-    doc.add_paragraph(f"通报期间: {period}。依据《晋城市城区人民政府办公室关于印发2024年区〈政府工作报告〉任务分工的通知》"
-                      "(城政办发〔2024〕9号),区政府督查室对各单位任务落实情况通报如下。")
+    doc.add_heading(clean_text(title), level=1)
+    doc.add_paragraph(clean_text(f"通报期间: {period}。依据《晋城市城区人民政府办公室关于印发2024年区〈政府工作报告〉任务分工的通知》"
+                      "(城政办发〔2024〕9号),区政府督查室对各单位任务落实情况通报如下。"))
     table = doc.add_table(rows=1, cols=len(BUCKETS) + 2)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["单位", *[BUCKET_LABELS[b] for b in BUCKETS], "合计"], strict=True):
@@ -100,40 +96,36 @@ def bulletin_docx(figures: list[dict[str, Any]], *, title: str, period: str,
     for f in figures:
         cells = table.add_row().cells
         for cell, value in zip(cells, [f["unit"], *[f[b] for b in BUCKETS], f["total"]], strict=True):
-            cell.text = str(value)
+            cell.text = clean_text(value)
     late = [f["unit"] for f in figures if f["overdue"]]
     if late:
-        doc.add_paragraph("存在逾期任务的单位: " + "、".join(late) + "。请抓紧推进,按期办结。")
+        doc.add_paragraph(clean_text("存在逾期任务的单位: " + "、".join(late) + "。请抓紧推进,按期办结。"))
     named = [f for f in figures if any(f.get(k) for k in PEOPLE_KEYS)]
     if named:
         doc.add_heading("逾期、滞后事项责任人员", level=2)
         for f in named:
-            doc.add_paragraph(f"{f['unit']}: {people_sentence(f)}", style="List Bullet")
+            doc.add_paragraph(clean_text(f"{f['unit']}: {people_sentence(f)}"), style="List Bullet")
     if missed:
         doc.add_heading("周期性工作未落实情况", level=2)
         for m in missed:
-            doc.add_paragraph(f"{m['unit']}: {m['period']}{m['obligation']}应至少开展{m['at_least']}次,"
-                              f"实际开展{m['done']}次。", style="List Bullet")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            doc.add_paragraph(clean_text(f"{m['unit']}: {m['period']}{m['obligation']}应至少开展{m['at_least']}次,"
+                                         f"实际开展{m['done']}次。"), style="List Bullet")
+    return saved(doc)
 
 
 def three_lists_workbook(items: Iterable[LoopItem], *, today: date) -> bytes:
     """隐患三个清单.xlsx (附件3): problem, measure, responsibility and deadline per hazard."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("三个清单")
-    sheet.append(["场所", "属地", "隐患问题", "整改措施", "整改责任人", "整改时限", "检查项", "攻坚整治", "挂牌督办",
+    append_row(sheet, ["场所", "属地", "隐患问题", "整改措施", "整改责任人", "整改时限", "检查项", "攻坚整治", "挂牌督办",
                   "状态", "颜色"])
     batch = list(items)
     for row in rows(batch, today=today):
         i = row.item
         h = getattr(i, "hazard", None)
-        sheet.append([
+        append_row(sheet, [
             h.venue.name if h else "", i.unit_name, i.text, h.measure if h else "", h.responsible_person if h else "",
             i.due, h.check_id if h else "", "是" if h and h.tough else "", "是" if h and h.major else "",
             STATE_LABELS[State(i.state)], COLOUR_LABELS[row.colour],
         ])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book)

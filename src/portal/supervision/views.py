@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from functools import cache
 from typing import Any
@@ -32,6 +31,7 @@ from chengqu.supervision.loop import ESCALATION_LABELS, STATE_LABELS, State
 from portal.accounts.access import sees_all_units
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
+from portal.core.exports import DOCX, XLSX, append_row, attachment, saved
 from portal.supervision import exports, services
 from portal.supervision.models import (
     Bulletin,
@@ -55,8 +55,6 @@ from portal.supervision.selectors import (
 )
 
 READERS = (Role.UNIT, Role.INSPECTORATE, Role.ADMIN, Role.AUDITOR, Role.HQ_OFFICE, Role.COMMANDER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _role_required(view: Any) -> Any:
@@ -77,14 +75,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
-
-
 # ------------------------------------------------------------------ tasks
 
 
@@ -100,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         params["unit"] = str(user.department_id)
     qs = filter_items(base, params, today=today).select_related("unit").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
-        return _download(exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today), "任务台账.xlsx", XLSX)
+        return attachment(exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today), "任务台账.xlsx", XLSX)
     page, items = _page(qs, request.GET.get("page"), ("unit",))
     query = request.GET.copy()
     query.pop("page", None)
@@ -216,9 +206,9 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     title = f"督查通报({start}至{end})" + ("(按区领导)" if by == "leader" else "")
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return _download(exports.bulletin_workbook(figures, title=title, missed=missed), "督查通报.xlsx", XLSX)
+        return attachment(exports.bulletin_workbook(figures, title=title, missed=missed), "督查通报.xlsx", XLSX)
     if fmt == "docx":
-        return _download(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}", missed=missed),
+        return attachment(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}", missed=missed),
                          "督查通报.docx", DOCX)
     if request.method == "POST":
         try:
@@ -311,7 +301,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
     qs = filter_items(visible_items(user, LoopItem.Kind.HAZARD), params, today=today)
     qs = qs.select_related("unit", "hazard__venue").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
-        return _download(exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today), "隐患三个清单.xlsx", XLSX)
+        return attachment(exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today), "隐患三个清单.xlsx", XLSX)
     page, items = _page(qs, request.GET.get("page"), ("unit", "hazard__venue"))
     counted = dict(visible_items(user, LoopItem.Kind.HAZARD).order_by().values_list("state").annotate(n=Count("pk")))
     stats = {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
@@ -444,9 +434,7 @@ def dispatch_table(request: HttpRequest) -> HttpResponse:
         venue_counts[street_name] = venue_counts.get(street_name, 0) + 1
     book = Workbook(write_only=True)
     sheet = book.create_sheet("整治行动调度表")
-    sheet.append(["单位", "登记场所(家)", "排查发现隐患(处)", "已整改销案(处)", "未整改(处)"])
+    append_row(sheet, ["单位", "登记场所(家)", "排查发现隐患(处)", "已整改销案(处)", "未整改(处)"])
     for name, r in sorted(table.items()):
-        sheet.append([name, venue_counts.get(name, 0), r["found"], r["closed"], r["open"]])
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), "整治行动调度表.xlsx", XLSX)
+        append_row(sheet, [name, venue_counts.get(name, 0), r["found"], r["closed"], r["open"]])
+    return attachment(saved(book), "整治行动调度表.xlsx", XLSX)
