@@ -110,3 +110,14 @@ def position_assign(
     holding = PositionHolding.objects.create(position=position, person=person, start=start)
     audit_record(actor=actor, action="position.assign", obj=position, before=before, after=snapshot(holding))
     return holding
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str, actor: User | None = None) -> None:
+    """Set a new password (already checked by the form against the old one and the validators).
+
+    The audit entry says that the password changed and by whom, never the password or its hash.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_change", obj=user, after={"password": "已修改"})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal.accounts import views as account_views
 from portal.audit import views as audit_views
 from portal.config.api import api
 from portal.core import views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.password_change, name="password-change"),
     path("audit/", audit_views.audit_list, name="audit-list"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
     path("gazette/", include("portal.gazette.urls")),
