@@ -1,0 +1,197 @@
+"""Input hygiene: one validator for invisible control characters, one bound for lengths.
+
+Text that reaches the platform from a person (a form, a query string, an uploaded file's name, a
+JSON body) may not hold control characters: NUL cannot be stored by PostgreSQL at all, and the
+other C0/C1 characters, U+FFFE/U+FFFF and lone surrogates cannot be written to .xlsx/.docx and
+break the exports people rely on. Tab, line feed and carriage return are ordinary text.
+
+:func:`check_text` refuses such a value with a message that names the field and the character;
+:class:`portal.core.middleware.InputHygieneMiddleware` applies it once, at the edge, to everything a
+request carries. :func:`bounded_text` and :func:`check_lengths` turn a value longer than its model
+field allows into a clear error (on PostgreSQL it would be a 500 DataError, on SQLite silently kept).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from chengqu.common import DomainError
+
+CONTROL_CODE = "input.control_character"
+TOO_LONG_CODE = "input.too_long"
+
+# C0 controls except \t \n \r, DEL and the C1 controls, the two noncharacters that no XML may
+# hold, and UTF-16 surrogates (which a well-formed str never holds alone).
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+# Labels for input names that no model field carries (or carries under another meaning).
+_COMMON_LABELS = {
+    "q": "搜索词",
+    "username": "用户名",
+    "password": "密码",
+    "csrfmiddlewaretoken": "表单令牌",
+    "next": "跳转地址",
+    "action": "操作",
+    "op": "操作",
+    "text": "内容",
+    "note": "备注",
+    "file": "文件",
+    "upload": "文件",
+}
+
+# Apps whose own writers bound what they store (the audit log truncates its representations).
+_UNGUARDED_APPS = frozenset({"audit"})
+
+
+def find_control_character(value: str) -> tuple[int, str] | None:
+    """The first refused character of ``value`` and its 0-based index, or None when clean."""
+    found = _REFUSED.search(value)
+    return (found.start(), found.group()) if found else None
+
+
+def printable(text: str) -> str:
+    """``text`` with each refused character written as ``U+0001``: a field name fit to show."""
+    return _REFUSED.sub(lambda m: describe(m.group()), text)
+
+
+def describe(char: str) -> str:
+    """``U+0001``: how the message names a character people cannot see."""
+    return f"U+{ord(char):04X}"
+
+
+def control_character_error(value: str, *, field: str, label: str | None = None, what: str = "") -> DomainError | None:
+    """The error :func:`check_text` would raise, or None when ``value`` is clean.
+
+    ``what`` qualifies the field in the message (``的文件名`` for an uploaded file's name).
+    """
+    found = find_control_character(value)
+    if found is None:
+        return None
+    index, char = found
+    field = printable(field)
+    name = printable(label) if label else field_label(field)
+    return DomainError(
+        CONTROL_CODE,
+        f"「{name}」{what}含有不可见的控制字符 {describe(char)}(第 {index + 1} 个字符), 请删除后重新提交",
+        field=field,
+    )
+
+
+def check_text(value: str, *, field: str, label: str | None = None) -> str:
+    """Return ``value`` unchanged, or raise ``input.control_character`` naming field and character."""
+    error = control_character_error(value, field=field, label=label)
+    if error is not None:
+        raise error
+    return value
+
+
+def check_tree(data: Any, *, field: str = "") -> None:
+    """Check every string and every key of parsed JSON; ``field`` is the dotted path to ``data``."""
+    for path, value in json_strings(data, field):
+        check_text(value, field=path or "body")
+
+
+def json_strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, text) for every string and every key in parsed JSON."""
+    # Iterative (a deeply nested body cannot exhaust the recursion limit), in document order.
+    stack: list[tuple[str, Any]] = [(path, data)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, str):
+            yield at, item
+        elif isinstance(item, dict):
+            children: list[tuple[str, Any]] = []
+            for key, value in item.items():
+                child = f"{at}.{key}" if at else str(key)
+                children += [(child, str(key)), (child, value)]
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(f"{at}.{i}" if at else str(i), value) for i, value in enumerate(item)]))
+
+
+def bounded_text(value: str, *, field: str, max_length: int, label: str | None = None) -> str:
+    """Return ``value`` unchanged, or raise ``input.too_long`` when it exceeds ``max_length``."""
+    if len(value) > max_length:
+        name = label or field_label(field)
+        raise DomainError(
+            TOO_LONG_CODE,
+            f"「{name}」最多 {max_length} 个字符, 现在有 {len(value)} 个, 请删减后重新提交",
+            field=field,
+        )
+    return value
+
+
+def model_max_length(model: type[models.Model], name: str) -> int:
+    """The ``max_length`` of a model's CharField, for :func:`bounded_text`."""
+    length = model._meta.get_field(name).max_length
+    if length is None:
+        raise ValueError(f"{model.__name__}.{name} has no max_length")
+    return int(length)
+
+
+def check_lengths(instance: models.Model) -> None:
+    """Refuse a model instance whose text exceeds its CharFields' ``max_length`` (``input.too_long``).
+
+    Connected to ``pre_save`` of the portal's models (see ``CoreConfig.ready``), so that every
+    service that saves user text answers a clear error instead of a database error; the service's
+    transaction is rolled back with it, so nothing is half-written.
+    """
+    for model_field in instance._meta.concrete_fields:
+        length = getattr(model_field, "max_length", None)
+        if not length or not isinstance(model_field, models.CharField):
+            continue
+        value = getattr(instance, model_field.attname, None)
+        if isinstance(value, str) and len(value) > length:
+            bounded_text(value, field=model_field.name, max_length=length, label=str(model_field.verbose_name))
+
+
+def guard_lengths(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    """The ``pre_save`` receiver: :func:`check_lengths` for the portal's own models."""
+    if raw:  # fixtures load as they are
+        return
+    meta = sender._meta
+    if not meta.app_config or not meta.app_config.name.startswith("portal.") or meta.app_label in _UNGUARDED_APPS:
+        return
+    check_lengths(instance)
+
+
+def field_label(field: str, *, app_label: str | None = None) -> str:
+    """A Chinese label for an input name: a model field's verbose name, else the name itself.
+
+    ``field`` may be a dotted JSON path (``items.0.place``): its last named part is looked up.
+    A model of ``app_label`` (the app whose view answers) is preferred over the other apps'.
+    """
+    parts = [p for p in field.split(".") if p and not p.isdigit()]
+    name = parts[-1] if parts else field
+    if name.startswith("fact_"):
+        name = name[len("fact_"):]
+    labels = _labels()
+    if app_label and (app_label, name) in labels:
+        return labels[(app_label, name)]
+    return _COMMON_LABELS.get(name) or labels.get(("", name)) or name
+
+
+@cache
+def _labels() -> dict[tuple[str, str], str]:
+    """(app label, field name) → verbose name, and ("", field name) → the first app's."""
+    out: dict[tuple[str, str], str] = {}
+    for model in apps.get_models():
+        config = model._meta.app_config
+        if config is None or not config.name.startswith("portal."):
+            continue
+        for model_field in model._meta.get_fields():
+            verbose = getattr(model_field, "verbose_name", None)
+            if not verbose or not isinstance(model_field, models.Field):
+                continue
+            text = str(verbose)
+            if text == model_field.name.replace("_", " "):  # Django's default: no label given
+                continue
+            for key in ((model._meta.app_label, model_field.name), ("", model_field.name)):
+                out.setdefault(key, text)
+    return out

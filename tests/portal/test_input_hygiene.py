@@ -1,0 +1,266 @@
+"""Input hygiene: control characters are refused at the edge, everywhere, with the field named.
+
+Every URL pattern the resolver knows is posted to, as an administrator and anonymously, with a
+NUL in one field and U+0001 in another: each answers 400 naming the field, none 500, and nothing
+is written. Ordinary text (tabs, line breaks, Chinese) passes unchanged; overlong text is a clear
+error. Runs on SQLite and, with CHENGQU_TEST_DATABASE_URL, on PostgreSQL (where NUL was a 500).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django.utils import timezone
+
+from chengqu.common import DomainError
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.audit.models import AuditEntry
+from portal.command.models import Incident
+from portal.core import hygiene
+
+# ------------------------------------------------------------------ the validator
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\x9f", "\ufffe", "\uffff", "\ud800"])
+def test_check_text_refuses_control_characters_naming_field_and_character(char):
+    with pytest.raises(DomainError) as caught:
+        hygiene.check_text(f"北石店镇{char}北山", field="place", label="事发地点")
+    error = caught.value
+    assert error.code == "input.control_character"
+    assert error.field == "place"
+    assert error.message.startswith("「事发地点」含有不可见的控制字符 " + f"U+{ord(char):04X}")
+    assert "第 5 个字符" in error.message
+
+
+@pytest.mark.parametrize("text", ["", "一行\t制表\r\n第二行\n", "《晋城市城区人民政府公报》〔2024〕6号 ①②", "emoji 🚒 ok", "\u00a0\u3000"])
+def test_check_text_keeps_ordinary_text_unchanged(text):
+    assert hygiene.check_text(text, field="text") == text
+
+
+def test_check_tree_walks_keys_and_nested_strings():
+    hygiene.check_tree({"a": ["ok", {"b": "好\n"}]})
+    with pytest.raises(DomainError) as caught:
+        hygiene.check_tree({"a": ["ok", {"b": "坏\x01"}]})
+    assert caught.value.field == "a.1.b"
+    with pytest.raises(DomainError) as caught:
+        hygiene.check_tree({"ok": 1, "k\x00": 1})
+    assert caught.value.field == "kU+0000"  # the key is shown, its character made visible
+
+
+def test_bounded_text_names_the_limit():
+    assert hygiene.bounded_text("一" * 10, field="place", max_length=10) == "一" * 10
+    with pytest.raises(DomainError) as caught:
+        hygiene.bounded_text("一" * 11, field="place", max_length=10, label="地点")
+    assert caught.value.code == "input.too_long"
+    assert caught.value.message.startswith("「地点」最多 10 个字符, 现在有 11 个")
+
+
+# ------------------------------------------------------------------ every endpoint
+
+_SAMPLES = {"int": "1", "slug": "x", "str": "x", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def _route_sample(route: str) -> str:
+    return re.sub(r"<(?:(\w+):)?\w+>", lambda m: _SAMPLES[m.group(1) or "str"], route)
+
+
+def _regex_sample(regex: str) -> str:
+    # The admin's two: (?P<app_label>auth|axes|…) and the catch-all (?P<url>.*).
+    text = re.sub(r"\(\?P<\w+>([^)]*)\)", lambda m: m.group(1).split("|")[0] if "|" in m.group(1) else "x", regex)
+    return text.replace("^", "").replace("$", "")
+
+
+def _endpoints() -> Iterator[tuple[str, URLPattern]]:
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> Iterator[tuple[str, URLPattern]]:
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            sample = _route_sample(route) if "(?P<" not in route else _regex_sample(route)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + sample)
+            else:
+                yield "/" + prefix + sample, pattern
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def _all_paths() -> list[str]:
+    paths, unresolved = [], []
+    for path, _pattern in _endpoints():
+        try:
+            resolve(path)
+        except Resolver404:
+            unresolved.append(path)
+            continue
+        paths.append(path)
+    assert not unresolved, f"URL patterns the walk cannot build a path for: {unresolved}"
+    return sorted(set(paths))
+
+
+def _rows() -> int:
+    return sum(model.objects.count() for model in apps.get_models() if model._meta.app_config.name.startswith("portal."))
+
+
+@pytest.fixture
+def admin(make_user, unit) -> User:
+    return make_user("root", Role.ADMIN, department=unit(), is_superuser=True)
+
+
+def _refused(response, field: str) -> str | None:
+    """Why ``response`` is not the 400 naming ``field``, or None when it is."""
+    if response.status_code != 400:
+        return f"status {response.status_code}"
+    if response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        if set(body) != {"code", "message", "field"} or body["field"] != field or body["code"] != "input.control_character":
+            return f"body {body}"
+        return None
+    html = response.content.decode()
+    if f'data-field="{field}"' not in html or "控制字符" not in html:
+        return "page does not name the field"
+    return None
+
+
+@pytest.mark.parametrize("who", ["admin", "anonymous"])
+@pytest.mark.parametrize(("field", "char", "multipart"), [("text", "\x00", True), ("place", "\x01", False)])
+def test_every_endpoint_refuses_a_control_character_and_writes_nothing(client, login, admin, who, field, char, multipart):
+    if who == "admin":
+        login(admin)
+    paths = _all_paths()
+    assert len(paths) > 300  # the admin, the pages and the API: the walk reached them all
+    before_audit, before_rows = AuditEntry.objects.count(), _rows()
+    data = {"title": "正常的标题", field: f"北石店镇{char}北山", "note": "备注"}
+    failures = {}
+    for path in paths:
+        if multipart:
+            response = client.post(path, data)
+        else:
+            response = client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+        problem = _refused(response, field)
+        if problem:
+            failures[path] = problem
+    assert failures == {}
+    assert AuditEntry.objects.count() == before_audit
+    assert _rows() == before_rows
+
+
+@pytest.mark.parametrize("who", ["admin", "anonymous"])
+def test_every_api_endpoint_refuses_control_characters_nested_in_json(client, login, admin, who):
+    if who == "admin":
+        login(admin)
+    paths = [p for p in _all_paths() if p.startswith("/api/")]
+    assert len(paths) > 40
+    before = AuditEntry.objects.count()
+    body = json.dumps({"incident_type": "地震", "items": [{"name": "好"}, {"name": "坏\u0001"}]})
+    failures = {}
+    for path in paths:
+        problem = _refused(client.post(path, body, content_type="application/json"), "items.1.name")
+        if problem:
+            failures[path] = problem
+    assert failures == {}
+    assert AuditEntry.objects.count() == before
+
+
+def test_query_strings_are_checked(client, login, admin):
+    login(admin)
+    searched = client.get("/gazette/search/", {"q": "公报\x00"})
+    assert _refused(searched, "q") is None
+    assert "「搜索词」" in searched.content.decode()
+    api = client.get("/api/v1/command/route", {"q": "道路\x01"})
+    assert _refused(api, "q") is None
+
+
+def test_uploaded_file_names_are_checked(rf, admin):
+    # Django's multipart parser already drops unprintable characters from file names; the check
+    # still holds for any other way a name arrives (another upload handler, a parser change).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from portal.core.middleware import InputHygieneMiddleware
+    from portal.incentives import batch_views
+
+    request = rf.post("/incentives/batch/", {"as_of": "2026-01-01"})
+    request.user = admin
+    assert request.POST["as_of"] == "2026-01-01"  # parsed; then the name as another parser might give it
+    request._files = MultiValueDict({"file": [SimpleUploadedFile("名单\x01.csv", b"x", content_type="text/csv")]})
+    response = InputHygieneMiddleware(lambda r: None).process_view(request, batch_views.batch_list, (), {})
+    assert response is not None
+    assert response.status_code == 400
+    assert "的文件名含有不可见的控制字符 U+0001" in response.content.decode()
+
+
+def test_the_page_names_the_field_in_chinese_and_offers_to_go_back(client, login, admin):
+    login(admin)
+    response = client.post(
+        "/command/incidents/new/", {"incident_type": "地震", "place": "城区\x01"}, HTTP_REFERER="http://testserver/command/incidents/new/"
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "「地点」含有不可见的控制字符 U+0001(第 3 个字符), 请删除后重新提交" in html
+    assert 'href="http://testserver/command/incidents/new/" data-history-back' in html
+    assert "退出" in html  # the site's own page, signed in
+
+
+def test_the_refusal_page_needs_no_inline_script_or_style():
+    from django.template.loader import get_template
+
+    source = get_template("core/input_refused.html").template.source
+    assert "<style" not in source
+    assert "style=" not in source
+    assert re.findall(r"<script[^>]*>", source) == ["<script src=\"{% static 'core/back.js' %}\" defer>"]
+
+
+def test_csrf_still_comes_first(admin):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post("/command/incidents/new/", {"place": "城区\x01"}).status_code == 403
+
+
+# ------------------------------------------------------------------ what still passes
+
+
+@pytest.fixture
+def office(make_user, unit) -> User:
+    from portal.command.loading import roster_load
+    from portal.core.loading import load_units
+
+    load_units()
+    roster_load()
+    return make_user("duty", Role.HQ_OFFICE, department=unit())
+
+
+def test_the_issue_case_an_incident_place_with_u0001_is_refused_and_the_audit_export_works(client, login, office, admin):
+    login(office)
+    before = Incident.objects.count()
+    response = client.post("/api/v1/command/incidents", json.dumps({
+        "incident_type": "地震", "occurred_at": "2026-01-05T08:30:00+08:00", "place": "城区\x01",
+    }), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "input.control_character", "message": "「地点」含有不可见的控制字符 U+0001(第 3 个字符), 请删除后重新提交", "field": "place",
+    }
+    assert Incident.objects.count() == before
+    login(admin)
+    assert client.get("/audit/export.xlsx").status_code == 200
+
+
+def test_chinese_tabs_and_line_breaks_pass_unchanged(client, login, office):
+    login(office)
+    description = "第一段:\t北山起火。\r\n第二段: 已组织扑救。\n「引号」《书名》①"
+    response = client.post("/api/v1/command/incidents", json.dumps({
+        "incident_type": "森林火灾", "occurred_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "place": "北石店镇北山", "description": description,
+    }), content_type="application/json")
+    assert response.status_code == 201, response.content
+    stored = Incident.objects.get(pk=response.json()["id"])
+    assert stored.description == description
+    assert stored.place == "北石店镇北山"
