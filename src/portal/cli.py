@@ -45,6 +45,8 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from portal.config.wsgi import application
 
+    _secure_and_key()
+
     click.echo(f"晋城市城区政务运行平台已启动: http://{host}:{port}/  (Ctrl+C 停止)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="chengqu")
 
@@ -55,7 +57,9 @@ def migrate() -> None:
     setup_django()
     from django.core.management import call_command
 
+    _secure()
     call_command("migrate", interactive=False, verbosity=1)
+    _secure()
 
 
 @cli.command()
@@ -186,10 +190,39 @@ def setup(ctx: click.Context) -> None:
     setup_django()
     from django.core.management import call_command
 
+    _secure()
     call_command("migrate", interactive=False, verbosity=0)
+    _secure_and_key()
     call_command("collectstatic", interactive=False, verbosity=0)
     ctx.invoke(load, only=(), as_json=False)
     ctx.invoke(ensure_admin, username="admin")
+    _secure()
+    from portal.audit.models import AuditEntry
+
+    unsealed = AuditEntry.objects.filter(mac="").count()
+    if unsealed:
+        click.echo(f"审计日志中有 {unsealed} 条记录写于启用密钥之前: 请运行 chengqu audit rekey 封存。")
+
+
+def _secure() -> None:
+    """The data directory 0700, the database, keys, head file and backups 0600."""
+    from portal.core.datadir import secure_data_dir
+
+    secure_data_dir()
+
+
+def _secure_and_key() -> None:
+    """Modes, then the audit key: made for a new chain, refused (exit 2) if a keyed chain lost it."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.audit.services import audit_key_ensure
+
+    _secure()
+    try:
+        audit_key_ensure()
+    except ImproperlyConfigured as exc:
+        raise DomainError("audit.key_missing", str(exc)) from exc
+    _secure()
 
 
 # ------------------------------------------------------------------ audit
@@ -209,18 +242,40 @@ def audit_verify(as_json: bool) -> None:
 
     report = audit_chain_verify()
     problem = report.problem
+    text = f"审计链完整: 共校验 {report.checked} 条记录 (其中 {report.keyed} 条用密钥校验)。"
     emit(
         as_json,
         {
             "ok": report.ok,
             "checked": report.checked,
+            "keyed": report.keyed,
             "first_bad_seq": problem.seq if problem else None,
             "reason": problem.reason if problem else None,
+            "warnings": list(report.warnings),
         },
-        f"审计链完整: 共校验 {report.checked} 条记录。" if problem is None else problem.message(),
+        "\n".join([text if problem is None else problem.message(), *("注意: " + w for w in report.warnings)]),
     )
     if problem is not None:
         sys.exit(EXIT_FAILED_CHECK)
+
+
+@audit.command("rekey")
+@json_option
+def audit_rekey(as_json: bool) -> None:
+    """一次性封存启用密钥之前的记录: 先做无密钥校验, 通过后为每条记录补上 MAC。"""
+    setup_django()
+    _secure()
+    from portal.audit.services import audit_chain_seal
+
+    result = audit_chain_seal()
+    _secure()
+    emit(
+        as_json,
+        {"sealed": result.sealed, "first_seq": result.first_seq or None, "last_seq": result.last_seq or None,
+         "seal_seq": result.entry.seq if result.entry else None},
+        f"已封存第 {result.first_seq}–{result.last_seq} 条, 共 {result.sealed} 条 (封存记录为第 {result.entry.seq} 条)。"
+        if result.entry else "没有需要封存的记录: 所有记录都已有 MAC。",
+    )
 
 
 # ------------------------------------------------------------------ backup
@@ -257,46 +312,196 @@ def _copy_sqlite(source: Path, target: Path) -> None:
     dst.close()
 
 
+BACKUP_FORMAT = "chengqu-backup-1"
+
+
+def _metadata_path(backup_file: Path) -> Path:
+    return backup_file.with_name(backup_file.name + ".json")
+
+
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _audit_head_of(path: Path) -> dict[str, Any] | None:
+    """The audit head row of a database file, read directly (the file is not the live database)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        try:
+            row = conn.execute("SELECT seq, hash, mac, keyed_from FROM audit_audithead WHERE id = 1").fetchone()
+        except sqlite3.OperationalError:  # a database from before the keyed chain
+            old = conn.execute("SELECT seq, hash FROM audit_audithead WHERE id = 1").fetchone()
+            row = (*old, "", 0) if old else None
+    conn.close()
+    if row is None:
+        return None
+    return {"seq": int(row[0]), "hash": str(row[1]), "mac": str(row[2]), "keyed_from": int(row[3])}
+
+
+def _make_backup(live: Path, target: Path) -> dict[str, Any]:
+    """Copy ``live`` to ``target`` (0600, never over an existing file) with its metadata beside it:
+    the audit head it contains and the file's SHA-256, which ``restore`` checks."""
+    from portal.audit import anchor
+    from portal.audit.chain import key_id
+    from portal.core.datadir import create_private, private_file
+
+    meta_file = _metadata_path(target)
+    if target.exists() or meta_file.exists():
+        raise DomainError("backup.exists", f"目标文件已存在, 不会覆盖: {target if target.exists() else meta_file}")
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        create_private(target)  # SQLite keeps the mode of the file it is given
+    except FileExistsError as exc:
+        raise DomainError("backup.exists", f"目标文件已存在, 不会覆盖: {target}") from exc
+    _copy_sqlite(live, target)
+    private_file(target)
+    key = anchor.load_key()
+    head = _audit_head_of(target)
+    metadata = {
+        "format": BACKUP_FORMAT,
+        "backup": target.name,
+        "created_at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+        "bytes": target.stat().st_size,
+        "sha256": _file_sha256(target),
+        "audit_head": None if head is None else {**head, "key_id": key_id(key) if key else ""},
+    }
+    anchor.write_json_private(meta_file, metadata)
+    return metadata
+
+
 @cli.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @json_option
 def backup(target: Path | None, as_json: bool) -> None:
-    """在线备份 SQLite 数据库到文件 (默认: 数据目录/backups/时间戳.sqlite3)。"""
+    """在线备份 SQLite 数据库到文件 (默认: 数据目录/backups/时间戳.sqlite3), 旁边写入其元数据 (.json)。"""
     live = _sqlite_path()
+    _secure()
     if target is None:
         stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
         target = live.parent / "backups" / f"chengqu-{stamp}.sqlite3"
-    if target.exists():
-        raise DomainError("backup.exists", f"目标文件已存在, 不会覆盖: {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _copy_sqlite(live, target)
-    emit(as_json, {"backup": str(target), "bytes": target.stat().st_size}, f"已备份到 {target}")
+    metadata = _make_backup(live, target)
+    head = metadata["audit_head"]
+    emit(
+        as_json,
+        {"backup": str(target), "metadata": str(_metadata_path(target)), "bytes": metadata["bytes"],
+         "audit_head_seq": head["seq"] if head else 0},
+        f"已备份到 {target} (审计链头: 第 {head['seq'] if head else 0} 条; 元数据 {_metadata_path(target).name})",
+    )
+
+
+def _read_metadata(source: Path) -> dict[str, Any]:
+    import json
+
+    meta_file = _metadata_path(source)
+    try:
+        data = json.loads(meta_file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DomainError(
+            "restore.no_metadata",
+            f"找不到备份元数据 {meta_file}: 无法确认备份未被改动 (确需恢复, 加 --without-metadata)",
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise DomainError("restore.bad_metadata", f"备份元数据无法读取: {meta_file}") from exc
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise DomainError("restore.bad_metadata", f"备份元数据无法识别: {meta_file}")
+    return data
+
+
+def _check_restored(metadata: dict[str, Any] | None) -> str:
+    """Verify the database just restored: its chain with the key, and its head against the metadata.
+
+    Returns an empty string when it passes, else the reason (in Chinese)."""
+    from django.core.management import call_command
+
+    from portal.audit.selectors import audit_chain_verify
+    from portal.audit.services import committed_head
+
+    # A backup from an older version first gets the current tables, as `chengqu setup` would do.
+    call_command("migrate", interactive=False, verbosity=0)
+    report = audit_chain_verify(use_head_file=False)
+    if report.problem is not None:
+        return report.problem.message()
+    if metadata is None:
+        return ""
+    recorded = metadata.get("audit_head")
+    head = committed_head()
+    if recorded is None:
+        return "" if head is None or head.seq == 0 else "备份元数据未登记审计链头, 恢复的数据库却有审计记录"
+    if head is None or (head.seq, head.hash, head.mac) != (recorded.get("seq"), recorded.get("hash"), recorded.get("mac")):
+        return (f"恢复的数据库审计链头 (第 {head.seq if head else 0} 条) "
+                f"与备份元数据登记的 (第 {recorded.get('seq')} 条) 不符")
+    return ""
 
 
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="不再确认, 直接恢复")
+@click.option("--without-metadata", is_flag=True, help="备份没有元数据 (.json) 时仍恢复 (只校验审计链本身)")
 @json_option
-def restore(source: Path, yes: bool, as_json: bool) -> None:
-    """用备份文件恢复 SQLite 数据库; 恢复前先自动备份当前数据库。"""
+def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> None:
+    """用备份文件恢复 SQLite 数据库; 先核对备份元数据, 恢复前自动备份当前数据库, 恢复后校验审计链。"""
+    from django.db import connections
+
+    from portal.audit import anchor
+    from portal.audit.chain import Anchor, key_id
+
     live = _sqlite_path()
     if not source.is_file():
         raise DomainError("restore.missing", f"备份文件不存在: {source}")
     if not _is_chengqu_database(source):
         raise DomainError("restore.invalid", f"不是本平台的数据库备份文件: {source}")
+    metadata = None
+    if not (without_metadata and not _metadata_path(source).exists()):
+        metadata = _read_metadata(source)
+        if metadata.get("sha256") != _file_sha256(source):
+            raise DomainError("restore.altered", f"备份文件与其元数据不符 (SHA-256 不同), 可能被改动: {source}")
+        recorded_key = (metadata.get("audit_head") or {}).get("key_id") or ""
+        key = anchor.load_key()
+        if recorded_key and key is not None and recorded_key != key_id(key):
+            raise DomainError("restore.key", f"备份写入时的审计密钥 ({recorded_key}) 不是当前密钥 ({key_id(key)})")
     if not yes and not click.confirm(f"将用 {source} 覆盖当前数据库 {live}, 确定吗?"):
         raise click.Abort
+    _secure()
+    previous, _ = anchor.read_anchor()
     safety = None
+    connections.close_all()
     if live.exists():
         stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
         safety = live.parent / "backups" / f"pre-restore-{stamp}.sqlite3"
-        safety.parent.mkdir(parents=True, exist_ok=True)
-        _copy_sqlite(live, safety)
+        _make_backup(live, safety)
     _copy_sqlite(source, live)
+    _secure()
+    failure = _check_restored(metadata)
+    connections.close_all()
+    if failure:
+        if safety is not None:
+            _copy_sqlite(safety, live)
+        raise DomainError("restore.check_failed", f"恢复的数据库未通过校验, 已还原为恢复前的数据库: {failure}")
+
+    from django.db import transaction
+
+    from portal.audit.services import audit_record, committed_head
+
+    head = committed_head()
+    anchor.advance(head or Anchor(seq=0, hash="", mac="", key_id="", keyed_from=0), force=True)
+    with transaction.atomic():  # the rollback is itself on the record (and moves the head file on)
+        audit_record(
+            actor=None, action="audit.restore", object_type="audit.chain", object_repr="审计链",
+            before={"head_seq": previous.seq if previous else None},
+            after={"backup": source.name, "head_seq": head.seq if head else 0,
+                   "previous_saved_to": safety.name if safety else None},
+        )
+    _secure()
     emit(
         as_json,
-        {"restored": str(source), "previous_saved_to": str(safety) if safety else None},
-        f"已从 {source} 恢复。" + (f" 恢复前的数据库已保存到 {safety}" if safety else ""),
+        {"restored": str(source), "previous_saved_to": str(safety) if safety else None,
+         "audit_head_seq": head.seq if head else 0, "checked_against_metadata": metadata is not None},
+        f"已从 {source} 恢复, 审计链校验通过。" + (f" 恢复前的数据库已保存到 {safety}" if safety else ""),
     )
 
 

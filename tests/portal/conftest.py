@@ -12,6 +12,12 @@ from portal.accounts.roles import Role
 from portal.accounts.services import department_upsert, user_create
 
 
+@pytest.fixture(autouse=True)
+def _audit_files_per_test(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own audit key and head file: a head file must not outlive its test database."""
+    settings.CHENGQU_AUDIT_DIR = tmp_path_factory.mktemp("audit")
+
+
 @pytest.fixture
 def unit(db) -> Callable[..., Department]:
     def make(code: str = "yjglj", name: str = "区应急管理局", kind: str = "organ") -> Department:

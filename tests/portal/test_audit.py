@@ -4,8 +4,9 @@ import pytest
 from click.testing import CliRunner
 from django.db import connection, transaction
 
+from portal.audit.chain import verify
 from portal.audit.models import AppendOnlyError, AuditEntry
-from portal.audit.selectors import audit_chain_verify
+from portal.audit.selectors import audit_chain_verify, stored_entries
 from portal.audit.services import audit_record
 from portal.cli import cli
 
@@ -80,7 +81,12 @@ def test_an_entry_rewritten_with_a_fresh_hash_still_breaks_the_link():
         )
     report = audit_chain_verify()
     assert report.problem is not None
-    assert report.problem.seq == 3  # entry 3 still points at the old hash of entry 2
+    assert report.problem.seq == 2  # its MAC no longer matches: the rewritten entry itself
+    assert "MAC" in report.problem.reason
+    # Checked by hashes only (the key lost), entry 3 still points at the old hash of entry 2.
+    unkeyed = verify(stored_entries(), head_seq=3, head_hash=AuditEntry.objects.get(seq=3).hash)
+    assert unkeyed.problem is not None
+    assert unkeyed.problem.seq == 3
 
 
 def test_the_orm_refuses_to_change_or_delete_entries():

@@ -4,6 +4,11 @@ Each entry stores the hash of the previous entry and the SHA-256 of its own cano
 (which includes that previous hash), so an entry edited or removed in the database breaks the
 chain at that point. ``AuditHead`` is a single row holding the last sequence number and hash: writers
 lock it, which both orders concurrent writers and lets verification notice a removed tail.
+
+``mac`` authenticates the same content with the audit key, which is not in the database, and the
+head is also written to a file outside it (``portal.audit.anchor``): a rewrite that recomputes
+every hash is still caught. Entries written before the key existed have an empty ``mac`` until
+``chengqu audit rekey`` fills it in once; that is the only update an entry ever receives.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class AuditEntry(models.Model):
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64, unique=True)
+    mac = models.CharField("MAC", max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -69,6 +75,9 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, blank=True, default="")
+    # The first entry with a MAC (0: none yet; 1 once the chain is sealed).
+    keyed_from = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = "审计链头"

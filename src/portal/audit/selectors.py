@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from portal.audit import anchor
 from portal.audit.chain import GENESIS, ChainReport, StoredEntry, content_of, verify
 from portal.audit.models import AuditEntry, AuditHead
 
@@ -14,8 +15,16 @@ def audit_entries_for(*, object_type: str, object_id: str) -> QuerySet[AuditEntr
     return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq")
 
 
-def _stored(batch_size: int = 2000) -> Iterator[StoredEntry]:
-    for row in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+def stored_entries(
+    *, unsealed_only: bool = False, after_seq: int = 0, limit: int | None = None, batch_size: int = 2000
+) -> Iterator[StoredEntry]:
+    """Entries in sequence order as verification sees them; ``unsealed_only``: those without a MAC."""
+    rows = AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")
+    if unsealed_only:
+        rows = rows.filter(mac="")
+    if limit is not None:
+        rows = rows[:limit]
+    for row in rows.iterator(chunk_size=batch_size):
         content = content_of(
             seq=row.seq,
             at=row.at,
@@ -29,13 +38,25 @@ def _stored(batch_size: int = 2000) -> Iterator[StoredEntry]:
             after=row.after,
             prev_hash=row.prev_hash,
         )
-        yield StoredEntry(content=content, hash=row.hash)
+        yield StoredEntry(content=content, hash=row.hash, mac=row.mac)
 
 
-def audit_chain_verify() -> ChainReport:
+def audit_chain_verify(*, use_head_file: bool = True) -> ChainReport:
+    """Check the chain: hashes, MACs with the key (if present) and the head file (if present).
+
+    Never creates a key: with the key lost, the chain is checked by its hashes only (a warning
+    says so). ``use_head_file=False`` checks the database alone (a restore, before the file is
+    reset to the restored head).
+    """
     head = AuditHead.objects.filter(pk=1).first()
+    key = anchor.load_key()
+    recorded, note = anchor.read_anchor() if use_head_file else (None, None)
     return verify(
-        _stored(),
+        stored_entries(),
         head_seq=head.seq if head else 0,
         head_hash=head.hash if head else GENESIS,
+        key=key,
+        anchor=recorded,
+        anchor_note=note,
+        expect_anchor=use_head_file,
     )

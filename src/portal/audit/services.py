@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from chengqu.common import DomainError
 from portal.accounts.models import User
-from portal.audit.chain import GENESIS, content_of, entry_hash, to_json_value
+from portal.audit import anchor
+from portal.audit.chain import (
+    GENESIS,
+    Anchor,
+    content_of,
+    entry_hash,
+    entry_mac,
+    key_id,
+    to_json_value,
+    verify,
+)
 from portal.audit.models import AuditEntry, AuditHead
+from portal.audit.selectors import stored_entries
+
+log = logging.getLogger(__name__)
 
 
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -44,6 +60,8 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+    key = anchor.load_key(create=True, chain_keyed=head.keyed_from > 0)
+    assert key is not None
     at = timezone.now()
     actor_id = actor.pk if actor is not None else None
     actor_name = str(actor)[:150] if actor is not None else "系统"
@@ -63,6 +81,7 @@ def audit_record(
         prev_hash=head.hash,
     )
     digest = entry_hash(content)
+    mac = entry_mac(key, content)
     entry = AuditEntry.objects.create(
         seq=head.seq + 1,
         at=at,
@@ -76,6 +95,99 @@ def audit_record(
         after=after_json,
         prev_hash=head.hash,
         hash=digest,
+        mac=mac,
     )
-    AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=digest)
+    AuditHead.objects.filter(pk=1).update(
+        seq=entry.seq, hash=digest, mac=mac, keyed_from=head.keyed_from or entry.seq
+    )
+    _head_file_after_commit(conn)
     return entry
+
+
+def _head_file_after_commit(conn: Any) -> None:
+    """Once per transaction, after it commits: move the head file to the committed head.
+
+    Registered once (a batch that records 100,000 entries in one transaction writes the file
+    once); a savepoint rolled back drops the registration with it, and the next entry adds it
+    again. After a crash between commit and callback the file lags; ``audit verify`` says so.
+    """
+    if not any(func is _write_head_file for _, func, _ in conn.run_on_commit):
+        transaction.on_commit(_write_head_file)
+
+
+def committed_head() -> Anchor | None:
+    """The database's head row as an anchor record (None: nothing written yet)."""
+    row = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "mac", "keyed_from").first()
+    if row is None:
+        return None
+    seq, digest, mac, keyed_from = row
+    key = anchor.load_key()
+    return Anchor(seq=seq, hash=digest, mac=mac, key_id=key_id(key) if key else "", keyed_from=keyed_from)
+
+
+def _write_head_file() -> None:
+    try:
+        head = committed_head()
+        if head is not None:
+            anchor.advance(head)
+    except Exception:  # the data is committed; a lagging file is reported by verify, not a 500
+        log.exception("审计链头文件未能更新")
+
+
+def audit_key_ensure() -> bytes:
+    """At ``chengqu setup`` and ``serve``: the key exists (made if the chain has no MAC yet) and is
+    the one the head file names; otherwise the platform refuses to start, saying what to restore."""
+    head = AuditHead.objects.filter(pk=1).first()
+    key = anchor.load_key(create=True, chain_keyed=head is not None and head.keyed_from > 0)
+    assert key is not None
+    recorded, _ = anchor.read_anchor()
+    if recorded is not None and recorded.key_id and recorded.key_id != key_id(key):
+        raise anchor.AuditKeyMissing(
+            f"当前审计密钥 (标识 {key_id(key)}) 不是写入审计链的密钥 (链头文件登记 {recorded.key_id}):"
+            " 请从备份恢复 audit_key 或设置正确的 CHENGQU_AUDIT_KEY"
+        )
+    return key
+
+
+SEAL_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SealResult:
+    sealed: int
+    first_seq: int
+    last_seq: int
+    entry: AuditEntry | None
+
+
+def audit_chain_seal(*, actor: User | None = None) -> SealResult:
+    """``chengqu audit rekey``: give the entries written before the key existed their MAC, once.
+
+    The unkeyed chain is verified first, under the head lock (no writer runs meanwhile): a
+    chain already broken is refused, so sealing never vouches for a known alteration. The seal
+    itself is recorded as an entry (``audit.seal``) and, through it, in the head file.
+    """
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+        key = anchor.load_key(create=True, chain_keyed=head.keyed_from > 0)
+        assert key is not None
+        report = verify(stored_entries(), head_seq=head.seq, head_hash=head.hash, key=key)
+        if report.problem is not None:
+            raise DomainError("audit.chain_broken", "审计链已断开, 不能封存: " + report.problem.message())
+        sealed, first, last = 0, 0, 0
+        with transaction.get_connection().cursor() as cursor:
+            while chunk := list(stored_entries(unsealed_only=True, after_seq=last, limit=SEAL_BATCH)):
+                # The one update an entry ever receives: its empty MAC filled in (never replaced).
+                cursor.executemany(
+                    "UPDATE audit_auditentry SET mac = %s WHERE seq = %s AND mac = ''",
+                    [(entry_mac(key, e.content), e.seq) for e in chunk],
+                )
+                first, last, sealed = first or chunk[0].seq, chunk[-1].seq, sealed + len(chunk)
+        if not sealed:
+            return SealResult(0, 0, 0, None)
+        AuditHead.objects.filter(pk=1).update(keyed_from=1)
+        entry = audit_record(
+            actor=actor, action="audit.seal", object_type="audit.chain", object_repr="审计链",
+            after={"sealed": sealed, "first_seq": first, "last_seq": last, "key_id": key_id(key)},
+        )
+    return SealResult(sealed, first, last, entry)

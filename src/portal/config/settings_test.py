@@ -5,6 +5,8 @@ whole suite on PostgreSQL; without it the suite runs on SQLite and tests marked 
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -18,5 +20,8 @@ if os.environ.get("CHENGQU_TEST_DATABASE_URL"):
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# The audit key and head file never in the developer's data directory (tests/portal/conftest.py
+# gives each test its own directory).
+CHENGQU_AUDIT_DIR = Path(tempfile.mkdtemp(prefix="chengqu-test-audit-"))
 # A fast hasher: the suite creates many users; production keeps Django's PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
