@@ -6,6 +6,7 @@ behaviour is switched on by variables, never by a second settings file:
 - ``DATABASE_URL``: ``postgres://…`` for PostgreSQL; default SQLite in the data directory.
 - ``CHENGQU_DATA_DIR``: where the database, secret key, uploads and backups live (default ``./var``).
 - ``SECRET_KEY``: given, or generated once into ``<data dir>/secret_key`` (never committed).
+- ``CHENGQU_AUDIT_KEY``: the audit chain's HMAC key; default ``<data dir>/audit_key`` (0600).
 - ``CHENGQU_DEBUG=1``: development pages with tracebacks. Off by default.
 - ``CHENGQU_HTTPS=1``: behind HTTPS: secure cookies, HSTS, redirect to https.
 - ``CHENGQU_ALLOWED_HOSTS``: comma-separated host names (default localhost names).
@@ -50,6 +51,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's key and head file live outside the database (portal/audit/anchor.py): the key
+# from CHENGQU_AUDIT_KEY or <data dir>/audit_key (0600, made on first use), the head file beside it.
+CHENGQU_AUDIT_KEY = os.environ.get("CHENGQU_AUDIT_KEY", "")
+CHENGQU_AUDIT_DIR = DATA_DIR
 DEBUG = _flag("CHENGQU_DEBUG")
 HTTPS = _flag("CHENGQU_HTTPS")
 ALLOWED_HOSTS = [
