@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +29,35 @@ class Row:
     values: dict[str, object]
 
 
-def read_table(path: Path, *, aliases: Mapping[str, str] | None = None) -> list[Row]:
-    """The rows of a .csv or .xlsx file; headers are mapped through ``aliases`` (e.g. Chinese labels)."""
+# What one table may hold. Every reader stops at these limits with a DomainError that names the file,
+# before the content can grow the process: an .xlsx is a zip, and 1.5 MB of deflated sheet XML can
+# unpack to 1.5 GB. Measured on the 100,000-row 免申即享 bench (bench/incentives_xlsx.py): a 4.3 MB
+# .xlsx whose sheet unpacks to 27 MB (deflated 6:1), read in about 170 MB; the limits leave room for
+# twice its rows and sheets several times wider, and refuse what no spreadsheet program writes.
+MAX_ROWS = 200_000  # data rows of one table (twice the largest batch the district runs)
+MAX_COLUMNS = 2_000  # columns of one row (Excel allows 16,384; the widest import has about 60)
+MAX_CELLS = 6_000_000  # cells of one sheet, and blanks before a cell (at worst ~700 MB once read)
+MAX_PART_BYTES = 200 * 1024 * 1024  # one part of an .xlsx unpacked, or one .csv file (7x the bench's sheet)
+MAX_OTHER_PART_BYTES = 16 * 1024 * 1024  # an XML part that is parsed whole (styles, workbook, ...): ~100 KB usually
+MAX_ROW_BYTES = 4 * 1024 * 1024  # the XML of one row or shared string (Excel's longest cell is 32,767 characters)
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # all parts of an .xlsx unpacked
+MAX_RATIO = 200  # unpacked : packed of a part over 1 MB (sheets deflate 5-20:1; a zip bomb ~1000:1)
+MAX_MEMBERS = 10_000  # parts of an .xlsx (a workbook has a dozen; hundreds with many images)
+
+
+def read_table(path: Path, *, aliases: Mapping[str, str] | None = None, name: str | None = None) -> list[Row]:
+    """The rows of a .csv or .xlsx file; headers are mapped through ``aliases`` (e.g. Chinese labels).
+
+    ``name`` is the file's name as the user knows it (an upload's), used in every error message.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DomainError("table.missing", f"文件不存在: {path}")
+    if name is not None and name != path.name:
+        try:
+            return read_table(path, aliases=aliases)
+        except DomainError as error:
+            raise DomainError(error.code, error.message.replace(path.name, name), field=error.field) from None
     # A large sheet is hundreds of thousands of small lists and dicts, none in a cycle.
     if suffix == ".csv":
         header, records = collector_paused(_csv_records, path)
@@ -60,6 +87,9 @@ def _rows(names: list[str], records: list[tuple[int, list[object]]]) -> list[Row
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    size = path.stat().st_size
+    if size > MAX_PART_BYTES:
+        raise DomainError("table.csv", f"{path.name} 有 {_mb(size)}, 超过 {_mb(MAX_PART_BYTES)} 上限, 请分批上传")
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -70,19 +100,215 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise DomainError("table.encoding", f"{path.name} 编码无法识别")
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    if not header:
-        raise DomainError("table.empty", f"{path.name} 是空文件")
-    return header, [(i, [c.strip() for c in row]) for i, row in enumerate(reader, start=2)]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise DomainError("table.empty", f"{path.name} 是空文件")
+        records: list[tuple[int, list[object]]] = []
+        for i, row in enumerate(reader, start=2):
+            if i > MAX_ROWS + 1:
+                raise _too_many_rows(path.name)
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns(path.name, i)
+            records.append((i, [c.strip() for c in row]))
+    except csv.Error as exc:  # a field past csv's 128 KB, a stray quote, a NUL
+        raise DomainError("table.csv", f"{path.name} 第 {reader.line_num} 行无法读取: {exc}") from None
+    return header, records
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+
+
+def _too_many_rows(name: str) -> DomainError:
+    return DomainError("table.rows", f"{name} 超过 {MAX_ROWS:,} 行上限, 请分批上传")
+
+
+def _too_many_columns(name: str, line: int) -> DomainError:
+    return DomainError("table.columns", f"{name} 第 {line} 行超过 {MAX_COLUMNS:,} 列上限")
+
+
+def _too_many_cells(name: str) -> DomainError:
+    return DomainError("table.cells", f"{name} 的单元格超过 {MAX_CELLS:,} 个上限, 请分批上传")
 
 
 def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    archive = _open_xlsx(path)
+    with archive:
+        try:
+            return _xlsx_records_fast(path, archive)
+        except DomainError:
+            raise
+        except zipfile.BadZipFile as exc:  # a part that does not unpack (its header lies, or it is cut off)
+            raise _invalid(path.name, exc) from None
+        except Exception:  # noqa: S110 - parts named or shaped otherwise: openpyxl reads them
+            pass
+        # openpyxl parses every part it meets: each is unpacked (within the limits) and checked first.
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                data = _part(archive, info, path.name)
+                if _streamed(info.filename):
+                    _check_spans(data, info.filename, path.name)
+    return _xlsx_records_openpyxl(path)
+
+
+def _invalid(name: str, exc: BaseException) -> DomainError:
+    return DomainError("table.xlsx", f"{name} 不是有效的 xlsx 文件: {exc}")
+
+
+def _open_xlsx(path: Path) -> zipfile.ZipFile:
+    """The archive, once its directory and every part's declared size are within the limits."""
+    name = path.name
+    _check_directory(path)
     try:
-        return _xlsx_records_fast(path)
-    except DomainError:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _invalid(name, exc) from None
+    try:
+        total = 0
+        for info in archive.infolist():
+            _check_declared(info, name)
+            total += info.file_size
+        if total > MAX_UNPACKED_BYTES:
+            raise DomainError("table.xlsx", f"{name} 解压后共 {_mb(total)}, 超过 {_mb(MAX_UNPACKED_BYTES)} 上限")
+    except BaseException:
+        archive.close()
         raise
-    except Exception:
-        return _xlsx_records_openpyxl(path)
+    return archive
+
+
+_EOCD = struct.Struct("<4s4H2LH")  # the zip's end of central directory record (22 bytes)
+
+
+def _check_directory(path: Path) -> None:
+    """A zip lists its parts at its end: refuse one that lists too many before any is read.
+
+    zipfile would build an object per listed part (a 50 MB upload can list a million).
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - (_EOCD.size + 65_535)))
+        tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        raise _invalid(path.name, "找不到 zip 目录 (文件不完整或不是 xlsx)")
+    _, _, _, _, entries, directory_size, _, _ = _EOCD.unpack_from(tail, at)
+    if entries > MAX_MEMBERS or directory_size > MAX_MEMBERS * 1024:
+        if entries == 0xFFFF or directory_size == 0xFFFFFFFF:
+            raise _invalid(path.name, "使用了 ZIP64 格式, 请用 Excel 或 WPS 另存为 .xlsx 后上传")
+        raise DomainError("table.xlsx", f"{path.name} 含有 {entries:,} 个部件, 超过 {MAX_MEMBERS:,} 个上限")
+
+
+def _streamed(part: str) -> bool:
+    """A part read element by element (a sheet, the shared strings); any other XML is parsed whole."""
+    return part.startswith("xl/worksheets/") or part == "xl/sharedStrings.xml"
+
+
+def _part_limit(part: str) -> int:
+    if part.endswith((".xml", ".rels", ".vml")) and not _streamed(part):
+        return MAX_OTHER_PART_BYTES
+    return MAX_PART_BYTES
+
+
+def _check_declared(info: zipfile.ZipInfo, name: str) -> None:
+    limit = _part_limit(info.filename)
+    if info.file_size > limit:
+        raise DomainError(
+            "table.xlsx", f"{name} 中的 {info.filename} 解压后有 {_mb(info.file_size)}, 超过 {_mb(limit)} 上限",
+        )
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise DomainError(
+            "table.xlsx",
+            f"{name} 中的 {info.filename} 压缩比异常 ({ratio:,}:1, 上限 {MAX_RATIO}:1), 疑似压缩炸弹, 已拒绝",
+        )
+
+
+def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, name: str) -> bytes:
+    """One part unpacked, never more than its declared size or the limit, and refused if it declares
+    a DTD (entities are how an XML bomb or a read of a local file is made; no spreadsheet needs one)."""
+    if isinstance(info, str):
+        info = archive.getinfo(info)
+    _check_declared(info, name)
+    limit = min(info.file_size, _part_limit(info.filename))
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(limit + 1)  # zipfile stops at the declared size and checks the CRC
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise _invalid(name, exc) from None
+    if len(data) > limit:
+        raise DomainError("table.xlsx", f"{name} 中的 {info.filename} 解压后超过 {_mb(limit)} 上限")
+    _refuse_dtd(data, info.filename, name)
+    return data
+
+
+# Where a row (or a shared string) begins, with or without a namespace prefix.
+_SPAN_START = (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]"))
+
+
+def _check_spans(data: bytes, part: str, name: str) -> None:
+    """No stretch of a streamed part between two rows (shared strings) passes MAX_ROW_BYTES.
+
+    lxml builds each row whole before the reader sees it, and keeps what lies outside rows: this
+    bounds both by the bytes they can come from. A sheet that is read as text skips this.
+    """
+    last = 0
+    for match in _SPAN_START[part == "xl/sharedStrings.xml"].finditer(data):
+        if match.start() - last > MAX_ROW_BYTES:
+            break
+        last = match.start()
+    else:
+        if len(data) - last <= MAX_ROW_BYTES:
+            return
+    raise DomainError("table.xlsx", f"{name} 中的 {part} 有一段超过 {_mb(MAX_ROW_BYTES)} 的行或内容, 已拒绝")
+
+
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _refuse_dtd(data: bytes, part: str, name: str) -> None:
+    if _declares_dtd(data):
+        raise DomainError("table.xlsx", f"{name} 中的 {part} 含有 DTD 或实体声明 (XML 炸弹或外部实体), 已拒绝")
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether the XML has a document type declaration: the only place an entity can be declared.
+
+    It must stand in the prolog, before the root element, among the XML declaration, processing
+    instructions and comments: so only the prolog is read (a part of any size costs nothing).
+    """
+    if data[:2] in _UTF16 or b"\x00" in data[:4]:  # UTF-16 or UTF-32 (no spreadsheet program's choice)
+        for encoding in ("utf-16", "utf-32"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return "<!DOCTYPE" in text or "<!ENTITY" in text
+        return True
+    at = 0
+    while True:
+        at = data.find(b"<", at)
+        if at < 0:
+            return False
+        if data.startswith(b"<?", at):
+            close = b"?>"
+        elif data.startswith(b"<!--", at):
+            close = b"-->"
+        else:
+            return data.startswith(b"<!", at)  # the root element, or a declaration before it
+        at = data.find(close, at + 2)
+        if at < 0:
+            return False
+
+
+def _parser() -> Any:
+    """An lxml parser that loads no DTD, expands no entity, reads no network and keeps lxml's limits."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+_SAFE = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False}
 
 
 def _xlsx_records_openpyxl(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
@@ -91,14 +317,30 @@ def _xlsx_records_openpyxl(path: Path) -> tuple[list[str], list[tuple[int, list[
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise DomainError("table.xlsx", f"{path.name} 不是有效的 xlsx 文件: {exc}") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows()
-    header = [str(c.value).strip() if c.value is not None else "" for c in next(rows, ())]
-    if not any(header):
-        raise DomainError("table.empty", f"{path.name} 第一个工作表没有表头")
-    records = [(i, [_openpyxl_cell(c) for c in row]) for i, row in enumerate(rows, start=2)]
-    book.close()
+        raise _invalid(path.name, exc) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows()
+        header = [str(c.value).strip() if c.value is not None else "" for c in next(rows, ())]
+        if not any(header):
+            raise DomainError("table.empty", f"{path.name} 第一个工作表没有表头")
+        records = []
+        cells = 0
+        for i, row in enumerate(rows, start=2):
+            if i > MAX_ROWS + 1:
+                raise _too_many_rows(path.name)
+            if len(row) > MAX_COLUMNS:
+                raise _too_many_columns(path.name, i)
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise _too_many_cells(path.name)
+            records.append((i, [_openpyxl_cell(c) for c in row]))
+    except DomainError:
+        raise
+    except Exception as exc:  # a part that openpyxl cannot read
+        raise _invalid(path.name, exc) from None
+    finally:
+        book.close()
     return header, records
 
 
@@ -115,52 +357,70 @@ _PERCENT_FORMAT_IDS = {9, 10}
 _DATE_FORMAT_IDS = {*range(14, 23), 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
 
 
-def _xlsx_records_fast(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
-    import zipfile
-
+def _xlsx_records_fast(
+    path: Path, archive: zipfile.ZipFile | None = None
+) -> tuple[list[str], list[tuple[int, list[object]]]]:
+    if archive is None:
+        with _open_xlsx(path) as opened:
+            return _xlsx_records_fast(path, opened)
     from lxml import etree
 
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DomainError("table.xlsx", f"{path.name} 不是有效的 xlsx 文件: {exc}") from None
-    with archive:
-        names = set(archive.namelist())
-        workbook = etree.fromstring(archive.read("xl/workbook.xml"))
-        first = workbook.find(f"{_NS}sheets/{_NS}sheet")
-        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        target = next(r.get("Target") for r in rels if r.get("Id") == first.get(f"{_REL_NS}id"))
-        sheet_name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        pr = workbook.find(f"{_NS}workbookPr")
-        date1904 = pr is not None and pr.get("date1904") in {"1", "true"}
-        shared = _shared_strings(archive, etree) if "xl/sharedStrings.xml" in names else []
-        date_styles, percent_styles = _styles(archive, etree) if "xl/styles.xml" in names else (set(), set())
-        read = _sheet_rows_by_text(archive.read(sheet_name), shared, date_styles, percent_styles, date1904)
-        rows: list[tuple[int, list[object]]] = read if read is not None else []
-        with archive.open(sheet_name) as handle:
-            for _, row in etree.iterparse(handle, tag=f"{_NS}row") if read is None else ():
-                line = int(row.get("r") or len(rows) + 1)
-                cells: list[object] = []
-                for cell in row.iterchildren(_C):
-                    ref = cell.get("r")
-                    column = _column_index(ref) if ref else len(cells)
-                    if column > len(cells):
-                        cells.extend([None] * (column - len(cells)))
-                    cells.append(_fast_cell(cell, shared, date_styles, percent_styles, date1904))
-                rows.append((line, cells))
-                row.clear()
+    name = path.name
+    names = set(archive.namelist())
+    workbook = etree.fromstring(_part(archive, "xl/workbook.xml", name), _parser())
+    first = workbook.find(f"{_NS}sheets/{_NS}sheet")
+    rels = etree.fromstring(_part(archive, "xl/_rels/workbook.xml.rels", name), _parser())
+    target = next(r.get("Target") for r in rels if r.get("Id") == first.get(f"{_REL_NS}id"))
+    sheet_name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    pr = workbook.find(f"{_NS}workbookPr")
+    date1904 = pr is not None and pr.get("date1904") in {"1", "true"}
+    shared = _shared_strings(archive, etree, name) if "xl/sharedStrings.xml" in names else []
+    date_styles, percent_styles = _styles(archive, etree, name) if "xl/styles.xml" in names else (set(), set())
+    data = _part(archive, sheet_name, name)
+    read = _sheet_rows_by_text(data, shared, date_styles, percent_styles, date1904, name)
+    rows: list[tuple[int, list[object]]] = read if read is not None else []
+    if read is None:
+        _check_spans(data, sheet_name, name)
+    cells_read = 0
+    for _, row in etree.iterparse(io.BytesIO(data), tag=f"{_NS}row", **_SAFE) if read is None else ():
+        line = int(row.get("r") or len(rows) + 1)
+        if len(rows) > MAX_ROWS:
+            raise _too_many_rows(name)
+        cells: list[object] = []
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            column = _column_index(ref) if ref else len(cells)
+            if column > len(cells):
+                if column >= MAX_COLUMNS:
+                    raise _too_many_columns(name, line)
+                cells.extend([None] * (column - len(cells)))
+            cells.append(_fast_cell(cell, shared, date_styles, percent_styles, date1904))
+        if len(cells) > MAX_COLUMNS:
+            raise _too_many_columns(name, line)
+        cells_read += len(cells)
+        if cells_read > MAX_CELLS:
+            raise _too_many_cells(name)
+        rows.append((line, cells))
+        row.clear()
+    del data
     if not rows or not any(c not in (None, "") for c in rows[0][1]):
-        raise DomainError("table.empty", f"{path.name} 第一个工作表没有表头")
+        raise DomainError("table.empty", f"{name} 第一个工作表没有表头")
     header = [str(h).strip() if h is not None else "" for h in rows[0][1]]
     return header, rows[1:]
 
 
-def _shared_strings(archive: Any, etree: Any) -> list[str]:
+def _shared_strings(archive: Any, etree: Any, name: str) -> list[str]:
     strings = []
-    with archive.open("xl/sharedStrings.xml") as handle:
-        for _, item in etree.iterparse(handle, tag=f"{_NS}si"):
-            strings.append("".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
-            item.clear()
+    data = _part(archive, "xl/sharedStrings.xml", name)
+    _check_spans(data, "xl/sharedStrings.xml", name)
+    for _, item in etree.iterparse(io.BytesIO(data), tag=f"{_NS}si", **_SAFE):
+        strings.append("".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
+        if len(strings) > MAX_CELLS:
+            raise _too_many_cells(name)
+        item.clear()
+        parent = item.getparent()
+        if parent is not None:
+            del parent[:-1]  # the strings read so far: not kept as empty elements
     return strings
 
 
@@ -173,9 +433,9 @@ def _unquoted(code: str) -> str:
     return bare
 
 
-def _styles(archive: Any, etree: Any) -> tuple[set[int], set[int]]:
+def _styles(archive: Any, etree: Any, name: str) -> tuple[set[int], set[int]]:
     """The cell styles that show a date or time, and those that show a percentage."""
-    styles = etree.fromstring(archive.read("xl/styles.xml"))
+    styles = etree.fromstring(_part(archive, "xl/styles.xml", name), _parser())
     custom = {
         int(f.get("numFmtId")): f.get("formatCode", "")
         for f in styles.iterfind(f"{_NS}numFmts/{_NS}numFmt")
@@ -260,7 +520,7 @@ def _xml_text(raw: str) -> str:
 
 
 def _sheet_rows_by_text(data: bytes, shared: list[str], date_styles: set[int], percent_styles: set[int],
-                        date1904: bool) -> list[tuple[int, list[object]]] | None:
+                        date1904: bool, name: str = "") -> list[tuple[int, list[object]]] | None:
     """The sheet's rows read from its text, or None when it holds anything else (see above)."""
     head = data[:200]
     if b"encoding=" in head and not re.search(rb"""encoding=["'](?i:utf-8)["']""", head):
@@ -275,20 +535,26 @@ def _sheet_rows_by_text(data: bytes, shared: list[str], date_styles: set[int], p
     end = text.find("</sheetData>", start)
     if end < 0:
         return None
-    body = text[start + len("<sheetData>"):end]
+    start += len("<sheetData>")
+    # A cell the pattern reads is at least "<c/>": a sheet long enough to hold more than the limit
+    # has its cells counted (in C) before one is built.
+    if (end - start) // 4 > MAX_CELLS and text.count("<c", start, end) > MAX_CELLS:
+        raise _too_many_cells(name)
     try:
-        return _tokens_to_rows(body, shared, date_styles, percent_styles, date1904)
+        return _tokens_to_rows(text, start, end, shared, date_styles, percent_styles, date1904, name)
     except (ValueError, IndexError, ArithmeticError):
         return None  # a bad entity, shared-string index or number: lxml reads it and says so
 
 
-def _tokens_to_rows(body: str, shared: list[str], date_styles: set[int], percent_styles: set[int],
-                    date1904: bool) -> list[tuple[int, list[object]]] | None:
+def _tokens_to_rows(text: str, start: int, end: int, shared: list[str], date_styles: set[int],
+                    percent_styles: set[int], date1904: bool, name: str) -> list[tuple[int, list[object]]] | None:
+    """The rows of ``text[start:end]`` (the sheetData), read in place."""
     rows: list[tuple[int, list[object]]] = []
     cells: list[object] | None = None
-    position = 0
+    position = start
     columns = _COLUMNS
-    for token in _TOKEN.finditer(body):
+    padded = 0  # blanks added before a cell further right: bounded with the cells
+    for token in _TOKEN.finditer(text, start, end):
         if token.start() != position:
             return None  # something the pattern does not know: lxml reads the sheet
         position = token.end()
@@ -300,6 +566,9 @@ def _tokens_to_rows(body: str, shared: list[str], date_styles: set[int], percent
             if column is None:
                 column = _column_index(letters)
             if column > len(cells):
+                padded += column - len(cells)
+                if column >= MAX_COLUMNS or padded > MAX_CELLS:
+                    raise _too_many_columns(name, rows[-1][0]) if column >= MAX_COLUMNS else _too_many_cells(name)
                 cells.extend([None] * (column - len(cells)))
             if kind == "inlineStr":
                 cells.append(_xml_text(inline).strip() if inline is not None else "")
@@ -313,16 +582,20 @@ def _tokens_to_rows(body: str, shared: list[str], date_styles: set[int], percent
         elif row_end is not None:
             if cells is None:
                 return None
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns(name, rows[-1][0])
             cells = None
         else:
             if cells is not None:
                 return None
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows(name)
             number = _ROW_NUMBER.search(row_attrs)
             cells = []
             rows.append((int(number.group(1)) if number else len(rows) + 1, cells))
             if closed:
                 cells = None
-    if cells is not None or body[position:].strip() != "":
+    if cells is not None or text[position:end].strip() != "":
         return None
     return rows
 
