@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After CSRF and auth (its check runs in process_view): control characters refused with 400.
     "portal.core.middleware.InputHygieneMiddleware",
+    # After auth: an API upload refused while it arrived answers 400 (portal/core/uploads.py).
+    "portal.core.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes requires: it turns locked-out logins into a clear page.
     "axes.middleware.AxesMiddleware",
@@ -142,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+
+# Uploads are counted as they arrive and dropped past their limit (portal/core/uploads.py); then
+# small files stay in memory, larger ones go to a temporary file, as Django does by default.
+FILE_UPLOAD_HANDLERS = [
+    "portal.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
