@@ -38,7 +38,9 @@ FORMULA_START = frozenset("=+-@\t\r")
 _FORCED_TEXT = FORMULA_START | {"#"}
 # openpyxl's ILLEGAL_CHARACTERS_RE ([\x00-\x08\x0b\x0c\x0e-\x1f]) and the rest of what XML 1.0 excludes.
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_SEARCH = ILLEGAL_CHARACTERS.search
 _PLAIN = (int, float, Decimal, date, time, timedelta)  # bool is an int; datetime is a date
+_KEPT = frozenset({int, float, Decimal, date, bool, type(None)})  # exactly these classes: as they are
 
 
 class _Sheet(Protocol):
@@ -57,16 +59,24 @@ def clean_text(value: object) -> str:
 
 def xlsx_value(sheet: object, value: object) -> Any:
     """What to append for ``value``: numbers, dates and None as they are, text as a string cell."""
-    if value is None or isinstance(value, _PLAIN):
+    kind = value.__class__
+    if kind is str:  # the common cases first: an export is mostly text, amounts and blanks
+        text: str = value  # type: ignore[assignment]
+        if _ILLEGAL_SEARCH(text):
+            text = ILLEGAL_CHARACTERS.sub("", text)
+    elif kind in _KEPT:
+        return value
+    elif value is None or isinstance(value, _PLAIN):
         if isinstance(value, datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
         return value
-    if isinstance(value, Cell):  # a styled cell from the caller: its text gets the same rule
+    elif isinstance(value, Cell):  # a styled cell from the caller: its text gets the same rule
         if isinstance(value.value, str):
             value.value = clean_text(value.value)
             value.data_type = "s"
         return value
-    text = clean_text(value)
+    else:
+        text = clean_text(value)
     if text and text[0] in _FORCED_TEXT:
         cell = WriteOnlyCell(sheet, value=text)  # type: ignore[arg-type]  # any worksheet accepts it
         cell.data_type = "s"  # set after the value: assigning the value would make it "f"
