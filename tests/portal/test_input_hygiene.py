@@ -253,6 +253,22 @@ def test_the_issue_case_an_incident_place_with_u0001_is_refused_and_the_audit_ex
     assert client.get("/audit/export.xlsx").status_code == 200
 
 
+def test_a_json_body_sent_under_another_content_type_is_checked_too(client, login, office):
+    # ninja reads a body as JSON whatever its Content-Type says; so does the check.
+    login(office)
+    body = json.dumps({"incident_type": "地震", "occurred_at": "2026-01-05T08:30:00+08:00", "place": "城区\x00"})
+    response = client.post("/api/v1/command/incidents", body, content_type="text/plain")
+    assert response.status_code == 400
+    assert response.json()["field"] == "place"
+    assert not Incident.objects.exists()
+
+
+def test_model_max_length_feeds_bounded_text():
+    assert hygiene.model_max_length(Incident, "place") == 255
+    with pytest.raises(DomainError) as caught:
+        hygiene.bounded_text("地" * 256, field="place", max_length=hygiene.model_max_length(Incident, "place"))
+    assert caught.value.message.startswith("「地点」最多 255 个字符")
+
 def test_chinese_tabs_and_line_breaks_pass_unchanged(client, login, office):
     login(office)
     description = "第一段:\t北山起火。\r\n第二段: 已组织扑救。\n「引号」《书名》①"

@@ -129,7 +129,8 @@ def bounded_text(value: str, *, field: str, max_length: int, label: str | None =
 
 def model_max_length(model: type[models.Model], name: str) -> int:
     """The ``max_length`` of a model's CharField, for :func:`bounded_text`."""
-    length = model._meta.get_field(name).max_length
+    model_field = model._meta.get_field(name)
+    length = model_field.max_length if isinstance(model_field, models.Field) else None
     if length is None:
         raise ValueError(f"{model.__name__}.{name} has no max_length")
     return int(length)

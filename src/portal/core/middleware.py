@@ -107,7 +107,10 @@ def _texts(request: HttpRequest, kwargs: dict[str, Any]) -> Iterator[tuple[str, 
                 yield name, name, ""
                 for item in upload:
                     yield name, item.name or "", "的文件名"
-        elif content_type == "application/json" or content_type.endswith("+json"):
+        elif content_type == "application/json" or content_type.endswith("+json") or _is_api(request):
+            # The API parses a body as JSON whatever its declared type, so it is checked as JSON too.
+            if not request.body:
+                return
             try:
                 data = json.loads(request.body)
             except (ValueError, RecursionError):
