@@ -32,6 +32,7 @@ from portal.air.models import (
     WarningEpisode,
 )
 from portal.core.exports import docx_response, xlsx_response
+from portal.core.uploads import refusal_error
 
 WORKFLOW = selectors.WORKFLOW_ROLES
 LEVEL_LABEL = services.LEVEL_LABEL
@@ -283,8 +284,11 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         op = request.POST.get("op")
         if op == "import":
+            refused = refusal_error(request, "file")
             upload = request.FILES.get("file")
-            if upload is None:
+            if refused is not None:
+                messages.error(request, refused.message)
+            elif upload is None:
                 messages.error(request, "请选择 xlsx 文件")
             else:
                 with tempfile.TemporaryDirectory() as folder:
@@ -297,7 +301,7 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
                             messages.error(request, f"第 {row} 行 {col}: {msg}")
                         messages.error(request, "导入失败, 未写入任何数据")
                     except DomainError as exc:
-                        messages.error(request, exc.message)
+                        messages.error(request, exc.message.replace(path.name, upload.name or path.name))
                     else:
                         messages.success(request, f"已导入 {count} 家企业")
         elif op == "totals":

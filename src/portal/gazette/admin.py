@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from chengqu.common import DomainError
 from portal.accounts.models import User
 from portal.audit.admin_mixins import ReadOnlyAdmin
+from portal.core.uploads import refusal_error
 from portal.gazette.forms import IngestForm
 from portal.gazette.models import Document, Issue, IssueVersion
 from portal.gazette.services import issue_ingest
@@ -32,7 +33,10 @@ class IssueAdmin(ReadOnlyAdmin[Any]):
             messages.error(request, "只有系统管理员可以导入公报。")
             return HttpResponseRedirect(reverse("admin:gazette_issue_changelist"))
         form = IngestForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        refused = refusal_error(request, "file") if request.method == "POST" else None
+        if refused is not None:
+            form.add_error("file", refused.message)  # the form shows it; no file to read
+        elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             actor = request.user if isinstance(request.user, User) else None
             try:

@@ -17,6 +17,7 @@ from chengqu.incentives import default_rules
 from portal.accounts.access import role_required
 from portal.accounts.models import User
 from portal.core.exports import xlsx_response
+from portal.core.uploads import uploaded_file
 from portal.gazette.links import citation_resolve
 from portal.incentives import permissions, selectors
 from portal.incentives.exports import batch_workbook
@@ -54,8 +55,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         if not permissions.can_run_batch(request.user):
             raise PermissionDenied("您的角色无权进行批量测算")
         assert isinstance(request.user, User)
-        upload = request.FILES.get("file")
         try:
+            upload = uploaded_file(request, "file")
             if upload is None:
                 raise DomainError("incentives.file", "请选择要上传的 csv 或 xlsx 文件", field="file")
             try:

@@ -17,6 +17,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role, is_read_only
 from portal.audit.models import AuditEntry
 from portal.core.exports import xlsx_response
+from portal.core.uploads import uploaded_files
 from portal.incentives import permissions, selectors
 from portal.incentives.exports import ledger_workbook
 from portal.incentives.models import Claim, ClaimDocument
@@ -79,7 +80,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                     facts[name] = travel_groups_from_text(raw) if kind == "travel_groups" else raw
             claim = claim_submit(
                 actor=_user(request), measure=measure.number, facts=facts,
-                documents=request.FILES.getlist("documents"),
+                documents=uploaded_files(request, "documents"),
             )
         except DomainError as exc:
             error = exc
@@ -161,7 +162,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "pay":
             claim_pay(actor=user, claim=claim, reference=request.POST.get("reference", ""))
         else:
-            claim_document_add(actor=user, claim=claim, documents=request.FILES.getlist("documents"))
+            claim_document_add(actor=user, claim=claim, documents=uploaded_files(request, "documents"))
     except DomainError as exc:
         if exc.code in {"incentives.forbidden", "incentives.same_person"}:
             raise PermissionDenied(exc.message) from None

@@ -383,7 +383,7 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
     """Import an existing register (xlsx/csv). Every row is checked first; one bad row and nothing is
     written, every bad row is reported with its line and field."""
     require(is_bureau(actor), "只有文物局可以导入文物名录")
-    rows = read_table(path, aliases=IMPORT_ALIASES)
+    rows = read_table(path, aliases=IMPORT_ALIASES, name=filename or None)
     towns = {d.name: d for d in Department.objects.filter(kind__in=CENSUS_KINDS)}
     towns.update({d.short_name: d for d in towns.values() if d.short_name})
     towns.update({d.code: d for d in list(towns.values())})

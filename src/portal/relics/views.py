@@ -34,6 +34,7 @@ from chengqu.relics.quality import datum, near_metres
 from portal.accounts.models import Department, User
 from portal.accounts.roles import is_read_only
 from portal.core.exports import xlsx_response
+from portal.core.uploads import refusal_error
 from portal.relics import services
 from portal.relics.access import census_area, is_bureau, is_expert, may_edit, may_use, sees_all
 from portal.relics.exports import census_forms_xlsx, register_xlsx
@@ -216,9 +217,10 @@ def _act(request: HttpRequest, relic: Relic, call: Any, done: str) -> HttpRespon
 def relic_upload(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relic = _relic(request, pk)
+    refused = refusal_error(request, "file")
     upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "请选择文件")
+    if refused is not None or upload is None:
+        messages.error(request, refused.message if refused is not None else "请选择文件")
         return _back(relic)
     return _act(request, relic, lambda: services.relic_file_add(
         actor=user, relic=relic, kind=request.POST.get("kind", "photo"), upload=upload, caption=request.POST.get("caption", ""),
@@ -315,6 +317,7 @@ def import_register(request: HttpRequest) -> HttpResponse:
     result = None
     error = None
     upload = request.FILES.get("file") if request.method == "POST" else None
+    error = refusal_error(request, "file") if request.method == "POST" else None
     if upload is not None:
         suffix = Path(upload.name or "").suffix.lower()
         with tempfile.TemporaryDirectory() as folder:
