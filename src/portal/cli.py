@@ -214,6 +214,7 @@ def _secure() -> None:
 def _secure_and_key() -> None:
     """Modes, then the audit key: made for a new chain, refused (exit 2) if a keyed chain lost it."""
     from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
 
     from portal.audit.services import audit_key_ensure
 
@@ -222,6 +223,8 @@ def _secure_and_key() -> None:
         audit_key_ensure()
     except ImproperlyConfigured as exc:
         raise DomainError("audit.key_missing", str(exc)) from exc
+    except DatabaseError:  # no tables yet (serve before setup): the first write makes the key
+        pass
     _secure()
 
 

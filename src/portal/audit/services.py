@@ -111,8 +111,8 @@ def _head_file_after_commit(conn: Any) -> None:
     once); a savepoint rolled back drops the registration with it, and the next entry adds it
     again. After a crash between commit and callback the file lags; ``audit verify`` says so.
     """
-    if not any(func is _write_head_file for _, func, _ in conn.run_on_commit):
-        transaction.on_commit(_write_head_file)
+    if not any(func is head_file_update for _, func, _ in conn.run_on_commit):
+        transaction.on_commit(head_file_update)
 
 
 def committed_head() -> Anchor | None:
@@ -125,7 +125,8 @@ def committed_head() -> Anchor | None:
     return Anchor(seq=seq, hash=digest, mac=mac, key_id=key_id(key) if key else "", keyed_from=keyed_from)
 
 
-def _write_head_file() -> None:
+def head_file_update() -> None:
+    """Move the head file forward to the committed head (run after commit; safe to run any time)."""
     try:
         head = committed_head()
         if head is not None:
