@@ -427,3 +427,28 @@ def test_the_download_name_keeps_its_chinese_and_loses_control_characters():
     response = exports.xlsx_response(b"x", "审计\x01日志.xlsx")
     assert response["Content-Disposition"] == "attachment; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.xlsx"
     assert response["Content-Type"] == exports.XLSX
+
+
+def test_the_aqi_reports_written_as_csv_quote_a_hostile_station_name(tmp_path):
+    """`chengqu air aqi FILE` writes three .csv reports; a station named like a formula stays text."""
+    from click.testing import CliRunner
+
+    from portal.cli import cli
+
+    source = tmp_path / "hourly.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["station", "time", "so2", "no2", "co", "o3", "pm10", "pm25"])
+        for h in range(24):
+            writer.writerow(["=cmd|' /C calc'!A0", f"2024-01-10 {h:02d}:00", 20, 40, "1.2", 30, 150, 120])
+    result = CliRunner().invoke(cli, ["air", "aqi", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for report in ("realtime", "running-daily", "daily"):
+        with (tmp_path / "out" / f"hourly-{report}.csv").open(encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, report
+        texts = [v for row in rows for v in row.values() if "calc" in v]
+        assert texts, report
+        assert set(texts) == {"'=cmd|' /C calc'!A0"}, report
+    with (tmp_path / "out" / "hourly-daily.csv").open(encoding="utf-8-sig") as handle:
+        assert next(csv.DictReader(handle))["aqi"] == "158"  # a number is written as the number
