@@ -56,7 +56,9 @@ def request_limit() -> int:
 
 
 def megabytes(size: int) -> str:
-    """50 MB, 0.5 MB: the size as a person reads it."""
+    """50 MB, 2.5 MB, 10 KB: the size as a person reads it."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
     value = size / (1024 * 1024)
     return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
 

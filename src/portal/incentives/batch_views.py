@@ -56,13 +56,13 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("您的角色无权进行批量测算")
         assert isinstance(request.user, User)
         try:
-            upload = uploaded_file(request, "file")
-            if upload is None:
-                raise DomainError("incentives.file", "请选择要上传的 csv 或 xlsx 文件", field="file")
-            try:
+            try:  # first, so the date stays in the form whatever else is wrong
                 as_of = date.fromisoformat(request.POST.get("as_of", "") or as_of.isoformat())
             except ValueError:
                 raise DomainError("incentives.as_of", "测算日期格式应为 YYYY-MM-DD", field="as_of") from None
+            upload = uploaded_file(request, "file")
+            if upload is None:
+                raise DomainError("incentives.file", "请选择要上传的 csv 或 xlsx 文件", field="file")
             run = batch_run_create(actor=request.user, file_name=upload.name or "upload", data=upload.read(), as_of=as_of)
         except DomainError as exc:
             error = exc

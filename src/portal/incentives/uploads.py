@@ -64,8 +64,19 @@ def enterprise_rows(path: Path) -> EnterpriseRows:
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     names: list[str] = []
-    list_fields = [name for name, spec in default_rules().facts.items() if spec.kind == "area_list"]
-    for row in read_table(path, aliases=header_aliases()):
+    facts = default_rules().facts
+    list_fields = [name for name, spec in facts.items() if spec.kind == "area_list"]
+    table = read_table(path, aliases=header_aliases())
+    columns = {key for row in table for key in row.values}
+    if columns and not columns & {*facts, "id", "name"}:
+        # Not one column is an enterprise or a figure the rules know: the wrong file, not bad rows.
+        shown = "、".join(sorted(columns)[:8])
+        raise DomainError(
+            "incentives.header",
+            f"{path.name} 没有可识别的列 (表头为 {shown}); 请以企业标识、企业名称和计算器中的指标名称作表头",
+            field="file",
+        )
+    for row in table:
         values = dict(row.values)
         name = values.pop("name", None)
         name_text = str(name).strip() if name is not None else ""
