@@ -161,7 +161,8 @@ def test_an_unreadable_head_file_is_said_and_not_a_crash():
 def test_the_head_file_is_written_after_commit_once_per_transaction_and_not_on_rollback(monkeypatch):
     writes: list[int] = []
     real = anchor.write_json_private
-    monkeypatch.setattr(anchor, "write_json_private", lambda path, data: (writes.append(data["seq"]), real(path, data)))
+    monkeypatch.setattr(anchor, "write_json_private",
+                        lambda path, data, **kw: (writes.append(data["seq"]), real(path, data, **kw)))
     with transaction.atomic():
         for i in range(50):
             audit_record(actor=None, action="batch.row", object_type="t", object_id=str(i))

@@ -73,6 +73,13 @@ def entry_mac(key: bytes, content: dict[str, Any]) -> str:
     return hmac.new(key, canonical(content).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def entry_digests(key: bytes | None, content: dict[str, Any]) -> tuple[str, str]:
+    """(hash, MAC) of one entry, the canonical form built once; MAC "" without a key."""
+    data = canonical(content).encode("utf-8")
+    mac = hmac.new(key, data, hashlib.sha256).hexdigest() if key is not None else ""
+    return hashlib.sha256(data).hexdigest(), mac
+
+
 def key_id(key: bytes) -> str:
     """A short public name of a key, to tell "wrong key" from "rewritten entries"."""
     return hmac.new(key, b"chengqu audit key id", hashlib.sha256).hexdigest()[:16]
@@ -179,12 +186,13 @@ def verify(
             return ChainReport(checked, Problem(expected_seq, "该条记录缺失(被删除)"), keyed=keyed)
         if entry.content["prev_hash"] != expected_prev:
             return ChainReport(checked, Problem(entry.seq, "前一条哈希不符(链接被篡改)"), keyed=keyed)
-        if entry_hash(entry.content) != entry.hash:
+        digest, mac = entry_digests(key if entry.mac else None, entry.content)
+        if digest != entry.hash:
             return ChainReport(checked, Problem(entry.seq, "内容与哈希不符(记录被修改)"), keyed=keyed)
         if entry.mac:
             seen_mac = True
             if key is not None:
-                if not hmac.compare_digest(entry_mac(key, entry.content), entry.mac):
+                if not hmac.compare_digest(mac, entry.mac):
                     return ChainReport(checked, Problem(entry.seq, (
                         "MAC 不符: 该条记录被改写并重算了哈希 (或所用密钥不是写入时的密钥)")), keyed=keyed)
                 keyed += 1

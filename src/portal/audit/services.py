@@ -17,7 +17,7 @@ from portal.audit.chain import (
     GENESIS,
     Anchor,
     content_of,
-    entry_hash,
+    entry_digests,
     entry_mac,
     key_id,
     to_json_value,
@@ -80,8 +80,7 @@ def audit_record(
         after=after_json,
         prev_hash=head.hash,
     )
-    digest = entry_hash(content)
-    mac = entry_mac(key, content)
+    digest, mac = entry_digests(key, content)
     entry = AuditEntry.objects.create(
         seq=head.seq + 1,
         at=at,
