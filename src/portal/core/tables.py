@@ -224,29 +224,57 @@ def _check_declared(info: zipfile.ZipInfo, name: str) -> None:
         )
 
 
-def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, name: str) -> bytes:
+def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, name: str) -> bytearray:
     """One part unpacked, never more than its declared size or the limit, and refused if it declares
-    a DTD (entities are how an XML bomb or a read of a local file is made; no spreadsheet needs one)."""
+    a DTD (entities are how an XML bomb or a read of a local file is made; no spreadsheet needs one).
+
+    Read in chunks into one buffer of the declared size: a header that lies costs that size once,
+    never a second copy, and zipfile stops at the declared size and then checks the CRC.
+    """
     if isinstance(info, str):
         info = archive.getinfo(info)
     _check_declared(info, name)
     limit = min(info.file_size, _part_limit(info.filename))
+    data = bytearray(limit + 1)
+    size = 0
     try:
-        with archive.open(info) as handle:
-            data = handle.read(limit + 1)  # zipfile stops at the declared size and checks the CRC
+        with archive.open(info) as handle, memoryview(data) as view:
+            while size <= limit:
+                count = handle.readinto(view[size:size + _CHUNK])
+                if not count:
+                    break
+                size += count
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise _invalid(name, exc) from None
-    if len(data) > limit:
+    if size > limit:
         raise DomainError("table.xlsx", f"{name} 中的 {info.filename} 解压后超过 {_mb(limit)} 上限")
+    del data[size:]
     _refuse_dtd(data, info.filename, name)
     return data
+
+
+_CHUNK = 1 << 20
+
+
+class _Reader:
+    """A file over a buffer, for lxml's iterparse (io.BytesIO would copy the whole part)."""
+
+    def __init__(self, data: bytes | bytearray) -> None:
+        self.view = memoryview(data)
+        self.at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.view) if size < 0 else self.at + size
+        chunk = bytes(self.view[self.at:end])
+        self.at += len(chunk)
+        return chunk
 
 
 # Where a row (or a shared string) begins, with or without a namespace prefix.
 _SPAN_START = (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]"))
 
 
-def _check_spans(data: bytes, part: str, name: str) -> None:
+def _check_spans(data: bytes | bytearray, part: str, name: str) -> None:
     """No stretch of a streamed part between two rows (shared strings) passes MAX_ROW_BYTES.
 
     lxml builds each row whole before the reader sees it, and keeps what lies outside rows: this
@@ -266,12 +294,12 @@ def _check_spans(data: bytes, part: str, name: str) -> None:
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _refuse_dtd(data: bytes, part: str, name: str) -> None:
+def _refuse_dtd(data: bytes | bytearray, part: str, name: str) -> None:
     if _declares_dtd(data):
         raise DomainError("table.xlsx", f"{name} 中的 {part} 含有 DTD 或实体声明 (XML 炸弹或外部实体), 已拒绝")
 
 
-def _declares_dtd(data: bytes) -> bool:
+def _declares_dtd(data: bytes | bytearray) -> bool:
     """Whether the XML has a document type declaration: the only place an entity can be declared.
 
     It must stand in the prolog, before the root element, among the XML declaration, processing
@@ -382,7 +410,7 @@ def _xlsx_records_fast(
     if read is None:
         _check_spans(data, sheet_name, name)
     cells_read = 0
-    for _, row in etree.iterparse(io.BytesIO(data), tag=f"{_NS}row", **_SAFE) if read is None else ():
+    for _, row in etree.iterparse(_Reader(data), tag=f"{_NS}row", **_SAFE) if read is None else ():
         line = int(row.get("r") or len(rows) + 1)
         if len(rows) > MAX_ROWS:
             raise _too_many_rows(name)
@@ -413,7 +441,7 @@ def _shared_strings(archive: Any, etree: Any, name: str) -> list[str]:
     strings = []
     data = _part(archive, "xl/sharedStrings.xml", name)
     _check_spans(data, "xl/sharedStrings.xml", name)
-    for _, item in etree.iterparse(io.BytesIO(data), tag=f"{_NS}si", **_SAFE):
+    for _, item in etree.iterparse(_Reader(data), tag=f"{_NS}si", **_SAFE):
         strings.append("".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
         if len(strings) > MAX_CELLS:
             raise _too_many_cells(name)
@@ -519,7 +547,7 @@ def _xml_text(raw: str) -> str:
     return raw
 
 
-def _sheet_rows_by_text(data: bytes, shared: list[str], date_styles: set[int], percent_styles: set[int],
+def _sheet_rows_by_text(data: bytes | bytearray, shared: list[str], date_styles: set[int], percent_styles: set[int],
                         date1904: bool, name: str = "") -> list[tuple[int, list[object]]] | None:
     """The sheet's rows read from its text, or None when it holds anything else (see above)."""
     head = data[:200]
