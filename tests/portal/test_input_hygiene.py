@@ -253,6 +253,15 @@ def test_the_issue_case_an_incident_place_with_u0001_is_refused_and_the_audit_ex
     assert client.get("/audit/export.xlsx").status_code == 200
 
 
+def test_a_malformed_body_is_left_to_the_view_never_a_500(client, login, office):
+    login(office)
+    client.raise_request_exception = False
+    broken = client.post("/api/v1/command/incidents", "--x\r\nnot a part", content_type="multipart/form-data; boundary=")
+    assert broken.status_code in {400, 422}
+    invalid = client.post("/api/v1/command/incidents", "{not json\x00", content_type="application/json")
+    assert invalid.status_code in {400, 422}
+    assert set(invalid.json()) == {"code", "message", "field"}
+
 def test_a_json_body_sent_under_another_content_type_is_checked_too(client, login, office):
     # ninja reads a body as JSON whatever its Content-Type says; so does the check.
     login(office)

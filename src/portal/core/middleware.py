@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -38,8 +39,9 @@ class InputHygieneMiddleware:
         app_label = _app_label(request, view)
         try:
             error = _first_error(request, kwargs, app_label)
-        except (RequestDataTooBig, SuspiciousOperation):
-            # Too large or malformed to read: the view meets the same error and answers it as before.
+        except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
+            # Too large or malformed to read: the view meets the same error (or, for a malformed
+            # multipart body, the empty form Django leaves) and answers it as before.
             return None
         if error is None:
             return None
