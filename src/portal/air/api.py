@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -15,8 +15,12 @@ from portal.accounts.models import User
 from portal.accounts.roles import has_role
 from portal.air import selectors
 from portal.air.models import CapMessage, ListEnterprise, WarningDecision
+from portal.core.api_schema import Id, Year, listed
 
 router = Router(tags=["重污染天气"])
+# The views refuse another level with 400 air.level and a message naming the levels.
+Level = Annotated[str, listed(tuple(selectors.RESPONSE_OF_LEVEL))]  # yellow, orange, red
+LevelOrNone = Annotated[str, listed(("none", *selectors.RESPONSE_OF_LEVEL))]
 
 
 @router.get("/current", auth=None, summary="现行预警(公开)")
@@ -80,7 +84,7 @@ def warnings(request: HttpRequest, drafts: bool = False) -> dict[str, Any]:
 
 
 @router.get("/warnings/{decision_id}", summary="预警决定详情: 研判、措施、CAP 消息")
-def warning_detail(request: HttpRequest, decision_id: int) -> dict[str, Any]:
+def warning_detail(request: HttpRequest, decision_id: Id) -> dict[str, Any]:
     user = _user(request)
     d = _visible_decisions(user).filter(pk=decision_id).first()
     if d is None:
@@ -143,7 +147,7 @@ def list_mine(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/list/check", summary="减排清单按级别核算(4.3)")
-def list_check(request: HttpRequest, year: int, level: str | None = None) -> dict[str, Any]:
+def list_check(request: HttpRequest, year: Year, level: Level | None = None) -> dict[str, Any]:
     """Whether the year's list reaches 20/30/40 % per pollutant; ``level`` yellow/orange/red narrows it."""
     user = _user(request)
     if not has_role(user, *selectors.LIST_ROLES):
@@ -164,7 +168,7 @@ def list_check(request: HttpRequest, year: int, level: str | None = None) -> dic
 
 
 @router.get("/list/{entry_id}", summary="清单企业详情(本企业或办公室)")
-def list_entry(request: HttpRequest, entry_id: int, level: str | None = None) -> dict[str, Any]:
+def list_entry(request: HttpRequest, entry_id: Id, level: LevelOrNone | None = None) -> dict[str, Any]:
     user = _user(request)
     entry = selectors.list_entries_for(user).filter(pk=entry_id).first()
     if entry is None:

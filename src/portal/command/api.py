@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from chengqu.command import route_incident
 from chengqu.common import Citation
@@ -27,8 +28,10 @@ from portal.command.selectors import (
     incidents_by_ids,
     incidents_visible,
 )
+from portal.core.api_schema import Id, Offset, OneOf, max_len
 
 router = Router(tags=["应急指挥"])
+HqKey = Annotated[str, Field(max_length=max_len(Headquarters, "key"))]
 
 
 def _require(request: HttpRequest, *roles: Role) -> None:
@@ -41,7 +44,7 @@ def _cite(c: Citation | None) -> dict[str, str] | None:
 
 
 @router.get("/route")
-def route(request: HttpRequest, q: str) -> dict[str, Any]:
+def route(request: HttpRequest, q: Annotated[str, Query(max_length=max_len(Incident, "incident_type"))]) -> dict[str, Any]:
     """Routing: who commands, who must be told; candidates when the words are unclear."""
     _require(request)
     decision = route_incident(q, roster=current_roster())
@@ -69,7 +72,7 @@ def hqs(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/hqs/{key}")
-def hq(request: HttpRequest, key: str) -> dict[str, Any]:
+def hq(request: HttpRequest, key: HqKey) -> dict[str, Any]:
     _require(request)
     row = get_object_or_404(Headquarters.objects.select_related("office_host", "parent"), key=key)
     return {
@@ -98,25 +101,27 @@ def _incident(i: Incident) -> dict[str, Any]:
 
 
 @router.get("/incidents")
-def incidents(request: HttpRequest, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def incidents(
+    request: HttpRequest,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
     _require(request, *READ_ROLES)
     qs = incidents_visible(request.user)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     ids = list(qs.values_list("pk", flat=True)[offset: offset + limit])
     return {"count": qs.count(), "items": [_incident(i) for i in incidents_by_ids(ids)]}
 
 
 class IncidentIn(Schema):
-    incident_type: str
+    incident_type: Annotated[str, Field(max_length=max_len(Incident, "incident_type"))]
     occurred_at: datetime | None = None
     learned_at: datetime | None = None
-    place: str = ""
+    place: Annotated[str, Field(max_length=max_len(Incident, "place"))] = ""
     description: str = ""
-    reporter: str = ""
-    grade: str = ""
-    department: str | None = None  # unit code
-    hq: str = ""
+    reporter: Annotated[str, Field(max_length=max_len(Incident, "reporter"))] = ""
+    grade: Annotated[str, OneOf(tuple(Incident.Grade.values))] = ""
+    department: Annotated[str, Field(max_length=max_len(Department, "code"))] | None = None  # unit code
+    hq: HqKey = ""
 
 
 @router.post("/incidents", response={201: dict})
@@ -140,7 +145,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
 
 
 @router.get("/incidents/{pk}")
-def incident_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def incident_detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     _require(request, *READ_ROLES)
     incident = incident_get(request.user, pk)
     now = timezone.now()

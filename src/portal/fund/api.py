@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from chengqu.common import clock
 from chengqu.fund import check_signoff, latest_signoff_date, quote_fee
 from chengqu.fund.terms import citations_json
 from portal.accounts.models import Department, User
+from portal.core.api_schema import Id, OneOf, Year, max_len
 from portal.fund import access, selectors, services
-from portal.fund.models import Application
+from portal.fund.models import Application, State
 from portal.fund.workflow import ACTIONS, perform
 
 router = Router(tags=["应急周转资金"])
+# An amount in yuan as text ("1200000.00"); the service reads it exactly and says what is wrong.
+Money = Annotated[str, Field(max_length=32)]
 
 
 def _user(request: HttpRequest) -> User:
@@ -64,30 +68,30 @@ def application_json(app: Application, *, today: date, detail: bool = False) -> 
 
 
 class ApplicationIn(Schema):
-    bank: int
-    maturing_amount: str
+    bank: Id
+    maturing_amount: Money
     maturity: date
-    requested: str
-    entity_kind: str = "enterprise"
-    loan_kind: str = "working_capital"
-    industry: str = ""
-    contact: str = ""
-    loan_contract_no: str = ""
-    purpose: str = ""
+    requested: Money
+    entity_kind: Annotated[str, OneOf(tuple(Application.EntityKind.values))] = "enterprise"
+    loan_kind: Annotated[str, OneOf(tuple(Application.LoanKind.values))] = "working_capital"
+    industry: Annotated[str, Field(max_length=max_len(Application, "industry"))] = ""
+    contact: Annotated[str, Field(max_length=max_len(Application, "contact"))] = ""
+    loan_contract_no: Annotated[str, Field(max_length=max_len(Application, "loan_contract_no"))] = ""
+    purpose: Annotated[str, Field(max_length=max_len(Application, "purpose"))] = ""
 
 
 class StepIn(Schema):
     day: date | None = None
     signed_on: date | None = None
     opinion: str = ""
-    renewal_amount: str | None = None
-    documents: list[str] = []
+    renewal_amount: Money | None = None
+    documents: list[Annotated[str, Field(max_length=200)]] = []
     reason: str = ""
     facts: dict[str, bool | None] = {}
-    approved_amount: str | None = None
+    approved_amount: Money | None = None
     planned_repayment: date | None = None
     renewed_on: date | None = None
-    amount: str | None = None
+    amount: Money | None = None
     repaid_on: date | None = None
     found: date | None = None
     note: str = ""
@@ -95,7 +99,9 @@ class StepIn(Schema):
 
 
 @router.get("/applications", summary="可见的申请")
-def applications(request: HttpRequest, state: str = "") -> dict[str, Any]:
+def applications(
+    request: HttpRequest, state: Annotated[str, OneOf(("", *State.values))] = ""
+) -> dict[str, Any]:
     rows = access.applications_visible(_user(request))
     if state:
         rows = rows.filter(state=state)
@@ -113,12 +119,12 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> dict[str
 
 
 @router.get("/applications/{pk}", summary="申请详情、期限和进程")
-def application_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def application_detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return application_json(_app(request, pk), today=clock.today(), detail=True)
 
 
 @router.get("/applications/{pk}/assessment", summary="审核检查(不写入)")
-def application_assessment(request: HttpRequest, pk: int) -> dict[str, Any]:
+def application_assessment(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = _user(request)
     access.require(access.sees_all(user), "只有承办主体、区金融办和审计可以查看审核检查")
     from chengqu.fund import decision_json
@@ -128,10 +134,10 @@ def application_assessment(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/applications/{pk}/{action}", summary="办理一个步骤")
-def application_step(request: HttpRequest, pk: int, action: str, payload: StepIn) -> dict[str, Any]:
+def application_step(
+    request: HttpRequest, pk: Id, action: Annotated[str, OneOf(tuple(ACTIONS))], payload: StepIn
+) -> dict[str, Any]:
     app = _app(request, pk)
-    if action not in ACTIONS:
-        raise Http404("没有这个操作")
     app = perform(actor=_user(request), application=app, action=action, data=payload.dict())
     return application_json(app, today=clock.today(), detail=True)
 
@@ -151,13 +157,13 @@ def balances(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/ledger", summary="记账凭证")
-def ledger(request: HttpRequest, limit: int = 200) -> dict[str, Any]:
+def ledger(request: HttpRequest, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
     _ledger_reader(request)
     return {"items": [
         {"id": tx.pk, "key": tx.key, "kind": tx.kind, "day": tx.day.isoformat(), "memo": tx.memo,
          "application": tx.application_id, "reverses": tx.reverses_id,
          "legs": [{"account": leg.account, "side": leg.side, "amount": f"{leg.amount:.2f}"} for leg in tx.legs.all()]}
-        for tx in selectors.transactions_page(limit=min(limit, 1000))
+        for tx in selectors.transactions_page(limit=limit)
     ]}
 
 
@@ -168,13 +174,18 @@ def reconcile(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/reports/{kind}", summary="月报、季报、年报")
-def report(request: HttpRequest, kind: str, year: int, number: int = 1) -> dict[str, Any]:
+def report(
+    request: HttpRequest,
+    kind: Annotated[str, OneOf(("month", "quarter", "year"))],
+    year: Year,
+    number: Annotated[int, Query(ge=1, le=12)] = 1,  # the month (1—12) or the quarter (1—4)
+) -> dict[str, Any]:
     _ledger_reader(request)
     return selectors.report(kind, year, number, today=clock.today()).as_dict()
 
 
 @router.get("/quote", summary="占用费测算")
-def quote(request: HttpRequest, principal: str, disbursed: date, repaid: date) -> dict[str, Any]:
+def quote(request: HttpRequest, principal: Money, disbursed: date, repaid: date) -> dict[str, Any]:
     _user(request)
     return quote_fee(principal=principal, disbursed=disbursed, repaid=repaid).as_dict()
 

@@ -6,16 +6,19 @@ Readable without login for 主动公开 documents, as the pages are; others answ
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import AuthenticationError
+from pydantic import Field
 
 from chengqu.common import DomainError
 from chengqu.gazette import Status
+from portal.core.api_schema import ErrorOut, Year, max_len
 from portal.gazette import selectors
 from portal.gazette.links import clause_url, document_url
-from portal.gazette.models import DocumentVersion
+from portal.gazette.models import Document, DocumentVersion
 from portal.gazette.search import SearchFilters, gazette_search
 
 router = Router(tags=["政府公报"])
@@ -67,15 +70,15 @@ class DocumentDetailOut(DocumentOut):
 
 
 class ListFilters(Schema):
-    category: str | None = None
-    year: int | None = None
-    issuer: str | None = None
+    category: Annotated[str, Field(max_length=max_len(DocumentVersion, "category"))] | None = None
+    year: Year | None = None
+    issuer: Annotated[str, Field(max_length=max_len(DocumentVersion, "issuer"))] | None = None
     status: Status | None = None
 
 
 class SearchQuery(ListFilters):
-    q: str
-    limit: int = 50
+    q: Annotated[str, Field(max_length=200)]
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 class HitOut(Schema):
@@ -107,8 +110,13 @@ def documents(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[st
     return [_document_out(version, status) for version, status in rows]
 
 
-@router.get("/documents/{key}", response=DocumentDetailOut, auth=None, summary="公报文件详情: 要素、条款、关系")
-def document_detail(request: HttpRequest, key: str) -> dict[str, object]:
+@router.get(
+    "/documents/{key}", response={200: DocumentDetailOut, 401: ErrorOut}, auth=None,
+    summary="公报文件详情: 要素、条款、关系 (未登录时非公开文件 401)",
+)
+def document_detail(
+    request: HttpRequest, key: Annotated[str, Field(max_length=max_len(Document, "key"))]
+) -> dict[str, object]:
     document = selectors.document_get(key)
     version = document.current
     if version is None:
@@ -147,7 +155,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> list[dict[str, o
         category=params.category, year=params.year, issuer=params.issuer, status=params.status,
         public_only=not request.user.is_authenticated,
     )
-    hits = gazette_search(query=params.q, filters=filters, limit=max(1, min(params.limit, 200)))
+    hits = gazette_search(query=params.q, filters=filters, limit=params.limit)
     return [
         {
             "number": h.number, "title": h.title, "clause": h.clause_eid, "clause_label": h.clause_label,

@@ -10,23 +10,26 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from chengqu.common import DomainError
 from chengqu.incentives import evaluate, evaluation_to_dict
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
+from portal.core.api_schema import Id, Offset, OneOf, max_len
 from portal.incentives import permissions, selectors, services
-from portal.incentives.models import BatchRun, Claim
+from portal.incentives.models import BatchRun, Claim, Payment
 from portal.incentives.views import default_as_of
 
 router = Router(tags=["惠企政策"])
 T = TypeVar("T")
+Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 def _user(request: HttpRequest) -> User:
@@ -109,8 +112,7 @@ class ResultsOut(Schema):
 
 def _results(batch: BatchRun, *, qualified_only: bool, offset: int, limit: int) -> dict[str, Any]:
     rows = selectors.batch_results(batch=batch, qualified_only=qualified_only)
-    limit = max(1, min(limit, 1000))
-    page = rows[max(offset, 0): max(offset, 0) + limit]
+    page = rows[offset: offset + limit]
     return {
         "count": rows.count(),
         "results": [
@@ -138,21 +140,21 @@ def batch_create(
 
 
 @router.get("/batches/{batch_id}", response=BatchOut, summary="一次批量测算")
-def batch_detail(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+def batch_detail(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_READ_ROLES)
     return _batch_out(selectors.batch_get(user=user, pk=batch_id))
 
 
 @router.get("/batches/{batch_id}/results", response=ResultsOut, summary="逐户结果")
 def batch_results(
-    request: HttpRequest, batch_id: int, qualified_only: bool = False, offset: int = 0, limit: int = 100
+    request: HttpRequest, batch_id: Id, qualified_only: bool = False, offset: Offset = 0, limit: Limit = 100
 ) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_READ_ROLES)
     return _results(selectors.batch_get(user=user, pk=batch_id), qualified_only=qualified_only, offset=offset, limit=limit)
 
 
 @router.post("/batches/{batch_id}/publish", response=BatchOut, summary="公布免申即享名单")
-def batch_publish(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+def batch_publish(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_PUBLISH_ROLES)
     batch = selectors.batch_get(user=user, pk=batch_id)
     return _batch_out(_service(lambda: services.batch_run_publish(actor=user, batch=batch)))
@@ -174,7 +176,7 @@ class BatchClaimsOut(Schema):
 
 
 @router.post("/batches/{batch_id}/claims", response=BatchClaimsOut, summary="免申即享: 为已登记企业生成兑现申报")
-def batch_claims(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+def batch_claims(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_RUN_ROLES)
     batch = selectors.batch_get(user=user, pk=batch_id)
     done = _service(lambda: services.batch_claims_create(actor=user, batch=batch))
@@ -191,7 +193,7 @@ def published_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/published/{batch_id}", auth=None, response=ResultsOut, summary="已公布的免申即享名单 (公开)")
-def published_results(request: HttpRequest, batch_id: int, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+def published_results(request: HttpRequest, batch_id: Id, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     batch = selectors.published_batch_get(pk=batch_id)
     body = _results(batch, qualified_only=True, offset=offset, limit=limit)
     # The public list names who and what; the facts and the unmet needs stay internal.
@@ -245,7 +247,9 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
 
 
 @router.get("/claims", response=list[ClaimOut], summary="我能看到的申报")
-def claim_list(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
+def claim_list(
+    request: HttpRequest, status: Annotated[str, OneOf(tuple(Claim.Status.values))] | None = None
+) -> list[dict[str, Any]]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claims = selectors.claim_list(user=user).prefetch_related("documents")
     if status:
@@ -256,8 +260,8 @@ def claim_list(request: HttpRequest, status: str | None = None) -> list[dict[str
 @router.post("/claims", response={201: ClaimOut}, summary="企业申报一条措施 (附证明材料)")
 def claim_create(
     request: HttpRequest,
-    measure: Form[int],
-    facts: Form[str],
+    measure: Form[Annotated[int, Field(ge=1, le=1000)]],
+    facts: Form[Annotated[str, Field(max_length=100_000)]],  # a JSON object
     documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
@@ -274,7 +278,7 @@ def claim_create(
 
 
 @router.get("/claims/{claim_id}", response=ClaimOut, summary="一条申报")
-def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+def claim_detail(request: HttpRequest, claim_id: Id) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     return _claim_out(selectors.claim_get(user=user, pk=claim_id))
 
@@ -282,15 +286,15 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 class DecisionIn(Schema):
     approve: bool
     note: str = ""
-    amount: str | None = None
+    amount: Annotated[str, Field(max_length=32)] | None = None  # yuan, as text
 
 
 class PayIn(Schema):
-    reference: str
+    reference: Annotated[str, Field(max_length=max_len(Payment, "reference"))]
 
 
 @router.post("/claims/{claim_id}/review", response=ClaimOut, summary="牵头单位审核")
-def claim_review(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
+def claim_review(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claim = selectors.claim_get(user=user, pk=claim_id)
     return _claim_out(_service(lambda: services.claim_review(
@@ -299,7 +303,7 @@ def claim_review(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
 
 
 @router.post("/claims/{claim_id}/approve", response=ClaimOut, summary="区政府审批")
-def claim_approve(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
+def claim_approve(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claim = selectors.claim_get(user=user, pk=claim_id)
     return _claim_out(_service(lambda: services.claim_approve(
@@ -308,7 +312,7 @@ def claim_approve(request: HttpRequest, claim_id: int, payload: DecisionIn) -> d
 
 
 @router.post("/claims/{claim_id}/pay", response=ClaimOut, summary="兑现")
-def claim_pay(request: HttpRequest, claim_id: int, payload: PayIn) -> dict[str, Any]:
+def claim_pay(request: HttpRequest, claim_id: Id, payload: PayIn) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claim = selectors.claim_get(user=user, pk=claim_id)
     _service(lambda: services.claim_pay(actor=user, claim=claim, reference=payload.reference))

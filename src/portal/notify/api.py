@@ -6,16 +6,19 @@ notice that does not is a 404.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from portal.accounts.models import User
+from portal.core.api_schema import Id, Offset, OneOf
 from portal.notify import selectors, services
 from portal.notify.models import Notification
 
 router = Router(tags=["消息通知"])
+# A kind narrows the inbox; empty means every kind.
+Kind = Annotated[str, OneOf(("", *Notification.Kind.values))]
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,12 +43,16 @@ def _row(n: Notification) -> dict[str, Any]:
 
 
 @router.get("/")
-def inbox(request: HttpRequest, kind: str = "", unread: bool = False, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def inbox(
+    request: HttpRequest,
+    kind: Kind = "",
+    unread: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
     """The inbox, unread first; ``limit`` at most 200."""
     user = _user(request)
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
-    qs = selectors.inbox(user, kind=kind if kind in Notification.Kind.values else "", unread_only=unread)
+    qs = selectors.inbox(user, kind=kind, unread_only=unread)
     return {
         "unread": selectors.unread_count(user),
         "items": [_row(n) for n in qs[offset:offset + limit]],
@@ -58,7 +65,7 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
 
 
 @router.post("/{pk}/read")
-def read(request: HttpRequest, pk: int) -> dict[str, Any]:
+def read(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = _user(request)
     notification = selectors.notification_get(user, pk)
     receipt = services.mark_read(user=user, notification=notification)
@@ -66,9 +73,9 @@ def read(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/read-all")
-def read_all(request: HttpRequest, kind: str = "") -> dict[str, int]:
+def read_all(request: HttpRequest, kind: Kind = "") -> dict[str, int]:
     user = _user(request)
-    marked = services.mark_all_read(user=user, kind=kind if kind in Notification.Kind.values else "")
+    marked = services.mark_all_read(user=user, kind=kind)
     return {"marked": marked, "unread": selectors.unread_count(user)}
 
 

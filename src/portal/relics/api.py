@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from chengqu.relics import (
     Category,
     Coordinates,
+    LeadStage,
+    ProtectionLevel,
     is_sensitive,
     location_description,
     phase_on,
     standard_time_point,
 )
+from portal.accounts.models import Department
+from portal.core.api_schema import Id, Offset, OneOf, max_len
 from portal.relics.access import may_use
 from portal.relics.models import Relic
 from portal.relics.selectors import published_relics, relic_search, relics_for
@@ -70,12 +76,15 @@ class PublicRelicOut(Schema):
 
 
 class Filters(Schema):
-    q: str = ""
-    category: str = ""
-    level: str = ""
-    town: str = ""
-    stage: str = ""
-    offset: int = 0
+    q: Annotated[str, Field(max_length=200)] = ""
+    category: Annotated[str, OneOf(("", *(c.value for c in Category)))] = ""
+    level: Annotated[str, OneOf(("", *(p.value for p in ProtectionLevel)))] = ""
+    town: Annotated[str, Field(max_length=max_len(Department, "code"))] = ""  # the unit's code
+    offset: Offset = 0
+
+
+class RegisterFilters(Filters):
+    stage: Annotated[str, OneOf(("", *(s.value for s in LeadStage)))] = ""
 
 
 def _out(r: Relic) -> RelicOut:
@@ -110,7 +119,7 @@ def phase(request: HttpRequest, on: date | None = None) -> PhaseOut:
 
 
 @router.get("/relics", response=list[RelicOut])
-def relic_list(request: HttpRequest, filters: Query[Filters]) -> list[RelicOut]:
+def relic_list(request: HttpRequest, filters: Query[RegisterFilters]) -> list[RelicOut]:
     """The register as the user may see it (census teams: their own town or street)."""
     if not may_use(request.user):
         raise PermissionDenied("您的角色无权使用文物普查")
@@ -121,7 +130,7 @@ def relic_list(request: HttpRequest, filters: Query[Filters]) -> list[RelicOut]:
 
 
 @router.get("/relics/{pk}", response=RelicOut)
-def relic_detail(request: HttpRequest, pk: int) -> RelicOut:
+def relic_detail(request: HttpRequest, pk: Id) -> RelicOut:
     if not may_use(request.user):
         raise PermissionDenied("您的角色无权使用文物普查")
     return _out(get_object_or_404(relics_for(request.user), pk=pk))
@@ -132,5 +141,4 @@ def public_list(request: HttpRequest, filters: Query[Filters]) -> list[PublicRel
     """The published register; sensitive sites without coordinates."""
     params = filters.dict()
     offset = params.pop("offset")
-    params.pop("stage")
     return [_public(r) for r in relic_search(published_relics(), **params)[offset:offset + LIMIT]]

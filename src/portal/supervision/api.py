@@ -7,15 +7,18 @@ Same roles as the pages; a task the caller may not see answers 404; a refused st
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from chengqu.common import clock
+from chengqu.supervision import Action
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
+from portal.core.api_schema import Id, Offset, OneOf, max_len
 from portal.supervision import services
 from portal.supervision.cli import task_json
 from portal.supervision.models import LoopItem
@@ -32,26 +35,34 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/tasks", summary="任务台账")
-def tasks(request: HttpRequest, unit: str = "", livelihood: bool = False, source: str = "",
-          overdue: bool = False, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+def tasks(
+    request: HttpRequest,
+    unit: Annotated[str, Query(max_length=max_len(LoopItem, "unit_name"))] = "",  # a unit's id, or words of its name
+    livelihood: bool = False,
+    source: Annotated[str, Query(max_length=max_len(LoopItem, "source"))] = "",
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
     user = _user(request)
     params = {"unit": unit, "livelihood": "1" if livelihood else "", "source": source,
               "overdue": "1" if overdue else ""}
     qs = filter_items(visible_items(user), params, today=clock.today()).select_related("unit").order_by("pk")
     return [{**task_json(i), "state": i.state, "progress": i.progress}
-            for i in qs[offset: offset + min(limit, 1000)]]
+            for i in qs[offset: offset + limit]]
 
 
 class ActIn(Schema):
-    action: str
-    text: str = ""
+    action: Annotated[str, OneOf(tuple(a.value for a in Action))]
+    # The words go to the step's record, and a request for more time keeps them on the task too.
+    text: Annotated[str, Field(max_length=max_len(LoopItem, "pending_reason"))] = ""
     evidence: str = ""
-    progress: int | None = None
+    progress: Annotated[int, Field(ge=0, le=100)] | None = None
     new_due: date | None = None
 
 
 @router.post("/items/{pk}/act", summary="办理一步")
-def act(request: HttpRequest, pk: int, payload: ActIn) -> dict[str, Any]:
+def act(request: HttpRequest, pk: Id, payload: ActIn) -> dict[str, Any]:
     user = _user(request)
     item = LoopItem.objects.filter(pk=pk).first()
     if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
