@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,14 +140,27 @@ def write_json_private(path: Path, data: object, *, durable: bool = True) -> Non
         raise
 
 
+if sys.platform == "win32":  # waitress also runs on the offices' Windows machines
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 @contextlib.contextmanager
 def head_lock() -> Iterator[None]:
-    """Serialise head-file writers across threads and processes (flock on a side file)."""
+    """Serialise head-file writers across threads and processes (a lock on a side file)."""
     path = audit_dir() / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _lock(fd)
         yield
     finally:
         os.close(fd)  # closing releases the lock

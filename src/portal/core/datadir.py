@@ -6,8 +6,9 @@ and re-applied at ``chengqu setup``, ``serve``, ``migrate``, ``backup`` and ``re
 repairs a directory made by an older version with 0755/0644. SQLite gives its -wal and -shm files
 the database file's mode, so an empty database file is created 0600 before SQLite first opens it.
 
-No process-wide umask: static files collected into the data directory may be served by a web
-server running as another user, so they keep their usual modes.
+No process-wide umask: it would reach every file the process writes (uploads, collected static
+files, other libraries' files); the directory's 0700 already keeps other users out of all of them,
+and the files that matter are 0600 themselves.
 """
 
 from __future__ import annotations
