@@ -42,9 +42,16 @@ def test_setup_leaves_the_data_directory_and_its_secrets_to_the_service_alone(si
     assert mode(site) == 0o700
     for name in ("chengqu.sqlite3", "secret_key", "audit_key", "audit_head"):
         assert mode(site / name) == 0o600, name
-    for companion in ("chengqu.sqlite3-wal", "chengqu.sqlite3-shm"):
-        if (site / companion).exists():
+    # SQLite gives the write-ahead log and shared memory the database file's mode.
+    conn = sqlite3.connect(site / "chengqu.sqlite3")
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        conn.execute("UPDATE accounts_department SET name = name WHERE id = (SELECT min(id) FROM accounts_department)")
+        conn.commit()
+        for companion in ("chengqu.sqlite3-wal", "chengqu.sqlite3-shm"):
             assert mode(site / companion) == 0o600, companion
+    finally:
+        conn.close()
 
 
 def test_a_data_directory_left_readable_by_an_older_version_is_made_private_again(tmp_path):
