@@ -370,3 +370,26 @@ def test_a_domain_error_a_page_lets_escape_is_a_400_page_not_a_500(rf, admin):
     assert "「值班电话」最多 32 个字符" in response.content.decode()
     assert InputHygieneMiddleware(lambda r: None).process_exception(rf.get("/api/v1/x"), error) is None
     assert InputHygieneMiddleware(lambda r: None).process_exception(request, ValueError("bug")) is None
+
+
+def test_a_register_import_names_the_row_with_a_control_character_or_an_overlong_value(db, tmp_path, make_user):
+    # A spreadsheet does not pass the request check: the relics service bounds its text itself.
+    from portal.accounts.services import department_upsert
+    from portal.relics.models import Relic
+    from portal.relics.services import register_import
+
+    department_upsert(code="bsdz", name="北石店镇", kind="town")
+    bureau = make_user("wenwu", Role.UNIT, department=department_upsert(code="wlj", name="区文旅局", kind="organ")[0])
+    header = "普查编号,名称,镇(街道),地址,经度,纬度,海拔,保护级别,文物类别,年代,权属,使用情况,保存状况,管理机构\n"
+    row = "{code},{name},北石店镇,府城村,112.851,35.498,760,省级,古建筑,明,集体,宗教活动,较好,村委会\n"
+    path = tmp_path / "register.csv"
+    path.write_text(header + row.format(code="A1", name="关帝\x00庙") + row.format(code="A2", name="庙" * 129)
+                    + row.format(code="A3" * 20, name="文庙") + row.format(code="A4", name="汤帝庙"), encoding="utf-8")
+    result = register_import(actor=bureau, path=path, filename="名录" + "长" * 300 + ".csv")
+    assert Relic.objects.count() == 0
+    assert [(e["line"], e["field"]) for e in result.errors] == [(2, "名称"), (3, "名称"), (4, "普查编号")]
+    assert "「名称」含有不可见的控制字符 U+0000" in result.errors[0]["message"]
+    assert "「名称」最多 128 个字符, 现在有 129 个" in result.errors[1]["message"]
+    assert "「普查编号」最多 32 个字符" in result.errors[2]["message"]
+    path.write_text(header + row.format(code="A4", name="汤帝庙"), encoding="utf-8")
+    assert register_import(actor=bureau, path=path, filename="名录" + "长" * 300 + ".csv").created == 1  # the long name fits the audit

@@ -33,6 +33,7 @@ from chengqu.relics.quality import Neighbour
 from chengqu.relics.quality import QualityIssue as QualityIssueFinding
 from portal.accounts.models import Department, User
 from portal.audit.services import audit_record, snapshot
+from portal.core.hygiene import model_text
 from portal.core.tables import read_table
 from portal.relics.access import CENSUS_KINDS, is_bureau, is_expert, require, require_edit
 from portal.relics.models import DamageCase, QualityIssue, Reexamination, Relic, RelicFile
@@ -50,7 +51,9 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in data:
-            out[name] = str(data[name] or "").strip()
+            # A spreadsheet row reaches here without the request check: control characters and
+            # lengths are bounded here, as the model allows.
+            out[name] = model_text(Relic, name, str(data[name] or "").strip())
     if "name" in out and not out["name"]:
         raise DomainError("relics.name", "名称不能为空", field="name")
     for name, parse in (("level", parse_level), ("category", parse_category), ("state", parse_state)):
@@ -402,7 +405,11 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         if missing:
             fail(missing[0], f"缺少必填项: {'、'.join(missing)}")
             continue
-        code = str(values["code"]).strip()
+        try:
+            code = model_text(Relic, "code", str(values["code"]).strip())
+        except DomainError as exc:
+            fail("普查编号", exc.message)
+            continue
         if code in existing_codes:
             fail("普查编号", f"普查编号 {code} 已在名录中")
             continue
@@ -472,7 +479,8 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         codes = sorted(r.code for r in relics)
         audit_record(
             actor=actor, action="relics.import", object_type="relics.relic", object_id="import",
-            object_repr=f"导入 {filename or path.name}: {len(codes)} 处",
+            # A file name may take the whole 255 characters of the audit's object column.
+            object_repr=f"导入 {(filename or path.name)[:200]}: {len(codes)} 处",
             after={"file": filename or path.name, "count": len(codes), "codes": codes},
         )
         result.created = len(codes)
