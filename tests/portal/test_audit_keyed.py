@@ -282,7 +282,8 @@ def test_rekey_refuses_a_chain_that_is_already_broken():
     assert not AuditEntry.objects.exclude(mac="").exists()
 
 
-def test_rekey_from_the_command_line():
+def test_rekey_from_the_command_line(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # the command also sets the data directory's modes
     make_legacy_chain(2)
     result = CliRunner().invoke(cli, ["audit", "rekey", "--json"])
     assert result.exit_code == 0, result.output
@@ -293,6 +294,8 @@ def test_an_auditor_sees_the_rewritten_entry_named_on_the_page(client, make_user
     login(make_user("shenji", Role.AUDITOR))
     write_entries(4)
     assert "其中 5 条用密钥校验" in client.get("/audit/?verify=1").content.decode()  # and the user's own entry
+    write_entries(1, sync_head_file=False)
+    assert "注意: 链头文件落后数据库 1 条" in client.get("/audit/?verify=1").content.decode()
     rewrite_from(2, after={"i": 999})
     page = client.get("/audit/?verify=1").content.decode()
     assert "第 2 条" in page
