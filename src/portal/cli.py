@@ -476,6 +476,10 @@ def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> N
     if live.exists():
         stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
         safety = live.parent / "backups" / f"pre-restore-{stamp}.sqlite3"
+        n = 1
+        while safety.exists() or _metadata_path(safety).exists():  # two restores in one second
+            n += 1
+            safety = live.parent / "backups" / f"pre-restore-{stamp}-{n}.sqlite3"
         _make_backup(live, safety)
     _copy_sqlite(source, live)
     _secure()
