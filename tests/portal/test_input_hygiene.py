@@ -393,3 +393,25 @@ def test_a_register_import_names_the_row_with_a_control_character_or_an_overlong
     assert "「普查编号」最多 32 个字符" in result.errors[2]["message"]
     path.write_text(header + row.format(code="A4", name="汤帝庙"), encoding="utf-8")
     assert register_import(actor=bureau, path=path, filename="名录" + "长" * 300 + ".csv").created == 1  # the long name fits the audit
+
+
+def test_an_emission_list_row_with_a_control_character_or_an_overlong_name_is_named(db):
+    from portal.air.reduction_list import COLUMNS, ListImportError, parse_rows
+    from portal.core.tables import Row
+
+    good = [2026, "甲化工有限公司", "91140502MA0000000A", "化工", "B", 100, 200, 50, 10,
+            "限产30%", 20, 40, 10, 2, "限产50%", 30, 60, 15, 3, "停产", 40, 80, 20, 4]
+    keys = [key for key, _ in COLUMNS]
+
+    def row(line: int, **changes: object) -> Row:
+        values = {k: (str(v) if isinstance(v, int) else v) for k, v in zip(keys, good, strict=True)}
+        return Row(line, {**values, **changes})
+
+    assert len(parse_rows([row(2)])) == 1
+    with pytest.raises(ListImportError) as caught:
+        parse_rows([row(2, name="甲化\x00工"), row(3, credit_code="91140502MA0000000B", industry="化" * 65),
+                    row(4, credit_code="91140502MA0000000C", III_text="限产\x0130%")])
+    errors = caught.value.errors
+    assert [(line, column) for line, column, _ in errors] == [(2, "企业名称"), (3, "行业"), (4, "黄色预警措施")]
+    assert "「企业名称」含有不可见的控制字符 U+0000" in errors[0][2]
+    assert "「行业」最多 64 个字符" in errors[1][2]

@@ -39,6 +39,7 @@ from portal.accounts.roles import Role, has_role, is_read_only
 from portal.air.models import DistrictEmissions, EnterpriseMeasure, Exemption, ListEnterprise
 from portal.audit.services import audit_record, snapshot
 from portal.core.exports import append_row, saved
+from portal.core.hygiene import model_text
 from portal.core.tables import Row, read_table
 
 LEVEL_PREFIX = {"III": "黄色", "II": "橙色", "I": "红色"}
@@ -138,6 +139,13 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
             out[f"{r}_text"] = str(v.get(f"{r}_text", "")).strip()
             for p in POLLUTANTS:
                 out[f"{r}_{p}"] = _tonnes(v.get(f"{r}_{p}"), errors, line, f"{r}_{p}")
+        # A spreadsheet row passes no request check: its text is checked as the models allow.
+        texts = [(key, ListEnterprise, key) for key in ("name", "credit_code", "industry")]
+        for key, model, name in [*texts, *((f"{r}_text", EnterpriseMeasure, "text") for r in LEVEL_PREFIX)]:
+            try:
+                model_text(model, name, out[key], field=key, label=LABELS[key])
+            except DomainError as exc:
+                errors.append((line, LABELS[key], exc.message))
         identity = (out["year"], out["credit_code"])
         if out["credit_code"] and identity in seen:
             errors.append((line, LABELS["credit_code"], f"与第 {seen[identity]} 行重复"))

@@ -136,14 +136,17 @@ def model_max_length(model: type[models.Model], name: str) -> int:
     return int(length)
 
 
-def model_text(model: type[models.Model], name: str, value: str, *, field: str | None = None) -> str:
+def model_text(
+    model: type[models.Model], name: str, value: str, *, field: str | None = None, label: str | None = None
+) -> str:
     """``value`` checked for a model's text field: no control character, no more than its ``max_length``.
 
     For text that arrives other than through a request (a spreadsheet row): the field's
-    ``verbose_name`` names it in the message; ``field`` overrides the name the error carries.
+    ``verbose_name`` (or ``label``, a column's heading) names it in the message; ``field``
+    overrides the name the error carries.
     """
     model_field = model._meta.get_field(name)
-    label = str(getattr(model_field, "verbose_name", "") or name)
+    label = label or str(getattr(model_field, "verbose_name", "") or name)
     check_text(value, field=field or name, label=label)
     length = getattr(model_field, "max_length", None)
     if length and isinstance(model_field, models.CharField):
