@@ -415,3 +415,22 @@ def test_an_emission_list_row_with_a_control_character_or_an_overlong_name_is_na
     assert [(line, column) for line, column, _ in errors] == [(2, "企业名称"), (3, "行业"), (4, "黄色预警措施")]
     assert "「企业名称」含有不可见的控制字符 U+0000" in errors[0][2]
     assert "「行业」最多 64 个字符" in errors[1][2]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_batch_csv_with_a_control_character_is_refused_naming_its_line(client, make_user, encoding):
+    # Before: on PostgreSQL the NUL reached the database (a 500 DataError); now the page says where.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.incentives.models import BatchRun
+
+    client.force_login(make_user("jrb", Role.FINANCE_OFFICE), backend="django.contrib.auth.backends.ModelBackend")
+    header = "企业标识,企业名称,一季度完成投资额(元)\n"
+    bad = (header + "E1,甲公司,60000000\nE2,乙\x00公司,1\n").encode(encoding)
+    response = client.post("/incentives/batch/", {"file": SimpleUploadedFile("名单.csv", bad), "as_of": "2024-07-15"})
+    assert response.status_code in {200, 400}
+    assert "名单.csv 第 3 行含有不可见的控制字符 U+0000" in response.content.decode()
+    assert not BatchRun.objects.exists()
+    good = (header + "E1,甲公司,60000000\nE2,乙\t公司,1\n").encode(encoding)  # a tab is ordinary text
+    assert client.post("/incentives/batch/", {"file": SimpleUploadedFile("名单.csv", good), "as_of": "2024-07-15"}).status_code == 302
+    assert BatchRun.objects.count() == 1

@@ -24,6 +24,7 @@ from chengqu.incentives import Batch, default_rules, evaluate, evaluate_many, ev
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.audit.services import audit_record, snapshot
+from portal.core.hygiene import check_csv_bytes
 from portal.incentives import permissions, selectors
 from portal.incentives.models import (
     BatchResult,
@@ -66,6 +67,9 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
     """
     if not permissions.can_run_batch(actor):
         raise _refuse("您的角色无权进行批量测算")
+    if file_name.lower().endswith(".csv"):
+        # Cell text is stored (names, ids, row errors): a NUL would be a database error on PostgreSQL.
+        check_csv_bytes(data, file_name=file_name)
     table = enterprise_rows_from_bytes(file_name, data)
     if not table.rows:
         raise DomainError("incentives.file", f"{file_name} 没有数据行", field="file")
