@@ -278,6 +278,8 @@ def main() -> None:
             # The same bomb, its headers saying the sheet unpacks to 150 MB (under the limits).
             liar = lying(hostile.read_bytes(), "xl/worksheets/sheet1.xml", 150 * 1024 * 1024)
             scenario("hostile, header lies", server.pid, user, health, other, "谎报.xlsx", liar)
+            # A body past the request limit (100 MB): refused from its Content-Length, nothing kept.
+            scenario("oversize body", server.pid, user, health, other, "超大.csv", os.urandom(1 << 20) * 300)
             if "--legit" in args:
                 good = legit(cache / "chengqu-legit-100k.xlsx")
                 scenario("legitimate", server.pid, user, health, other, "城区企业统计-10万行.xlsx", good.read_bytes())

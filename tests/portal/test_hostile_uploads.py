@@ -395,3 +395,23 @@ def test_a_legitimate_workbook_still_runs_as_a_batch(lead_unit, tmp_path):
     response = api(lead_unit, "名单.xlsx", stream.getvalue())
     assert response.status_code == 201, response.content
     assert response.json()["total"] == "120000.00"
+
+
+@pytest.mark.parametrize(("url", "data", "name"), [
+    ("/relics/import/", {}, "名录.xlsx"),
+    ("/air/list/", {"op": "import", "year": "2024"}, "清单.xlsx"),
+    ("/admin/gazette/issue/ingest/", {}, "公报.txt"),
+], ids=["relics-import", "air-list", "gazette-ingest"])
+def test_every_other_upload_page_refuses_an_oversize_file_naming_it(db, make_user, login, settings, url, data, name):
+    settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
+    client = login(make_user("admin", Role.ADMIN, is_superuser=True))
+    response = client.post(url, {**data, "file": SimpleUploadedFile(name, b"x" * 5_000)}, follow=True)
+    assert response.status_code in {200, 400}
+    assert f"{name} 超过 1 KB 上限" in response.content.decode()
+
+
+def test_a_hostile_workbook_on_the_relics_import_page_is_a_page_error_naming_it(db, make_user, login, zip_bomb):
+    client = login(make_user("admin", Role.ADMIN, is_superuser=True))
+    response = client.post("/relics/import/", {"file": SimpleUploadedFile("名录.xlsx", zip_bomb.read_bytes())})
+    assert response.status_code == 400
+    assert "名录.xlsx 中的 xl/worksheets/sheet1.xml 解压后有" in response.content.decode()

@@ -35,7 +35,10 @@ class IssueAdmin(ReadOnlyAdmin[Any]):
         form = IngestForm(request.POST or None, request.FILES or None)
         refused = refusal_error(request, "file") if request.method == "POST" else None
         if refused is not None:
-            form.add_error("file", refused.message)  # the form shows it; no file to read
+            form = IngestForm(request.POST, request.FILES)  # bound, though the file was dropped
+            form.is_valid()
+            form.errors.pop("file", None)  # not "required": the file came and was refused
+            form.add_error("file", refused.message)
         elif request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             actor = request.user if isinstance(request.user, User) else None
