@@ -152,7 +152,7 @@ def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]
     return _xlsx_records_openpyxl(path)
 
 
-def _invalid(name: str, exc: BaseException) -> DomainError:
+def _invalid(name: str, exc: BaseException | str) -> DomainError:
     return DomainError("table.xlsx", f"{name} 不是有效的 xlsx 文件: {exc}")
 
 
@@ -240,7 +240,7 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, name: str) -> b
     try:
         with archive.open(info) as handle, memoryview(data) as view:
             while size <= limit:
-                count = handle.readinto(view[size:size + _CHUNK])
+                count = handle.readinto(view[size:size + _CHUNK])  # type: ignore[attr-defined]  # ZipExtFile
                 if not count:
                     break
                 size += count

@@ -77,7 +77,7 @@ def refusal_error(request: HttpRequest, field: str | None = None) -> DomainError
     return None
 
 
-def uploaded_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:
+def uploaded_file(request: HttpRequest, field: str = "file") -> UploadedFile[Any] | None:
     """``request.FILES[field]``; raises the refusal's DomainError if the file was too large."""
     upload = request.FILES.get(field)
     error = refusal_error(request, field)
@@ -86,7 +86,7 @@ def uploaded_file(request: HttpRequest, field: str = "file") -> UploadedFile | N
     return upload
 
 
-def uploaded_files(request: HttpRequest, field: str) -> list[UploadedFile]:
+def uploaded_files(request: HttpRequest, field: str) -> list[UploadedFile[Any]]:
     """``request.FILES.getlist(field)``; raises the refusal's DomainError if one was too large."""
     uploads = request.FILES.getlist(field)
     error = refusal_error(request, field)
