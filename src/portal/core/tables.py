@@ -112,7 +112,8 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]
                 raise _too_many_columns(path.name, i)
             records.append((i, [c.strip() for c in row]))
     except csv.Error as exc:  # a field past csv's 128 KB, a stray quote, a NUL
-        raise DomainError("table.csv", f"{path.name} 第 {reader.line_num} 行无法读取: {exc}") from None
+        why = "单元格超过 131,072 个字符" if "field limit" in str(exc) else f"引号或分隔符有误 ({exc})"
+        raise DomainError("table.csv", f"{path.name} 第 {reader.line_num} 行无法读取: {why}") from None
     return header, records
 
 
@@ -153,7 +154,21 @@ def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]
 
 
 def _invalid(name: str, exc: BaseException | str) -> DomainError:
-    return DomainError("table.xlsx", f"{name} 不是有效的 xlsx 文件: {exc}")
+    return DomainError("table.xlsx", f"{name} 不是有效的 xlsx 文件: {_reason(exc)}")
+
+
+def _reason(exc: BaseException | str) -> str:
+    """What went wrong, in the user's words where zipfile's are known."""
+    text = str(exc)
+    if isinstance(exc, str):
+        return text
+    if "CRC" in text:
+        return f"内容已损坏 (校验和不符: {text})"
+    if isinstance(exc, EOFError) or "Truncated" in text or "truncated" in text:
+        return f"文件不完整 ({text})"
+    if "not a zip file" in text:
+        return "不是 zip 格式 (xlsx 文件是 zip 压缩包)"
+    return text
 
 
 def _open_xlsx(path: Path) -> zipfile.ZipFile:
