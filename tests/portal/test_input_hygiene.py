@@ -57,6 +57,23 @@ def test_check_tree_walks_keys_and_nested_strings():
     assert caught.value.field == "kU+0000"  # the key is shown, its character made visible
 
 
+def test_only_json_that_may_hold_a_refused_character_is_parsed_again():
+    assert not hygiene.json_may_hold_refused(json.dumps({"place": "北石店镇\t北山\n"}, ensure_ascii=False))
+    assert not hygiene.json_may_hold_refused(json.dumps({"place": "北石店镇"}))  # \u5317…: ordinary escapes
+    for suspect in ('{"a": "\\u0001"}', '{"a": "\\u009F"}', '{"a": "\\ud83d\\ude92"}', '{"a": "\x7f"}', '{"\\uFFFE": 1}'):
+        assert hygiene.json_may_hold_refused(suspect), suspect
+
+
+@pytest.mark.parametrize(("text", "refused"), [('"\\ud800"', True), ('"\\ud83d\\ude92"', False), ('"\\u0000"', True), ('"\\\\u0000"', False)])
+def test_a_lone_surrogate_in_json_is_refused_and_a_pair_passes(rf, text, refused):
+    from portal.core.middleware import InputHygieneMiddleware
+
+    request = rf.post("/api/v1/command/incidents", '{"place": ' + text + "}", content_type="application/json")
+    response = InputHygieneMiddleware(lambda r: None).process_view(request, lambda r: None, (), {})
+    assert (response is not None) is refused
+    if refused:
+        assert json.loads(response.content)["field"] == "place"
+
 def test_bounded_text_names_the_limit():
     assert hygiene.bounded_text("一" * 10, field="place", max_length=10) == "一" * 10
     with pytest.raises(DomainError) as caught:

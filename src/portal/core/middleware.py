@@ -111,14 +111,15 @@ def _texts(request: HttpRequest, kwargs: dict[str, Any]) -> Iterator[tuple[str, 
                     yield name, item.name or "", "的文件名"
         elif content_type == "application/json" or content_type.endswith("+json") or _is_api(request):
             # The API parses a body as JSON whatever its declared type, so it is checked as JSON too.
-            if not request.body:
+            if not request.body or not hygiene.json_may_hold_refused(request.body.decode("utf-8", "replace")):
                 return
             try:
                 data = json.loads(request.body)
             except (ValueError, RecursionError):
                 return  # invalid (or too deeply nested) JSON: the API answers it as it does
-            for field, text in hygiene.json_strings(data):
-                yield field or "body", text, ""
+            found = hygiene.refused_in_json(data)
+            if found is not None:
+                yield found[0] or "body", found[1], ""
 
 
 def _query_dict(data: Any) -> Iterator[tuple[str, str, str]]:
