@@ -222,6 +222,7 @@ def test_the_page_names_the_field_in_chinese_and_offers_to_go_back(client, login
     )
     html = response.content.decode()
     assert response.status_code == 400
+    assert "提交的内容有误, 未保存" in html
     assert "「地点」含有不可见的控制字符 U+0001(第 3 个字符), 请删除后重新提交" in html
     assert 'href="http://testserver/command/incidents/new/" data-history-back' in html
     assert "退出" in html  # the site's own page, signed in
@@ -387,6 +388,8 @@ def test_a_domain_error_a_page_lets_escape_is_a_400_page_not_a_500(rf, admin):
     assert "「值班电话」最多 32 个字符" in response.content.decode()
     assert InputHygieneMiddleware(lambda r: None).process_exception(rf.get("/api/v1/x"), error) is None
     assert InputHygieneMiddleware(lambda r: None).process_exception(request, ValueError("bug")) is None
+    missing = DomainError("command.incident.not_found", "没有这个事件")
+    assert InputHygieneMiddleware(lambda r: None).process_exception(request, missing).status_code == 404
 
 
 def test_a_register_import_names_the_row_with_a_control_character_or_an_overlong_value(db, tmp_path, make_user):

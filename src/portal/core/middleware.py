@@ -60,10 +60,12 @@ def refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
     status = 404 if error.code.endswith(".not_found") else 400
     if _is_api(request):
         return JsonResponse(error.as_dict(), status=status, json_dumps_params={"ensure_ascii": False})
+    if status == 404:
+        return render(request, "404.html", status=404)
     back = request.headers.get("referer", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
-    context = {"error": error, "label": _quoted_label(error.message), "back": back}
+    context = {"error": error, "label": _quoted_label(error.message), "back": back, "saved_nothing": request.method == "POST"}
     return render(request, "core/input_refused.html", context, status=status)
 
 
