@@ -378,6 +378,23 @@ def test_claim_documents_past_the_limit_are_refused_on_the_page(db, unit, make_u
     assert "证明.pdf 超过" in response.content.decode()
 
 
+def test_claim_documents_past_the_limit_answer_400_on_the_api_and_nothing_is_claimed(
+    db, unit, make_user, login, settings
+):
+    from portal.incentives.models import Claim
+
+    settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
+    client = login(make_user("acme-user", Role.ENTERPRISE, department=unit("acme", "城区甲演艺有限公司", "enterprise")))
+    response = client.post("/api/v1/incentives/claims", {
+        "measure": "14", "facts": '{"tourism_show_performances_h1": "100"}',
+        "documents": [SimpleUploadedFile("小.pdf", b"%PDF"), SimpleUploadedFile("大.pdf", b"%PDF" + b"x" * 5_000)],
+    })
+    assert response.status_code == 400
+    assert response.json() == {"code": "upload.too_large", "message": "大.pdf 超过 1 KB 上限, 请压缩或分批上传",
+                               "field": "documents"}
+    assert Claim.objects.count() == 0
+
+
 def test_a_file_of_the_wrong_columns_is_refused_naming_the_file(lead_unit):
     response = api(lead_unit, "错表.csv", "姓名,年龄\n张三,30\n".encode())
     assert response.status_code == 400
