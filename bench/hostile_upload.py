@@ -4,7 +4,9 @@ Starts `chengqu serve` (waitress, 8 threads) on a fresh data directory, signs in
 (区商务局, 部门及镇街用户) and another user, then uploads a ~1.5 MB .xlsx whose sheet XML unpacks to
 1.5 GB as an incentives batch through the API, while two threads keep asking for /healthz and for
 the other user's page. Prints the time to the answer, the server's peak RSS above idle (sampled
-every 5 ms from /proc) and the latencies seen by the others during the upload. With --legit it
+every 5 ms from /proc) and the latencies seen by the others during the upload. Then the same
+bomb with headers that say 150 MB (read no further than that, then its CRC fails), and a 300 MB
+body (past the 100 MB request limit: refused from its Content-Length). With --legit it
 also uploads a legitimate 100,000-row batch the same way (the web-tier question: does large
 work block other users?).
 
