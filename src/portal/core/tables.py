@@ -208,9 +208,16 @@ def _check_directory(path: Path) -> None:
     if at < 0 or len(tail) - at < _EOCD.size:
         raise _invalid(path.name, "找不到 zip 目录 (文件不完整或不是 xlsx)")
     _, _, _, _, entries, directory_size, _, _ = _EOCD.unpack_from(tail, at)
+    if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and tail[at - 20:at - 16] == b"PK\x06\x07":
+        # ZIP64: the true counts are in its own record, which the locator just before points to.
+        (offset,) = struct.unpack_from("<Q", tail, at - 12)
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            record = handle.read(56)
+        if len(record) < 56 or record[:4] != b"PK\x06\x06":
+            raise _invalid(path.name, "ZIP64 目录不完整")
+        entries, directory_size = struct.unpack_from("<QQ", record, 32)
     if entries > MAX_MEMBERS or directory_size > MAX_MEMBERS * 1024:
-        if entries == 0xFFFF or directory_size == 0xFFFFFFFF:
-            raise _invalid(path.name, "使用了 ZIP64 格式, 请用 Excel 或 WPS 另存为 .xlsx 后上传")
         raise DomainError("table.xlsx", f"{path.name} 含有 {entries:,} 个部件, 超过 {MAX_MEMBERS:,} 个上限")
 
 
