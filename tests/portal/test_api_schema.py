@@ -18,6 +18,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -107,6 +108,7 @@ def _seed() -> tuple[User, User, dict[str, dict[str, Any]]]:
     from portal.command.models import Headquarters
     from portal.command.services import incident_register
     from portal.core.loading import load_all
+    from portal.fund import services as fund
     from portal.gazette.models import Document
     from portal.incentives import services as incentives
     from portal.notify.models import Notification
@@ -121,6 +123,11 @@ def _seed() -> tuple[User, User, dict[str, dict[str, Any]]]:
     enterprise = user_create(
         username="acme", password="Str0ng-pass-for-tests", roles=[Role.ENTERPRISE], department=enterprise_unit
     )
+    bank = department_upsert(code="yh-a", name="甲银行城区支行", kind="bank")[0]
+    application = fund.application_create(actor=enterprise, data={
+        "bank": bank, "maturing_amount": Decimal("5000000"), "maturity": date(2024, 10, 14),
+        "requested": Decimal("5000000"), "industry": "制造业", "purpose": "归还到期流动资金贷款",
+    })
     incident = incident_register(
         actor=admin, incident_type="森林火灾", place="北石店镇北山",
         occurred_at=timezone.now() - timedelta(minutes=10),
@@ -138,6 +145,9 @@ def _seed() -> tuple[User, User, dict[str, dict[str, Any]]]:
     notice = Notification.objects.order_by("pk").first()
     found = {
         "/api/v1/command/incidents/{pk}": {"pk": incident.pk},
+        "/api/v1/fund/applications/{pk}": {"pk": application.pk},
+        "/api/v1/fund/applications/{pk}/assessment": {"pk": application.pk},
+        "/api/v1/fund/applications/{pk}/{action}": {"pk": application.pk},
         "/api/v1/relics/relics/{pk}": {"pk": relic.pk},
         "/api/v1/incentives/batches/{batch_id}": {"batch_id": batch.pk},
         "/api/v1/incentives/batches/{batch_id}/results": {"batch_id": batch.pk},
@@ -188,6 +198,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_de
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
         schema.config.generation.update(with_security_parameters=False)  # the session comes from us
         failures: dict[str, set[str]] = {}
+        statuses: dict[str, set[int]] = {}
         for result in schema.get_all_operations():
             operation = result.ok()
             label = f"{operation.method.upper()} {operation.path}"
@@ -196,21 +207,31 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_de
             for who, auth in users.items():
                 for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                     run = _fuzz(operation.as_strategy(generation_mode=mode), mode, auth, checks,
-                                failures.setdefault(label, set()), who)
+                                failures.setdefault(label, set()), statuses.setdefault(label, set()), who)
                     with contextlib.suppress(Unsatisfiable):  # no invalid input for an operation without input
                         run()
                 if operation.path in found:  # and on an object that exists, as an existing id is rarely drawn
                     strategy = operation.as_strategy(path_parameters=found[operation.path])
-                    _fuzz(strategy, GenerationMode.POSITIVE, auth, checks, failures[label], f"{who}+found")()
+                    _fuzz(strategy, GenerationMode.POSITIVE, auth, checks, failures[label], statuses[label],
+                          f"{who}+found")()
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     failures = {label: found for label, found in failures.items() if found}
     report = "\n".join(f"{label}\n  " + "\n  ".join(sorted(found)) for label, found in sorted(failures.items()))
     assert not failures, f"{len(failures)} operations answer what the schema does not say:\n{report}"
+    # The seed and the sessions work: most operations answered with success at least once (random
+    # text rarely makes a valid incident or claim: those answer 400 from their service, as documented).
+    never = {label: sorted(answered) for label, answered in statuses.items() if not any(200 <= s < 300 for s in answered)}
+    print("never a success:", never)  # noqa: T201
+    if not ONLY:
+        assert len(statuses) > 50
+        assert len(statuses) - len(never) >= 35, never
 
 
-def _fuzz(strategy: Any, mode: Any, auth: dict[str, Any], checks: list[Any], found: set[str], who: str) -> Any:
+def _fuzz(
+    strategy: Any, mode: Any, auth: dict[str, Any], checks: list[Any], found: set[str], answered: set[int], who: str
+) -> Any:
     """A Hypothesis test of one operation's cases for one user; what fails is added to ``found``."""
     from hypothesis import HealthCheck, Phase, given, settings
 
@@ -218,8 +239,10 @@ def _fuzz(strategy: Any, mode: Any, auth: dict[str, Any], checks: list[Any], fou
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     def run(case: Any) -> None:
+        response = case.call(**auth)
+        answered.add(response.status_code)
         try:
-            case.call_and_validate(checks=checks, **auth)
+            case.validate_response(response, checks=checks)
         except (AssertionError, BaseExceptionGroup) as error:
             for failure in getattr(error, "exceptions", (error,)):
                 lines = [line for line in str(failure).splitlines() if line.strip()]

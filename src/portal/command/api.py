@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chengqu.command import route_incident
 from chengqu.common import Citation
@@ -28,7 +28,7 @@ from portal.command.selectors import (
     incidents_by_ids,
     incidents_visible,
 )
-from portal.core.api_schema import Id, Offset, OneOf, max_len
+from portal.core.api_schema import Id, Moment, Offset, OneOf, max_len
 
 router = Router(tags=["应急指挥"])
 HqKey = Annotated[str, Field(max_length=max_len(Headquarters, "key"))]
@@ -113,10 +113,14 @@ def incidents(
 
 
 class IncidentIn(Schema):
-    incident_type: Annotated[str, Field(max_length=max_len(Incident, "incident_type"))]
-    occurred_at: datetime | None = None
-    learned_at: datetime | None = None
-    place: Annotated[str, Field(max_length=max_len(Incident, "place"))] = ""
+    # The time and the place are required, as published; the service refuses an incident without
+    # them with 400 and a message naming the field (command.time_missing, command.place_missing).
+    model_config = ConfigDict(json_schema_extra={"required": ["incident_type", "occurred_at", "place"]})
+
+    incident_type: Annotated[str, Field(min_length=1, max_length=max_len(Incident, "incident_type"))]
+    occurred_at: Moment | None = None
+    learned_at: Moment | None = None
+    place: Annotated[str, Field(max_length=max_len(Incident, "place"), json_schema_extra={"minLength": 1})] = ""
     description: str = ""
     reporter: Annotated[str, Field(max_length=max_len(Incident, "reporter"))] = ""
     grade: Annotated[str, OneOf(tuple(Incident.Grade.values))] = ""

@@ -70,12 +70,51 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# What the input hygiene middleware lets through (portal.core.hygiene): no C0 control but tab, line
+# feed and carriage return, no DEL or C1 control, no U+FFFE/U+FFFF. Published as every input text's
+# ``pattern`` (a refused text answers 400 before any view runs); lone surrogates, refused too, are
+# left out: JSON Schema patterns cannot name them.
+CLEAN_TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffe\\uffff]*$"
+
+
+def document_clean_text(schema: dict[str, Any]) -> dict[str, Any]:
+    """Give each text an operation takes (query, path, form, JSON body) the :data:`CLEAN_TEXT` pattern."""
+    components = schema.get("components", {}).get("schemas", {})
+    inputs: list[Any] = []
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            inputs += [p.get("schema") for p in operation.get("parameters", [])]
+            inputs += [c.get("schema") for c in operation.get("requestBody", {}).get("content", {}).values()]
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref", "")
+        if ref.startswith("#/components/schemas/") and ref not in seen:
+            seen.add(ref)
+            walk(components.get(ref.rsplit("/", 1)[1]))
+        if node.get("type") == "string" and not {"format", "enum", "pattern"} & node.keys():
+            node["pattern"] = CLEAN_TEXT
+        for key in ("properties", "additionalProperties", "items", "anyOf", "oneOf", "allOf"):
+            child = node.get(key)
+            walk(list(child.values()) if key == "properties" and isinstance(child, dict) else child)
+
+    walk(inputs)
+    return schema
+
+
 class ChengquAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_errors(schema)
+        document_clean_text(schema)
         return schema
 
 

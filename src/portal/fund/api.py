@@ -14,7 +14,7 @@ from chengqu.common import clock
 from chengqu.fund import check_signoff, latest_signoff_date, quote_fee
 from chengqu.fund.terms import citations_json
 from portal.accounts.models import Department, User
-from portal.core.api_schema import Id, OneOf, Year, max_len
+from portal.core.api_schema import Day, Id, OneOf, Year, max_len
 from portal.fund import access, selectors, services
 from portal.fund.models import Application, State
 from portal.fund.workflow import ACTIONS, perform
@@ -70,7 +70,7 @@ def application_json(app: Application, *, today: date, detail: bool = False) -> 
 class ApplicationIn(Schema):
     bank: Id
     maturing_amount: Money
-    maturity: date
+    maturity: Day
     requested: Money
     entity_kind: Annotated[str, OneOf(tuple(Application.EntityKind.values))] = "enterprise"
     loan_kind: Annotated[str, OneOf(tuple(Application.LoanKind.values))] = "working_capital"
@@ -81,21 +81,21 @@ class ApplicationIn(Schema):
 
 
 class StepIn(Schema):
-    day: date | None = None
-    signed_on: date | None = None
+    day: Day | None = None
+    signed_on: Day | None = None
     opinion: str = ""
     renewal_amount: Money | None = None
     documents: list[Annotated[str, Field(max_length=200)]] = []
     reason: str = ""
     facts: dict[str, bool | None] = {}
     approved_amount: Money | None = None
-    planned_repayment: date | None = None
-    renewed_on: date | None = None
+    planned_repayment: Day | None = None
+    renewed_on: Day | None = None
     amount: Money | None = None
-    repaid_on: date | None = None
-    found: date | None = None
+    repaid_on: Day | None = None
+    found: Day | None = None
     note: str = ""
-    on: date | None = None
+    on: Day | None = None
 
 
 @router.get("/applications", summary="可见的申请")
@@ -185,19 +185,19 @@ def report(
 
 
 @router.get("/quote", summary="占用费测算")
-def quote(request: HttpRequest, principal: Money, disbursed: date, repaid: date) -> dict[str, Any]:
+def quote(request: HttpRequest, principal: Money, disbursed: Day, repaid: Day) -> dict[str, Any]:
     _user(request)
     return quote_fee(principal=principal, disbursed=disbursed, repaid=repaid).as_dict()
 
 
 @router.get("/sign-deadline", summary="银行最迟签署日")
-def sign_deadline(request: HttpRequest, maturity: date) -> dict[str, Any]:
+def sign_deadline(request: HttpRequest, maturity: Day) -> dict[str, Any]:
     _user(request)
     decision = latest_signoff_date(maturity)
     return {"latest_sign_date": decision.value.isoformat(), "citations": citations_json(decision.citations)}
 
 
 @router.get("/check-sign", summary="银行签署是否及时")
-def check_sign(request: HttpRequest, maturity: date, signed: date) -> dict[str, Any]:
+def check_sign(request: HttpRequest, maturity: Day, signed: Day) -> dict[str, Any]:
     _user(request)
     return check_signoff(signed, maturity).as_dict()

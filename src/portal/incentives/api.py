@@ -22,7 +22,7 @@ from chengqu.common import DomainError
 from chengqu.incentives import evaluate, evaluation_to_dict
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
-from portal.core.api_schema import Id, Offset, OneOf, max_len
+from portal.core.api_schema import Day, Id, Offset, OneOf, max_len
 from portal.incentives import permissions, selectors, services
 from portal.incentives.models import BatchRun, Claim, Payment
 from portal.incentives.views import default_as_of
@@ -60,7 +60,7 @@ def _service(call: Callable[[], T]) -> T:
 
 class EvaluateIn(Schema):
     facts: dict[str, Any]
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 @router.post("/evaluate", auth=None, summary="测算一户企业可享受的奖励 (公开)")
@@ -129,7 +129,7 @@ def batch_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/batches", response={201: BatchOut}, summary="上传 csv/xlsx 批量测算 (免申即享)")
 def batch_create(
-    request: HttpRequest, file: File[UploadedFile], as_of: Form[date | None] = None
+    request: HttpRequest, file: File[UploadedFile], as_of: Form[Day | None] = None
 ) -> Status[dict[str, Any]]:
     user = _require(request, permissions.BATCH_RUN_ROLES)
     when = as_of or default_as_of()[0]

@@ -24,7 +24,7 @@ from chengqu.relics import (
     standard_time_point,
 )
 from portal.accounts.models import Department
-from portal.core.api_schema import Id, Offset, OneOf, max_len
+from portal.core.api_schema import Day, Id, Offset, OneOf, max_len
 from portal.relics.access import may_use
 from portal.relics.models import Relic
 from portal.relics.selectors import published_relics, relic_search, relics_for
@@ -106,7 +106,7 @@ def _public(r: Relic) -> PublicRelicOut:
 
 
 @router.get("/phase", response=PhaseOut, auth=None)
-def phase(request: HttpRequest, on: date | None = None) -> PhaseOut:
+def phase(request: HttpRequest, on: Day | None = None) -> PhaseOut:
     """The census phase on a date (default today) and the standard time point."""
     day = on or timezone.localdate()
     decision = phase_on(day)

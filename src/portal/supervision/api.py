@@ -6,7 +6,6 @@ Same roles as the pages; a task the caller may not see answers 404; a refused st
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +17,7 @@ from chengqu.common import clock
 from chengqu.supervision import Action
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
-from portal.core.api_schema import Id, Offset, OneOf, max_len
+from portal.core.api_schema import Day, Id, Offset, OneOf, max_len
 from portal.supervision import services
 from portal.supervision.cli import task_json
 from portal.supervision.models import LoopItem
@@ -58,7 +57,7 @@ class ActIn(Schema):
     text: Annotated[str, Field(max_length=max_len(LoopItem, "pending_reason"))] = ""
     evidence: str = ""
     progress: Annotated[int, Field(ge=0, le=100)] | None = None
-    new_due: date | None = None
+    new_due: Day | None = None
 
 
 @router.post("/items/{pk}/act", summary="办理一步")
