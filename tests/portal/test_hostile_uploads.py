@@ -286,6 +286,25 @@ def test_a_legitimate_workbook_still_reads_after_all_this(tmp_path):
     assert [(r.line, r.values) for r in read_table(path)] == [(2, {"企业标识": "甲公司", "金额": Decimal("12.5")})]
 
 
+@pytest.mark.parametrize("text", ["&#0;", "&#1;", "&#x1F;", "&#xFFFE;", "\x01"])
+def test_a_character_xml_does_not_allow_is_refused_not_read_into_a_cell(tmp_path, text):
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>企业名称</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>甲{text}公司</t></is></c></row>'
+    )
+    error = refused(workbook(tmp_path / "控制符.xlsx", sheet_xml(rows)))
+    assert "控制符.xlsx" in error.message
+
+
+def test_characters_xml_allows_still_read_whether_literal_or_referenced(tmp_path):
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>企业名称</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>甲&#x1F600;公司&#20013;\t</t></is></c></row>'
+    )
+    path = workbook(tmp_path / "正常字符.xlsx", sheet_xml(rows))
+    assert [r.values for r in read_table(path)] == [{"企业名称": "甲\U0001f600公司中"}]
+
+
 # ---------------------------------------------------------------- the pages and the API
 
 CSV = "企业标识,企业名称,一季度完成投资额(元)\nE1,甲公司,60000000\n".encode()

@@ -547,11 +547,19 @@ _ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+# Characters XML 1.0 does not allow (its "Char" production), literal or as a reference: lxml refuses
+# such a sheet, so the text reader must not let them through either (a NUL would reach the database).
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _entity(match: re.Match[str]) -> str:
     decimal, hexadecimal, name = match.groups()
     if name:
         return _NAMED[name]
-    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+    char = chr(int(decimal) if decimal else int(hexadecimal, 16))
+    if _NOT_XML_CHAR.match(char):
+        raise ValueError("a reference to a character XML does not allow")
+    return char
 
 
 def _xml_text(raw: str) -> str:
@@ -586,6 +594,8 @@ def _sheet_rows_by_text(data: bytes | bytearray, shared: list[str], date_styles:
     if end < 0:
         return None
     start += len("<sheetData>")
+    if _NOT_XML_CHAR.search(text, start, end):
+        return None  # not well-formed: lxml reads the sheet and refuses it
     # A cell the pattern reads is at least "<c/>": a sheet long enough to hold more than the limit
     # has its cells counted (in C) before one is built.
     if (end - start) // 4 > MAX_CELLS and text.count("<c", start, end) > MAX_CELLS:
