@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 
 from chengqu.common import DomainError
 
@@ -143,18 +144,12 @@ class LimitedUploadHandler(FileUploadHandler):
         raise SkipFile  # the parser closes the file the next handlers began and skips the rest
 
 
-class UploadLimitMiddleware:
+class UploadLimitMiddleware(MiddlewareMixin):
     """API requests whose upload was refused answer 400 {code, message, field} before the view.
 
     A signed-out request goes on to the API, which answers 401 as for any request; pages handle
     the refusal themselves (see :func:`uploaded_file`), so they can show it beside their form.
     """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
