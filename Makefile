@@ -30,6 +30,7 @@ run: $(RUN_STAMP)
 	$(BIN)/chengqu serve
 
 lint: $(DEV_STAMP)
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 

@@ -37,7 +37,9 @@ def synthetic(stations: int, seed: int) -> dict[str, np.ndarray]:
         "so2": (15 * base).round(0),
         "no2": (35 * rng.lognormal(0, 0.4, (stations, HOURS))).round(0),
         "co": (0.8 * base).round(1),
-        "o3": (90 * (2 - winter) * (2 - diurnal) * rng.lognormal(0, 0.3, (stations, HOURS))).round(0),
+        "o3": (90 * (2 - winter) * (2 - diurnal) * rng.lognormal(0, 0.3, (stations, HOURS))).round(
+            0
+        ),
     }
     missing = rng.random((stations, HOURS)) < 0.01
     for array in values.values():
@@ -50,7 +52,9 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=250, help="stations per batch (bounds memory)")
     parser.add_argument("--pyaqi-path", default="/tmp/pyaqi_bench")
-    parser.add_argument("--sample", type=int, default=20000, help="records for the python-aqi comparison")
+    parser.add_argument(
+        "--sample", type=int, default=20000, help="records for the python-aqi comparison"
+    )
     args = parser.parse_args()
 
     total = args.stations * HOURS
@@ -66,14 +70,26 @@ def main() -> None:
         t0 = time.perf_counter()
         values = synthetic(n, seed=first)
         t_gen += time.perf_counter() - t0
-        panel = HourlyPanel(tuple(f"S{first + i}" for i in range(n)), np.datetime64("2025-01-01T00", "h"), values)
+        panel = HourlyPanel(
+            tuple(f"S{first + i}" for i in range(n)), np.datetime64("2025-01-01T00", "h"), values
+        )
 
-        inputs = {"so2": values["so2"], "no2": values["no2"], "co": values["co"], "pm10": values["pm10"],
-                  "pm25": values["pm25"], "o3_1h": values["o3"]}
+        inputs = {
+            "so2": values["so2"],
+            "no2": values["no2"],
+            "co": values["co"],
+            "pm10": values["pm10"],
+            "pm25": values["pm25"],
+            "o3_1h": values["o3"],
+        }
         standard = standard_for(date(2025, 1, 1))
-        if first == 0:  # build the look-up tables once, outside the timings (both variants use them)
+        if (
+            first == 0
+        ):  # build the look-up tables once, outside the timings (both variants use them)
             t0 = time.perf_counter()
-            compute_aqi_arrays({k: v[:1, :24] for k, v in inputs.items()}, report=Report.HOURLY, standard=standard)
+            compute_aqi_arrays(
+                {k: v[:1, :24] for k, v in inputs.items()}, report=Report.HOURLY, standard=standard
+            )
             t_tables = time.perf_counter() - t0
         t0 = time.perf_counter()
         compute_aqi_arrays(inputs, report=Report.HOURLY, standard=standard, validate=False)
@@ -82,7 +98,9 @@ def main() -> None:
         if buffers is None:
             buffers = AqiBuffers.for_size(n * HOURS)
         t0 = time.perf_counter()
-        compute_aqi_arrays(inputs, report=Report.HOURLY, standard=standard, validate=False, buffers=buffers)
+        compute_aqi_arrays(
+            inputs, report=Report.HOURLY, standard=standard, validate=False, buffers=buffers
+        )
         t_aqi_buffered += time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -97,40 +115,60 @@ def main() -> None:
         # one warning evaluation per station over the year (the district's would be one series)
         for i in range(min(n, 20)):
             series = running.result.aqi[i]
-            decision = decide_warning(evaluation_from_running_aqi([None if np.isnan(v) else int(v) for v in series]))
+            decision = decide_warning(
+                evaluation_from_running_aqi([None if np.isnan(v) else int(v) for v in series])
+            )
             levels[decision.level.value] = levels.get(decision.level.value, 0) + 1
             warnings_evaluated += 1
         t_warn += time.perf_counter() - t0
         if sample_rows is None:
-            sample_rows = {k: v[:, 24 : 24 + max(1, args.sample // n)].reshape(-1)[: args.sample] for k, v in values.items()}
+            sample_rows = {
+                k: v[:, 24 : 24 + max(1, args.sample // n)].reshape(-1)[: args.sample]
+                for k, v in values.items()
+            }
         print(f"  stations {first}–{first + n - 1} done", file=sys.stderr)
 
     def rate(seconds: float) -> str:
         return f"{total / seconds / 1e6:8.2f} M station-hours/s ({seconds:6.2f} s)"
 
     print(f"data generation           {rate(t_gen)}")
-    print(f"look-up tables            built once per process in {t_tables:.2f} s (not in the rates below)")
+    print(
+        f"look-up tables            built once per process in {t_tables:.2f} s (not in the rates below)"
+    )
     print(f"AQI step (6 pollutants)   {rate(t_aqi_only)}  fresh output arrays per chunk")
     print(f"AQI step, reused outputs  {rate(t_aqi_buffered)}  output buffers allocated once")
     print(f"real-time AQI (panel)     {rate(t_rt)}  incl. O3 8-h and SO2 24-h running means")
     print(f"24-h running daily AQI    {rate(t_run)}")
     per_series = t_warn / max(warnings_evaluated, 1)
-    print(f"warning evaluation        {warnings_evaluated} station-years, {per_series * 1000:.1f} ms per 8,760-hour series ({HOURS / per_series / 1e6:.2f} M hours/s); levels {levels}")
+    print(
+        f"warning evaluation        {warnings_evaluated} station-years, {per_series * 1000:.1f} ms per 8,760-hour series ({HOURS / per_series / 1e6:.2f} M hours/s); levels {levels}"
+    )
 
     sys.path.insert(0, args.pyaqi_path)
     try:
         import aqi as pyaqi  # type: ignore[import-not-found]
         from aqi import constants as pyaqi_constants  # type: ignore[import-not-found]
     except ImportError:
-        print("python-aqi 0.6.1: not importable (pip install --target DIR python-aqi==0.6.1); comparison skipped")
+        print(
+            "python-aqi 0.6.1: not importable (pip install --target DIR python-aqi==0.6.1); comparison skipped"
+        )
         return
     assert sample_rows is not None
     c = pyaqi_constants
-    keys = {"pm25": c.POLLUTANT_PM25, "pm10": c.POLLUTANT_PM10, "so2": c.POLLUTANT_SO2_24H,
-            "no2": c.POLLUTANT_NO2_24H, "co": c.POLLUTANT_CO_24H}
+    keys = {
+        "pm25": c.POLLUTANT_PM25,
+        "pm10": c.POLLUTANT_PM10,
+        "so2": c.POLLUTANT_SO2_24H,
+        "no2": c.POLLUTANT_NO2_24H,
+        "co": c.POLLUTANT_CO_24H,
+    }
     records = []
     for i in range(len(sample_rows["pm25"])):
-        row = [(keys[k], str(sample_rows[k][i])) for k in keys if not np.isnan(sample_rows[k][i]) and sample_rows[k][i] < 500]
+        row = [
+            (keys[k], str(sample_rows[k][i]))
+            for k in keys
+            if not np.isnan(sample_rows[k][i]) and sample_rows[k][i] < 500
+        ]
         records.append(row)
     done = crashes = 0
     t0 = time.perf_counter()
@@ -144,8 +182,12 @@ def main() -> None:
     py_rate = len(records) / elapsed
     ours = total / t_aqi_only
     ours_buffered = total / t_aqi_buffered
-    print(f"python-aqi 0.6.1 (mep)    {py_rate / 1e6:8.4f} M records/s on {len(records):,} daily records ({crashes} raised)")
-    print(f"ratio AQI step / python-aqi: {ours / py_rate:,.0f}x (fresh outputs), {ours_buffered / py_rate:,.0f}x (reused outputs)")
+    print(
+        f"python-aqi 0.6.1 (mep)    {py_rate / 1e6:8.4f} M records/s on {len(records):,} daily records ({crashes} raised)"
+    )
+    print(
+        f"ratio AQI step / python-aqi: {ours / py_rate:,.0f}x (fresh outputs), {ours_buffered / py_rate:,.0f}x (reused outputs)"
+    )
 
 
 if __name__ == "__main__":

@@ -51,33 +51,49 @@ def main() -> None:
         start = time.perf_counter()
         with transaction.atomic():
             for i in range(args.entries):
-                audit_record(actor=None, action="bench.batch", object_type="t", object_id=str(i), after=after)
+                audit_record(
+                    actor=None, action="bench.batch", object_type="t", object_id=str(i), after=after
+                )
         batch = time.perf_counter() - start
-        print(f"batch: {args.entries} entries in one transaction: {batch:.2f} s "
-              f"({args.entries / batch:,.0f} entries/s), head file seq {anchor.read_anchor()[0].seq}")
+        print(
+            f"batch: {args.entries} entries in one transaction: {batch:.2f} s "
+            f"({args.entries / batch:,.0f} entries/s), head file seq {anchor.read_anchor()[0].seq}"
+        )
 
         start = time.perf_counter()
         for i in range(args.transactions):
             with transaction.atomic():
-                audit_record(actor=None, action="bench.single", object_type="t", object_id=str(i), after=after)
+                audit_record(
+                    actor=None,
+                    action="bench.single",
+                    object_type="t",
+                    object_id=str(i),
+                    after=after,
+                )
         single = time.perf_counter() - start
-        print(f"single: {args.transactions} transactions of one entry: {single / args.transactions * 1000:.2f} ms each "
-              "(including the head file's rename)")
+        print(
+            f"single: {args.transactions} transactions of one entry: {single / args.transactions * 1000:.2f} ms each "
+            "(including the head file's rename)"
+        )
 
         total = args.entries + args.transactions
         start = time.perf_counter()
         report = audit_chain_verify()
         keyed = time.perf_counter() - start
-        print(f"verify with the key: {report.checked} entries ({report.keyed} by MAC) in {keyed:.2f} s "
-              f"({report.checked / keyed:,.0f} entries/s), ok={report.ok}")
+        print(
+            f"verify with the key: {report.checked} entries ({report.keyed} by MAC) in {keyed:.2f} s "
+            f"({report.checked / keyed:,.0f} entries/s), ok={report.ok}"
+        )
         anchor._keys.clear()
         key_file = anchor.key_file()
         key_file.rename(key_file.with_suffix(".away"))
         start = time.perf_counter()
         report = audit_chain_verify()
         unkeyed = time.perf_counter() - start
-        print(f"verify without the key: {report.checked} entries in {unkeyed:.2f} s "
-              f"({report.checked / unkeyed:,.0f} entries/s), ok={report.ok}")
+        print(
+            f"verify without the key: {report.checked} entries in {unkeyed:.2f} s "
+            f"({report.checked / unkeyed:,.0f} entries/s), ok={report.ok}"
+        )
         key_file.with_suffix(".away").rename(key_file)
 
         contents = [e.content for e in stored_entries()]
@@ -93,15 +109,21 @@ def main() -> None:
         maced = time.perf_counter() - start
         start = time.perf_counter()
         for _ in range(args.transactions):
-            anchor.write_json_private(anchor.head_file(), anchor.read_anchor()[0].as_json(), durable=False)
+            anchor.write_json_private(
+                anchor.head_file(), anchor.read_anchor()[0].as_json(), durable=False
+            )
         head_write = time.perf_counter() - start
         start = time.perf_counter()
         for _ in range(args.transactions):
-            anchor.write_json_private(anchor.head_file(), anchor.read_anchor()[0].as_json(), durable=True)
+            anchor.write_json_private(
+                anchor.head_file(), anchor.read_anchor()[0].as_json(), durable=True
+            )
         head_fsync = time.perf_counter() - start
-        print(f"per entry: hash {hashed / len(contents) * 1e6:.1f} µs, MAC {maced / len(contents) * 1e6:.1f} µs; "
-              f"head file replaced: {head_write / args.transactions * 1000:.2f} ms "
-              f"({head_fsync / args.transactions * 1000:.2f} ms with fsync, not used after each commit)")
+        print(
+            f"per entry: hash {hashed / len(contents) * 1e6:.1f} µs, MAC {maced / len(contents) * 1e6:.1f} µs; "
+            f"head file replaced: {head_write / args.transactions * 1000:.2f} ms "
+            f"({head_fsync / args.transactions * 1000:.2f} ms with fsync, not used after each commit)"
+        )
 
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_auditentry SET mac = ''")
@@ -110,8 +132,10 @@ def main() -> None:
         start = time.perf_counter()
         sealed = audit_chain_seal()
         rekey = time.perf_counter() - start
-        print(f"rekey: {sealed.sealed} entries sealed in {rekey:.2f} s ({sealed.sealed / rekey:,.0f} entries/s); "
-              f"chain now {total + 1} entries, verify ok={audit_chain_verify().ok}")
+        print(
+            f"rekey: {sealed.sealed} entries sealed in {rekey:.2f} s ({sealed.sealed / rekey:,.0f} entries/s); "
+            f"chain now {total + 1} entries, verify ok={audit_chain_verify().ok}"
+        )
 
 
 if __name__ == "__main__":

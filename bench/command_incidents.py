@@ -70,11 +70,20 @@ def _build(incidents: int, reports: int, seed: int) -> None:
         for i in range(offset, min(incidents, offset + 2000)):
             kind, hq, plan = TYPES[i % len(TYPES)]
             at = start + timedelta(minutes=rng.randint(0, span))
-            batch.append(Incident(
-                incident_type=kind, place=f"地点{i}", occurred_at=at, department=streets[i % len(streets)],
-                hq=hqs[hq], routing_status="matched", candidates=[hq], plan=plan, created_at=at,
-                status="closed" if i % 10 else "open",
-            ))
+            batch.append(
+                Incident(
+                    incident_type=kind,
+                    place=f"地点{i}",
+                    occurred_at=at,
+                    department=streets[i % len(streets)],
+                    hq=hqs[hq],
+                    routing_status="matched",
+                    candidates=[hq],
+                    plan=plan,
+                    created_at=at,
+                    status="closed" if i % 10 else "open",
+                )
+            )
         with transaction.atomic():
             made = Incident.objects.bulk_create(batch)
             reports_sql, events_sql = [], []
@@ -85,9 +94,13 @@ def _build(incidents: int, reports: int, seed: int) -> None:
                 for n in range(per):
                     key, title = keys[n % len(keys)]
                     filed = dt(incident.occurred_at + timedelta(minutes=rng.randint(5, 120)))
-                    reports_sql.append((incident.pk, key, title, content, "", "filed", True, due, filed, filed))
+                    reports_sql.append(
+                        (incident.pk, key, title, content, "", "filed", True, due, filed, filed)
+                    )
                     events_sql.append((incident.pk, filed, "report", f"报送{title}", "", ""))
-                events_sql.append((incident.pk, dt(incident.occurred_at), "registered", "登记事件", "", ""))
+                events_sql.append(
+                    (incident.pk, dt(incident.occurred_at), "registered", "登记事件", "", "")
+                )
             with connection.cursor() as cursor:
                 # Plain executemany: the ORM's per-object cost would dominate a million rows.
                 cursor.executemany(
@@ -117,7 +130,9 @@ def main() -> None:
         _setup(data_dir)
         t0 = time.perf_counter()
         _build(args.incidents, args.reports, seed=5)
-        print(f"built {args.incidents} incidents + {args.reports} reports in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.incidents} incidents + {args.reports} reports in {time.perf_counter() - t0:.1f} s"
+        )
         from django.test import Client
 
         from portal.accounts.models import Department
@@ -127,10 +142,21 @@ def main() -> None:
         from portal.core.loading import load_roles
 
         load_roles()
-        office = user_create(username="bench-office", password="Bench-Password-1", roles=[Role.HQ_OFFICE])
+        office = user_create(
+            username="bench-office", password="Bench-Password-1", roles=[Role.HQ_OFFICE]
+        )
         street = Department.objects.filter(kind="street").first()
-        clerk = user_create(username="bench-street", password="Bench-Password-1", roles=[Role.UNIT], department=street)
-        water = Incident.objects.filter(plan="plan_water_source", status="open").order_by("-occurred_at").first()
+        clerk = user_create(
+            username="bench-street",
+            password="Bench-Password-1",
+            roles=[Role.UNIT],
+            department=street,
+        )
+        water = (
+            Incident.objects.filter(plan="plan_water_source", status="open")
+            .order_by("-occurred_at")
+            .first()
+        )
         assert water is not None
         pages = [
             ("事件列表(指挥部办公室)", office, "/command/incidents/"),
@@ -150,7 +176,9 @@ def main() -> None:
                 t = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - t) * 1000)
-            print(f"{label:<22} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms")
+            print(
+                f"{label:<22} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -57,33 +57,67 @@ def main() -> None:
         load_units()
         load_roles()
         roster_load()
-        office = user_create(username="bench-office", password="Bench-Password-1", roles=[Role.HQ_OFFICE])
+        office = user_create(
+            username="bench-office", password="Bench-Password-1", roles=[Role.HQ_OFFICE]
+        )
         now = timezone.now()
-        water = services.incident_register(actor=office, incident_type="饮用水水源地突发环境事件",
-                                           occurred_at=now - timedelta(hours=3), place="郭壁水源地")
+        water = services.incident_register(
+            actor=office,
+            incident_type="饮用水水源地突发环境事件",
+            occurred_at=now - timedelta(hours=3),
+            place="郭壁水源地",
+        )
         t = time.perf_counter()
-        services.incident_water_classify(incident=water, entered_zone=True, impact="large", in_area=True, actor=office)
-        print(f"red / level Ⅰ classify + 21 tasks created in {(time.perf_counter() - t) * 1000:.1f} ms")
+        services.incident_water_classify(
+            incident=water, entered_zone=True, impact="large", in_area=True, actor=office
+        )
+        print(
+            f"red / level Ⅰ classify + 21 tasks created in {(time.perf_counter() - t) * 1000:.1f} ms"
+        )
         for task in list(water.tasks.all())[::2]:
             plan_services.task_mark(task=task, done=True, actor=office)
-        animal = services.incident_register(actor=office, incident_type="突发重大动物疫情",
-                                            occurred_at=now - timedelta(hours=10), place="北石店镇")
+        animal = services.incident_register(
+            actor=office,
+            incident_type="突发重大动物疫情",
+            occurred_at=now - timedelta(hours=10),
+            place="北石店镇",
+        )
         services.incident_animal_declare(incident=animal, level="Ⅱ", actor=office)
         at = now - timedelta(hours=9)
         plan_services.sample_record(incident=animal, step=0, field="sent_at", at=at, actor=office)
-        plan_services.sample_record(incident=animal, step=0, field="received_at", at=at, actor=office)
-        plan_services.sample_record(incident=animal, step=0, field="result_at", at=at, result="不能认定", actor=office)
-        Compensation.objects.bulk_create([
-            Compensation(incident=animal, kind="扑杀动物", item="生猪", owner=f"养殖户{n}", quantity=Decimal(n % 50 + 1),
-                         unit="头", amount=Decimal(f"{(n % 97) * 800}.{n % 100:02d}"), basis="省强制扑杀补助标准",
-                         recorded_by=office, recorded_at=now)
-            for n in range(args.lines)
-        ])
-        plan_services.assessment_save(incident=animal, content={"疫情基本情况和发生的经过": "……" * 200}, actor=office)
+        plan_services.sample_record(
+            incident=animal, step=0, field="received_at", at=at, actor=office
+        )
+        plan_services.sample_record(
+            incident=animal, step=0, field="result_at", at=at, result="不能认定", actor=office
+        )
+        Compensation.objects.bulk_create(
+            [
+                Compensation(
+                    incident=animal,
+                    kind="扑杀动物",
+                    item="生猪",
+                    owner=f"养殖户{n}",
+                    quantity=Decimal(n % 50 + 1),
+                    unit="头",
+                    amount=Decimal(f"{(n % 97) * 800}.{n % 100:02d}"),
+                    basis="省强制扑杀补助标准",
+                    recorded_by=office,
+                    recorded_at=now,
+                )
+                for n in range(args.lines)
+            ]
+        )
+        plan_services.assessment_save(
+            incident=animal, content={"疫情基本情况和发生的经过": "……" * 200}, actor=office
+        )
         pages = [
             ("水源地事件页(21项任务)", f"/command/incidents/{water.pk}/"),
             (f"动物疫情事件页({args.lines}条补偿)", f"/command/incidents/{animal.pk}/"),
-            (f"补偿台账 .xlsx({args.lines}条)", f"/command/incidents/{animal.pk}/compensation.xlsx"),
+            (
+                f"补偿台账 .xlsx({args.lines}条)",
+                f"/command/incidents/{animal.pk}/compensation.xlsx",
+            ),
             ("评估报告表单", f"/command/incidents/{animal.pk}/assessment/"),
             ("评估报告 .docx", f"/command/incidents/{animal.pk}/assessment.docx"),
         ]
@@ -96,7 +130,9 @@ def main() -> None:
                 start = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
-            print(f"{label:<26} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms")
+            print(
+                f"{label:<26} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms"
+            )
 
 
 if __name__ == "__main__":

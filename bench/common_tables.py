@@ -25,7 +25,10 @@ def main(rows: int) -> None:
     for i in range(rows):
         sheet.append([f"企业{i}", i * 1.5, i % 40, "文本", 12.25, None])
     book.save(path)
-    for label, read in (("lxml (chengqu)", _xlsx_records_fast), ("openpyxl read-only", _xlsx_records_openpyxl)):
+    for label, read in (
+        ("lxml (chengqu)", _xlsx_records_fast),
+        ("openpyxl read-only", _xlsx_records_openpyxl),
+    ):
         start = time.perf_counter()
         read(path)
         elapsed = time.perf_counter() - start

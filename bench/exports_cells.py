@@ -19,8 +19,17 @@ def _rows(n: int) -> list[list[object]]:
     rows = []
     for i in range(n):
         name = "=1+1" if i % 50 == 0 else f"城区企业{i}有限公司"
-        rows.append([i + 2, f"E{i}", name, Decimal("120000.00"), *[Decimal(i % 7) * 1000 or None for _ in range(12)],
-                     "缺少一季度完成投资额", "差 12.5 万元达到 20 万元档"])
+        rows.append(
+            [
+                i + 2,
+                f"E{i}",
+                name,
+                Decimal("120000.00"),
+                *[Decimal(i % 7) * 1000 or None for _ in range(12)],
+                "缺少一季度完成投资额",
+                "差 12.5 万元达到 20 万元档",
+            ]
+        )
     return rows
 
 
@@ -34,8 +43,14 @@ def main(n: int) -> None:
     from portal.core.exports import append_row
 
     rows = _rows(n)
-    print(f"Python {sys.version.split()[0]}, {n:,} rows x {len(rows[0])} cells, write-only workbook", flush=True)
-    for label, write in (("openpyxl append (unsafe)", lambda s, r: s.append(r)), ("append_row", append_row)):
+    print(
+        f"Python {sys.version.split()[0]}, {n:,} rows x {len(rows[0])} cells, write-only workbook",
+        flush=True,
+    )
+    for label, write in (
+        ("openpyxl append (unsafe)", lambda s, r: s.append(r)),
+        ("append_row", append_row),
+    ):
         book = Workbook(write_only=True)
         sheet = book.create_sheet("逐户结果")
         start = time.perf_counter()
@@ -43,7 +58,10 @@ def main(n: int) -> None:
             write(sheet, row)
         out = io.BytesIO()
         book.save(out)
-        print(f"  {label:<26} {time.perf_counter() - start:6.2f} s  ({len(out.getvalue()) / 1e6:.1f} MB)", flush=True)
+        print(
+            f"  {label:<26} {time.perf_counter() - start:6.2f} s  ({len(out.getvalue()) / 1e6:.1f} MB)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,13 @@ def main(rounds: int = 20) -> None:
     parse_issue(gbk)
     gbk_time = time.perf_counter() - start
     clauses = sum(1 for d in first.documents for _ in d.all_clauses())
-    print(f"gazette-2024-1.txt: {len(text.splitlines())} lines, {len(first.documents)} documents, {clauses} clauses")
+    print(
+        f"gazette-2024-1.txt: {len(text.splitlines())} lines, {len(first.documents)} documents, {clauses} clauses"
+    )
     print(f"first parse (cold regex caches): {cold * 1000:.1f} ms")
-    print(f"parse, median of {rounds}: {statistics.median(timings) * 1000:.1f} ms (max {max(timings) * 1000:.1f} ms)")
+    print(
+        f"parse, median of {rounds}: {statistics.median(timings) * 1000:.1f} ms (max {max(timings) * 1000:.1f} ms)"
+    )
     print(f"parse from GB18030 bytes: {gbk_time * 1000:.1f} ms")
     print(f"goal < 500 ms: {'met' if max([*timings, cold]) < 0.5 else 'NOT met'}")
 

@@ -20,7 +20,16 @@ import tempfile
 import time
 
 TWO = ["预案", "城政", "应急", "资金", "安全", "污染", "企业", "消防", "疫情", "文物"]
-FOUR = ["应急预案", "安全生产", "周转资金", "重污染天", "指挥体系", "文物普查", "环境卫生", "开垦费征"]
+FOUR = [
+    "应急预案",
+    "安全生产",
+    "周转资金",
+    "重污染天",
+    "指挥体系",
+    "文物普查",
+    "环境卫生",
+    "开垦费征",
+]
 CODES = ["城政办发", "城政发", "城政函", "城政办函", "晋市政发", "晋政办发"]
 BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）")]
 
@@ -63,13 +72,21 @@ def _build(docs: int, seed: int) -> list[str]:
             for i in range(offset, min(docs, offset + batch)):
                 number = f"{CODES[i % len(CODES)]}〔{2000 + (i // 7) % 25}〕{i + 1}号"
                 numbers.append(number)
-                documents.append(models.Document(key=number, number=number, title=rng.choice(titles)))
+                documents.append(
+                    models.Document(key=number, number=number, title=rng.choice(titles))
+                )
             models.Document.objects.bulk_create(documents)
             versions = [
                 models.DocumentVersion(
-                    document=d, issue_version=issue_version, order=1000 + offset + j, number=d.number,
-                    year=2000 + ((offset + j) // 7) % 25, title=d.title, category=rng.choice(["区政府文件", "行政规范性文件"]),
-                    issuer="晋城市城区人民政府", public="主动公开",
+                    document=d,
+                    issue_version=issue_version,
+                    order=1000 + offset + j,
+                    number=d.number,
+                    year=2000 + ((offset + j) // 7) % 25,
+                    title=d.title,
+                    category=rng.choice(["区政府文件", "行政规范性文件"]),
+                    issuer="晋城市城区人民政府",
+                    public="主动公开",
                 )
                 for j, d in enumerate(documents)
             ]
@@ -77,16 +94,28 @@ def _build(docs: int, seed: int) -> list[str]:
             entries = []
             for v in versions:
                 head = f"{v.number}\n{v.title}"
-                common = {"document_id": v.document_id, "version_id": v.pk, "category": v.category,
-                          "year": v.year, "issuer": v.issuer, "public": True}
+                common = {
+                    "document_id": v.document_id,
+                    "version_id": v.pk,
+                    "category": v.category,
+                    "year": v.year,
+                    "issuer": v.issuer,
+                    "public": True,
+                }
                 entries.append(models.SearchEntry(text=head, bigrams=to_bigrams(head), **common))
                 for _ in range(5):
                     # A clause recombined from two real ones: the second half of one after the first of another.
                     a, b = rng.choice(texts), rng.choice(texts)
                     text = a[: len(a) // 2] + b[len(b) // 2 :]
-                    entries.append(models.SearchEntry(text=text, bigrams=to_bigrams(text), **common))
+                    entries.append(
+                        models.SearchEntry(text=text, bigrams=to_bigrams(text), **common)
+                    )
             models.SearchEntry.objects.bulk_create(entries, batch_size=1000)
-        print(f"\r  indexed {min(docs, offset + batch):,} / {docs:,} documents", end="", file=sys.stderr)
+        print(
+            f"\r  indexed {min(docs, offset + batch):,} / {docs:,} documents",
+            end="",
+            file=sys.stderr,
+        )
     print(file=sys.stderr)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -94,7 +123,9 @@ def _build(docs: int, seed: int) -> list[str]:
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO gazette_fts(gazette_fts) VALUES ('optimize')")
-    print(f"  built in {time.perf_counter() - start:.1f} s ({models.SearchEntry.objects.count():,} search rows)")
+    print(
+        f"  built in {time.perf_counter() - start:.1f} s ({models.SearchEntry.objects.count():,} search rows)"
+    )
     return numbers
 
 
@@ -111,8 +142,10 @@ def _measure(label: str, queries: list[str]) -> None:
         counts.append(len(hits))
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-    print(f"  {label:<10} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
-          f"(n={len(times)}, hits/query median {statistics.median(counts):.0f})")
+    print(
+        f"  {label:<10} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
+        f"(n={len(times)}, hits/query median {statistics.median(counts):.0f})"
+    )
 
 
 def run_backend(docs: int, queries: int, seed: int) -> None:
@@ -142,14 +175,30 @@ def main() -> None:
     if args.backend:
         run_backend(args.docs, args.queries, args.seed)
         return
-    common = [sys.executable, __file__, "--docs", str(args.docs), "--queries", str(args.queries), "--seed", str(args.seed)]
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    common = [
+        sys.executable,
+        __file__,
+        "--docs",
+        str(args.docs),
+        "--queries",
+        str(args.queries),
+        "--seed",
+        str(args.seed),
+    ]
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     with tempfile.TemporaryDirectory() as data_dir:
-        subprocess.run([*common, "--backend", "sqlite"], env={**env, "CHENGQU_DATA_DIR": data_dir}, check=True)
+        subprocess.run(
+            [*common, "--backend", "sqlite"], env={**env, "CHENGQU_DATA_DIR": data_dir}, check=True
+        )
         pg = os.environ.get("CHENGQU_BENCH_DATABASE_URL")
         if pg:
-            subprocess.run([*common, "--backend", "postgresql"],
-                           env={**env, "CHENGQU_DATA_DIR": data_dir, "DATABASE_URL": pg}, check=True)
+            subprocess.run(
+                [*common, "--backend", "postgresql"],
+                env={**env, "CHENGQU_DATA_DIR": data_dir, "DATABASE_URL": pg},
+                check=True,
+            )
         else:
             print("== postgresql: skipped (set CHENGQU_BENCH_DATABASE_URL to a scratch database)")
 

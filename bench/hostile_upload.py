@@ -69,7 +69,9 @@ def bomb(path: Path, unpacked: int) -> Path:
             archive.writestr(name, text)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=unpacked > 2**31) as sheet:
             sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode())
-            sheet.write('<c r="A1" t="inlineStr"><is><t>企业标识</t></is></c></row><row r="2">'.encode())
+            sheet.write(
+                '<c r="A1" t="inlineStr"><is><t>企业标识</t></is></c></row><row r="2">'.encode()
+            )
             chunk = b"<c/>" * (1 << 18)
             for _ in range(unpacked // len(chunk)):
                 sheet.write(chunk)
@@ -84,7 +86,7 @@ def lying(data: bytes, part: str, size: int) -> bytes:
     at = 0
     while (at := out.find(b"PK\x01\x02", at)) >= 0:
         length = struct.unpack_from("<H", out, at + 28)[0]
-        if bytes(out[at + 46:at + 46 + length]) == part.encode():
+        if bytes(out[at + 46 : at + 46 + length]) == part.encode():
             struct.pack_into("<L", out, at + 24, size)
             struct.pack_into("<L", out, struct.unpack_from("<L", out, at + 42)[0] + 22, size)
         at += 4
@@ -95,7 +97,9 @@ def legit(path: Path) -> Path:
     if not path.exists():
         import importlib.util
 
-        spec = importlib.util.spec_from_file_location("incentives_xlsx", HERE / "incentives_xlsx.py")
+        spec = importlib.util.spec_from_file_location(
+            "incentives_xlsx", HERE / "incentives_xlsx.py"
+        )
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -139,26 +143,40 @@ class Session:
         _, page = self.get("/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token is not None, f"no CSRF token on the login page: {page[:300]!r}"
-        data = urllib.parse.urlencode({
-            "username": username, "password": password, "csrfmiddlewaretoken": token.group(1).decode(),
-        }).encode()
-        request = urllib.request.Request(self.base + "/accounts/login/", data=data, headers={"Referer": self.base})
+        data = urllib.parse.urlencode(
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": token.group(1).decode(),
+            }
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/accounts/login/", data=data, headers={"Referer": self.base}
+        )
         with self.opener.open(request, timeout=60) as response:
             response.read()
         assert any(c.name == "sessionid" for c in self.jar), f"{username} could not sign in"
 
     def upload(self, path: str, name: str, data: bytes) -> tuple[int, bytes]:
         boundary = uuid.uuid4().hex
-        body = b"".join([
-            f'--{boundary}\r\nContent-Disposition: form-data; name="as_of"\r\n\r\n2024-07-15\r\n'.encode(),
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode(),
-            b"Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n",
-            data, f"\r\n--{boundary}--\r\n".encode(),
-        ])
-        request = urllib.request.Request(self.base + path, data=body, headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "X-CSRFToken": self.csrf(), "Referer": self.base,
-        })
+        body = b"".join(
+            [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="as_of"\r\n\r\n2024-07-15\r\n'.encode(),
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode(),
+                b"Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n",
+                data,
+                f"\r\n--{boundary}--\r\n".encode(),
+            ]
+        )
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-CSRFToken": self.csrf(),
+                "Referer": self.base,
+            },
+        )
         try:
             with self.opener.open(request, timeout=600) as response:
                 return response.status, response.read()
@@ -175,7 +193,9 @@ class Watch:
         self.peak = 0.0
         self.health_times: list[float] = []
         self.page_times: list[tuple[int, float]] = []
-        self.threads = [threading.Thread(target=f, daemon=True) for f in (self._rss, self._health, self._page)]
+        self.threads = [
+            threading.Thread(target=f, daemon=True) for f in (self._rss, self._health, self._page)
+        ]
 
     def __enter__(self) -> Watch:
         for thread in self.threads:
@@ -207,7 +227,9 @@ class Watch:
             time.sleep(0.05)
 
 
-def scenario(label: str, pid: int, user: Session, health: Session, other: Session, name: str, data: bytes) -> None:
+def scenario(
+    label: str, pid: int, user: Session, health: Session, other: Session, name: str, data: bytes
+) -> None:
     time.sleep(0.5)
     idle = rss_mb(pid)
     with Watch(pid, health, other) as watch:
@@ -224,42 +246,62 @@ def scenario(label: str, pid: int, user: Session, health: Session, other: Sessio
     except ValueError:
         shown = body[:200].decode(errors="replace")
     print(f"  answer: {status} in {answered:.3f} s: {shown}")
-    print(f"  server RSS: idle {idle:.0f} MB, peak {watch.peak:.0f} MB, peak above idle {watch.peak - idle:.0f} MB")
+    print(
+        f"  server RSS: idle {idle:.0f} MB, peak {watch.peak:.0f} MB, peak above idle {watch.peak - idle:.0f} MB"
+    )
     if watch.health_times:
-        print(f"  /healthz during it: {len(watch.health_times)} answers, max {max(watch.health_times) * 1000:.0f} ms, "
-              f"median {sorted(watch.health_times)[len(watch.health_times) // 2] * 1000:.0f} ms")
+        print(
+            f"  /healthz during it: {len(watch.health_times)} answers, max {max(watch.health_times) * 1000:.0f} ms, "
+            f"median {sorted(watch.health_times)[len(watch.health_times) // 2] * 1000:.0f} ms"
+        )
     if pages:
-        print(f"  another user's page (/incentives/batch/): {len(pages)} answers {statuses}, "
-              f"max {max(pages) * 1000:.0f} ms, median {sorted(pages)[len(pages) // 2] * 1000:.0f} ms")
+        print(
+            f"  another user's page (/incentives/batch/): {len(pages)} answers {statuses}, "
+            f"max {max(pages) * 1000:.0f} ms, median {sorted(pages)[len(pages) // 2] * 1000:.0f} ms"
+        )
 
 
 def main() -> None:
     args = sys.argv[1:]
     unpacked_mb = int(args[args.index("--unpacked-mb") + 1]) if "--unpacked-mb" in args else 1536
     cache = Path(tempfile.gettempdir())
-    print(f"Python {sys.version.split()[0]}; building the workbooks (kept in {cache} for the next run)")
+    print(
+        f"Python {sys.version.split()[0]}; building the workbooks (kept in {cache} for the next run)"
+    )
     start = time.perf_counter()
     hostile = bomb(cache / f"chengqu-bomb-{unpacked_mb}mb.xlsx", unpacked_mb * 1024 * 1024)
-    print(f"  bomb: {hostile.stat().st_size / 1e6:.2f} MB, sheet unpacks to {unpacked_mb:,} MB "
-          f"({time.perf_counter() - start:.1f} s)")
+    print(
+        f"  bomb: {hostile.stat().st_size / 1e6:.2f} MB, sheet unpacks to {unpacked_mb:,} MB "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "CHENGQU_DATA_DIR": folder, "DJANGO_SETTINGS_MODULE": "portal.config.settings"}
+        env = {
+            **os.environ,
+            "CHENGQU_DATA_DIR": folder,
+            "DJANGO_SETTINGS_MODULE": "portal.config.settings",
+        }
         env.pop("DATABASE_URL", None)
         password = f"Bench-{secrets.token_hex(8)}"
 
         def chengqu(*command: str) -> None:
-            done = subprocess.run([str(BIN / "chengqu"), *command], env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [str(BIN / "chengqu"), *command], env=env, capture_output=True, text=True
+            )
             if done.returncode:
                 raise SystemExit(f"chengqu {command[0]}: {done.stderr or done.stdout}")
 
         env["CHENGQU_ADMIN_PASSWORD"] = password
         chengqu("setup")  # as `make run` does: tables, static files, bundled data, an administrator
-        chengqu("user-add", "swj-bench", "--role", "unit", "--unit", "区商务局", "--password", password)
+        chengqu(
+            "user-add", "swj-bench", "--role", "unit", "--unit", "区商务局", "--password", password
+        )
         chengqu("user-add", "jrb-bench", "--role", "finance-office", "--password", password)
         port = free_port()
         server = subprocess.Popen(
-            [str(BIN / "chengqu"), "serve", "--port", str(port)], env=env,
-            stdout=subprocess.DEVNULL, stderr=(Path(folder) / "server.log").open("wb"),
+            [str(BIN / "chengqu"), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(Path(folder) / "server.log").open("wb"),
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -274,17 +316,45 @@ def main() -> None:
             other.login("jrb-bench", password)
             for session in (user, other):  # warm up the views the scenario uses
                 session.get("/incentives/batch/")
-            user.upload("/api/v1/incentives/batches", "warm.csv", "企业标识,一季度完成投资额(元)\nE1,1\n".encode())
+            user.upload(
+                "/api/v1/incentives/batches",
+                "warm.csv",
+                "企业标识,一季度完成投资额(元)\nE1,1\n".encode(),
+            )
             print(f"server pid {server.pid} on {base}, 8 threads")
-            scenario("hostile", server.pid, user, health, other, "城区企业统计.xlsx", hostile.read_bytes())
+            scenario(
+                "hostile",
+                server.pid,
+                user,
+                health,
+                other,
+                "城区企业统计.xlsx",
+                hostile.read_bytes(),
+            )
             # The same bomb, its headers saying the sheet unpacks to 150 MB (under the limits).
             liar = lying(hostile.read_bytes(), "xl/worksheets/sheet1.xml", 150 * 1024 * 1024)
             scenario("hostile, header lies", server.pid, user, health, other, "谎报.xlsx", liar)
             # A body past the request limit (100 MB): refused from its Content-Length, nothing kept.
-            scenario("oversize body", server.pid, user, health, other, "超大.csv", os.urandom(1 << 20) * 300)
+            scenario(
+                "oversize body",
+                server.pid,
+                user,
+                health,
+                other,
+                "超大.csv",
+                os.urandom(1 << 20) * 300,
+            )
             if "--legit" in args:
                 good = legit(cache / "chengqu-legit-100k.xlsx")
-                scenario("legitimate", server.pid, user, health, other, "城区企业统计-10万行.xlsx", good.read_bytes())
+                scenario(
+                    "legitimate",
+                    server.pid,
+                    user,
+                    health,
+                    other,
+                    "城区企业统计-10万行.xlsx",
+                    good.read_bytes(),
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -49,13 +49,19 @@ def _measure_facts(rng: random.Random, number: int) -> dict[str, object]:
     if number == 2:
         return {"new_project_total_investment": _money(rng, 10_000_000, 900_000_000)}
     if number == 3:
-        return {"other_service_revenue_jan_feb": _money(rng, 1_000_000, 20_000_000), "other_service_growth_jan_feb": _growth(rng)}
+        return {
+            "other_service_revenue_jan_feb": _money(rng, 1_000_000, 20_000_000),
+            "other_service_growth_jan_feb": _growth(rng),
+        }
     if number == 4:
         return {"transport_growth_jan_feb": _growth(rng)}
     if number == 5:
         return {"real_estate_sales_area_q1": str(rng.randint(500, 9000))}
     if number == 6:
-        return {"industrial_annual_output": _money(rng, 5_000_000, 900_000_000), "industrial_q1_growth": _growth(rng)}
+        return {
+            "industrial_annual_output": _money(rng, 5_000_000, 900_000_000),
+            "industrial_q1_growth": _growth(rng),
+        }
     if number == 7:
         return {"below_scale_industrial_q1_revenue": _money(rng, 1_000_000, 9_000_000)}
     if number == 8:
@@ -68,17 +74,32 @@ def _measure_facts(rng: random.Random, number: int) -> dict[str, object]:
             "promotion_costs": _money(rng, 10_000, 200_000),
         }
     if number == 11:
-        return {"new_chain_store_areas": ";".join(str(rng.randint(40, 400)) for _ in range(rng.randint(1, 5)))}
+        return {
+            "new_chain_store_areas": ";".join(
+                str(rng.randint(40, 400)) for _ in range(rng.randint(1, 5))
+            )
+        }
     if number == 12:
-        return {"lodging_catering_revenue_h1": _money(rng, 1_000_000, 80_000_000), "lodging_catering_growth_h1": _growth(rng)}
+        return {
+            "lodging_catering_revenue_h1": _money(rng, 1_000_000, 80_000_000),
+            "lodging_catering_growth_h1": _growth(rng),
+        }
     if number == 13:
-        return {"online_retail_sales_h1": _money(rng, 1_000_000, 150_000_000), "online_retail_growth_h1": _growth(rng)}
+        return {
+            "online_retail_sales_h1": _money(rng, 1_000_000, 150_000_000),
+            "online_retail_growth_h1": _growth(rng),
+        }
     if number == 14:
         return {"tourism_show_performances_h1": rng.randint(20, 180)}
     if number == 15:
         return {
             "travel_groups": [
-                {"guests": rng.randint(50, 400), "nights": rng.randint(0, 4), "scenic_spots": rng.randint(1, 4), "district_hotel": rng.random() < 0.9}
+                {
+                    "guests": rng.randint(50, 400),
+                    "nights": rng.randint(0, 4),
+                    "scenic_spots": rng.randint(1, 4),
+                    "district_hotel": rng.random() < 0.9,
+                }
                 for _ in range(rng.randint(1, 8))
             ]
         }
@@ -153,13 +174,17 @@ def reference_ratio(n: int, mix: str, batch: int) -> None:
 
     slow = through(reference.evaluate)
     fast = through(evaluate)
-    print(f"{mix:>6}: {n:,} rows one by one, CPU: reference path {slow:.2f} s, fast path {fast:.2f} s "
-          f"(×{slow / fast:.1f}, text not rendered on the fast path); the reference path at this speed "
-          f"would take {slow / n * batch:.1f} s for {batch:,} rows")
+    print(
+        f"{mix:>6}: {n:,} rows one by one, CPU: reference path {slow:.2f} s, fast path {fast:.2f} s "
+        f"(×{slow / fast:.1f}, text not rendered on the fast path); the reference path at this speed "
+        f"would take {slow / n * batch:.1f} s for {batch:,} rows"
+    )
 
 
 def _xlsx(n: int) -> None:
-    spec = importlib.util.spec_from_file_location("incentives_xlsx", Path(__file__).with_name("incentives_xlsx.py"))
+    spec = importlib.util.spec_from_file_location(
+        "incentives_xlsx", Path(__file__).with_name("incentives_xlsx.py")
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -173,8 +198,10 @@ def main() -> None:
     if "--mix" in sys.argv:  # one mix in this process (see below)
         run(n, sys.argv[sys.argv.index("--mix") + 1])
         return
-    print(f"Python {sys.version.split()[0]}, goal: {n:,} enterprises under 5 s; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"Python {sys.version.split()[0]}, goal: {n:,} enterprises under 5 s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     # Each mix in a fresh process, as `chengqu incentives evaluate` runs: a process that has
     # already built and freed a large batch measures differently.
     for mix in ("sector", "all"):

@@ -31,7 +31,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def _synthetic(n: int) -> list[dict[str, object]]:
-    spec = importlib.util.spec_from_file_location("incentives_evaluate", HERE / "incentives_evaluate.py")
+    spec = importlib.util.spec_from_file_location(
+        "incentives_evaluate", HERE / "incentives_evaluate.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -46,7 +48,8 @@ def _cell(value: object) -> object:
         return Decimal(value)
     if isinstance(value, list):  # tour groups: "人数,晚数,景区数,是否入住城区酒店;..."
         return ";".join(
-            f"{g['guests']},{g['nights']},{g['scenic_spots']},{'是' if g['district_hotel'] else '否'}" for g in value
+            f"{g['guests']},{g['nights']},{g['scenic_spots']},{'是' if g['district_hotel'] else '否'}"
+            for g in value
         )
     return value
 
@@ -96,7 +99,9 @@ def run(n: int, *, store: bool = False) -> None:
         path = Path(folder) / "企业数据.xlsx"
         start = time.perf_counter()
         write_xlsx(rows, path)
-        print(f"  xlsx: wrote {n:,} rows in {time.perf_counter() - start:.2f} s ({path.stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"  xlsx: wrote {n:,} rows in {time.perf_counter() - start:.2f} s ({path.stat().st_size / 1e6:.1f} MB)"
+        )
 
         from portal.incentives.uploads import enterprise_rows
 
@@ -114,8 +119,10 @@ def run(n: int, *, store: bool = False) -> None:
         )
         direct = evaluate_many(rows, AS_OF)
         same = direct.total == batch.total and len(direct.errors) == len(batch.errors)
-        print(f"  xlsx: the xlsx path gives the in-memory total to the fen: {'yes' if same else 'NO'} "
-              f"({batch.total:,.2f} yuan)")
+        print(
+            f"  xlsx: the xlsx path gives the in-memory total to the fen: {'yes' if same else 'NO'} "
+            f"({batch.total:,.2f} yuan)"
+        )
         if store:
             _store(path)
 

@@ -41,17 +41,28 @@ def main() -> None:
     form = {f"field_{i}": "北石店镇北山发生森林火灾, 已组织扑救。" * 3 for i in range(30)}
     body = urlencode(form)
 
-    parsed = factory.post("/command/incidents/new/", body, content_type="application/x-www-form-urlencoded")
+    parsed = factory.post(
+        "/command/incidents/new/", body, content_type="application/x-www-form-urlencoded"
+    )
     assert parsed.POST  # parsed once, as CSRF does: what is timed is the check alone
 
-    _per_call("form, 30 fields of ~60 characters: the check", lambda: middleware.process_view(parsed, calculator, (), {}), 20_000)
+    _per_call(
+        "form, 30 fields of ~60 characters: the check",
+        lambda: middleware.process_view(parsed, calculator, (), {}),
+        20_000,
+    )
 
-    items = [{"name": f"城区企业{i}有限公司", "place": "北石店镇", "amounts": [1, 2, 3]} for i in range(10_000)]
+    items = [
+        {"name": f"城区企业{i}有限公司", "place": "北石店镇", "amounts": [1, 2, 3]}
+        for i in range(10_000)
+    ]
     payload = json.dumps({"items": items}, ensure_ascii=False)
     print(f"  (JSON body: {len(payload.encode()) / 1e6:.1f} MB, {len(items):,} objects)")
 
     def json_post() -> object:
-        request = factory.post("/api/v1/command/incidents", payload, content_type="application/json")
+        request = factory.post(
+            "/api/v1/command/incidents", payload, content_type="application/json"
+        )
         return middleware.process_view(request, calculator, (), {})
 
     _per_call("JSON body above, clean: the check (one scan of the text)", json_post, 10)
@@ -59,18 +70,33 @@ def main() -> None:
     suspect = payload.replace("城区企业9999有限公司", "城区企业9999\\u0001有限公司")
 
     def json_post_suspect() -> object:
-        request = factory.post("/api/v1/command/incidents", suspect, content_type="application/json")
+        request = factory.post(
+            "/api/v1/command/incidents", suspect, content_type="application/json"
+        )
         return middleware.process_view(request, calculator, (), {})
 
     _per_call("JSON body above, one \\u0001 at its end: parse and walk", json_post_suspect, 10)
-    _per_call("JSON body above: json.loads alone (what the API does too)", lambda: json.loads(payload), 10)
+    _per_call(
+        "JSON body above: json.loads alone (what the API does too)", lambda: json.loads(payload), 10
+    )
 
-    csv = ("企业标识,企业名称,一季度完成投资额(元)\n" + "".join(f"E{i},城区企业{i}有限公司,60000000\n" for i in range(100_000))).encode()
+    csv = (
+        "企业标识,企业名称,一季度完成投资额(元)\n"
+        + "".join(f"E{i},城区企业{i}有限公司,60000000\n" for i in range(100_000))
+    ).encode()
     print(f"  (batch .csv: {len(csv) / 1e6:.1f} MB, 100,000 rows)")
-    _per_call("check_csv_bytes on the .csv above", lambda: hygiene.check_csv_bytes(csv, file_name="名单.csv"), 20)
+    _per_call(
+        "check_csv_bytes on the .csv above",
+        lambda: hygiene.check_csv_bytes(csv, file_name="名单.csv"),
+        20,
+    )
 
     incident = Incident(incident_type="森林火灾", place="北石店镇北山", description="已组织扑救")
-    _per_call("check_lengths of one Incident (what each save adds)", lambda: hygiene.check_lengths(incident), 20_000)
+    _per_call(
+        "check_lengths of one Incident (what each save adds)",
+        lambda: hygiene.check_lengths(incident),
+        20_000,
+    )
 
 
 if __name__ == "__main__":

@@ -55,16 +55,26 @@ def _build(notices: int, users: int, seed: int) -> None:
     units = list(Department.objects.values_list("pk", flat=True))
     positions = list(Position.objects.values_list("pk", flat=True))
     with transaction.atomic():
-        User.objects.bulk_create([
-            User(username=f"u{i}", department_id=rng.choice(units), password="!") for i in range(users)
-        ])
+        User.objects.bulk_create(
+            [
+                User(username=f"u{i}", department_id=rng.choice(units), password="!")
+                for i in range(users)
+            ]
+        )
     user_ids = list(User.objects.values_list("pk", flat=True))
     # The measured user: in 区应急管理局, holding 区应急管理局局长 (as 姚林云 does).
     office = Department.objects.get(code="yjglj")
-    me = user_create(username="bench-duty", password="Bench-Password-1", roles=[Role.HQ_OFFICE], department=office)
+    me = user_create(
+        username="bench-duty",
+        password="Bench-Password-1",
+        roles=[Role.HQ_OFFICE],
+        department=office,
+    )
     post = Position.objects.filter(department=office).first()
     assert post is not None
-    position_assign(position=post, person=Person.objects.create(name="bench", user=me), start=date(2030, 1, 1))
+    position_assign(
+        position=post, person=Person.objects.create(name="bench", user=me), start=date(2030, 1, 1)
+    )
     start = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
     kinds = ["incident", "clock", "air", "message"]
     dt = connection.ops.adapt_datetimefield_value
@@ -74,8 +84,19 @@ def _build(notices: int, users: int, seed: int) -> None:
             rows, addresses, receipts = [], [], []
             for n in range(first, min(first + batch, notices)):
                 pk = n + 1
-                rows.append((pk, rng.choice(kinds), "", f"通知{pk}", "正文", "", "", None,
-                             dt(start + timedelta(minutes=n))))
+                rows.append(
+                    (
+                        pk,
+                        rng.choice(kinds),
+                        "",
+                        f"通知{pk}",
+                        "正文",
+                        "",
+                        "",
+                        None,
+                        dt(start + timedelta(minutes=n)),
+                    )
+                )
                 roll = rng.random()
                 if roll < 0.4:
                     unit = office.pk if rng.random() < 0.05 else rng.choice(units)
@@ -91,14 +112,17 @@ def _build(notices: int, users: int, seed: int) -> None:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO notify_notification (id, kind, topic, title, body, url, source, sender_id, created_at)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows,
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    rows,
                 )
                 cursor.executemany(
                     "INSERT INTO notify_address (notification_id, user_id, position_id, department_id, reason)"
-                    " VALUES (%s, %s, %s, %s, %s)", addresses,
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    addresses,
                 )
                 cursor.executemany(
-                    "INSERT INTO notify_receipt (notification_id, user_id, read_at) VALUES (%s, %s, %s)", receipts,
+                    "INSERT INTO notify_receipt (notification_id, user_id, read_at) VALUES (%s, %s, %s)",
+                    receipts,
                 )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -123,7 +147,9 @@ def main() -> None:
         _setup(data_dir)
         t0 = time.perf_counter()
         _build(args.notices, args.users, seed=5)
-        print(f"built {args.notices} notices for {args.users} users in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {args.notices} notices for {args.users} users in {time.perf_counter() - t0:.1f} s"
+        )
         from django.db import transaction
         from django.test import Client
         from django.utils import timezone
@@ -133,7 +159,9 @@ def main() -> None:
         from portal.notify import selectors
 
         me = User.objects.get(username="bench-duty")
-        print(f"bench-duty sees {selectors.visible(me).count()} notices, {selectors.unread_count(me)} unread")
+        print(
+            f"bench-duty sees {selectors.visible(me).count()} notices, {selectors.unread_count(me)} unread"
+        )
         pages = [
             ("收件箱 第1页", "/notify/"),
             ("收件箱 仅未读", "/notify/?unread=1"),
@@ -156,8 +184,12 @@ def main() -> None:
         for n in range(args.runs):
             t = time.perf_counter()
             with transaction.atomic():  # registration + its notice + the log channel after commit
-                incident_register(actor=None, incident_type="森林火灾", place=f"北山{n}",
-                                  occurred_at=timezone.now() - timedelta(minutes=5))
+                incident_register(
+                    actor=None,
+                    incident_type="森林火灾",
+                    place=f"北山{n}",
+                    occurred_at=timezone.now() - timedelta(minutes=5),
+                )
             times.append((time.perf_counter() - t) * 1000)
         _report("登记事件(含通知)", times)
 

@@ -42,10 +42,17 @@ def _users() -> tuple[object, object]:
     from portal.accounts.roles import Role
     from portal.accounts.services import department_upsert, user_create
 
-    towns = [department_upsert(code=f"t{i}", name=f"镇街{i}", kind="street" if i else "town")[0] for i in range(8)]
+    towns = [
+        department_upsert(code=f"t{i}", name=f"镇街{i}", kind="street" if i else "town")[0]
+        for i in range(8)
+    ]
     bureau = department_upsert(code="wlj", name="区文旅局", kind="organ")[0]
-    boss = user_create(username="bench_bureau", password="Bench-pass-12345", roles=[Role.UNIT], department=bureau)
-    team = user_create(username="bench_team", password="Bench-pass-12345", roles=[Role.UNIT], department=towns[3])
+    boss = user_create(
+        username="bench_bureau", password="Bench-pass-12345", roles=[Role.UNIT], department=bureau
+    )
+    team = user_create(
+        username="bench_team", password="Bench-pass-12345", roles=[Role.UNIT], department=towns[3]
+    )
     return boss, team
 
 
@@ -67,10 +74,20 @@ def _fill(n: int, seed: int) -> None:
         with transaction.atomic():
             relics = [
                 Relic(
-                    code=f"B{i:07d}", name=_name(rng), department=rng.choice(towns), address=f"某村{i % 500}号",
-                    longitude=f"{rng.uniform(112.78, 112.96):.6f}", latitude=f"{rng.uniform(35.43, 35.57):.6f}",
-                    level=rng.choice(levels), category=rng.choice(categories), era=rng.choice(ERAS),
-                    ownership="集体", use="闲置", state="fair", managing_body="村委会", stage=rng.choice(stages),
+                    code=f"B{i:07d}",
+                    name=_name(rng),
+                    department=rng.choice(towns),
+                    address=f"某村{i % 500}号",
+                    longitude=f"{rng.uniform(112.78, 112.96):.6f}",
+                    latitude=f"{rng.uniform(35.43, 35.57):.6f}",
+                    level=rng.choice(levels),
+                    category=rng.choice(categories),
+                    era=rng.choice(ERAS),
+                    ownership="集体",
+                    use="闲置",
+                    state="fair",
+                    managing_body="村委会",
+                    stage=rng.choice(stages),
                     as_of="2024-04-30",
                 )
                 for i in range(offset, min(n, offset + batch))
@@ -81,10 +98,19 @@ def _fill(n: int, seed: int) -> None:
     relic_ids = list(Relic.objects.values_list("pk", flat=True))
     for offset in range(0, len(relic_ids), batch):
         with transaction.atomic():
-            RelicFile.objects.bulk_create([
-                RelicFile(relic_id=pk, kind="photo", file=f"relics/2024/05/{pk}-{k}.jpg", format="jpeg", size=123456)
-                for pk in relic_ids[offset:offset + batch] for k in range(3)
-            ])
+            RelicFile.objects.bulk_create(
+                [
+                    RelicFile(
+                        relic_id=pk,
+                        kind="photo",
+                        file=f"relics/2024/05/{pk}-{k}.jpg",
+                        format="jpeg",
+                        size=123456,
+                    )
+                    for pk in relic_ids[offset : offset + batch]
+                    for k in range(3)
+                ]
+            )
     print(f"built {n} relics, {3 * n} photographs' metadata in {time.perf_counter() - start:.1f} s")
 
 
@@ -109,8 +135,17 @@ def _time_queries(boss: object, team: object, queries: int, seed: int) -> None:
     cases = {
         "list (文物局, all)": lambda: page(relics_for(boss)),  # type: ignore[arg-type]
         "list (镇街普查队, own)": lambda: page(relics_for(team)),  # type: ignore[arg-type]
-        "filter category+level+town": lambda: page(relic_search(relics_for(boss), category=rng.choice(["site", "building"]), level=rng.choice(["city", "county"]), town=f"t{rng.randint(0, 7)}")),  # type: ignore[arg-type]
-        "search 2 chars": lambda: page(relic_search(relics_for(boss), q="".join(rng.choice(CHARS) for _ in range(2)))),  # type: ignore[arg-type]
+        "filter category+level+town": lambda: page(
+            relic_search(
+                relics_for(boss),
+                category=rng.choice(["site", "building"]),
+                level=rng.choice(["city", "county"]),
+                town=f"t{rng.randint(0, 7)}",
+            )
+        ),  # type: ignore[arg-type]
+        "search 2 chars": lambda: page(
+            relic_search(relics_for(boss), q="".join(rng.choice(CHARS) for _ in range(2)))
+        ),  # type: ignore[arg-type]
         "public search 1 char": lambda: page(relic_search(published_relics(), q=rng.choice(CHARS))),
     }
     for label, run in cases.items():
@@ -130,19 +165,51 @@ def _import(boss: object, rows: int, folder: str, seed: int, prefix: str, label:
     rng = random.Random(seed + 1)
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(["普查编号", "名称", "镇(街道)", "地址", "经度", "纬度", "海拔", "保护级别", "文物类别", "年代", "权属", "使用情况", "保存状况", "管理机构"])
+    sheet.append(
+        [
+            "普查编号",
+            "名称",
+            "镇(街道)",
+            "地址",
+            "经度",
+            "纬度",
+            "海拔",
+            "保护级别",
+            "文物类别",
+            "年代",
+            "权属",
+            "使用情况",
+            "保存状况",
+            "管理机构",
+        ]
+    )
     for i in range(rows):
-        sheet.append([
-            f"{prefix}{i:06d}", _name(rng) + prefix + str(i), f"镇街{rng.randint(0, 7)}", "某村", f"{rng.uniform(112.78, 112.96):.6f}",
-            f"{rng.uniform(35.43, 35.57):.6f}", "750", rng.choice(["省级", "市级", "县级"]), rng.choice(["古建筑", "古遗址"]),
-            rng.choice(ERAS), "集体", "闲置", "一般", "村委会",
-        ])
+        sheet.append(
+            [
+                f"{prefix}{i:06d}",
+                _name(rng) + prefix + str(i),
+                f"镇街{rng.randint(0, 7)}",
+                "某村",
+                f"{rng.uniform(112.78, 112.96):.6f}",
+                f"{rng.uniform(35.43, 35.57):.6f}",
+                "750",
+                rng.choice(["省级", "市级", "县级"]),
+                rng.choice(["古建筑", "古遗址"]),
+                rng.choice(ERAS),
+                "集体",
+                "闲置",
+                "一般",
+                "村委会",
+            ]
+        )
     path = Path(folder) / f"import-{prefix}.xlsx"
     book.save(path)
     start = time.perf_counter()
     result = register_import(actor=boss, path=path)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
-    print(f"xlsx import of {rows} rows {label}: {elapsed:.1f} s (created {result.created}, errors {len(result.errors)})")
+    print(
+        f"xlsx import of {rows} rows {label}: {elapsed:.1f} s (created {result.created}, errors {len(result.errors)})"
+    )
 
 
 def main() -> None:
@@ -158,7 +225,14 @@ def main() -> None:
         _import(boss, args.rows, data_dir, args.seed, "E", "into an empty register")
         _fill(args.relics, args.seed)
         _time_queries(boss, team, args.queries, args.seed)
-        _import(boss, args.rows, data_dir, args.seed, "F", f"into the register of {args.relics}+ (dense: ~3 within 50 m)")
+        _import(
+            boss,
+            args.rows,
+            data_dir,
+            args.seed,
+            "F",
+            f"into the register of {args.relics}+ (dense: ~3 within 50 m)",
+        )
 
 
 if __name__ == "__main__":

@@ -52,27 +52,59 @@ def _build(tasks: int, hazards: int, seed: int) -> None:
         unit = rng.choice(streets if kind == "hazard" else units)
         due = start + timedelta(days=rng.randint(10, 900))
         state = rng.choice(states)
-        return LoopItem(kind=kind, source="bench", number=str(i), title=f"任务{i}", text=f"基准测试事项{i}",
-                        unit=unit, unit_name=unit.name, leader=rng.choice(leaders), livelihood=i % 9 == 0,
-                        dispatched=start, due=due, state=state, progress=rng.randint(0, 100),
-                        closed_on=due if state == "closed" else None)
+        return LoopItem(
+            kind=kind,
+            source="bench",
+            number=str(i),
+            title=f"任务{i}",
+            text=f"基准测试事项{i}",
+            unit=unit,
+            unit_name=unit.name,
+            leader=rng.choice(leaders),
+            livelihood=i % 9 == 0,
+            dispatched=start,
+            due=due,
+            state=state,
+            progress=rng.randint(0, 100),
+            closed_on=due if state == "closed" else None,
+        )
 
     for kind, count in (("task", tasks), ("hazard", hazards)):
         for offset in range(0, count, 5000):
             with transaction.atomic():
-                LoopItem.objects.bulk_create([item(kind, i) for i in range(offset, min(count, offset + 5000))])
-    venues = Venue.objects.bulk_create([
-        Venue(name=f"场所{i}", venue_class="nine_small", kind="小餐饮", street=streets[i % len(streets)],
-              responsible_person="某某") for i in range(2000)
-    ])
+                LoopItem.objects.bulk_create(
+                    [item(kind, i) for i in range(offset, min(count, offset + 5000))]
+                )
+    venues = Venue.objects.bulk_create(
+        [
+            Venue(
+                name=f"场所{i}",
+                venue_class="nine_small",
+                kind="小餐饮",
+                street=streets[i % len(streets)],
+                responsible_person="某某",
+            )
+            for i in range(2000)
+        ]
+    )
     ids = list(LoopItem.objects.filter(kind="hazard").values_list("pk", flat=True))
     for offset in range(0, len(ids), 5000):
         with transaction.atomic():
-            Hazard.objects.bulk_create([
-                Hazard(item_id=pk, venue=venues[j % len(venues)], check_id="2-1", clause="para_3__subpara_2__item_1",
-                       inspector_kind="town", found_on=start, measure="整改", responsible_person="某某")
-                for j, pk in enumerate(ids[offset: offset + 5000])
-            ])
+            Hazard.objects.bulk_create(
+                [
+                    Hazard(
+                        item_id=pk,
+                        venue=venues[j % len(venues)],
+                        check_id="2-1",
+                        clause="para_3__subpara_2__item_1",
+                        inspector_kind="town",
+                        found_on=start,
+                        measure="整改",
+                        responsible_person="某某",
+                    )
+                    for j, pk in enumerate(ids[offset : offset + 5000])
+                ]
+            )
 
 
 def _p(values: list[float], q: float) -> float:
@@ -94,7 +126,9 @@ def main() -> None:
         if not reuse:
             t0 = time.perf_counter()
             _build(args.tasks, args.hazards, seed=8)
-            print(f"built {args.tasks} tasks + {args.hazards} hazards in {time.perf_counter() - t0:.1f} s")
+            print(
+                f"built {args.tasks} tasks + {args.hazards} hazards in {time.perf_counter() - t0:.1f} s"
+            )
             open(os.path.join(data_dir, "built"), "w").close()
         from django.test import Client
 
@@ -105,9 +139,13 @@ def main() -> None:
 
         load_roles()
         User.objects.filter(username__startswith="bench-").delete()
-        inspector = user_create(username="bench-dcs", password="Bench-Password-1", roles=[Role.INSPECTORATE])
+        inspector = user_create(
+            username="bench-dcs", password="Bench-Password-1", roles=[Role.INSPECTORATE]
+        )
         unit = Department.objects.get(name="区财政局")
-        clerk = user_create(username="bench-czj", password="Bench-Password-1", roles=[Role.UNIT], department=unit)
+        clerk = user_create(
+            username="bench-czj", password="Bench-Password-1", roles=[Role.UNIT], department=unit
+        )
         pages = [
             ("台账(督查室)", inspector, "/supervision/"),
             ("台账 按领导", inspector, "/supervision/?leader=张海忠"),
@@ -128,7 +166,9 @@ def main() -> None:
                 t = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - t) * 1000)
-            print(f"{label:<22} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms")
+            print(
+                f"{label:<22} p50 {statistics.median(times):7.1f} ms   p95 {_p(times, 0.95):7.1f} ms"
+            )
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(inspector)
         for fmt in ("", "&by=leader", "&format=docx", "&format=xlsx"):

@@ -35,8 +35,15 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default=lambda: os.environ.get("CHENGQU_HOST", "127.0.0.1"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("CHENGQU_PORT", "8000")), show_default="8000")
+@click.option(
+    "--host", default=lambda: os.environ.get("CHENGQU_HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("CHENGQU_PORT", "8000")),
+    show_default="8000",
+)
 @click.option("--threads", type=int, default=8, show_default=True)
 def serve(host: str, port: int, threads: int) -> None:
     """以生产服务器 (waitress) 提供服务。"""
@@ -73,12 +80,17 @@ def load(only: tuple[str, ...], as_json: bool) -> None:
     known = {name for name, _, _ in all_loaders()}
     unknown = set(only) - known
     if unknown:
-        raise click.BadParameter(f"未知的加载项: {', '.join(sorted(unknown))}; 可选: {', '.join(sorted(known))}")
+        raise click.BadParameter(
+            f"未知的加载项: {', '.join(sorted(unknown))}; 可选: {', '.join(sorted(known))}"
+        )
     results = load_all(set(only) if only else None)
     emit(
         as_json,
         {"loaded": [{"name": r.name, "changed": r.changed} for r in results]},
-        "\n".join(f"{r.label}: {'新增或更新 ' + str(r.changed) + ' 条' if r.changed else '已是最新'}" for r in results),
+        "\n".join(
+            f"{r.label}: {'新增或更新 ' + str(r.changed) + ' 条' if r.changed else '已是最新'}"
+            for r in results
+        ),
     )
 
 
@@ -96,9 +108,17 @@ def ensure_admin(username: str) -> None:
         return
     password = os.environ.get("CHENGQU_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
     user_create(
-        username=username, password=password, display_name="系统管理员", roles=[Role.ADMIN], is_superuser=True
+        username=username,
+        password=password,
+        display_name="系统管理员",
+        roles=[Role.ADMIN],
+        is_superuser=True,
     )
-    shown = "(CHENGQU_ADMIN_PASSWORD 中的密码)" if os.environ.get("CHENGQU_ADMIN_PASSWORD") else password
+    shown = (
+        "(CHENGQU_ADMIN_PASSWORD 中的密码)"
+        if os.environ.get("CHENGQU_ADMIN_PASSWORD")
+        else password
+    )
     click.echo(
         "\n已创建首个管理员账户。\n"
         f"  登录地址: http://{os.environ.get('CHENGQU_HOST', '127.0.0.1')}:{os.environ.get('CHENGQU_PORT', '8000')}/accounts/login/\n"
@@ -123,18 +143,41 @@ def _role(value: str) -> Any:
 
 @cli.command("user-add")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True, required=True,
-              help="角色, 可多次给出: 英文键 (如 unit, enterprise, bank, inspectorate, relics-expert) 或中文名")
-@click.option("--unit", default="", help="所属单位: 编码、名称或简称 (企业、银行、部门及镇街用户必填)")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="角色, 可多次给出: 英文键 (如 unit, enterprise, bank, inspectorate, relics-expert) 或中文名",
+)
+@click.option(
+    "--unit", default="", help="所属单位: 编码、名称或简称 (企业、银行、部门及镇街用户必填)"
+)
 @click.option("--unit-name", default="", help="单位尚不存在时, 以 --unit 为编码、此名称新建")
-@click.option("--unit-kind", default="", help="新建单位的类型: government/organ/town/street/bank/enterprise/other")
+@click.option(
+    "--unit-kind",
+    default="",
+    help="新建单位的类型: government/organ/town/street/bank/enterprise/other",
+)
 @click.option("--display-name", default="")
-@click.option("--password", envvar="CHENGQU_USER_PASSWORD", required=True, help="或由环境变量 CHENGQU_USER_PASSWORD 给出")
+@click.option(
+    "--password",
+    envvar="CHENGQU_USER_PASSWORD",
+    required=True,
+    help="或由环境变量 CHENGQU_USER_PASSWORD 给出",
+)
 @click.option("--exist-ok", is_flag=True, help="用户已存在时不报错, 也不修改")
 @json_option
 def user_add(
-    username: str, roles: tuple[str, ...], unit: str, unit_name: str, unit_kind: str, display_name: str,
-    password: str, exist_ok: bool, as_json: bool,
+    username: str,
+    roles: tuple[str, ...],
+    unit: str,
+    unit_name: str,
+    unit_kind: str,
+    display_name: str,
+    password: str,
+    exist_ok: bool,
+    as_json: bool,
 ) -> None:
     """创建账户并授予角色, 需要时一并登记其单位 (企业、银行等)。"""
     setup_django()
@@ -147,31 +190,56 @@ def user_add(
     wanted = [_role(r) for r in roles]
     existing = User.objects.filter(username=username).first()
     if existing is not None and exist_ok:
-        body = {"username": username, "created": False, "roles": [r.value for r in wanted],
-                "unit": existing.department.name if existing.department else None}
+        body = {
+            "username": username,
+            "created": False,
+            "roles": [r.value for r in wanted],
+            "unit": existing.department.name if existing.department else None,
+        }
         emit(as_json, body, f"用户 {username} 已存在, 未作修改")
         return
     department = None
     with transaction.atomic():
         if unit:
-            department = Department.objects.filter(Q(code=unit) | Q(name=unit) | Q(short_name=unit)).first()
+            department = Department.objects.filter(
+                Q(code=unit) | Q(name=unit) | Q(short_name=unit)
+            ).first()
             if department is None and unit_name:
                 if unit_kind not in Department.Kind.values:
-                    raise DomainError("accounts.unit_kind", "新建单位须给出 --unit-kind: " + ", ".join(
-                        Department.Kind.values), field="unit_kind")
+                    raise DomainError(
+                        "accounts.unit_kind",
+                        "新建单位须给出 --unit-kind: " + ", ".join(Department.Kind.values),
+                        field="unit_kind",
+                    )
                 department = department_upsert(code=unit, name=unit_name, kind=unit_kind)[0]
             if department is None:
-                raise DomainError("accounts.unit_unknown", f"没有单位: {unit} (新建请同时给出 --unit-name 和 --unit-kind)",
-                                  field="unit")
+                raise DomainError(
+                    "accounts.unit_unknown",
+                    f"没有单位: {unit} (新建请同时给出 --unit-name 和 --unit-kind)",
+                    field="unit",
+                )
         needing = [r for r in wanted if r.name in UNIT_ROLES]
         if needing and department is None:
-            raise DomainError("accounts.unit_required", f"{needing[0].value} 须用 --unit 指明所属单位", field="unit")
-        user = user_create(username=username, password=password, display_name=display_name or username,
-                           roles=wanted, department=department)
+            raise DomainError(
+                "accounts.unit_required",
+                f"{needing[0].value} 须用 --unit 指明所属单位",
+                field="unit",
+            )
+        user = user_create(
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            roles=wanted,
+            department=department,
+        )
     role_names = [r.value for r in wanted]
     unit_label = department.name if department else None
     body = {"username": user.username, "created": True, "roles": role_names, "unit": unit_label}
-    emit(as_json, body, f"已建立账户 {user.username} ({'、'.join(role_names)}{', ' + unit_label if unit_label else ''})")
+    emit(
+        as_json,
+        body,
+        f"已建立账户 {user.username} ({'、'.join(role_names)}{', ' + unit_label if unit_label else ''})",
+    )
 
 
 @cli.command()
@@ -201,7 +269,9 @@ def setup(ctx: click.Context) -> None:
 
     unsealed = AuditEntry.objects.filter(mac="").count()
     if unsealed:
-        click.echo(f"审计日志中有 {unsealed} 条记录写于启用密钥之前: 请运行 chengqu audit rekey 封存。")
+        click.echo(
+            f"审计日志中有 {unsealed} 条记录写于启用密钥之前: 请运行 chengqu audit rekey 封存。"
+        )
 
 
 def _secure() -> None:
@@ -256,7 +326,12 @@ def audit_verify(as_json: bool) -> None:
             "reason": problem.reason if problem else None,
             "warnings": list(report.warnings),
         },
-        "\n".join([text if problem is None else problem.message(), *("注意: " + w for w in report.warnings)]),
+        "\n".join(
+            [
+                text if problem is None else problem.message(),
+                *("注意: " + w for w in report.warnings),
+            ]
+        ),
     )
     if problem is not None:
         sys.exit(EXIT_FAILED_CHECK)
@@ -274,10 +349,15 @@ def audit_rekey(as_json: bool) -> None:
     _secure()
     emit(
         as_json,
-        {"sealed": result.sealed, "first_seq": result.first_seq or None, "last_seq": result.last_seq or None,
-         "seal_seq": result.entry.seq if result.entry else None},
+        {
+            "sealed": result.sealed,
+            "first_seq": result.first_seq or None,
+            "last_seq": result.last_seq or None,
+            "seal_seq": result.entry.seq if result.entry else None,
+        },
         f"已封存第 {result.first_seq}–{result.last_seq} 条, 共 {result.sealed} 条 (封存记录为第 {result.entry.seq} 条)。"
-        if result.entry else "没有需要封存的记录: 所有记录都已有 MAC。",
+        if result.entry
+        else "没有需要封存的记录: 所有记录都已有 MAC。",
     )
 
 
@@ -336,7 +416,9 @@ def _audit_head_of(path: Path) -> dict[str, Any] | None:
     """The audit head row of a database file, read directly (the file is not the live database)."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         try:
-            row = conn.execute("SELECT seq, hash, mac, keyed_from FROM audit_audithead WHERE id = 1").fetchone()
+            row = conn.execute(
+                "SELECT seq, hash, mac, keyed_from FROM audit_audithead WHERE id = 1"
+            ).fetchone()
         except sqlite3.OperationalError:  # a database from before the keyed chain
             old = conn.execute("SELECT seq, hash FROM audit_audithead WHERE id = 1").fetchone()
             row = (*old, "", 0) if old else None
@@ -355,7 +437,9 @@ def _make_backup(live: Path, target: Path) -> dict[str, Any]:
 
     meta_file = _metadata_path(target)
     if target.exists() or meta_file.exists():
-        raise DomainError("backup.exists", f"目标文件已存在, 不会覆盖: {target if target.exists() else meta_file}")
+        raise DomainError(
+            "backup.exists", f"目标文件已存在, 不会覆盖: {target if target.exists() else meta_file}"
+        )
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         create_private(target)  # SQLite keeps the mode of the file it is given
@@ -391,8 +475,12 @@ def backup(target: Path | None, as_json: bool) -> None:
     head = metadata["audit_head"]
     emit(
         as_json,
-        {"backup": str(target), "metadata": str(_metadata_path(target)), "bytes": metadata["bytes"],
-         "audit_head_seq": head["seq"] if head else 0},
+        {
+            "backup": str(target),
+            "metadata": str(_metadata_path(target)),
+            "bytes": metadata["bytes"],
+            "audit_head_seq": head["seq"] if head else 0,
+        },
         f"已备份到 {target} (审计链头: 第 {head['seq'] if head else 0} 条; 元数据 {_metadata_path(target).name})",
     )
 
@@ -434,17 +522,29 @@ def _check_restored(metadata: dict[str, Any] | None) -> str:
     recorded = metadata.get("audit_head")
     head = committed_head()
     if recorded is None:
-        return "" if head is None or head.seq == 0 else "备份元数据未登记审计链头, 恢复的数据库却有审计记录"
-    if head is None or (head.seq, head.hash, head.mac) != (recorded.get("seq"), recorded.get("hash"), recorded.get("mac")):
-        return (f"恢复的数据库审计链头 (第 {head.seq if head else 0} 条) "
-                f"与备份元数据登记的 (第 {recorded.get('seq')} 条) 不符")
+        return (
+            ""
+            if head is None or head.seq == 0
+            else "备份元数据未登记审计链头, 恢复的数据库却有审计记录"
+        )
+    if head is None or (head.seq, head.hash, head.mac) != (
+        recorded.get("seq"),
+        recorded.get("hash"),
+        recorded.get("mac"),
+    ):
+        return (
+            f"恢复的数据库审计链头 (第 {head.seq if head else 0} 条) "
+            f"与备份元数据登记的 (第 {recorded.get('seq')} 条) 不符"
+        )
     return ""
 
 
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="不再确认, 直接恢复")
-@click.option("--without-metadata", is_flag=True, help="备份没有元数据 (.json) 时仍恢复 (只校验审计链本身)")
+@click.option(
+    "--without-metadata", is_flag=True, help="备份没有元数据 (.json) 时仍恢复 (只校验审计链本身)"
+)
 @json_option
 def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> None:
     """用备份文件恢复 SQLite 数据库; 先核对备份元数据, 恢复前自动备份当前数据库, 恢复后校验审计链。"""
@@ -462,11 +562,15 @@ def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> N
     if not (without_metadata and not _metadata_path(source).exists()):
         metadata = _read_metadata(source)
         if metadata.get("sha256") != _file_sha256(source):
-            raise DomainError("restore.altered", f"备份文件与其元数据不符 (SHA-256 不同), 可能被改动: {source}")
+            raise DomainError(
+                "restore.altered", f"备份文件与其元数据不符 (SHA-256 不同), 可能被改动: {source}"
+            )
         recorded_key = (metadata.get("audit_head") or {}).get("key_id") or ""
         key = anchor.load_key()
         if recorded_key and key is not None and recorded_key != key_id(key):
-            raise DomainError("restore.key", f"备份写入时的审计密钥 ({recorded_key}) 不是当前密钥 ({key_id(key)})")
+            raise DomainError(
+                "restore.key", f"备份写入时的审计密钥 ({recorded_key}) 不是当前密钥 ({key_id(key)})"
+            )
     if not yes and not click.confirm(f"将用 {source} 覆盖当前数据库 {live}, 确定吗?"):
         raise click.Abort
     _secure()
@@ -488,7 +592,9 @@ def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> N
     if failure:
         if safety is not None:
             _copy_sqlite(safety, live)
-        raise DomainError("restore.check_failed", f"恢复的数据库未通过校验, 已还原为恢复前的数据库: {failure}")
+        raise DomainError(
+            "restore.check_failed", f"恢复的数据库未通过校验, 已还原为恢复前的数据库: {failure}"
+        )
 
     from django.db import transaction
 
@@ -498,17 +604,28 @@ def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> N
     anchor.advance(head or Anchor(seq=0, hash="", mac="", key_id="", keyed_from=0), force=True)
     with transaction.atomic():  # the rollback is itself on the record (and moves the head file on)
         audit_record(
-            actor=None, action="audit.restore", object_type="audit.chain", object_repr="审计链",
+            actor=None,
+            action="audit.restore",
+            object_type="audit.chain",
+            object_repr="审计链",
             before={"head_seq": previous.seq if previous else None},
-            after={"backup": source.name, "head_seq": head.seq if head else 0,
-                   "previous_saved_to": safety.name if safety else None},
+            after={
+                "backup": source.name,
+                "head_seq": head.seq if head else 0,
+                "previous_saved_to": safety.name if safety else None,
+            },
         )
     _secure()
     emit(
         as_json,
-        {"restored": str(source), "previous_saved_to": str(safety) if safety else None,
-         "audit_head_seq": head.seq if head else 0, "checked_against_metadata": metadata is not None},
-        f"已从 {source} 恢复, 审计链校验通过。" + (f" 恢复前的数据库已保存到 {safety}" if safety else ""),
+        {
+            "restored": str(source),
+            "previous_saved_to": str(safety) if safety else None,
+            "audit_head_seq": head.seq if head else 0,
+            "checked_against_metadata": metadata is not None,
+        },
+        f"已从 {source} 恢复, 审计链校验通过。"
+        + (f" 恢复前的数据库已保存到 {safety}" if safety else ""),
     )
 
 

@@ -19,7 +19,9 @@ def test_rule_numbers_must_be_strings_so_they_stay_exact():
 def test_every_shipped_rule_table_names_its_document():
     from importlib import resources
 
-    names = [f.name[:-5] for f in resources.files("chengqu.rules").iterdir() if f.name.endswith(".toml")]
+    names = [
+        f.name[:-5] for f in resources.files("chengqu.rules").iterdir() if f.name.endswith(".toml")
+    ]
     assert "calendar" in names
     for name in names:
         table = load_table(name)  # raises for a table without number/title/effective

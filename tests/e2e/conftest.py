@@ -37,7 +37,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     """(base url, environment for running `chengqu` commands against the same database)."""
     # Commands run as the server runs: production settings, not this process's test settings
     # (which pytest-django exported, with a test-only password hasher the server does not know).
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))
+    }
     given = os.environ.get("CHENGQU_E2E_BASE_URL")
     if given:
         # CI serves `make run` on CHENGQU_E2E_DATA_DIR; commands must use that database too.
@@ -47,8 +49,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         return
     data_dir: Path = tmp_path_factory.mktemp("e2e")
     port = _free_port()
-    env.update(CHENGQU_DATA_DIR=str(data_dir), CHENGQU_ADMIN_PASSWORD=ADMIN_PASSWORD, CHENGQU_PORT=str(port))
-    subprocess.run([sys.executable, "-m", "portal.cli", "setup"], env=env, check=True, capture_output=True)
+    env.update(
+        CHENGQU_DATA_DIR=str(data_dir),
+        CHENGQU_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        CHENGQU_PORT=str(port),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "portal.cli", "setup"], env=env, check=True, capture_output=True
+    )
     server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve"], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -75,7 +83,11 @@ def chengqu(site: tuple[str, dict[str, str]]):
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "portal.cli", *args], env=site[1], capture_output=True, text=True, check=check
+            [sys.executable, "-m", "portal.cli", *args],
+            env=site[1],
+            capture_output=True,
+            text=True,
+            check=check,
         )
 
     return run

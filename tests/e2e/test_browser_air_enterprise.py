@@ -17,8 +17,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "E2e-Air-Enterprise-1"
-HEADER = ["年度", "企业名称", "统一社会信用代码", "行业", "绩效等级", "年排放量SO2(吨)", "年排放量NOx(吨)", "年排放量颗粒物(吨)",
-          "年排放量VOCs(吨)"]
+HEADER = [
+    "年度",
+    "企业名称",
+    "统一社会信用代码",
+    "行业",
+    "绩效等级",
+    "年排放量SO2(吨)",
+    "年排放量NOx(吨)",
+    "年排放量颗粒物(吨)",
+    "年排放量VOCs(吨)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +37,25 @@ def enterprises(chengqu, tmp_path_factory) -> dict[str, dict[str, str]]:
     parties = {}
     for key in ("a", "b"):
         code = f"91140502E2E{tag}{key.upper()}"
-        parties[key] = {"code": code, "name": f"浏览器测试{key.upper()}化工{tag}", "user": f"e2e-air-{key}-{tag}".lower()}
-        chengqu("user-add", parties[key]["user"], "--role", "enterprise", "--unit", code, "--unit-name",
-                parties[key]["name"], "--unit-kind", "enterprise", "--password", PASSWORD)
+        parties[key] = {
+            "code": code,
+            "name": f"浏览器测试{key.upper()}化工{tag}",
+            "user": f"e2e-air-{key}-{tag}".lower(),
+        }
+        chengqu(
+            "user-add",
+            parties[key]["user"],
+            "--role",
+            "enterprise",
+            "--unit",
+            code,
+            "--unit-name",
+            parties[key]["name"],
+            "--unit-kind",
+            "enterprise",
+            "--password",
+            PASSWORD,
+        )
     levels = [(p, f"{p}预警措施") for p in ("黄色", "橙色", "红色")]
     header = list(HEADER)
     for prefix, text in levels:
@@ -66,7 +91,9 @@ def _own_entry_id(browser, base_url: str, username: str) -> int:
     return int(items[0]["id"])
 
 
-def test_an_enterprise_sees_its_own_measures_now_and_not_another_enterprises_entry(browser, base_url, enterprises):
+def test_an_enterprise_sees_its_own_measures_now_and_not_another_enterprises_entry(
+    browser, base_url, enterprises
+):
     a, b = enterprises["a"], enterprises["b"]
     other = _own_entry_id(browser, base_url, b["user"])
     context = browser.new_context(base_url=base_url, locale="zh-CN")

@@ -10,6 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+
 def test_the_public_page_shows_the_published_warning_with_its_measures_and_chart(page, chengqu):
     result = chengqu("air", "demo-warning", "--level", "orange", check=False)
     # A rerun against the same server finds the orange warning already in force: nothing to change.

@@ -28,7 +28,10 @@ def test_the_chart_shows_17_specialised_hqs_and_leads_to_their_people(admin_page
     assert "指挥长" in people
     assert "区应急管理局局长" in people
     # Clauses link to their place in the gazette registry (二(二)1 → its eId anchor).
-    hrefs = [page.locator("a.citation").nth(i).get_attribute("href") or "" for i in range(page.locator("a.citation").count())]
+    hrefs = [
+        page.locator("a.citation").nth(i).get_attribute("href") or ""
+        for i in range(page.locator("a.citation").count())
+    ]
     assert any(h.endswith("#para_2__subpara_2__item_1") for h in hrefs), hrefs[:5]
 
 

@@ -37,13 +37,17 @@ def test_a_red_level_one_water_incident_gets_its_tasks_and_one_is_ticked(admin_p
     groups = tasks.locator("h3").all_inner_texts()
     assert "供水保障组" in groups
     assert "治安警戒组" in groups
-    assert tasks.locator("tr[data-task]").count() == 21  # 3.5 red (5) + Ⅰ: 5.1.1 (5), 5.1.2 (4), 5.2.3 (7)
+    assert (
+        tasks.locator("tr[data-task]").count() == 21
+    )  # 3.5 red (5) + Ⅰ: 5.1.1 (5), 5.1.2 (4), 5.2.3 (7)
 
     row = tasks.locator("tr[data-task='w5.2.3.4']")
     assert "拉水车" in row.inner_text()
     row.locator("button", has_text="标记完成").click()
     page.wait_for_url(re.compile(r".*#tasks$"))
     row = page.locator("#tasks tr[data-task='w5.2.3.4']")
-    expect(row).to_contain_text(re.compile(r"已完成 · \S+ · \d{4}-\d{2}-\d{2} \d{2}:\d{2}"))  # who and when
+    expect(row).to_contain_text(
+        re.compile(r"已完成 · \S+ · \d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    )  # who and when
     expect(row.locator("button")).to_have_text("撤销")
     assert "完成: 供水保障组" in page.locator("#timeline").inner_text()

@@ -70,9 +70,15 @@ def watched(browser, base_url):
     context.expose_function("__cspReport", lambda text: problems.append(f"violation: {text}"))
     context.add_init_script(WATCH)
     page = context.new_page()
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-    page.on("request", lambda r: problems.append(f"outside: {r.url}") if not r.url.startswith(base_url) else None)
+    page.on(
+        "request",
+        lambda r: problems.append(f"outside: {r.url}") if not r.url.startswith(base_url) else None,
+    )
     yield page, problems
     context.close()
 
@@ -92,8 +98,12 @@ def _visit(page, problems: list[str], pages) -> None:
         assert response.status == 200, path
         assert "script-src 'self'" in (response.header_value("content-security-policy") or ""), path
         page.wait_for_load_state("load")
-        value = page.locator(selector).first.evaluate(f"e => getComputedStyle(e)[{prop!r}.replace(/-./g, c => c[1].toUpperCase())]")
-        assert value == expected, f"{path}: {selector} {prop} = {value!r}, the static stylesheet is not applied"
+        value = page.locator(selector).first.evaluate(
+            f"e => getComputedStyle(e)[{prop!r}.replace(/-./g, c => c[1].toUpperCase())]"
+        )
+        assert value == expected, (
+            f"{path}: {selector} {prop} = {value!r}, the static stylesheet is not applied"
+        )
         # Reports are delivered asynchronously: let them arrive before leaving the page.
         page.evaluate("() => new Promise(r => setTimeout(r, 50))")
         assert problems == [], f"{path}: {problems}"
@@ -117,8 +127,14 @@ def test_the_watch_sees_inline_code_in_served_markup(watched):
     page, problems = watched
     header = page.request.get("/").headers["content-security-policy"]
     body = '<!doctype html><style>p{}</style><script>1</script><p onclick="1">x</p>'
-    page.route("**/csp-probe", lambda route: route.fulfill(
-        status=200, body=body, headers={"Content-Type": "text/html", "Content-Security-Policy": header}))
+    page.route(
+        "**/csp-probe",
+        lambda route: route.fulfill(
+            status=200,
+            body=body,
+            headers={"Content-Type": "text/html", "Content-Security-Policy": header},
+        ),
+    )
     page.goto("/csp-probe")
     page.evaluate("() => new Promise(r => setTimeout(r, 100))")
     violations = " ".join(p for p in problems if p.startswith("violation"))
@@ -139,10 +155,18 @@ def test_signed_in_pages_the_admin_and_the_api_docs_pass_the_policy(watched, adm
     _sign_in(page, "admin", admin_password)
     _visit(page, problems, ADMIN)
     # A task's page and an incident's, where the list has one.
-    for listing, pattern in (("/supervision/", r"^/supervision/item/\d+/$"), ("/command/incidents/", r"^/command/incidents/\d+/$")):
+    for listing, pattern in (
+        ("/supervision/", r"^/supervision/item/\d+/$"),
+        ("/command/incidents/", r"^/command/incidents/\d+/$"),
+    ):
         page.goto(listing)
-        links = [h for h in page.locator("main a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-                 if h and re.match(pattern, h)]
+        links = [
+            h
+            for h in page.locator("main a").evaluate_all(
+                "as => as.map(a => a.getAttribute('href'))"
+            )
+            if h and re.match(pattern, h)
+        ]
         if links:
             page.goto(links[0])
             expect(page.locator("h1")).to_be_visible()
@@ -155,13 +179,25 @@ def test_signed_in_pages_the_admin_and_the_api_docs_pass_the_policy(watched, adm
     assert problems == [], f"/api/v1/docs: {problems}"
 
 
-def test_an_enterprise_user_picks_a_measure_and_changes_the_password_under_the_policy(watched, chengqu):
+def test_an_enterprise_user_picks_a_measure_and_changes_the_password_under_the_policy(
+    watched, chengqu
+):
     page, problems = watched
     tag = secrets.token_hex(3)
     username = f"e2e-csp-ent-{tag}"
     chengqu(
-        "user-add", username, "--role", "enterprise", "--unit", f"e2e-csp-qy-{tag}",
-        "--unit-name", f"浏览器测试企业{tag}", "--unit-kind", "enterprise", "--password", PASSWORD,
+        "user-add",
+        username,
+        "--role",
+        "enterprise",
+        "--unit",
+        f"e2e-csp-qy-{tag}",
+        "--unit-name",
+        f"浏览器测试企业{tag}",
+        "--unit-kind",
+        "enterprise",
+        "--password",
+        PASSWORD,
     )
     _sign_in(page, username, PASSWORD)
     # The measure selector sends its form from a static script (it was an inline onchange).

@@ -19,13 +19,25 @@ PASSWORD = "E2e-Fund-Password-1"
 def parties(chengqu) -> dict[str, str]:
     tag = secrets.token_hex(3)
     names = {"enterprise": f"e2e-ent-{tag}", "bank": f"e2e-bank-{tag}", "operator": f"e2e-op-{tag}"}
-    units = {"enterprise": (f"e2e-qy-{tag}", f"浏览器测试企业{tag}"), "bank": (f"e2e-yh-{tag}", f"浏览器测试银行{tag}")}
+    units = {
+        "enterprise": (f"e2e-qy-{tag}", f"浏览器测试企业{tag}"),
+        "bank": (f"e2e-yh-{tag}", f"浏览器测试银行{tag}"),
+    }
     for kind, username in names.items():
         if kind in units:
             unit = ["--unit", units[kind][0], "--unit-name", units[kind][1], "--unit-kind", kind]
             args = ["user-add", username, "--role", kind, *unit, "--password", PASSWORD]
         else:  # the operator is the unit the fund's loader registers
-            args = ["user-add", username, "--role", "unit", "--unit", "fund-operator", "--password", PASSWORD]
+            args = [
+                "user-add",
+                username,
+                "--role",
+                "unit",
+                "--unit",
+                "fund-operator",
+                "--password",
+                PASSWORD,
+            ]
         chengqu(*args)
     names["bank_name"] = units["bank"][1]
     return names

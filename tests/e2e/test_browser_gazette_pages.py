@@ -42,5 +42,7 @@ def test_the_contents_page_lists_the_issue_and_opens_a_public_document(page):
     page.goto("/gazette/")
     assert "总第5期" in page.locator("h2").first.inner_text()
     page.click("text=晋城市城区人民政府办公室关于印发晋城市城区市场主体应急周转资金管理办法的通知")
-    expect(page.locator("h1")).to_contain_text("晋城市城区人民政府办公室关于印发")  # waits for the page
+    expect(page.locator("h1")).to_contain_text(
+        "晋城市城区人民政府办公室关于印发"
+    )  # waits for the page
     assert page.locator("li.clause[id='chp_2__art_10']").count() == 1

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
+
 def test_the_home_page_shows_the_modules_and_their_documents(page):
     page.goto("/")
     assert page.locator("h1").inner_text() == "晋城市城区政务运行平台"
@@ -14,7 +15,9 @@ def test_the_home_page_shows_the_modules_and_their_documents(page):
     assert table.locator("tbody tr").count() >= 6
     assert "城政办发〔2024〕6号" in table.inner_text()
     # The stylesheet is served locally and applied: the header carries its red rule.
-    border = page.locator("header.site-header").evaluate("e => getComputedStyle(e).borderBottomStyle")
+    border = page.locator("header.site-header").evaluate(
+        "e => getComputedStyle(e).borderBottomStyle"
+    )
     assert border == "solid"
 
 

@@ -22,8 +22,18 @@ def parties(chengqu) -> dict[str, str]:
     tag = secrets.token_hex(3)
     names = {"enterprise": f"e2e-inc-ent-{tag}", "admin": f"e2e-inc-admin-{tag}"}
     chengqu(
-        "user-add", names["enterprise"], "--role", "enterprise", "--unit", f"e2e-inc-qy-{tag}",
-        "--unit-name", f"浏览器测试演艺公司{tag}", "--unit-kind", "enterprise", "--password", PASSWORD,
+        "user-add",
+        names["enterprise"],
+        "--role",
+        "enterprise",
+        "--unit",
+        f"e2e-inc-qy-{tag}",
+        "--unit-name",
+        f"浏览器测试演艺公司{tag}",
+        "--unit-kind",
+        "enterprise",
+        "--password",
+        PASSWORD,
     )
     chengqu("user-add", names["admin"], "--role", "admin", "--password", PASSWORD)
     return names
@@ -51,11 +61,18 @@ def _set_close(page, close: str, basis: str) -> None:
 def _claim_shows(page) -> None:
     page.goto("/incentives/claims/new/?measure=14")
     page.fill("#f-tourism_show_performances_h1", "120")
-    page.set_input_files("#id_documents", files=[{"name": "演出场次证明.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 e2e"}])
+    page.set_input_files(
+        "#id_documents",
+        files=[
+            {"name": "演出场次证明.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 e2e"}
+        ],
+    )
     page.click("#claim-form button[type=submit]")
 
 
-def test_a_closed_claim_period_is_explained_and_an_administrator_reopens_it(browser, base_url, parties):
+def test_a_closed_claim_period_is_explained_and_an_administrator_reopens_it(
+    browser, base_url, parties
+):
     admin_context, admin = _login(browser, base_url, parties["admin"])
     enterprise_context, enterprise = _login(browser, base_url, parties["enterprise"])
     admin.goto("/incentives/claims-window/")

@@ -30,7 +30,9 @@ def sessions(browser, base_url):
         context = browser.new_context(base_url=base_url, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
+        page.on(
+            "request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None
+        )
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
@@ -49,16 +51,62 @@ def _register_xlsx(code: str, name: str, lon: str, lat: str) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.append(["普查编号", "名称", "镇(街道)", "地址", "经度", "纬度", "保护级别", "文物类别", "年代", "权属", "使用情况", "保存状况", "管理机构"])
-    sheet.append([code, name, "北石店镇", "府城村", lon, lat, "省级", "古建筑", "明", "集体", "闲置", "一般", "村委会"])
+    sheet.append(
+        [
+            "普查编号",
+            "名称",
+            "镇(街道)",
+            "地址",
+            "经度",
+            "纬度",
+            "保护级别",
+            "文物类别",
+            "年代",
+            "权属",
+            "使用情况",
+            "保存状况",
+            "管理机构",
+        ]
+    )
+    sheet.append(
+        [
+            code,
+            name,
+            "北石店镇",
+            "府城村",
+            lon,
+            lat,
+            "省级",
+            "古建筑",
+            "明",
+            "集体",
+            "闲置",
+            "一般",
+            "村委会",
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def test_a_team_member_reexamines_a_relic_and_an_expert_verifies_a_new_find(sessions, chengqu, admin_password):
-    chengqu("user-add", "e2e_team", "--role", "unit", "--unit", "bsdz", "--exist-ok", "--password", PASSWORD)
-    chengqu("user-add", "e2e_expert", "--role", "relics-expert", "--exist-ok", "--password", PASSWORD)
+def test_a_team_member_reexamines_a_relic_and_an_expert_verifies_a_new_find(
+    sessions, chengqu, admin_password
+):
+    chengqu(
+        "user-add",
+        "e2e_team",
+        "--role",
+        "unit",
+        "--unit",
+        "bsdz",
+        "--exist-ok",
+        "--password",
+        PASSWORD,
+    )
+    chengqu(
+        "user-add", "e2e_expert", "--role", "relics-expert", "--exist-ok", "--password", PASSWORD
+    )
     tag = f"{int(time.time()) % 1_000_000:06d}"
     rng = random.Random(tag)
 
@@ -66,7 +114,16 @@ def test_a_team_member_reexamines_a_relic_and_an_expert_verifies_a_new_find(sess
     admin = sessions("admin", admin_password)
     admin.goto("/relics/import/")
     lon, lat = f"{rng.uniform(112.80, 112.94):.6f}", f"{rng.uniform(35.45, 35.55):.6f}"
-    admin.set_input_files("#file", files=[{"name": "名录.xlsx", "mimeType": "application/octet-stream", "buffer": _register_xlsx(f"E2E-{tag}", f"测试关帝庙{tag}", lon, lat)}])
+    admin.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "名录.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": _register_xlsx(f"E2E-{tag}", f"测试关帝庙{tag}", lon, lat),
+            }
+        ],
+    )
     admin.click("#import-form button[type=submit]")
     admin.wait_for_url("**/relics/register/")
     expect(admin.locator(".messages")).to_contain_text("已导入 1 处")
@@ -96,7 +153,9 @@ def test_a_team_member_reexamines_a_relic_and_an_expert_verifies_a_new_find(sess
     team.fill("#managing_body", "村委会")
     team.click("#relic-form button[type=submit]")
     expect(team.locator(".messages")).to_contain_text("已保存")
-    team.set_input_files("#file", files=[{"name": "bridge.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+    team.set_input_files(
+        "#file", files=[{"name": "bridge.jpg", "mimeType": "image/jpeg", "buffer": JPEG}]
+    )
     team.click("#upload-form button[type=submit]")
     expect(team.locator(".messages")).to_contain_text("文件已上传")
     team.click("button[value=submit]")

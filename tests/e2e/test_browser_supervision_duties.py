@@ -48,7 +48,9 @@ def test_unit_records_a_meeting_and_months_without_one_show_red(base_url, browse
     page.fill("textarea[name=note]", "2024年第5次安委会会议纪要")
     page.click("form.sv-form button[type=submit]")
     expect(page.locator("main")).to_contain_text("已登记")
-    meeting = page.locator("h2.duty[data-key=safety_committee_meeting][data-unit=区应急管理局] + table")
+    meeting = page.locator(
+        "h2.duty[data-key=safety_committee_meeting][data-unit=区应急管理局] + table"
+    )
     expect(meeting.locator("tr[data-period='2024年5月']")).to_have_attribute("data-status", "met")
     april = meeting.locator("tr[data-period='2024年4月']")
     expect(april).to_have_attribute("data-status", "missed")
@@ -59,7 +61,9 @@ def test_unit_records_a_meeting_and_months_without_one_show_red(base_url, browse
     assert outside == []
 
 
-def test_street_user_splits_a_hazard_and_cannot_close_it_while_a_part_is_open(base_url, browser, users):
+def test_street_user_splits_a_hazard_and_cannot_close_it_while_a_part_is_open(
+    base_url, browser, users
+):
     context, page, outside = _login(browser, base_url, users["street"], phone=True)
     page.goto("/supervision/hazards/new/")
     page.fill("#venue", f"浏览器测试市场{users['street'][-6:]}")

@@ -21,8 +21,14 @@ def users(chengqu) -> dict[str, str]:
     tag = secrets.token_hex(3)
     names = {"finance": f"e2e-czj-{tag}", "street": f"e2e-xsz-{tag}", "inspector": f"e2e-dcs-{tag}"}
     for key, unit in (("finance", "区财政局"), ("street", "西上庄街道"), ("inspector", "")):
-        args = ["user-add", names[key], "--password", PASSWORD,
-                "--role", "inspectorate" if key == "inspector" else "unit"]
+        args = [
+            "user-add",
+            names[key],
+            "--password",
+            PASSWORD,
+            "--role",
+            "inspectorate" if key == "inspector" else "unit",
+        ]
         if unit:
             args += ["--unit", unit]
         chengqu(*args)
@@ -72,7 +78,9 @@ def test_department_user_works_a_task_and_the_inspectorate_closes_it(base_url, b
     assert outside == []
 
 
-def test_street_user_reports_a_hazard_on_a_phone_and_an_inspector_closes_it(base_url, browser, users):
+def test_street_user_reports_a_hazard_on_a_phone_and_an_inspector_closes_it(
+    base_url, browser, users
+):
     context, page, outside = _context(browser, base_url, phone=True)
     _login(page, users["street"])
     page.goto("/supervision/hazards/new/")

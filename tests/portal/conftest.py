@@ -28,9 +28,15 @@ def unit(db) -> Callable[..., Department]:
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
-    def make(username: str, *roles: Role, department: Department | None = None, **extra: object) -> User:
+    def make(
+        username: str, *roles: Role, department: Department | None = None, **extra: object
+    ) -> User:
         return user_create(
-            username=username, password="Str0ng-pass-for-tests", roles=roles, department=department, **extra
+            username=username,
+            password="Str0ng-pass-for-tests",
+            roles=roles,
+            department=department,
+            **extra,
         )
 
     return make

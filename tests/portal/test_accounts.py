@@ -30,9 +30,13 @@ def test_giving_a_post_to_someone_else_ends_the_previous_holding(director):
 
 
 def test_a_new_holding_cannot_start_before_the_current_one(director):
-    position_assign(position=director, person=Person.objects.create(name="姚林云"), start=date(2024, 3, 1))
+    position_assign(
+        position=director, person=Person.objects.create(name="姚林云"), start=date(2024, 3, 1)
+    )
     with pytest.raises(DomainError) as caught:
-        position_assign(position=director, person=Person.objects.create(name="王五"), start=date(2024, 2, 1))
+        position_assign(
+            position=director, person=Person.objects.create(name="王五"), start=date(2024, 2, 1)
+        )
     assert caught.value.field == "start"
 
 
@@ -46,8 +50,12 @@ def test_the_database_refuses_two_current_holders(director):
 def test_reassigning_a_post_is_audited(director):
     from portal.audit.models import AuditEntry
 
-    position_assign(position=director, person=Person.objects.create(name="姚林云"), start=date(2024, 1, 1))
-    assert AuditEntry.objects.filter(action="position.assign", object_id=str(director.pk)).count() == 1
+    position_assign(
+        position=director, person=Person.objects.create(name="姚林云"), start=date(2024, 1, 1)
+    )
+    assert (
+        AuditEntry.objects.filter(action="position.assign", object_id=str(director.pk)).count() == 1
+    )
 
 
 def test_roles_come_from_groups_and_a_superuser_is_an_administrator(make_user):

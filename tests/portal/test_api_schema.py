@@ -35,7 +35,9 @@ from portal.config.api import api
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("CHENGQU_SCHEMATHESIS_EXAMPLES") or 0)
-ONLY = os.environ.get("CHENGQU_SCHEMATHESIS_ONLY", "")  # a part of the path, to fuzz some operations only
+ONLY = os.environ.get(
+    "CHENGQU_SCHEMATHESIS_ONLY", ""
+)  # a part of the path, to fuzz some operations only
 CSRF = "SchemaTest0123456789abcdefghijkl"  # a CSRF secret: 32 letters and digits, sent as cookie and header
 
 
@@ -48,7 +50,11 @@ def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 def test_every_operation_documents_the_errors_it_can_answer_with_their_body():
     schema = api.get_openapi_schema()
-    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"code", "message", "field"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {
+        "code",
+        "message",
+        "field",
+    }
     seen = 0
     for method, path, operation in _operations():
         codes = {str(c) for c in operation["responses"]}
@@ -56,7 +62,10 @@ def test_every_operation_documents_the_errors_it_can_answer_with_their_body():
         if operation.get("security"):
             assert {"401", "403"} <= codes, (method, path)
         if takes_input:
-            assert {"400", "422"} <= codes, (method, path)  # control characters, rules; types and bounds
+            assert {"400", "422"} <= codes, (
+                method,
+                path,
+            )  # control characters, rules; types and bounds
         if "{" in path:
             assert "404" in codes, (method, path)
         for code in codes - {"200", "201"}:
@@ -79,10 +88,20 @@ def test_offsets_limits_choices_and_lengths_are_published_as_the_api_checks_them
     assert _param("get", "/api/v1/command/hqs/{key}", "key")["maxLength"] == 64  # Headquarters.key
 
 
-@pytest.mark.parametrize("path", ["/api/v1/relics/public", "/api/v1/relics/relics", "/api/v1/command/incidents",
-                                  "/api/v1/notify/", "/api/v1/supervision/tasks"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/relics/public",
+        "/api/v1/relics/relics",
+        "/api/v1/command/incidents",
+        "/api/v1/notify/",
+        "/api/v1/supervision/tasks",
+    ],
+)
 def test_a_negative_offset_is_refused_as_invalid_input_never_a_server_error(client, path):
-    admin = user_create(username="root", password="Str0ng-pass-for-tests", roles=list(Role), is_superuser=True)
+    admin = user_create(
+        username="root", password="Str0ng-pass-for-tests", roles=list(Role), is_superuser=True
+    )
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(path, {"offset": -1})
     assert response.status_code == 422
@@ -117,26 +136,59 @@ def _seed() -> tuple[User, User, dict[str, dict[str, Any]]]:
 
     load_all()  # roles, units, the gazette, the air plan, the command roster, the fund, the task ledger
     admin = user_create(
-        username="root", password="Str0ng-pass-for-tests", display_name="管理员", roles=list(Role), is_superuser=True
+        username="root",
+        password="Str0ng-pass-for-tests",
+        display_name="管理员",
+        roles=list(Role),
+        is_superuser=True,
     )
-    enterprise_unit = department_upsert(code="acme", name="城区甲演艺有限公司", kind="enterprise")[0]
+    enterprise_unit = department_upsert(code="acme", name="城区甲演艺有限公司", kind="enterprise")[
+        0
+    ]
     enterprise = user_create(
-        username="acme", password="Str0ng-pass-for-tests", roles=[Role.ENTERPRISE], department=enterprise_unit
+        username="acme",
+        password="Str0ng-pass-for-tests",
+        roles=[Role.ENTERPRISE],
+        department=enterprise_unit,
     )
     bank = department_upsert(code="yh-a", name="甲银行城区支行", kind="bank")[0]
-    application = fund.application_create(actor=enterprise, data={
-        "bank": bank, "maturing_amount": Decimal("5000000"), "maturity": date(2024, 10, 14),
-        "requested": Decimal("5000000"), "industry": "制造业", "purpose": "归还到期流动资金贷款",
-    })
+    application = fund.application_create(
+        actor=enterprise,
+        data={
+            "bank": bank,
+            "maturing_amount": Decimal("5000000"),
+            "maturity": date(2024, 10, 14),
+            "requested": Decimal("5000000"),
+            "industry": "制造业",
+            "purpose": "归还到期流动资金贷款",
+        },
+    )
     incident = incident_register(
-        actor=admin, incident_type="森林火灾", place="北石店镇北山",
+        actor=admin,
+        incident_type="森林火灾",
+        place="北石店镇北山",
         occurred_at=timezone.now() - timedelta(minutes=10),
     )
-    town = Department.objects.filter(kind="town").first() or department_upsert(code="bsdz", name="北石店镇", kind="town")[0]
-    relic = Relic.objects.create(code="T0001", name="玉皇庙", department=town, address="府城村", category="building",
-                         level="national", stage="published", as_of=timezone.localdate(), search_text="玉皇庙")
+    town = (
+        Department.objects.filter(kind="town").first()
+        or department_upsert(code="bsdz", name="北石店镇", kind="town")[0]
+    )
+    relic = Relic.objects.create(
+        code="T0001",
+        name="玉皇庙",
+        department=town,
+        address="府城村",
+        category="building",
+        level="national",
+        stage="published",
+        as_of=timezone.localdate(),
+        search_text="玉皇庙",
+    )
     batch = incentives.batch_run_create(
-        actor=admin, file_name="a.csv", data=b"id,q1_investment\nA,60000000\nB,1000\n", as_of=date(2024, 7, 15),
+        actor=admin,
+        file_name="a.csv",
+        data=b"id,q1_investment\nA,60000000\nB,1000\n",
+        as_of=date(2024, 7, 15),
     )
     incentives.batch_run_publish(actor=admin, batch=batch)
     document = Document.objects.filter(stub=False).order_by("pk").first()
@@ -157,7 +209,9 @@ def _seed() -> tuple[User, User, dict[str, dict[str, Any]]]:
         "/api/v1/supervision/items/{pk}/act": {"pk": item.pk} if item else None,
         "/api/v1/notify/{pk}/read": {"pk": notice.pk} if notice else None,
     }
-    assert all(found.values()), found  # the loaders and the incident gave each of them something to find
+    assert all(found.values()), (
+        found
+    )  # the loaders and the incident gave each of them something to find
     return admin, enterprise, {path: values for path, values in found.items() if values}
 
 
@@ -172,7 +226,9 @@ def _signed_in(user: User | None) -> dict[str, Any]:
     }
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="设置 CHENGQU_SCHEMATHESIS_EXAMPLES (每个接口的样例数) 后运行")
+@pytest.mark.skipif(
+    not EXAMPLES, reason="设置 CHENGQU_SCHEMATHESIS_EXAMPLES (每个接口的样例数) 后运行"
+)
 def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_describe():
     import schemathesis
     from hypothesis.errors import Unsatisfiable
@@ -187,14 +243,23 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_de
 
     from portal.config.wsgi import application
 
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
-              response_schema_conformance, negative_data_rejection]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+    ]
     # The application runs in this thread on the test's database connection: a request must not close it.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
         admin, enterprise, found = _seed()
-        users = {"admin": _signed_in(admin), "enterprise": _signed_in(enterprise), "anonymous": _signed_in(None)}
+        users = {
+            "admin": _signed_in(admin),
+            "enterprise": _signed_in(enterprise),
+            "anonymous": _signed_in(None),
+        }
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
         schema.config.generation.update(with_security_parameters=False)  # the session comes from us
         failures: dict[str, set[str]] = {}
@@ -206,23 +271,49 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_de
                 continue
             for who, auth in users.items():
                 for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    run = _fuzz(operation.as_strategy(generation_mode=mode), mode, auth, checks,
-                                failures.setdefault(label, set()), statuses.setdefault(label, set()), who)
-                    with contextlib.suppress(Unsatisfiable):  # no invalid input for an operation without input
+                    run = _fuzz(
+                        operation.as_strategy(generation_mode=mode),
+                        mode,
+                        auth,
+                        checks,
+                        failures.setdefault(label, set()),
+                        statuses.setdefault(label, set()),
+                        who,
+                    )
+                    with contextlib.suppress(
+                        Unsatisfiable
+                    ):  # no invalid input for an operation without input
                         run()
-                if operation.path in found:  # and on an object that exists, as an existing id is rarely drawn
+                if (
+                    operation.path in found
+                ):  # and on an object that exists, as an existing id is rarely drawn
                     strategy = operation.as_strategy(path_parameters=found[operation.path])
-                    _fuzz(strategy, GenerationMode.POSITIVE, auth, checks, failures[label], statuses[label],
-                          f"{who}+found")()
+                    _fuzz(
+                        strategy,
+                        GenerationMode.POSITIVE,
+                        auth,
+                        checks,
+                        failures[label],
+                        statuses[label],
+                        f"{who}+found",
+                    )()
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     failures = {label: found for label, found in failures.items() if found}
-    report = "\n".join(f"{label}\n  " + "\n  ".join(sorted(found)) for label, found in sorted(failures.items()))
-    assert not failures, f"{len(failures)} operations answer what the schema does not say:\n{report}"
+    report = "\n".join(
+        f"{label}\n  " + "\n  ".join(sorted(found)) for label, found in sorted(failures.items())
+    )
+    assert not failures, (
+        f"{len(failures)} operations answer what the schema does not say:\n{report}"
+    )
     # The seed and the sessions work: most operations answered with success at least once (random
     # text rarely makes a valid incident or claim: those answer 400 from their service, as documented).
-    never = {label: sorted(answered) for label, answered in statuses.items() if not any(200 <= s < 300 for s in answered)}
+    never = {
+        label: sorted(answered)
+        for label, answered in statuses.items()
+        if not any(200 <= s < 300 for s in answered)
+    }
     print("never a success:", never)  # noqa: T201
     if not ONLY:
         assert len(statuses) > 50
@@ -230,14 +321,26 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_schema_does_not_de
 
 
 def _fuzz(
-    strategy: Any, mode: Any, auth: dict[str, Any], checks: list[Any], found: set[str], answered: set[int], who: str
+    strategy: Any,
+    mode: Any,
+    auth: dict[str, Any],
+    checks: list[Any],
+    found: set[str],
+    answered: set[int],
+    who: str,
 ) -> Any:
     """A Hypothesis test of one operation's cases for one user; what fails is added to ``found``."""
     from hypothesis import HealthCheck, Phase, given, settings
 
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     def run(case: Any) -> None:
         response = case.call(**auth)
         answered.add(response.status_code)
@@ -246,6 +349,8 @@ def _fuzz(
         except (AssertionError, BaseExceptionGroup) as error:
             for failure in getattr(error, "exceptions", (error,)):
                 lines = [line for line in str(failure).splitlines() if line.strip()]
-                found.add(f"{who}/{mode.value}: {type(failure).__name__}: " + " | ".join(lines[:4])[:400])
+                found.add(
+                    f"{who}/{mode.value}: {type(failure).__name__}: " + " | ".join(lines[:4])[:400]
+                )
 
     return run

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def write_entries(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="test.write", object_type="t", object_id=str(i), after={"i": i})
+            audit_record(
+                actor=None, action="test.write", object_type="t", object_id=str(i), after={"i": i}
+            )
 
 
 def test_a_service_write_leaves_a_chained_entry(unit):
@@ -71,9 +73,17 @@ def test_an_entry_rewritten_with_a_fresh_hash_still_breaks_the_link():
 
     row = AuditEntry.objects.get(seq=2)
     content = content_of(
-        seq=2, at=row.at, actor_id=None, actor_name=row.actor_name, action=row.action,
-        object_type=row.object_type, object_id=row.object_id, object_repr=row.object_repr,
-        before=None, after={"i": 42}, prev_hash=row.prev_hash,
+        seq=2,
+        at=row.at,
+        actor_id=None,
+        actor_name=row.actor_name,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        object_repr=row.object_repr,
+        before=None,
+        after={"i": 42},
+        prev_hash=row.prev_hash,
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -29,12 +29,16 @@ def write_entries(n: int, *, sync_head_file: bool = True) -> None:
     """``n`` audited transactions; then the head file as their commits would leave it."""
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="test.write", object_type="t", object_id=str(i), after={"i": i})
+            audit_record(
+                actor=None, action="test.write", object_type="t", object_id=str(i), after={"i": i}
+            )
     if sync_head_file:
         head_file_update()  # what the on_commit callback does (the test's transaction never commits)
 
 
-def rewrite_from(seq: int, *, after: dict, mac_key: bytes | None = None, strip_macs: bool = False) -> None:
+def rewrite_from(
+    seq: int, *, after: dict, mac_key: bytes | None = None, strip_macs: bool = False
+) -> None:
     """Change entry ``seq``'s ``after`` and recompute every later hash with the project's own
     functions, then the head row: a consistent chain for anyone without the key."""
     rows = list(AuditEntry.objects.filter(seq__gte=seq).order_by("seq"))
@@ -43,9 +47,17 @@ def rewrite_from(seq: int, *, after: dict, mac_key: bytes | None = None, strip_m
         for row in rows:
             new_after = after if row.seq == seq else row.after
             content = content_of(
-                seq=row.seq, at=row.at, actor_id=row.actor_id, actor_name=row.actor_name, action=row.action,
-                object_type=row.object_type, object_id=row.object_id, object_repr=row.object_repr,
-                before=row.before, after=new_after, prev_hash=prev,
+                seq=row.seq,
+                at=row.at,
+                actor_id=row.actor_id,
+                actor_name=row.actor_name,
+                action=row.action,
+                object_type=row.object_type,
+                object_id=row.object_id,
+                object_repr=row.object_repr,
+                before=row.before,
+                after=new_after,
+                prev_hash=prev,
             )
             digest = entry_hash(content)
             mac = "" if strip_macs else entry_mac(mac_key, content) if mac_key else row.mac
@@ -55,7 +67,9 @@ def rewrite_from(seq: int, *, after: dict, mac_key: bytes | None = None, strip_m
             )
             prev = digest
         last_mac = "" if strip_macs else mac
-        cursor.execute("UPDATE audit_audithead SET hash = %s, mac = %s WHERE id = 1", [prev, last_mac])
+        cursor.execute(
+            "UPDATE audit_audithead SET hash = %s, mac = %s WHERE id = 1", [prev, last_mac]
+        )
         if strip_macs:
             cursor.execute("UPDATE audit_audithead SET keyed_from = 0 WHERE id = 1")
 
@@ -69,7 +83,12 @@ def test_every_entry_carries_a_mac_and_the_head_file_names_the_last_one():
     recorded, _ = anchor.read_anchor()
     last = AuditEntry.objects.get(seq=4)
     assert recorded is not None
-    assert (recorded.seq, recorded.hash, recorded.mac, recorded.keyed_from) == (4, last.hash, last.mac, 1)
+    assert (recorded.seq, recorded.hash, recorded.mac, recorded.keyed_from) == (
+        4,
+        last.hash,
+        last.mac,
+        1,
+    )
 
 
 def test_a_rewrite_that_recomputes_every_later_hash_is_named_at_the_rewritten_entry():
@@ -106,7 +125,10 @@ def test_a_removed_tail_with_the_head_row_put_back_is_noticed_through_the_head_f
     fourth = AuditEntry.objects.get(seq=4)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq > 4")
-        cursor.execute("UPDATE audit_audithead SET seq = 4, hash = %s, mac = %s WHERE id = 1", [fourth.hash, fourth.mac])
+        cursor.execute(
+            "UPDATE audit_audithead SET seq = 4, hash = %s, mac = %s WHERE id = 1",
+            [fourth.hash, fourth.mac],
+        )
     report = audit_chain_verify()
     assert report.problem is not None
     assert report.problem.seq == 5
@@ -119,7 +141,10 @@ def test_a_database_replaced_by_another_valid_history_is_noticed():
     second = AuditEntry.objects.get(seq=2)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE seq = 3")
-        cursor.execute("UPDATE audit_audithead SET seq = 2, hash = %s, mac = %s WHERE id = 1", [second.hash, second.mac])
+        cursor.execute(
+            "UPDATE audit_audithead SET seq = 2, hash = %s, mac = %s WHERE id = 1",
+            [second.hash, second.mac],
+        )
     with transaction.atomic():
         audit_record(actor=None, action="other.history", object_type="t", object_id="x")
     report = audit_chain_verify()
@@ -158,16 +183,22 @@ def test_an_unreadable_head_file_is_said_and_not_a_crash():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_head_file_is_written_after_commit_once_per_transaction_and_not_on_rollback(monkeypatch):
+def test_the_head_file_is_written_after_commit_once_per_transaction_and_not_on_rollback(
+    monkeypatch,
+):
     writes: list[int] = []
     real = anchor.write_json_private
-    monkeypatch.setattr(anchor, "write_json_private",
-                        lambda path, data, **kw: (writes.append(data["seq"]), real(path, data, **kw)))
+    monkeypatch.setattr(
+        anchor,
+        "write_json_private",
+        lambda path, data, **kw: (writes.append(data["seq"]), real(path, data, **kw)),
+    )
     with transaction.atomic():
         for i in range(50):
             audit_record(actor=None, action="batch.row", object_type="t", object_id=str(i))
         assert not anchor.head_file().exists()  # nothing outside the database before the commit
     assert writes == [50]
+
     def rolled_back() -> None:
         with transaction.atomic():
             audit_record(actor=None, action="rolled.back", object_type="t", object_id="x")
@@ -293,7 +324,9 @@ def test_rekey_from_the_command_line(settings, tmp_path):
 def test_an_auditor_sees_the_rewritten_entry_named_on_the_page(client, make_user, login):
     login(make_user("shenji", Role.AUDITOR))
     write_entries(4)
-    assert "其中 5 条用密钥校验" in client.get("/audit/?verify=1").content.decode()  # and the user's own entry
+    assert (
+        "其中 5 条用密钥校验" in client.get("/audit/?verify=1").content.decode()
+    )  # and the user's own entry
     write_entries(1, sync_head_file=False)
     assert "注意: 链头文件落后数据库 1 条" in client.get("/audit/?verify=1").content.decode()
     rewrite_from(2, after={"i": 999})

@@ -13,11 +13,15 @@ CHENGQU = [sys.executable, "-m", "portal.cli"]
 
 
 def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))
+    }
     env.update(CHENGQU_DATA_DIR=str(data_dir), CHENGQU_ADMIN_PASSWORD="Initial-Admin-Pass-1")
     result = subprocess.run([*CHENGQU, *args], capture_output=True, text=True, env=env, timeout=300)
     if check and result.returncode != 0:
-        raise AssertionError(f"chengqu {' '.join(args)} exited {result.returncode}: {result.stderr}")
+        raise AssertionError(
+            f"chengqu {' '.join(args)} exited {result.returncode}: {result.stderr}"
+        )
     return result
 
 
@@ -104,7 +108,9 @@ def test_audit_verify_from_the_command_line_names_a_hand_edited_entry(tmp_path):
 
 
 def test_deploy_checks_pass_in_production_mode(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))
+    }
     env.update(
         CHENGQU_DATA_DIR=str(tmp_path),
         CHENGQU_HTTPS="1",
@@ -113,47 +119,143 @@ def test_deploy_checks_pass_in_production_mode(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_user_add_makes_an_account_with_its_roles_and_unit(site):
-    unit = db_rows(site, "SELECT code, name FROM accounts_department WHERE kind = 'street' ORDER BY code LIMIT 1")[0]
-    out = json.loads(run(site, "user-add", "street-clerk", "--role", "unit", "--unit", unit[1],
-                         "--password", "Str0ng-pass-for-tests", "--json").stdout)
-    assert out == {"username": "street-clerk", "created": True, "roles": ["部门及镇街用户"], "unit": unit[1]}
-    rows = db_rows(site, "SELECT g.name, d.code FROM accounts_user u JOIN accounts_user_groups ug ON ug.user_id = u.id "
-                         "JOIN auth_group g ON g.id = ug.group_id JOIN accounts_department d ON d.id = u.department_id "
-                         "WHERE u.username = 'street-clerk'")
+    unit = db_rows(
+        site,
+        "SELECT code, name FROM accounts_department WHERE kind = 'street' ORDER BY code LIMIT 1",
+    )[0]
+    out = json.loads(
+        run(
+            site,
+            "user-add",
+            "street-clerk",
+            "--role",
+            "unit",
+            "--unit",
+            unit[1],
+            "--password",
+            "Str0ng-pass-for-tests",
+            "--json",
+        ).stdout
+    )
+    assert out == {
+        "username": "street-clerk",
+        "created": True,
+        "roles": ["部门及镇街用户"],
+        "unit": unit[1],
+    }
+    rows = db_rows(
+        site,
+        "SELECT g.name, d.code FROM accounts_user u JOIN accounts_user_groups ug ON ug.user_id = u.id "
+        "JOIN auth_group g ON g.id = ug.group_id JOIN accounts_department d ON d.id = u.department_id "
+        "WHERE u.username = 'street-clerk'",
+    )
     assert rows == [("部门及镇街用户", unit[0])]
 
     # An enterprise's unit is registered with it; the Chinese role name is accepted too.
-    out = json.loads(run(site, "user-add", "firm-1", "--role", "企业用户", "--unit", "qy-test-1", "--unit-name",
-                         "测试企业一", "--unit-kind", "enterprise", "--password", "Str0ng-pass-for-tests",
-                         "--json").stdout)
+    out = json.loads(
+        run(
+            site,
+            "user-add",
+            "firm-1",
+            "--role",
+            "企业用户",
+            "--unit",
+            "qy-test-1",
+            "--unit-name",
+            "测试企业一",
+            "--unit-kind",
+            "enterprise",
+            "--password",
+            "Str0ng-pass-for-tests",
+            "--json",
+        ).stdout
+    )
     assert out["unit"] == "测试企业一"
-    assert db_rows(site, "SELECT kind FROM accounts_department WHERE code = 'qy-test-1'") == [("enterprise",)]
+    assert db_rows(site, "SELECT kind FROM accounts_department WHERE code = 'qy-test-1'") == [
+        ("enterprise",)
+    ]
 
     # Running it again is refused, unless the caller says an existing account is fine.
-    again = run(site, "user-add", "firm-1", "--role", "enterprise", "--unit", "qy-test-1",
-                "--password", "Str0ng-pass-for-tests", check=False)
+    again = run(
+        site,
+        "user-add",
+        "firm-1",
+        "--role",
+        "enterprise",
+        "--unit",
+        "qy-test-1",
+        "--password",
+        "Str0ng-pass-for-tests",
+        check=False,
+    )
     assert again.returncode == 2
     assert "用户名已存在" in again.stderr
-    kept = json.loads(run(site, "user-add", "firm-1", "--role", "enterprise", "--unit", "qy-test-1", "--exist-ok",
-                          "--password", "Str0ng-pass-for-tests", "--json").stdout)
+    kept = json.loads(
+        run(
+            site,
+            "user-add",
+            "firm-1",
+            "--role",
+            "enterprise",
+            "--unit",
+            "qy-test-1",
+            "--exist-ok",
+            "--password",
+            "Str0ng-pass-for-tests",
+            "--json",
+        ).stdout
+    )
     assert kept["created"] is False
 
 
 def test_user_add_refuses_a_unit_role_without_a_unit_and_an_unknown_role(site):
-    no_unit = run(site, "user-add", "bank-x", "--role", "bank", "--password", "Str0ng-pass-for-tests", check=False)
+    no_unit = run(
+        site,
+        "user-add",
+        "bank-x",
+        "--role",
+        "bank",
+        "--password",
+        "Str0ng-pass-for-tests",
+        check=False,
+    )
     assert no_unit.returncode == 2
     assert "须用 --unit" in no_unit.stderr
-    unknown = run(site, "user-add", "who", "--role", "mayor", "--password", "Str0ng-pass-for-tests", check=False)
+    unknown = run(
+        site,
+        "user-add",
+        "who",
+        "--role",
+        "mayor",
+        "--password",
+        "Str0ng-pass-for-tests",
+        check=False,
+    )
     assert unknown.returncode == 2
     assert "没有角色 mayor" in unknown.stderr
-    missing = run(site, "user-add", "who", "--role", "unit", "--unit", "不存在的局",
-                  "--password", "Str0ng-pass-for-tests", check=False)
+    missing = run(
+        site,
+        "user-add",
+        "who",
+        "--role",
+        "unit",
+        "--unit",
+        "不存在的局",
+        "--password",
+        "Str0ng-pass-for-tests",
+        check=False,
+    )
     assert missing.returncode == 2
     assert "没有单位" in missing.stderr
-    assert db_rows(site, "SELECT count(*) FROM accounts_user WHERE username IN ('bank-x', 'who')") == [(0,)]
+    assert db_rows(
+        site, "SELECT count(*) FROM accounts_user WHERE username IN ('bank-x', 'who')"
+    ) == [(0,)]

@@ -21,7 +21,10 @@ PORTAL = Path(__file__).resolve().parents[2] / "src" / "portal"
 
 # What the policy forbids in markup. A <script> with src= or a JSON data block is allowed.
 FORBIDDEN = [
-    ("inline script", re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")", re.I)),
+    (
+        "inline script",
+        re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")", re.I),
+    ),
     ("style block", re.compile(r"<style\b", re.I)),
     ("style attribute", re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I | re.S)),
     ("event handler", re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I | re.S)),
@@ -36,13 +39,22 @@ def inline_code(text: str) -> list[str]:
 
 def _python_strings(path: Path) -> list[str]:
     """Every string literal in a module (f-string pieces too), where generated HTML lives."""
-    kinds = {tokenize.STRING} | ({tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set())
+    kinds = {tokenize.STRING} | (
+        {tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set()
+    )
     source = path.read_text(encoding="utf-8")
-    return [t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type in kinds]
+    return [
+        t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type in kinds
+    ]
 
 
 def test_the_scanner_finds_each_kind_of_inline_code():
-    assert inline_code('<script src="/static/a.js"></script><script type="application/json">{}</script>') == []
+    assert (
+        inline_code(
+            '<script src="/static/a.js"></script><script type="application/json">{}</script>'
+        )
+        == []
+    )
     assert inline_code('<svg class="chart"><rect fill="#b22222" width="3"/></svg>') == []
     assert inline_code("<script>alert(1)</script>") == ["inline script"]
     assert inline_code("<style>p{}</style>") == ["style block"]
@@ -56,7 +68,11 @@ def test_the_scanner_finds_each_kind_of_inline_code():
 def test_no_template_has_inline_script_style_or_handlers():
     templates = sorted(PORTAL.glob("**/templates/**/*.html"))
     assert len(templates) > 50
-    found = {str(p.relative_to(PORTAL)): kinds for p in templates if (kinds := inline_code(p.read_text("utf-8")))}
+    found = {
+        str(p.relative_to(PORTAL)): kinds
+        for p in templates
+        if (kinds := inline_code(p.read_text("utf-8")))
+    }
     assert found == {}
 
 
@@ -73,8 +89,20 @@ def test_no_html_built_in_python_has_inline_script_style_or_handlers():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/", "/accounts/login/", "/gazette/", "/air/", "/incentives/", "/no-such-page/", "/healthz",
-             "/api/v1/openapi.json", "/api/v1/docs", "/static/portal/site.css", "/admin/login/"],
+    "path",
+    [
+        "/",
+        "/accounts/login/",
+        "/gazette/",
+        "/air/",
+        "/incentives/",
+        "/no-such-page/",
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/api/v1/docs",
+        "/static/portal/site.css",
+        "/admin/login/",
+    ],
 )
 def test_every_response_carries_the_policy(client, path):
     response = client.get(path)
@@ -97,9 +125,20 @@ def test_the_policy_allows_no_inline_code_and_no_framing():
 def test_pages_signed_in_carry_the_policy_and_render_no_inline_code(make_user, login):
     admin = make_user("csp-admin", Role.ADMIN, is_superuser=True)
     client = login(admin)
-    for path in ["/", "/accounts/password/", "/notify/", "/supervision/", "/supervision/bulletin/",
-                 "/fund/", "/command/", "/audit/", "/admin/", "/admin/accounts/user/",
-                 f"/admin/accounts/user/{admin.pk}/change/", "/api/v1/docs"]:
+    for path in [
+        "/",
+        "/accounts/password/",
+        "/notify/",
+        "/supervision/",
+        "/supervision/bulletin/",
+        "/fund/",
+        "/command/",
+        "/audit/",
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{admin.pk}/change/",
+        "/api/v1/docs",
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Content-Security-Policy"] == HEADER, path

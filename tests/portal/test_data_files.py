@@ -14,11 +14,17 @@ CHENGQU = [sys.executable, "-m", "portal.cli"]
 
 
 def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS", "CHENGQU_AUDIT"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS", "CHENGQU_AUDIT"))
+    }
     env.update(CHENGQU_DATA_DIR=str(data_dir), CHENGQU_ADMIN_PASSWORD="Initial-Admin-Pass-1")
     result = subprocess.run([*CHENGQU, *args], capture_output=True, text=True, env=env, timeout=300)
     if check and result.returncode != 0:
-        raise AssertionError(f"chengqu {' '.join(args)} exited {result.returncode}: {result.stderr}")
+        raise AssertionError(
+            f"chengqu {' '.join(args)} exited {result.returncode}: {result.stderr}"
+        )
     return result
 
 
@@ -46,7 +52,9 @@ def test_setup_leaves_the_data_directory_and_its_secrets_to_the_service_alone(si
     conn = sqlite3.connect(site / "chengqu.sqlite3")
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        conn.execute("UPDATE accounts_department SET name = name WHERE id = (SELECT min(id) FROM accounts_department)")
+        conn.execute(
+            "UPDATE accounts_department SET name = name WHERE id = (SELECT min(id) FROM accounts_department)"
+        )
         conn.commit()
         for companion in ("chengqu.sqlite3-wal", "chengqu.sqlite3-shm"):
             assert mode(site / companion) == 0o600, companion
@@ -78,7 +86,9 @@ def test_a_backup_is_private_and_its_metadata_names_the_audit_head(site):
     assert len(metadata["sha256"]) == 64
 
 
-def test_restoring_an_older_backup_checks_it_then_moves_the_head_file_back_on_the_record(site, tmp_path):
+def test_restoring_an_older_backup_checks_it_then_moves_the_head_file_back_on_the_record(
+    site, tmp_path
+):
     backup_file = tmp_path / "before.sqlite3"
     run(site, "backup", str(backup_file))
     backed_up = db_rows(site, "SELECT max(seq) FROM audit_auditentry")[0][0]
@@ -87,7 +97,9 @@ def test_restoring_an_older_backup_checks_it_then_moves_the_head_file_back_on_th
     out = json.loads(run(site, "restore", str(backup_file), "--yes", "--json").stdout)
     assert out["checked_against_metadata"] is True
     assert out["audit_head_seq"] == backed_up
-    assert db_rows(site, "SELECT count(*) FROM accounts_user WHERE username = 'later-user'") == [(0,)]
+    assert db_rows(site, "SELECT count(*) FROM accounts_user WHERE username = 'later-user'") == [
+        (0,)
+    ]
     # The restore is itself an entry, and the head file follows the restored chain.
     assert db_rows(site, "SELECT seq, action FROM audit_auditentry ORDER BY seq DESC LIMIT 1") == [
         (backed_up + 1, "audit.restore")
@@ -108,10 +120,14 @@ def test_a_backup_altered_after_it_was_made_is_refused(site, tmp_path):
     result = run(site, "restore", str(backup_file), "--yes", check=False)
     assert result.returncode == 2
     assert "SHA-256" in result.stderr
-    assert db_rows(site, "SELECT count(*) FROM accounts_department WHERE name LIKE '%-forged'") == [(0,)]
+    assert db_rows(site, "SELECT count(*) FROM accounts_department WHERE name LIKE '%-forged'") == [
+        (0,)
+    ]
 
 
-def test_a_backup_whose_chain_was_altered_with_fresh_metadata_is_refused_and_the_database_kept(site, tmp_path):
+def test_a_backup_whose_chain_was_altered_with_fresh_metadata_is_refused_and_the_database_kept(
+    site, tmp_path
+):
     backup_file = tmp_path / "rewritten.sqlite3"
     run(site, "backup", str(backup_file))
     with sqlite3.connect(backup_file) as conn:
@@ -121,7 +137,9 @@ def test_a_backup_whose_chain_was_altered_with_fresh_metadata_is_refused_and_the
     metadata = json.loads(meta_file.read_text())
     import hashlib
 
-    metadata["sha256"] = hashlib.sha256(backup_file.read_bytes()).hexdigest()  # the attacker fixes this up
+    metadata["sha256"] = hashlib.sha256(
+        backup_file.read_bytes()
+    ).hexdigest()  # the attacker fixes this up
     meta_file.write_text(json.dumps(metadata))
     before = db_rows(site, "SELECT max(seq) FROM audit_auditentry")
     result = run(site, "restore", str(backup_file), "--yes", check=False)
@@ -129,7 +147,9 @@ def test_a_backup_whose_chain_was_altered_with_fresh_metadata_is_refused_and_the
     assert "未通过校验" in result.stderr
     assert "第 3 条" in result.stderr
     assert db_rows(site, "SELECT max(seq) FROM audit_auditentry") == before
-    assert db_rows(site, "SELECT count(*) FROM audit_auditentry WHERE object_repr = 'forged'") == [(0,)]
+    assert db_rows(site, "SELECT count(*) FROM audit_auditentry WHERE object_repr = 'forged'") == [
+        (0,)
+    ]
     assert "审计链完整" in run(site, "audit", "verify").stdout
 
 
@@ -140,7 +160,9 @@ def test_a_backup_without_metadata_is_restored_only_when_asked(site, tmp_path):
     refused = run(site, "restore", str(backup_file), "--yes", check=False)
     assert refused.returncode == 2
     assert "找不到备份元数据" in refused.stderr
-    out = json.loads(run(site, "restore", str(backup_file), "--yes", "--without-metadata", "--json").stdout)
+    out = json.loads(
+        run(site, "restore", str(backup_file), "--yes", "--without-metadata", "--json").stdout
+    )
     assert out["checked_against_metadata"] is False
     assert "审计链完整" in run(site, "audit", "verify").stdout
 
@@ -155,7 +177,8 @@ def test_a_truncated_chain_is_reported_by_the_command_through_the_head_file(tmp_
         conn.execute("DELETE FROM audit_auditentry WHERE seq = ?", (last,))
         conn.execute(
             "UPDATE audit_audithead SET seq = seq - 1, (hash, mac) = "
-            "(SELECT hash, mac FROM audit_auditentry WHERE seq = ?)", (last - 1,),
+            "(SELECT hash, mac FROM audit_auditentry WHERE seq = ?)",
+            (last - 1,),
         )
     conn.close()
     result = run(data_dir, "audit", "verify", "--json", check=False)

@@ -63,7 +63,9 @@ def sheet_xml(rows: str, prolog: str = '<?xml version="1.0" encoding="UTF-8"?>')
     return f'{prolog}<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
 
 
-def workbook(path: Path, sheet: bytes, shared: bytes | None = None, level: int | None = None) -> Path:
+def workbook(
+    path: Path, sheet: bytes, shared: bytes | None = None, level: int | None = None
+) -> Path:
     """A minimal .xlsx by hand: the parts above, the given sheet and optionally shared strings."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name, text in PARTS.items():
@@ -128,7 +130,7 @@ def _patch_declared_size(path: Path, part: str, size: int) -> None:
     at = 0
     while (at := data.find(b"PK\x01\x02", at)) >= 0:  # central directory entries
         length = struct.unpack_from("<H", data, at + 28)[0]
-        if bytes(data[at + 46:at + 46 + length]) == name:
+        if bytes(data[at + 46 : at + 46 + length]) == name:
             struct.pack_into("<L", data, at + 24, size)
             local = struct.unpack_from("<L", data, at + 42)[0]
             struct.pack_into("<L", data, local + 22, size)
@@ -157,13 +159,18 @@ def test_a_zip_whose_header_claims_more_than_the_limit_is_refused(tmp_path):
 
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE worksheet [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
     + "]>"
 )
 EXTERNAL = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
-@pytest.mark.parametrize(("prolog", "entity"), [(LAUGHS, "&lol9;"), (EXTERNAL, "&xxe;")], ids=["laughs", "external"])
+@pytest.mark.parametrize(
+    ("prolog", "entity"), [(LAUGHS, "&lol9;"), (EXTERNAL, "&xxe;")], ids=["laughs", "external"]
+)
 def test_entities_in_the_sheet_are_refused_not_expanded(tmp_path, prolog, entity):
     rows = HEADER_ROW + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{entity}</t></is></c></row>'
     path = workbook(tmp_path / "实体.xlsx", sheet_xml(rows, prolog))
@@ -174,17 +181,23 @@ def test_entities_in_the_sheet_are_refused_not_expanded(tmp_path, prolog, entity
     assert "root:" not in error.message
 
 
-@pytest.mark.parametrize(("prolog", "entity"), [(LAUGHS, "&lol9;"), (EXTERNAL, "&xxe;")], ids=["laughs", "external"])
+@pytest.mark.parametrize(
+    ("prolog", "entity"), [(LAUGHS, "&lol9;"), (EXTERNAL, "&xxe;")], ids=["laughs", "external"]
+)
 def test_entities_in_the_shared_strings_are_refused_not_expanded(tmp_path, prolog, entity):
     shared = f'{prolog}<sst xmlns="{MAIN}"><si><t>企业标识</t></si><si><t>{entity}</t></si></sst>'.encode()
-    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    )
     error = refused(workbook(tmp_path / "共享.xlsx", sheet_xml(rows), shared))
     assert "共享.xlsx" in error.message
     assert "xl/sharedStrings.xml" in error.message
 
 
 def test_a_dtd_in_utf16_is_seen_too(tmp_path):
-    text = sheet_xml(HEADER_ROW, EXTERNAL.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')).decode()
+    text = sheet_xml(
+        HEADER_ROW, EXTERNAL.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+    ).decode()
     error = refused(workbook(tmp_path / "u16.xlsx", text.encode("utf-16")))
     assert "DTD" in error.message
 
@@ -193,17 +206,23 @@ def test_a_dtd_in_a_part_only_openpyxl_reads_is_refused_before_openpyxl_reads_it
     # The workbook part is missing where the fast reader looks, so openpyxl would read the file.
     path = tmp_path / "旁路.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", EXTERNAL + PARTS["[Content_Types].xml"].split("?>", 1)[1])
+        archive.writestr(
+            "[Content_Types].xml", EXTERNAL + PARTS["[Content_Types].xml"].split("?>", 1)[1]
+        )
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml(HEADER_ROW))
     error = refused(path)
     assert "旁路.xlsx" in error.message
     assert "[Content_Types].xml" in error.message
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"\x00\x01junk" * 100, "不是有效的 xlsx"),
-    (b"PK\x03\x04" + b"\x00" * 200, "不是有效的 xlsx"),
-], ids=["junk", "zip-start-only"])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"\x00\x01junk" * 100, "不是有效的 xlsx"),
+        (b"PK\x03\x04" + b"\x00" * 200, "不是有效的 xlsx"),
+    ],
+    ids=["junk", "zip-start-only"],
+)
 def test_junk_named_xlsx_is_refused(tmp_path, content, fragment):
     path = tmp_path / "垃圾.xlsx"
     path.write_bytes(content)
@@ -228,7 +247,9 @@ def test_a_truncated_workbook_is_refused(tmp_path):
         assert "不是有效的 xlsx" in error.message
 
 
-def test_a_zip_that_lists_too_many_parts_is_refused_before_zipfile_reads_its_list(tmp_path, monkeypatch):
+def test_a_zip_that_lists_too_many_parts_is_refused_before_zipfile_reads_its_list(
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(tables, "MAX_MEMBERS", 50)
     path = workbook(tmp_path / "部件.xlsx", sheet_xml(HEADER_ROW))
     with zipfile.ZipFile(path, "a") as archive:
@@ -246,17 +267,25 @@ def test_rows_columns_and_cells_past_their_limits_are_refused(tmp_path, monkeypa
     assert "超过 5 行上限" in refused(csv_path).message
     csv_path.write_text("企业标识\n" + "E\n" * 5, encoding="utf-8")
     assert len(read_table(csv_path)) == 5
-    rows = HEADER_ROW + "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 9))
+    rows = HEADER_ROW + "".join(
+        f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 9)
+    )
     assert "超过 5 行上限" in refused(workbook(tmp_path / "行.xlsx", sheet_xml(rows))).message
 
     monkeypatch.setattr(tables, "MAX_COLUMNS", 30)
     far = HEADER_ROW + '<row r="2"><c r="AZ2"><v>1</v></c></row>'  # column 52: 51 blanks before it
-    assert "第 2 行超过 30 列上限" in refused(workbook(tmp_path / "列.xlsx", sheet_xml(far))).message
+    assert (
+        "第 2 行超过 30 列上限" in refused(workbook(tmp_path / "列.xlsx", sheet_xml(far))).message
+    )
 
     monkeypatch.setattr(tables, "MAX_COLUMNS", 2_000)
     monkeypatch.setattr(tables, "MAX_CELLS", 100)
-    flood = HEADER_ROW + '<row r="2">' + "<c><v>1</v></c>" * 200 + "</row>"  # one row, no references
-    assert "单元格超过 100 个上限" in refused(workbook(tmp_path / "格.xlsx", sheet_xml(flood))).message
+    flood = (
+        HEADER_ROW + '<row r="2">' + "<c><v>1</v></c>" * 200 + "</row>"
+    )  # one row, no references
+    assert (
+        "单元格超过 100 个上限" in refused(workbook(tmp_path / "格.xlsx", sheet_xml(flood))).message
+    )
 
 
 def test_a_sheet_read_by_lxml_cannot_hide_a_flood_in_one_row(tmp_path, monkeypatch):
@@ -283,7 +312,9 @@ def test_a_legitimate_workbook_still_reads_after_all_this(tmp_path):
         '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>12.5</v></c></row>'
     )
     path = workbook(tmp_path / "正常.xlsx", sheet_xml(rows), shared)
-    assert [(r.line, r.values) for r in read_table(path)] == [(2, {"企业标识": "甲公司", "金额": Decimal("12.5")})]
+    assert [(r.line, r.values) for r in read_table(path)] == [
+        (2, {"企业标识": "甲公司", "金额": Decimal("12.5")})
+    ]
 
 
 @pytest.mark.parametrize("text", ["&#0;", "&#1;", "&#x1F;", "&#xFFFE;", "\x01"])
@@ -316,11 +347,16 @@ def lead_unit(db, unit, make_user, login):
 
 
 def page(client, name: str, data: bytes, as_of: str = "2024-07-15"):
-    return client.post("/incentives/batch/", {"file": SimpleUploadedFile(name, data), "as_of": as_of})
+    return client.post(
+        "/incentives/batch/", {"file": SimpleUploadedFile(name, data), "as_of": as_of}
+    )
 
 
 def api(client, name: str, data: bytes):
-    return client.post("/api/v1/incentives/batches", {"file": SimpleUploadedFile(name, data), "as_of": "2024-07-15"})
+    return client.post(
+        "/api/v1/incentives/batches",
+        {"file": SimpleUploadedFile(name, data), "as_of": "2024-07-15"},
+    )
 
 
 def test_the_zip_bomb_answers_400_on_the_api_and_an_error_on_the_page(lead_unit, zip_bomb):
@@ -360,7 +396,9 @@ def test_a_file_past_the_upload_limit_is_dropped_as_it_arrives(lead_unit, settin
     response = api(lead_unit, "大文件.csv", big)
     assert response.status_code == 400
     assert response.json() == {
-        "code": "upload.too_large", "message": "大文件.csv 超过 10 KB 上限, 请压缩或分批上传", "field": "file",
+        "code": "upload.too_large",
+        "message": "大文件.csv 超过 10 KB 上限, 请压缩或分批上传",
+        "field": "file",
     }
     html = page(lead_unit, "大文件.csv", big, as_of="2024-07-02").content.decode()
     assert 'role="alert"' in html
@@ -382,17 +420,32 @@ def test_a_body_past_the_request_limit_is_refused_from_its_content_length(lead_u
     assert "本次上传共" in body["message"]
 
 
-def test_a_signed_out_oversize_upload_is_answered_401_as_any_signed_out_request(client, db, settings):
+def test_a_signed_out_oversize_upload_is_answered_401_as_any_signed_out_request(
+    client, db, settings
+):
     settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
     assert api(client, "a.csv", CSV * 200).status_code == 401
 
 
-def test_claim_documents_past_the_limit_are_refused_on_the_page(db, unit, make_user, login, settings):
+def test_claim_documents_past_the_limit_are_refused_on_the_page(
+    db, unit, make_user, login, settings
+):
     settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
-    client = login(make_user("acme-user", Role.ENTERPRISE, department=unit("acme", "城区甲演艺有限公司", "enterprise")))
-    response = client.post("/incentives/claims/new/", {
-        "measure": "1", "q1_investment": "60000000", "documents": SimpleUploadedFile("证明.pdf", b"%PDF" + b"x" * 5_000),
-    })
+    client = login(
+        make_user(
+            "acme-user",
+            Role.ENTERPRISE,
+            department=unit("acme", "城区甲演艺有限公司", "enterprise"),
+        )
+    )
+    response = client.post(
+        "/incentives/claims/new/",
+        {
+            "measure": "1",
+            "q1_investment": "60000000",
+            "documents": SimpleUploadedFile("证明.pdf", b"%PDF" + b"x" * 5_000),
+        },
+    )
     assert response.status_code in {200, 400}
     assert "证明.pdf 超过" in response.content.decode()
 
@@ -403,14 +456,30 @@ def test_claim_documents_past_the_limit_answer_400_on_the_api_and_nothing_is_cla
     from portal.incentives.models import Claim
 
     settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
-    client = login(make_user("acme-user", Role.ENTERPRISE, department=unit("acme", "城区甲演艺有限公司", "enterprise")))
-    response = client.post("/api/v1/incentives/claims", {
-        "measure": "14", "facts": '{"tourism_show_performances_h1": "100"}',
-        "documents": [SimpleUploadedFile("小.pdf", b"%PDF"), SimpleUploadedFile("大.pdf", b"%PDF" + b"x" * 5_000)],
-    })
+    client = login(
+        make_user(
+            "acme-user",
+            Role.ENTERPRISE,
+            department=unit("acme", "城区甲演艺有限公司", "enterprise"),
+        )
+    )
+    response = client.post(
+        "/api/v1/incentives/claims",
+        {
+            "measure": "14",
+            "facts": '{"tourism_show_performances_h1": "100"}',
+            "documents": [
+                SimpleUploadedFile("小.pdf", b"%PDF"),
+                SimpleUploadedFile("大.pdf", b"%PDF" + b"x" * 5_000),
+            ],
+        },
+    )
     assert response.status_code == 400
-    assert response.json() == {"code": "upload.too_large", "message": "大.pdf 超过 1 KB 上限, 请压缩或分批上传",
-                               "field": "documents"}
+    assert response.json() == {
+        "code": "upload.too_large",
+        "message": "大.pdf 超过 1 KB 上限, 请压缩或分批上传",
+        "field": "documents",
+    }
     assert Claim.objects.count() == 0
 
 
@@ -434,21 +503,33 @@ def test_a_legitimate_workbook_still_runs_as_a_batch(lead_unit, tmp_path):
     assert response.json()["total"] == "120000.00"
 
 
-@pytest.mark.parametrize(("url", "data", "name"), [
-    ("/relics/import/", {}, "名录.xlsx"),
-    ("/air/list/", {"op": "import", "year": "2024"}, "清单.xlsx"),
-    ("/admin/gazette/issue/ingest/", {}, "公报.txt"),
-], ids=["relics-import", "air-list", "gazette-ingest"])
-def test_every_other_upload_page_refuses_an_oversize_file_naming_it(db, make_user, login, settings, url, data, name):
+@pytest.mark.parametrize(
+    ("url", "data", "name"),
+    [
+        ("/relics/import/", {}, "名录.xlsx"),
+        ("/air/list/", {"op": "import", "year": "2024"}, "清单.xlsx"),
+        ("/admin/gazette/issue/ingest/", {}, "公报.txt"),
+    ],
+    ids=["relics-import", "air-list", "gazette-ingest"],
+)
+def test_every_other_upload_page_refuses_an_oversize_file_naming_it(
+    db, make_user, login, settings, url, data, name
+):
     settings.CHENGQU_UPLOAD_MAX_FILE_BYTES = 1_000
     client = login(make_user("admin", Role.ADMIN, is_superuser=True))
-    response = client.post(url, {**data, "file": SimpleUploadedFile(name, b"x" * 5_000)}, follow=True)
+    response = client.post(
+        url, {**data, "file": SimpleUploadedFile(name, b"x" * 5_000)}, follow=True
+    )
     assert response.status_code in {200, 400}
     assert f"{name} 超过 1 KB 上限" in response.content.decode()
 
 
-def test_a_hostile_workbook_on_the_relics_import_page_is_a_page_error_naming_it(db, make_user, login, zip_bomb):
+def test_a_hostile_workbook_on_the_relics_import_page_is_a_page_error_naming_it(
+    db, make_user, login, zip_bomb
+):
     client = login(make_user("admin", Role.ADMIN, is_superuser=True))
-    response = client.post("/relics/import/", {"file": SimpleUploadedFile("名录.xlsx", zip_bomb.read_bytes())})
+    response = client.post(
+        "/relics/import/", {"file": SimpleUploadedFile("名录.xlsx", zip_bomb.read_bytes())}
+    )
     assert response.status_code == 400
     assert "名录.xlsx 中的 xl/worksheets/sheet1.xml 解压后有" in response.content.decode()

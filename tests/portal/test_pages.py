@@ -48,7 +48,12 @@ def test_the_api_says_who_is_signed_in_and_refuses_strangers(client, make_user, 
     assert anonymous.json()["code"] == "not_authenticated"
     user = make_user("teller", Role.BANK, department=unit("bank-a", "甲银行城区支行", "bank"))
     me = login(user).get("/api/v1/platform/me").json()
-    assert me == {"username": "teller", "display_name": "", "department": "甲银行城区支行", "roles": ["银行用户"]}
+    assert me == {
+        "username": "teller",
+        "display_name": "",
+        "department": "甲银行城区支行",
+        "roles": ["银行用户"],
+    }
 
 
 def test_the_module_list_is_public(client):
@@ -59,7 +64,9 @@ def test_the_module_list_is_public(client):
 def test_logging_in_with_the_form_signs_the_user_in(make_user):
     make_user("official", Role.UNIT)
     browser = Client()
-    response = browser.post("/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"})
+    response = browser.post(
+        "/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"}
+    )
     assert response.status_code == 302
     assert "official" in browser.get("/").content.decode()
 
@@ -72,7 +79,9 @@ def test_repeated_failed_logins_lock_the_account_from_that_address(make_user):
         assert failed.status_code == 200
     fifth = browser.post("/accounts/login/", {"username": "official", "password": "wrong"})
     assert fifth.status_code == 429
-    locked = browser.post("/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"})
+    locked = browser.post(
+        "/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"}
+    )
     assert locked.status_code == 429
     assert "暂停登录" in locked.content.decode()
 
@@ -80,7 +89,9 @@ def test_repeated_failed_logins_lock_the_account_from_that_address(make_user):
 def test_forms_are_protected_against_cross_site_requests(make_user):
     make_user("official", Role.UNIT)
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post("/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"})
+    response = browser.post(
+        "/accounts/login/", {"username": "official", "password": "Str0ng-pass-for-tests"}
+    )
     assert response.status_code == 403
 
 
@@ -105,7 +116,13 @@ def test_an_admin_edit_is_audited(client, make_user, login, unit):
     login(make_user("root", is_superuser=True))
     response = client.post(
         f"/admin/accounts/department/{department.pk}/change/",
-        {"code": department.code, "name": "区应急管理局(更名)", "short_name": "", "kind": "organ", "active": "on"},
+        {
+            "code": department.code,
+            "name": "区应急管理局(更名)",
+            "short_name": "",
+            "kind": "organ",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(action="admin.department.update").get()

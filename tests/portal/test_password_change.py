@@ -23,13 +23,16 @@ def _sign_in(client: Client, username: str, password: str) -> bool:
 
 def _change(client: Client, old: str, new: str, again: str | None = None):
     return client.post(
-        "/accounts/password/", {"old_password": old, "new_password1": new, "new_password2": again or new}
+        "/accounts/password/",
+        {"old_password": old, "new_password1": new, "new_password2": again or new},
     )
 
 
 @pytest.fixture
 def enterprise_user(make_user, unit):
-    return make_user("qiye1", Role.ENTERPRISE, department=unit("qy1", "城区某某有限公司", "enterprise"))
+    return make_user(
+        "qiye1", Role.ENTERPRISE, department=unit("qy1", "城区某某有限公司", "enterprise")
+    )
 
 
 def test_an_enterprise_user_changes_the_password_and_only_the_new_one_signs_in(enterprise_user):
@@ -67,7 +70,9 @@ def test_a_wrong_old_password_is_refused_in_chinese_and_changes_nothing(enterpri
     assert not AuditEntry.objects.filter(action="user.password_change").exists()
 
 
-def test_a_weak_or_mismatched_new_password_is_refused_by_the_settings_validators(enterprise_user, login):
+def test_a_weak_or_mismatched_new_password_is_refused_by_the_settings_validators(
+    enterprise_user, login
+):
     client = login(enterprise_user)
     short = _change(client, OLD, "Ab1-short").content.decode()
     assert "密码太短" in short

@@ -14,7 +14,10 @@ def test_a_gb18030_csv_from_an_office_machine_is_read_with_line_numbers(tmp_path
     path = tmp_path / "t.csv"
     path.write_bytes("企业,金额\n甲公司,12.5\n\n乙公司,7\n".encode("gb18030"))
     rows = read_table(path, aliases={"企业": "id"})
-    assert [(r.line, r.values) for r in rows] == [(2, {"id": "甲公司", "金额": "12.5"}), (4, {"id": "乙公司", "金额": "7"})]
+    assert [(r.line, r.values) for r in rows] == [
+        (2, {"id": "甲公司", "金额": "12.5"}),
+        (4, {"id": "乙公司", "金额": "7"}),
+    ]
 
 
 def test_xlsx_numbers_become_exact_decimals(tmp_path):
@@ -26,12 +29,15 @@ def test_xlsx_numbers_become_exact_decimals(tmp_path):
     assert read_table(path)[0].values == {"金额": Decimal("0.1")}
 
 
-@pytest.mark.parametrize(("name", "content", "fragment"), [
-    ("t.txt", b"x", "不支持的文件格式"),
-    ("t.csv", b"", "空文件"),
-    ("t.xlsx", b"not a zip", "不是有效的 xlsx"),
-    ("t.csv", b"a,a\n1,2\n", "表头重复"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("t.txt", b"x", "不支持的文件格式"),
+        ("t.csv", b"", "空文件"),
+        ("t.xlsx", b"not a zip", "不是有效的 xlsx"),
+        ("t.csv", b"a,a\n1,2\n", "表头重复"),
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(tmp_path, name, content, fragment):
     path = tmp_path / name
     path.write_bytes(content)
@@ -71,6 +77,7 @@ def test_the_fast_xlsx_reader_agrees_with_openpyxl(tmp_path):
         sheet.append([f"企业{i}", i * 1.25, None if i % 3 else "x"])
     path = tmp_path / "t.xlsx"
     book.save(path)
+
     def trimmed(records):  # openpyxl pads a row to the sheet's width; both mean "empty"
         header, rows = records
         return header, [(line, _strip_trailing(cells)) for line, cells in rows]
@@ -121,7 +128,10 @@ def _hand_written_xlsx(path, sheet_rows: str) -> None:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         )
-        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{ns}"><sheetData>{sheet_rows}</sheetData></worksheet>')
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{ns}"><sheetData>{sheet_rows}</sheetData></worksheet>',
+        )
 
 
 def test_inline_strings_rich_text_and_formulas_are_read_as_shown(tmp_path):
@@ -144,20 +154,26 @@ def test_inline_strings_rich_text_and_formulas_are_read_as_shown(tmp_path):
 _CELL_VALUES = st.one_of(
     st.none(),
     st.text(alphabet=st.sampled_from("府城村企业A9 &<>\"'\r\n\t;%#x"), max_size=12),
-    st.integers(min_value=-10**12, max_value=10**12),
-    st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False).map(float),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.decimals(
+        min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False
+    ).map(float),
     st.booleans(),
     st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(st.lists(_CELL_VALUES, min_size=1, max_size=6), min_size=1, max_size=8),
     st.booleans(),
     st.sets(st.integers(min_value=0, max_value=5), max_size=2),
 )
-def test_the_sheet_read_as_text_equals_the_sheet_read_with_lxml(tmp_path, table, write_only, percent_columns):
+def test_the_sheet_read_as_text_equals_the_sheet_read_with_lxml(
+    tmp_path, table, write_only, percent_columns
+):
     """The text reader (regular expressions over the sheet XML) gives what lxml gives, cell for
     cell, for sheets as openpyxl writes them: shared strings or inline strings, entities, line
     breaks, numbers, booleans, dates, gaps and cells shown as percentages."""
@@ -197,7 +213,9 @@ def test_a_sheet_the_text_reader_does_not_know_is_read_with_lxml(tmp_path):
     raw = tables._sheet_rows_by_text
     with_text = raw(_sheet_xml(path), [], set(), set(), False)  # noqa: FBT003
     assert with_text is None  # attributes in another order, an unknown attribute
-    assert [(r.line, r.values) for r in read_table(path)] == [(2, {"名称": "R&D 府", "金额": Decimal(7)})]
+    assert [(r.line, r.values) for r in read_table(path)] == [
+        (2, {"名称": "R&D 府", "金额": Decimal(7)})
+    ]
 
 
 def _sheet_xml(path) -> bytes:

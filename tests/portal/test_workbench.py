@@ -14,8 +14,15 @@ from portal.supervision.models import LoopItem
 
 
 def _task(unit, *, due: date, state: str = "accepted", text: str = "任务") -> LoopItem:
-    return LoopItem.objects.create(kind=LoopItem.Kind.TASK, text=text, unit=unit, unit_name=unit.name,
-                                   dispatched=due - timedelta(days=60), due=due, state=state)
+    return LoopItem.objects.create(
+        kind=LoopItem.Kind.TASK,
+        text=text,
+        unit=unit,
+        unit_name=unit.name,
+        dispatched=due - timedelta(days=60),
+        due=due,
+        state=state,
+    )
 
 
 @pytest.fixture
@@ -42,7 +49,9 @@ def test_a_unit_user_sees_only_their_units_overdue_returned_and_due_soon_tasks(u
     assert [t.count for label, t in tiles.items() if label.endswith("日内到期的任务")] == [1]
 
     street_clerk = make_user("xsz-clerk", Role.UNIT, department=street)
-    street_tiles = {t.label: t.count for t in workbench(street_clerk, today) if t.module == "supervision"}
+    street_tiles = {
+        t.label: t.count for t in workbench(street_clerk, today) if t.module == "supervision"
+    }
     assert street_tiles == {"逾期任务": 2}
 
 
@@ -61,7 +70,7 @@ def test_the_home_page_shows_the_workbench_to_a_signed_in_user_and_nothing_perso
     page = login(clerk).get(reverse("home")).content.decode()
     assert "我的工作台" in page
     assert "逾期任务" in page
-    assert f'{reverse("supervision:index")}?overdue=1' in page
+    assert f"{reverse('supervision:index')}?overdue=1" in page
 
 
 @pytest.mark.django_db

@@ -81,7 +81,9 @@ class AqiResult:
             "missing": list(self.missing),
             "flags": list(self.flags),
             "notes": list(self.notes),
-            "citations": [{"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations],
+            "citations": [
+                {"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations
+            ],
         }
 
 
@@ -110,9 +112,13 @@ def parse_concentration(value: ConcentrationInput, *, key: str) -> Fraction | No
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise DomainError("air.invalid", f"{key} 的浓度不是数值: {value!r}", field=key) from None
+            raise DomainError(
+                "air.invalid", f"{key} 的浓度不是数值: {value!r}", field=key
+            ) from None
     else:
-        raise DomainError("air.invalid", f"{key} 的浓度类型不正确: {type(value).__name__}", field=key)
+        raise DomainError(
+            "air.invalid", f"{key} 的浓度类型不正确: {type(value).__name__}", field=key
+        )
     if number.is_nan():
         return None
     if not number.is_finite():
@@ -169,13 +175,17 @@ def compute_aqi(
     try:
         kind = Report(report)
     except ValueError:
-        raise DomainError("air.report", f"报告类型应为 daily 或 hourly: {report}", field="report") from None
+        raise DomainError(
+            "air.report", f"报告类型应为 daily 或 hourly: {report}", field="report"
+        ) from None
     allowed = _input_keys(std, kind)
     values: dict[str, Fraction] = {}
     missing: list[str] = []
     for key, raw in concentrations.items():
         if key not in allowed:
-            raise DomainError("air.pollutant_unknown", f"{kind.value} 报告不接受污染物项目 {key}", field=key)
+            raise DomainError(
+                "air.pollutant_unknown", f"{kind.value} 报告不接受污染物项目 {key}", field=key
+            )
         parsed = parse_concentration(raw, key=key)
         if parsed is None:
             missing.append(key)
@@ -198,7 +208,9 @@ def compute_aqi(
             return exact
         if indicator.above_top is AboveTop.CAP:
             flags.append(f"{FLAG_ABOVE_TABLE}:{key}")
-            notes.append(f"{key} 浓度 {float(value):g} 超出{std.name}表列最高浓度限值 {indicator.top}, 分指数按 {std.cap_iaqi} 报告")
+            notes.append(
+                f"{key} 浓度 {float(value):g} 超出{std.name}表列最高浓度限值 {indicator.top}, 分指数按 {std.cap_iaqi} 报告"
+            )
             citations.append(std.cite("above_table"))
             return std.cap_iaqi
         if indicator.above_citation is not None:
@@ -206,12 +218,16 @@ def compute_aqi(
         assert indicator.above_iaqi is not None
         if indicator.above_top is AboveTop.FIXED:
             flags.append(f"{FLAG_FIXED}:{key}")
-            notes.append(f"{key} 浓度 {float(value):g} 高于 {indicator.top}, 分指数按 {indicator.above_iaqi} 计")
+            notes.append(
+                f"{key} 浓度 {float(value):g} 高于 {indicator.top}, 分指数按 {indicator.above_iaqi} 计"
+            )
             return indicator.above_iaqi
         substitute_key = by_indicator.get(str(indicator.substitute))
         if substitute_key is not None and substitute_key in values:
             flags.append(f"{FLAG_SUBSTITUTED}:{key}>{substitute_key}")
-            notes.append(f"{key} 浓度 {float(value):g} 高于 {indicator.top}, 不再计算其分指数, 按 {substitute_key} 的分指数报告")
+            notes.append(
+                f"{key} 浓度 {float(value):g} 高于 {indicator.top}, 不再计算其分指数, 按 {substitute_key} 的分指数报告"
+            )
             return sub_index(substitute_key)
         flags.append(f"{FLAG_SUBSTITUTE_MISSING}:{key}")
         notes.append(
@@ -234,9 +250,22 @@ def compute_aqi(
 
     if not iaqi:
         return AqiResult(
-            aqi=None, level=None, level_name=None, category=None, colour=None, rgb=None, health=None,
-            advice=None, primary=(), exceeding=(), iaqi={}, missing=tuple(missing), standard=std.name,
-            report=kind, flags=tuple(dict.fromkeys(flags)), citations=tuple(dict.fromkeys(citations)),
+            aqi=None,
+            level=None,
+            level_name=None,
+            category=None,
+            colour=None,
+            rgb=None,
+            health=None,
+            advice=None,
+            primary=(),
+            exceeding=(),
+            iaqi={},
+            missing=tuple(missing),
+            standard=std.name,
+            report=kind,
+            flags=tuple(dict.fromkeys(flags)),
+            citations=tuple(dict.fromkeys(citations)),
             notes=(*dict.fromkeys(notes), "没有有效的污染物浓度, AQI 为 NA"),
         )
     aqi = max(iaqi.values())
@@ -287,11 +316,19 @@ class AqiBuffers:
 
     @classmethod
     def for_size(cls, size: int, rows: int = 8) -> AqiBuffers:
-        return cls(np.empty(size), np.empty(size, dtype=np.int8), np.empty(size, dtype=np.uint8),
-                   np.empty(size, dtype=np.uint8), np.empty(size, dtype=np.bool_), np.empty((rows, size), dtype=np.int16))
+        return cls(
+            np.empty(size),
+            np.empty(size, dtype=np.int8),
+            np.empty(size, dtype=np.uint8),
+            np.empty(size, dtype=np.uint8),
+            np.empty(size, dtype=np.bool_),
+            np.empty((rows, size), dtype=np.int16),
+        )
 
     def fits(self, size: int, rows: int) -> bool:
-        return bool(self.aqi.shape[0] >= size and self.sub.shape[0] >= rows and self.sub.shape[1] >= size)
+        return bool(
+            self.aqi.shape[0] >= size and self.sub.shape[0] >= rows and self.sub.shape[1] >= size
+        )
 
 
 # int16 sub-index (NA = -1, read with mode="wrap" as the last entry) → float (NaN = NA)
@@ -309,7 +346,9 @@ class SubIndexes(Mapping[str, FloatArray]):
     float copies nobody reads.
     """
 
-    def __init__(self, keys: list[str], values: npt.NDArray[np.int16], shape: tuple[int, ...]) -> None:
+    def __init__(
+        self, keys: list[str], values: npt.NDArray[np.int16], shape: tuple[int, ...]
+    ) -> None:
         self._rows = {key: i for i, key in enumerate(keys)}
         self._values = values
         self._shape = shape
@@ -344,7 +383,9 @@ class AqiArrays:
     standard: str
 
 
-def iaqi_array(indicator: Indicator, values: npt.ArrayLike, *, cap: int) -> tuple[FloatArray, BoolArray]:
+def iaqi_array(
+    indicator: Indicator, values: npt.ArrayLike, *, cap: int
+) -> tuple[FloatArray, BoolArray]:
     """Sub-indexes of an array of concentrations (NaN stays NaN) and where they lie above the row.
 
     Above the row the CAP rule gives ``cap`` and the FIXED rule its fixed value; the SUBSTITUTE rule
@@ -365,7 +406,9 @@ def iaqi_array(indicator: Indicator, values: npt.ArrayLike, *, cap: int) -> tupl
 def _as_float_array(key: str, values: npt.ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
     array = np.asarray(values, dtype=np.float64)
     if shape is not None and array.shape != shape:
-        raise DomainError("air.shape", f"{key} 的数组形状 {array.shape} 与其他项目 {shape} 不一致", field=key)
+        raise DomainError(
+            "air.shape", f"{key} 的数组形状 {array.shape} 与其他项目 {shape} 不一致", field=key
+        )
     return array
 
 
@@ -378,7 +421,9 @@ def validate_array(standard: Standard, key: str, array: FloatArray) -> None:
     negative = array < 0
     if negative.any():
         where = _first_index(negative)
-        raise DomainError("air.negative", f"{key} 第 {where} 项浓度为负数: {array[where]}", field=key)
+        raise DomainError(
+            "air.negative", f"{key} 第 {where} 项浓度为负数: {array[where]}", field=key
+        )
     if key in ("co", "co_1h", "co_24h"):
         suspect = array > float(standard.co_unit_suspect_above)
         if suspect.any():
@@ -417,7 +462,9 @@ def compute_aqi_arrays(
     arrays: dict[str, FloatArray] = {}
     for key, raw in concentrations.items():
         if key not in allowed:
-            raise DomainError("air.pollutant_unknown", f"{kind.value} 报告不接受污染物项目 {key}", field=key)
+            raise DomainError(
+                "air.pollutant_unknown", f"{kind.value} 报告不接受污染物项目 {key}", field=key
+            )
         array = _as_float_array(key, raw, shape)
         shape = array.shape
         if validate:
@@ -433,11 +480,19 @@ def compute_aqi_arrays(
     rows = len(report_inputs)
     if rows == 0:  # only values a note could substitute: no sub-index of the report
         zeros = np.zeros(shape, dtype=np.uint8)
-        return AqiArrays(aqi=np.full(shape, np.nan), level=np.zeros(shape, dtype=np.int8), iaqi={},
-                         primary=zeros, exceeding=zeros.copy(), above_table=np.zeros(shape, dtype=np.bool_),
-                         standard=standard.name)
+        return AqiArrays(
+            aqi=np.full(shape, np.nan),
+            level=np.zeros(shape, dtype=np.int8),
+            iaqi={},
+            primary=zeros,
+            exceeding=zeros.copy(),
+            above_table=np.zeros(shape, dtype=np.bool_),
+            standard=standard.name,
+        )
     n = math.prod(shape)
-    tables = [kernel.row_table(standard.indicators[allowed[key]], standard.cap_iaqi) for key in keys]
+    tables = [
+        kernel.row_table(standard.indicators[allowed[key]], standard.cap_iaqi) for key in keys
+    ]
     substitutions: dict[int, int] = {}
     for r, key in enumerate(report_inputs):
         indicator = standard.indicators[allowed[key]]
@@ -445,12 +500,17 @@ def compute_aqi_arrays(
         if indicator.above_top is AboveTop.SUBSTITUTE and substitute_key in keys:
             substitutions[r] = keys.index(str(substitute_key))
     bits = np.array(
-        [[POLLUTANT_BIT[standard.indicators[allowed[key]].pollutant]] for key in report_inputs], dtype=np.uint8
+        [[POLLUTANT_BIT[standard.indicators[allowed[key]].pollutant]] for key in report_inputs],
+        dtype=np.uint8,
     ).reshape(rows, 1)
     uppers = [c.upper for c in standard.categories[:-1]]
 
     flats = [np.ascontiguousarray(arrays[key]).reshape(-1) for key in keys]
-    out = buffers if buffers is not None and buffers.fits(n, len(keys)) else AqiBuffers.for_size(n, len(keys))
+    out = (
+        buffers
+        if buffers is not None and buffers.fits(n, len(keys))
+        else AqiBuffers.for_size(n, len(keys))
+    )
     aqi = out.aqi[:n]
     level = out.level[:n]
     primary = out.primary[:n]
@@ -477,7 +537,11 @@ def compute_aqi_arrays(
                 continue
             j = substitutions.get(r)
             if j is not None:  # HJ 633-2012 表1 注(2)(3): past the row, report the other sub-index
-                np.copyto(sub[r, start:stop], sub[j, start:stop], where=above[r, :m] & (sub[j, start:stop] >= 0))
+                np.copyto(
+                    sub[r, start:stop],
+                    sub[j, start:stop],
+                    where=above[r, :m] & (sub[j, start:stop] >= 0),
+                )
             above_any[start:stop] |= above[r, :m]
         block_rows = sub[:rows, start:stop]
         t = top[:m]

@@ -39,7 +39,9 @@ def issuer_code(org_code: str | None = None) -> str:
     i = cap_table()["identifier"]
     organ = str(i["org_code"]) if org_code is None else org_code.strip()
     if not re.fullmatch(r"\d{3}", organ):
-        raise DomainError("air.cap_org_code", f"发布机构代码(GB/T 4657)应为3位数字: {organ!r}", field="org_code")
+        raise DomainError(
+            "air.cap_org_code", f"发布机构代码(GB/T 4657)应为3位数字: {organ!r}", field="org_code"
+        )
     code = f"{i['region_code']}{organ}{i['unit_code']}{i['extension']}"
     if not re.fullmatch(r"\d{14}", code):
         raise DomainError("rules.value", f"发布单位代码应为14位数字: {code}")
@@ -59,7 +61,9 @@ def cap_time(moment: datetime) -> str:
 def identifier_for(entered: datetime, serial: int, *, org_code: str | None = None) -> str:
     """``ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N`` (31 characters), entered time in Beijing time."""
     if not 0 <= serial <= 9:
-        raise DomainError("air.cap_serial", "同一秒内发布的预警信息超过10条, 请稍后再发布", field="serial")
+        raise DomainError(
+            "air.cap_serial", "同一秒内发布的预警信息超过10条, 请稍后再发布", field="serial"
+        )
     return f"{issuer_code(org_code)}_{to_local(entered).strftime('%Y%m%d%H%M%S')}_{serial}"
 
 
@@ -67,7 +71,9 @@ def severity_of(level: str) -> str:
     try:
         return str(cap_table()["severity"][level])
     except KeyError:
-        raise DomainError("air.cap_level", f"没有对应 CAP 严重程度的预警级别: {level}", field="level") from None
+        raise DomainError(
+            "air.cap_level", f"没有对应 CAP 严重程度的预警级别: {level}", field="level"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +113,21 @@ class CapAlert:
 def alert_xml(alert: CapAlert) -> str:
     """The CAP 1.2 XML document of one alert (UTF-8 declaration included)."""
     if alert.msg_type not in MSG_TYPES:
-        raise DomainError("air.cap_type", f"CAP 消息类型应为 Alert/Update/Cancel: {alert.msg_type}", field="msg_type")
+        raise DomainError(
+            "air.cap_type",
+            f"CAP 消息类型应为 Alert/Update/Cancel: {alert.msg_type}",
+            field="msg_type",
+        )
     if alert.msg_type != "Alert" and not alert.references:
-        raise DomainError("air.cap_references", "更新或解除的预警信息必须引用此前的预警信息", field="references")
+        raise DomainError(
+            "air.cap_references", "更新或解除的预警信息必须引用此前的预警信息", field="references"
+        )
     if not IDENTIFIER_RE.match(alert.identifier):
-        raise DomainError("air.cap_identifier", f"预警信息标识不符合 GB/T 35965.1: {alert.identifier}", field="identifier")
+        raise DomainError(
+            "air.cap_identifier",
+            f"预警信息标识不符合 GB/T 35965.1: {alert.identifier}",
+            field="identifier",
+        )
     table = cap_table()
     cancel = alert.msg_type == "Cancel"
     ET.register_namespace("", CAP_NS)

@@ -73,7 +73,9 @@ class ExemptionDecision:
             "clause": self.clause,
             "eligible": self.eligible,
             "failed": [{"field": f, "message": m} for f, m in self.failed],
-            "citations": [{"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations],
+            "citations": [
+                {"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations
+            ],
         }
 
 
@@ -81,7 +83,9 @@ def _rule(clause: str) -> Exemption:
     for entry in exemptions():
         if entry.citation.clause == clause:
             return entry
-    raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
+    raise DomainError(
+        "air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause"
+    )
 
 
 def _number(value: Any) -> Decimal:
@@ -98,19 +102,35 @@ def _short_warning(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, s
     elif f.warning_hours < 0:
         failed.append(("warning_hours", "预警时长不能为负数"))
     elif f.warning_hours > most:
-        failed.append(("warning_hours", f"预警发布至解除 {f.warning_hours} 小时, 超过 {most} 小时(含), 不适用 4.4(5)"))
+        failed.append(
+            (
+                "warning_hours",
+                f"预警发布至解除 {f.warning_hours} 小时, 超过 {most} 小时(含), 不适用 4.4(5)",
+            )
+        )
     if f.implementation_hours is None:
         failed.append(("implementation_hours", "须填写落实应急减排措施到位所需时间(小时)"))
     elif f.implementation_hours < least:
-        failed.append(("implementation_hours", f"落实减排措施到位需 {f.implementation_hours} 小时, 不足 {least} 小时, 不适用 4.4(5)"))
+        failed.append(
+            (
+                "implementation_hours",
+                f"落实减排措施到位需 {f.implementation_hours} 小时, 不足 {least} 小时, 不适用 4.4(5)",
+            )
+        )
     if not f.emissions_unstable:
-        failed.append(("emissions_unstable", "须为落实措施过程中排放浓度波动较大、不能稳定达到限值的企业"))
+        failed.append(
+            ("emissions_unstable", "须为落实措施过程中排放浓度波动较大、不能稳定达到限值的企业")
+        )
     if not f.written_statement:
-        failed.append(("written_statement", f"须向{rule.details['written_statement_to']}作出书面说明"))
+        failed.append(
+            ("written_statement", f"须向{rule.details['written_statement_to']}作出书面说明")
+        )
     if str(rule.details["approved_by"]) not in f.approved_by:
         failed.append(("approved_by", f"须经上报{rule.details['approved_by']}批准"))
     if f.persistent:
-        failed.append(("persistent", "已出现重污染天气持续情况, 企业应立即采取停产、限产措施, 豁免失效"))
+        failed.append(
+            ("persistent", "已出现重污染天气持续情况, 企业应立即采取停产、限产措施, 豁免失效")
+        )
 
 
 def _micro(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, str]]) -> None:
@@ -118,10 +138,19 @@ def _micro(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, str]]) ->
         allowed = [str(c) for c in rule.details["guarantee_classes"]]
         if f.performance_class.strip() not in allowed:
             shown = f.performance_class.strip() or "未评级"
-            failed.append(("performance_class", f"重点行业保障类企业应达到B级及以上或引领性绩效等级, 该企业为 {shown}"))
+            failed.append(
+                (
+                    "performance_class",
+                    f"重点行业保障类企业应达到B级及以上或引领性绩效等级, 该企业为 {shown}",
+                )
+            )
         return
     if f.ground != GROUND_MICRO:
-        raise DomainError("air.exemption_ground", "4.4(7) 的豁免类型应为 micro(微涉气企业)或 guarantee(保障类企业)", field="ground")
+        raise DomainError(
+            "air.exemption_ground",
+            "4.4(7) 的豁免类型应为 micro(微涉气企业)或 guarantee(保障类企业)",
+            field="ground",
+        )
     limit = _number(rule.details["annual_emissions_kg_at_most"])
     for name, ok, text in (
         ("non_coal", f.non_coal, "非燃煤"),
@@ -138,13 +167,28 @@ def _micro(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, str]]) ->
             days = _number(rule.details["seasonal_days_per_year"])
             per_year = f.daily_emissions_kg * days
             if per_year > limit:
-                failed.append(("daily_emissions_kg", f"日排放量 {f.daily_emissions_kg} 千克按日核算折合 {per_year.normalize():f} 千克/年, 超过 {limit} 千克"))
+                failed.append(
+                    (
+                        "daily_emissions_kg",
+                        f"日排放量 {f.daily_emissions_kg} 千克按日核算折合 {per_year.normalize():f} 千克/年, 超过 {limit} 千克",
+                    )
+                )
     elif f.annual_emissions_kg is None:
         failed.append(("annual_emissions_kg", "须填写污染物年排放总量(千克)"))
     elif f.annual_emissions_kg > limit:
-        failed.append(("annual_emissions_kg", f"污染物年排放总量 {f.annual_emissions_kg.normalize():f} 千克, 超过微涉气企业的 {limit} 千克"))
+        failed.append(
+            (
+                "annual_emissions_kg",
+                f"污染物年排放总量 {f.annual_emissions_kg.normalize():f} 千克, 超过微涉气企业的 {limit} 千克",
+            )
+        )
     if f.overall_target_met is not True:
-        failed.append(("overall_target_met", "须在满足总体减排要求的情况下(不计该企业后清单仍达到 4.3 的减排比例)"))
+        failed.append(
+            (
+                "overall_target_met",
+                "须在满足总体减排要求的情况下(不计该企业后清单仍达到 4.3 的减排比例)",
+            )
+        )
 
 
 def _key_project(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, str]]) -> None:
@@ -152,7 +196,9 @@ def _key_project(rule: Exemption, f: ExemptionFacts, failed: list[tuple[str, str
         failed.append(("key_project", "4.4(8) 仅适用于重点建设项目"))
     if f.approval_level not in [str(a) for a in rule.details["approval_levels"]]:
         shown = f.approval_level or "未填写"
-        failed.append(("approval_level", f"须经{rule.details['approved_by']}批准, 批准层级为 {shown}"))
+        failed.append(
+            ("approval_level", f"须经{rule.details['approved_by']}批准, 批准层级为 {shown}")
+        )
 
 
 def check_exemption(facts: ExemptionFacts) -> ExemptionDecision:
@@ -166,5 +212,7 @@ def check_exemption(facts: ExemptionFacts) -> ExemptionDecision:
     elif facts.clause == CLAUSE_KEY_PROJECT:
         _key_project(rule, facts, failed)
     else:
-        raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
+        raise DomainError(
+            "air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause"
+        )
     return ExemptionDecision(facts.clause, not failed, tuple(failed), (rule.citation,))

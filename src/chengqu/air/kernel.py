@@ -67,7 +67,9 @@ def thresholds(indicator: Indicator) -> list[Fraction]:
     for i in range(1, len(points)):
         low, high = points[i - 1], points[i]
         i_low, i_high = nodes[i - 1], nodes[i]
-        out.extend(low + (j - i_low) * (high - low) / (i_high - i_low) for j in range(i_low, i_high))
+        out.extend(
+            low + (j - i_low) * (high - low) / (i_high - i_low) for j in range(i_low, i_high)
+        )
     out.append(points[-1])
     return out
 
@@ -126,12 +128,24 @@ def row_table(indicator: Indicator, cap: int) -> RowTable:
     top = Fraction(indicator.top)
     grid_top = math.floor(top * grid) + 2  # grid points 0 … grid_top-1, then the NA entry
     grid_values = np.array(
-        [indicator.interpolate(Fraction(k, grid)) if Fraction(k, grid) <= top else above_value for k in range(grid_top)] + [NA],
+        [
+            indicator.interpolate(Fraction(k, grid)) if Fraction(k, grid) <= top else above_value
+            for k in range(grid_top)
+        ]
+        + [NA],
         dtype=np.int16,
     )
     return RowTable(
-        scale, float(clamp), floats[-1], n, above_value, base.astype(np.int16), threshold.astype(np.float64),
-        float(grid), grid_top / grid, grid_values,
+        scale,
+        float(clamp),
+        floats[-1],
+        n,
+        above_value,
+        base.astype(np.int16),
+        threshold.astype(np.float64),
+        float(grid),
+        grid_top / grid,
+        grid_values,
     )
 
 
@@ -186,7 +200,9 @@ def _on_grid(table: RowTable, x: FloatArray, work: Workspace, out: npt.NDArray[n
     return bool(mask.all())
 
 
-def _thresholds(table: RowTable, x: FloatArray, work: Workspace, out: npt.NDArray[np.int16]) -> None:
+def _thresholds(
+    table: RowTable, x: FloatArray, work: Workspace, out: npt.NDArray[np.int16]
+) -> None:
     """Any float input: count the exact thresholds below each value (see the module docstring)."""
     m = len(x)
     f = work.f[:m]
@@ -194,7 +210,9 @@ def _thresholds(table: RowTable, x: FloatArray, work: Workspace, out: npt.NDArra
     np.fmin(f, table.clamp, out=f)  # NaN (either sign) and values far past the top: the last bucket
     f += MAGIC
     bucket = f.view(np.int64)
-    bucket -= MAGIC_BITS  # = round(x · scale); unvalidated negatives go below 0 and clip to bucket 0
+    bucket -= (
+        MAGIC_BITS  # = round(x · scale); unvalidated negatives go below 0 and clip to bucket 0
+    )
     table.base.take(bucket, out=out, mode="clip")
     threshold = work.threshold[:m]
     table.threshold.take(bucket, out=threshold, mode="clip")

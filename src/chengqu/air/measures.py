@@ -14,7 +14,17 @@ from chengqu.rules import cite, dec, load_table
 
 PLAN_TABLE = "air_plan"
 RESPONSES = ("III", "II", "I")
-_DESCRIPTIVE = {"id", "response", "category", "source", "clause", "text", "responsible", "assumed", "named_in_text"}
+_DESCRIPTIVE = {
+    "id",
+    "response",
+    "category",
+    "source",
+    "clause",
+    "text",
+    "responsible",
+    "assumed",
+    "named_in_text",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +87,10 @@ def all_measures() -> tuple[Measure, ...]:
         responsible = tuple(str(u) for u in entry["responsible"])
         unknown = [u for u in responsible if u not in members]
         if unknown:
-            raise DomainError("rules.value", f"措施 {entry['id']} 的责任单位不在 2.1 成员名单中: {'、'.join(unknown)}")
+            raise DomainError(
+                "rules.value",
+                f"措施 {entry['id']} 的责任单位不在 2.1 成员名单中: {'、'.join(unknown)}",
+            )
         measures.append(
             Measure(
                 id=str(entry["id"]),
@@ -101,7 +114,9 @@ def measures_for(response: str) -> tuple[Measure, ...]:
     Source: 城政办发〔2024〕1号 4.2.1–4.2.3, 4.4(2), 6.1.
     """
     if response not in RESPONSES:
-        raise DomainError("air.response", f"响应级别应为 Ⅲ/Ⅱ/Ⅰ (III/II/I): {response}", field="response")
+        raise DomainError(
+            "air.response", f"响应级别应为 Ⅲ/Ⅱ/Ⅰ (III/II/I): {response}", field="response"
+        )
     return tuple(m for m in all_measures() if m.response in (response, "all"))
 
 
@@ -113,7 +128,9 @@ def reduction_target(response: str) -> Decimal:
     for entry in plan_table()["response"]:
         if entry["response"] == response:
             return dec(entry["reduction_percent"], where="response.reduction_percent")
-    raise DomainError("air.response", f"响应级别应为 Ⅲ/Ⅱ/Ⅰ (III/II/I): {response}", field="response")
+    raise DomainError(
+        "air.response", f"响应级别应为 Ⅲ/Ⅱ/Ⅰ (III/II/I): {response}", field="response"
+    )
 
 
 @cache

@@ -57,13 +57,23 @@ def validate_entry(entry: ListEntry) -> None:
     for pollutant in POLLUTANTS:
         emitted = entry.emissions.get(pollutant, Decimal(0))
         if emitted < 0:
-            raise DomainError("air.emission_negative", f"{entry.name} 的{POLLUTANT_LABELS[pollutant]}年排放量不能为负数", field=pollutant)
+            raise DomainError(
+                "air.emission_negative",
+                f"{entry.name} 的{POLLUTANT_LABELS[pollutant]}年排放量不能为负数",
+                field=pollutant,
+            )
         for response, values in entry.reductions.items():
             if response not in RESPONSES:
-                raise DomainError("air.response", f"响应级别应为 III/II/I: {response}", field="response")
+                raise DomainError(
+                    "air.response", f"响应级别应为 III/II/I: {response}", field="response"
+                )
             cut = values.get(pollutant, Decimal(0))
             if cut < 0:
-                raise DomainError("air.reduction_negative", f"{entry.name} 的{POLLUTANT_LABELS[pollutant]}减排量不能为负数", field=pollutant)
+                raise DomainError(
+                    "air.reduction_negative",
+                    f"{entry.name} 的{POLLUTANT_LABELS[pollutant]}减排量不能为负数",
+                    field=pollutant,
+                )
             if cut > emitted:
                 raise DomainError(
                     "air.reduction_exceeds",
@@ -80,7 +90,11 @@ def check_reductions(
     "达到…以上" includes the target itself. Source: 城政办发〔2024〕1号 4.3, 4.4(5)(7)(8).
     """
     table = plan_table()
-    citation = Citation(str(table["document"]["number"]), str(table["reduction"]["clause"]), str(table["reduction"]["text"]))
+    citation = Citation(
+        str(table["document"]["number"]),
+        str(table["reduction"]["clause"]),
+        str(table["reduction"]["text"]),
+    )
     listed = list(entries)
     for entry in listed:
         validate_entry(entry)
@@ -89,16 +103,48 @@ def check_reductions(
         target = reduction_target(response)
         for pollutant in POLLUTANTS:
             reduced = sum(
-                (e.reductions.get(response, {}).get(pollutant, Decimal(0)) for e in listed if response not in e.exempt_responses),
+                (
+                    e.reductions.get(response, {}).get(pollutant, Decimal(0))
+                    for e in listed
+                    if response not in e.exempt_responses
+                ),
                 Decimal(0),
             ).quantize(TONNE)
             total = district_total.get(pollutant)
             if total is None or total <= 0:
-                results.append(ReductionCheck(response, RESPONSE_LEVEL[response], pollutant, target, total, reduced, None, met=False, shortfall=Decimal(0), citation=citation))
+                results.append(
+                    ReductionCheck(
+                        response,
+                        RESPONSE_LEVEL[response],
+                        pollutant,
+                        target,
+                        total,
+                        reduced,
+                        None,
+                        met=False,
+                        shortfall=Decimal(0),
+                        citation=citation,
+                    )
+                )
                 continue
             share = (reduced * 100 / total).quantize(PERCENT, rounding=ROUND_HALF_UP)
             needed = total * target / 100
             met = reduced * 100 >= total * target
-            shortfall = Decimal(0) if met else (needed - reduced).quantize(TONNE, rounding="ROUND_UP")
-            results.append(ReductionCheck(response, RESPONSE_LEVEL[response], pollutant, target, total, reduced, share, met, shortfall, citation))
+            shortfall = (
+                Decimal(0) if met else (needed - reduced).quantize(TONNE, rounding="ROUND_UP")
+            )
+            results.append(
+                ReductionCheck(
+                    response,
+                    RESPONSE_LEVEL[response],
+                    pollutant,
+                    target,
+                    total,
+                    reduced,
+                    share,
+                    met,
+                    shortfall,
+                    citation,
+                )
+            )
     return tuple(results)

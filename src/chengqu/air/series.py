@@ -54,9 +54,13 @@ def _parse_time(value: object, row: int) -> np.datetime64:
         try:
             stamp = np.datetime64(text.replace(" ", "T"), "s")
         except ValueError:
-            raise DomainError("air.time", f"第 {row} 行的时间无法识别: {value!r}", field="time") from None
+            raise DomainError(
+                "air.time", f"第 {row} 行的时间无法识别: {value!r}", field="time"
+            ) from None
     if stamp != stamp.astype("datetime64[h]"):
-        raise DomainError("air.time_not_hourly", f"第 {row} 行的时间不是整点: {value}", field="time")
+        raise DomainError(
+            "air.time_not_hourly", f"第 {row} 行的时间不是整点: {value}", field="time"
+        )
     hour: np.datetime64 = stamp.astype("datetime64[h]")
     return hour
 
@@ -73,7 +77,9 @@ def _parse_value(value: object, row: int, column: str) -> float:
         try:
             number = float(Decimal(text))
         except InvalidOperation:
-            raise DomainError("air.invalid", f"第 {row} 行 {column} 不是数值: {value!r}", field=column) from None
+            raise DomainError(
+                "air.invalid", f"第 {row} 行 {column} 不是数值: {value!r}", field=column
+            ) from None
     if number < 0:
         raise DomainError("air.negative", f"第 {row} 行 {column} 为负数: {number:g}", field=column)
     return number
@@ -103,8 +109,14 @@ def panel_from_rows(
         raise DomainError("air.empty", "没有任何数据行", field="rows")
     if len(times) != n or any(len(columns[c]) != n for c in COLUMNS):
         raise DomainError("air.shape", "各列行数不一致", field="rows")
-    co_limit = float(co_unit_suspect_above if co_unit_suspect_above is not None else all_standards()[-1].co_unit_suspect_above)
-    stamps = np.array([_parse_time(t, first_row + i) for i, t in enumerate(times)], dtype="datetime64[h]")
+    co_limit = float(
+        co_unit_suspect_above
+        if co_unit_suspect_above is not None
+        else all_standards()[-1].co_unit_suspect_above
+    )
+    stamps = np.array(
+        [_parse_time(t, first_row + i) for i, t in enumerate(times)], dtype="datetime64[h]"
+    )
     names = sorted(set(stations))
     index = {name: i for i, name in enumerate(names)}
     station_idx = np.array([index[s] for s in stations], dtype=np.int64)
@@ -124,7 +136,9 @@ def panel_from_rows(
         )
     values: dict[str, FloatArray] = {}
     for column in COLUMNS:
-        parsed = np.array([_parse_value(v, first_row + i, column) for i, v in enumerate(columns[column])])
+        parsed = np.array(
+            [_parse_value(v, first_row + i, column) for i, v in enumerate(columns[column])]
+        )
         if column == "co":
             suspect = parsed > co_limit
             if suspect.any():
@@ -267,7 +281,12 @@ def _by_standard(
             continue
         cols = np.flatnonzero(mask)
         sl = slice(int(cols[0]), int(cols[-1]) + 1)
-        part = compute_aqi_arrays({k: v[..., sl] for k, v in inputs.items()}, report=report, standard=standard, validate=False)
+        part = compute_aqi_arrays(
+            {k: v[..., sl] for k, v in inputs.items()},
+            report=report,
+            standard=standard,
+            validate=False,
+        )
         aqi[..., sl] = part.aqi
         level[..., sl] = part.level
         primary[..., sl] = part.primary
@@ -276,7 +295,15 @@ def _by_standard(
         for key, values in part.iaqi.items():
             iaqi.setdefault(key, np.full(shape, np.nan))[..., sl] = values
         names[sl] = standard.name
-    result = AqiArrays(aqi=aqi, level=level, iaqi=iaqi, primary=primary, exceeding=exceeding, above_table=above, standard="/".join(dict.fromkeys(str(n) for n in names)))
+    result = AqiArrays(
+        aqi=aqi,
+        level=level,
+        iaqi=iaqi,
+        primary=primary,
+        exceeding=exceeding,
+        above_table=above,
+        standard="/".join(dict.fromkeys(str(n) for n in names)),
+    )
     return result, names.astype(str)
 
 
@@ -293,8 +320,13 @@ def realtime_aqi(panel: HourlyPanel) -> PanelAqi:
     min_24h, min_8h, _, _ = _validity()
     v = panel.values
     inputs = {
-        "so2": v["so2"], "no2": v["no2"], "co": v["co"], "pm10": v["pm10"], "pm25": v["pm25"],
-        "o3_1h": v["o3"], "o3_8h": rolling_mean(v["o3"], 8, min_8h),
+        "so2": v["so2"],
+        "no2": v["no2"],
+        "co": v["co"],
+        "pm10": v["pm10"],
+        "pm25": v["pm25"],
+        "o3_1h": v["o3"],
+        "o3_8h": rolling_mean(v["o3"], 8, min_8h),
         "so2_24h": rolling_mean(v["so2"], 24, min_24h),
     }
     periods = panel.hours()
@@ -339,7 +371,9 @@ def daily_report(panel: HourlyPanel) -> PanelAqi:
     Source: HJ 633-2012 5.1; GB 3095-2012 表4; HJ 663-2013.
     """
     min_24h, min_8h, min_windows, limit = _validity()
-    if panel.n_hours % 24 or (panel.start - panel.start.astype("datetime64[D]")) != np.timedelta64(0, "h"):
+    if panel.n_hours % 24 or (panel.start - panel.start.astype("datetime64[D]")) != np.timedelta64(
+        0, "h"
+    ):
         raise DomainError("air.panel", "日报需要从零点开始的整日数据", field="time")
     n_stations, n_days = len(panel.stations), panel.n_hours // 24
     v = panel.values
@@ -354,13 +388,17 @@ def daily_report(panel: HourlyPanel) -> PanelAqi:
     o3 = v["o3"].reshape(n_stations, n_days, 24)
     count = (~np.isnan(o3)).sum(axis=-1)
     with np.errstate(invalid="ignore"):
-        peak = np.where(count > 0, np.fmax.reduce(np.where(np.isnan(o3), -np.inf, o3), axis=-1), np.nan)
+        peak = np.where(
+            count > 0, np.fmax.reduce(np.where(np.isnan(o3), -np.inf, o3), axis=-1), np.nan
+        )
     peak[count < min_24h] = np.nan
     inputs["o3_1h"] = peak
     eight = rolling_mean(o3, 8, min_8h)[..., 7:]  # windows wholly inside the day: 17 of them
     valid = (~np.isnan(eight)).sum(axis=-1)
     with np.errstate(invalid="ignore"):
-        best = np.where(valid > 0, np.fmax.reduce(np.where(np.isnan(eight), -np.inf, eight), axis=-1), np.nan)
+        best = np.where(
+            valid > 0, np.fmax.reduce(np.where(np.isnan(eight), -np.inf, eight), axis=-1), np.nan
+        )
     best[(valid < min_windows) & ~(best > limit)] = np.nan
     inputs["o3_8h"] = best
     periods = panel.start.astype("datetime64[D]") + np.arange(n_days).astype("timedelta64[D]")

@@ -112,8 +112,12 @@ class Standard:
         return self.citations[key]
 
 
-def _citation(document: str, entry: dict[str, Any], clause_key: str = "clause", text_key: str = "text") -> Citation:
-    return Citation(document=document, clause=str(entry[clause_key]), text=str(entry.get(text_key, "")))
+def _citation(
+    document: str, entry: dict[str, Any], clause_key: str = "clause", text_key: str = "text"
+) -> Citation:
+    return Citation(
+        document=document, clause=str(entry[clause_key]), text=str(entry.get(text_key, ""))
+    )
 
 
 @cache
@@ -131,12 +135,16 @@ def load_standard(table_name: str) -> Standard:
         above = AboveTop(spec["above_top"])
         above_citation = None
         if "above_clause" in spec:
-            above_citation = Citation(number, str(spec["above_clause"]), str(spec.get("above_text", "")))
+            above_citation = Citation(
+                number, str(spec["above_clause"]), str(spec.get("above_text", ""))
+            )
         above_iaqi: int | None = None
         if above is AboveTop.FIXED:
             above_iaqi = int(dec(spec["above_iaqi"], where=f"{key}.above_iaqi"))
         elif above is AboveTop.SUBSTITUTE:
-            above_iaqi = int(dec(spec["substitute_missing_iaqi"], where=f"{key}.substitute_missing_iaqi"))
+            above_iaqi = int(
+                dec(spec["substitute_missing_iaqi"], where=f"{key}.substitute_missing_iaqi")
+            )
         indicators[key] = Indicator(
             key=key,
             pollutant=str(spec["pollutant"]),
@@ -173,10 +181,14 @@ def load_standard(table_name: str) -> Standard:
         "primary": _citation(number, raw["primary"]),
         "categories": _citation(number, raw["categories"]),
         "validity": Citation(number, str(validity["clause"]), str(validity["text"])),
-        "o3_8h_max": Citation("HJ 663-2013", str(validity["o3_8h_max_clause"]).removeprefix("HJ 663-2013 ")),
+        "o3_8h_max": Citation(
+            "HJ 663-2013", str(validity["o3_8h_max_clause"]).removeprefix("HJ 663-2013 ")
+        ),
     }
     realtime = raw["indicator"]["so2_1h"]
-    citations["realtime_only"] = Citation(number, str(realtime["realtime_clause"]), str(realtime["realtime_text"]))
+    citations["realtime_only"] = Citation(
+        number, str(realtime["realtime_clause"]), str(realtime["realtime_text"])
+    )
     return Standard(
         name=number,
         table=table_name,
@@ -227,4 +239,6 @@ def standard_named(name: str) -> Standard:
         number = standard.name.replace("—", "-").replace(" ", "").upper()
         if wanted in (number, number[-4:]):
             return standard
-    raise DomainError("air.standard_unknown", f"未知的空气质量指数技术规定: {name}", field="standard")
+    raise DomainError(
+        "air.standard_unknown", f"未知的空气质量指数技术规定: {name}", field="standard"
+    )

@@ -45,7 +45,12 @@ class WarningLevel(StrEnum):
 
 
 _RANK = {WarningLevel.NONE: 0, WarningLevel.YELLOW: 1, WarningLevel.ORANGE: 2, WarningLevel.RED: 3}
-_LABEL = {WarningLevel.NONE: "无预警", WarningLevel.YELLOW: "黄色预警", WarningLevel.ORANGE: "橙色预警", WarningLevel.RED: "红色预警"}
+_LABEL = {
+    WarningLevel.NONE: "无预警",
+    WarningLevel.YELLOW: "黄色预警",
+    WarningLevel.ORANGE: "橙色预警",
+    WarningLevel.RED: "红色预警",
+}
 _BY_RANK = {v: k for k, v in _RANK.items()}
 
 
@@ -146,7 +151,9 @@ class Reason:
             "level": self.level.value,
             "condition": {"above": self.condition.above, "hours": self.condition.hours},
             "met": self.met,
-            "run": None if self.run is None else {
+            "run": None
+            if self.run is None
+            else {
                 "start": self.run.start - self.forecast_start,
                 "hours": self.run.hours,
             },
@@ -179,7 +186,9 @@ class WarningDecision:
             "reduction_target_percent": self.reduction_target_percent,
             "measures": [m.to_json() for m in self.measures],
             "reasons": [r.to_json() for r in self.reasons],
-            "citations": [{"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations],
+            "citations": [
+                {"document": c.document, "clause": c.clause, "text": c.text} for c in self.citations
+            ],
             "forecast_level": self.forecast_level.value,
             "notes": list(self.notes),
         }
@@ -197,7 +206,9 @@ def level_rules(episode: Episode) -> tuple[LevelRule, ...]:
             episode=Episode(w["episode"]),
             level=WarningLevel(w["level"]),
             combine=str(w["combine"]),
-            conditions=tuple(Condition(int(dec(c["above"])), int(c["hours"])) for c in w["conditions"]),
+            conditions=tuple(
+                Condition(int(dec(c["above"])), int(c["hours"])) for c in w["conditions"]
+            ),
             citation=cite(table, w),
         )
         for w in table["warning"]
@@ -209,7 +220,9 @@ def level_rules(episode: Episode) -> tuple[LevelRule, ...]:
 def _plan_citation(section: str, text_key: str = "text", clause_key: str = "clause") -> Citation:
     table = plan_table()
     entry = table[section]
-    return Citation(str(table["document"]["number"]), str(entry[clause_key]), str(entry.get(text_key, "")))
+    return Citation(
+        str(table["document"]["number"]), str(entry[clause_key]), str(entry.get(text_key, ""))
+    )
 
 
 def response_of(level: WarningLevel) -> str | None:
@@ -265,7 +278,9 @@ def evaluation_from_daily(values: Sequence[object], *, observed_days: int = 0) -
     return EvaluationSeries(tuple(series), forecast_start=observed_days * hours, source="daily")
 
 
-def evaluation_from_hourly_aqi(values: Sequence[object], *, observed_hours: int = 0) -> EvaluationSeries:
+def evaluation_from_hourly_aqi(
+    values: Sequence[object], *, observed_hours: int = 0
+) -> EvaluationSeries:
     """The 24-hour running mean of hourly AQI values (at least 20 valid in the window), rounded up.
 
     Rounding up keeps every comparison "> X" (X an integer) exactly as on the unrounded mean.
@@ -284,7 +299,9 @@ def evaluation_from_hourly_aqi(values: Sequence[object], *, observed_hours: int 
     return EvaluationSeries(tuple(series), forecast_start=observed_hours, source="hourly_aqi")
 
 
-def evaluation_from_running_aqi(values: Sequence[object], *, observed_hours: int = 0) -> EvaluationSeries:
+def evaluation_from_running_aqi(
+    values: Sequence[object], *, observed_hours: int = 0
+) -> EvaluationSeries:
     """A series that already is the running 24-hour daily AQI, one value per hour (NaN/None = NA)."""
     series = []
     for i, value in enumerate(values):
@@ -293,7 +310,9 @@ def evaluation_from_running_aqi(values: Sequence[object], *, observed_hours: int
     return EvaluationSeries(tuple(series), forecast_start=observed_hours, source="running_aqi")
 
 
-def evaluation_from_concentrations(panel: HourlyPanel, *, observed_hours: int = 0) -> EvaluationSeries:
+def evaluation_from_concentrations(
+    panel: HourlyPanel, *, observed_hours: int = 0
+) -> EvaluationSeries:
     """The running daily AQI of the district from hourly concentrations of its stations.
 
     Stations are averaged hour by hour (the district's concentration), then the 24-hour running
@@ -304,10 +323,14 @@ def evaluation_from_concentrations(panel: HourlyPanel, *, observed_hours: int = 
         means = {k: _nanmean_rows(v) for k, v in panel.values.items()}
     district = HourlyPanel(stations=("城区",), start=panel.start, values=means)
     aqi = running_daily_aqi(district).result.aqi[0]
-    return evaluation_from_running_aqi([None if math.isnan(v) else int(v) for v in aqi], observed_hours=observed_hours)
+    return evaluation_from_running_aqi(
+        [None if math.isnan(v) else int(v) for v in aqi], observed_hours=observed_hours
+    )
 
 
-def _nanmean_rows(values: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.dtype[np.float64]]:
+def _nanmean_rows(
+    values: np.ndarray[Any, np.dtype[np.float64]],
+) -> np.ndarray[Any, np.dtype[np.float64]]:
     count = (~np.isnan(values)).sum(axis=0)
     total = np.nansum(values, axis=0)
     mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
@@ -338,14 +361,21 @@ def _qualifying(rule: LevelRule, values: Sequence[int | None]) -> list[tuple[Run
     found: list[tuple[Run, tuple[Run, ...]]] = []
     if rule.combine == "any":
         for condition in rule.conditions:
-            found.extend((run, (run,)) for run in runs_above(values, condition.above) if run.hours >= condition.hours)
+            found.extend(
+                (run, (run,))
+                for run in runs_above(values, condition.above)
+                if run.hours >= condition.hours
+            )
         return found
     envelope, *inner = sorted(rule.conditions, key=lambda c: c.above)
     inner_runs = [[r for r in runs_above(values, c.above) if r.hours >= c.hours] for c in inner]
     for run in runs_above(values, envelope.above):
         if run.hours < envelope.hours:
             continue
-        witnesses = [next((r for r in rs if run.start <= r.start and r.end <= run.end), None) for rs in inner_runs]
+        witnesses = [
+            next((r for r in rs if run.start <= r.start and r.end <= run.end), None)
+            for rs in inner_runs
+        ]
         if all(w is not None for w in witnesses):
             found.append((run, (run, *[w for w in witnesses if w is not None])))
     return found
@@ -370,16 +400,36 @@ def _reasons_for(rule: LevelRule, series: EvaluationSeries) -> tuple[Reason, ...
     qualifying = [(run, w) for run, w in _qualifying(rule, series.values) if run.end >= fs]
     if qualifying:
         _, witnesses = qualifying[0]
-        conditions = rule.conditions if rule.combine == "all" else tuple(
-            c for c in rule.conditions if c.above == witnesses[0].above and witnesses[0].hours >= c.hours
-        )[:1]
+        conditions = (
+            rule.conditions
+            if rule.combine == "all"
+            else tuple(
+                c
+                for c in rule.conditions
+                if c.above == witnesses[0].above and witnesses[0].hours >= c.hours
+            )[:1]
+        )
         by_above = {w.above: w for w in witnesses}
-        return tuple(Reason(rule.level, c, by_above.get(c.above), met=True, citation=rule.citation, forecast_start=fs) for c in conditions)
+        return tuple(
+            Reason(
+                rule.level,
+                c,
+                by_above.get(c.above),
+                met=True,
+                citation=rule.citation,
+                forecast_start=fs,
+            )
+            for c in conditions
+        )
     reasons = []
     for condition in rule.conditions:
         runs = [r for r in runs_above(series.values, condition.above) if r.end >= fs]
         longest = max(runs, key=lambda r: r.hours, default=None)
-        reasons.append(Reason(rule.level, condition, longest, met=False, citation=rule.citation, forecast_start=fs))
+        reasons.append(
+            Reason(
+                rule.level, condition, longest, met=False, citation=rule.citation, forecast_start=fs
+            )
+        )
     return tuple(reasons)
 
 
@@ -432,13 +482,21 @@ def decide_warning(
     if city_level is not None:
         city = WarningLevel(city_level)
         citations.append(_plan_citation("city_notice"))
-        citations.append(Citation(document, str(adjustment["clause"]), str(adjustment["superior_text"])))
+        citations.append(
+            Citation(document, str(adjustment["clause"]), str(adjustment["superior_text"]))
+        )
         notes.append(f"按市指挥部办公室通报的{city.label}执行(3.2)")
         if forecast_level.rank > city.rank:
-            notes.append(f"本区预测达到{forecast_level.label}启动条件, 高于市级通报; 请报市指挥部办公室")
+            notes.append(
+                f"本区预测达到{forecast_level.label}启动条件, 高于市级通报; 请报市指挥部办公室"
+            )
         separate = table["city_notice"]
-        citations.append(Citation(document, str(separate["separate_clause"]), str(separate["separate_text"])))
-        return _decision(city, _transition(held, city), (), forecast_level, profile, citations, notes)
+        citations.append(
+            Citation(document, str(separate["separate_clause"]), str(separate["separate_text"]))
+        )
+        return _decision(
+            city, _transition(held, city), (), forecast_level, profile, citations, notes
+        )
 
     rules = {rule.level: rule for rule in level_rules(kind)}
     if kind is Episode.O3:
@@ -449,49 +507,106 @@ def decide_warning(
         rule = rules[forecast_level]
         citations.append(rule.citation)
         if held is not WarningLevel.NONE:
-            citations.append(Citation(document, str(adjustment["clause"]), str(adjustment["upgrade_text"])))
+            citations.append(
+                Citation(document, str(adjustment["clause"]), str(adjustment["upgrade_text"]))
+            )
         action = Action.ISSUE if held is WarningLevel.NONE else Action.UPGRADE
-        return _decision(forecast_level, action, _reasons_for(rule, series), forecast_level, profile, citations, notes)
+        return _decision(
+            forecast_level,
+            action,
+            _reasons_for(rule, series),
+            forecast_level,
+            profile,
+            citations,
+            notes,
+        )
 
     if held is WarningLevel.NONE:
         lowest = min(rules.values(), key=lambda r: r.level.rank)
         citations.append(lowest.citation)
-        return _decision(WarningLevel.NONE, Action.NONE, _reasons_for(lowest, series), forecast_level, profile, citations, notes)
+        return _decision(
+            WarningLevel.NONE,
+            Action.NONE,
+            _reasons_for(lowest, series),
+            forecast_level,
+            profile,
+            citations,
+            notes,
+        )
 
     # A warning is in force and the forecast meets no higher level.
     release_hours = int(adjustment["release_hours"])
     good = int(dec(adjustment["release_aqi_at_most"]))
     head = series.values[fs : fs + release_hours]
     if len(head) >= release_hours and all(v is not None and v <= good for v in head):
-        citations.append(Citation(document, str(adjustment["clause"]), str(adjustment["release_text"])))
+        citations.append(
+            Citation(document, str(adjustment["clause"]), str(adjustment["release_text"]))
+        )
         reason = Reason(
-            held, Condition(good, release_hours), Run(good, fs, release_hours), met=True, citation=citations[-1], forecast_start=fs,
+            held,
+            Condition(good, release_hours),
+            Run(good, fs, release_hours),
+            met=True,
+            citation=citations[-1],
+            forecast_start=fs,
             summary=f"预测自起点起连续 {release_hours} 小时 AQI≤{good}(优良), 满足解除条件",
         )
-        later = next((lv for lv in forecast_profile[release_hours:] if lv is not WarningLevel.NONE), None)
+        later = next(
+            (lv for lv in forecast_profile[release_hours:] if lv is not WarningLevel.NONE), None
+        )
         if later is not None:
-            notes.append(f"预测 {release_hours} 小时后可能再次达到{later.label}启动条件, 届时重新发布")
-        return _decision(WarningLevel.NONE, Action.RELEASE, (reason,), forecast_level, profile, citations, notes)
+            notes.append(
+                f"预测 {release_hours} 小时后可能再次达到{later.label}启动条件, 届时重新发布"
+            )
+        return _decision(
+            WarningLevel.NONE, Action.RELEASE, (reason,), forecast_level, profile, citations, notes
+        )
 
     downgrade_hours = int(adjustment["downgrade_hours"])
     if forecast_level.rank < held.rank:
-        citations.append(Citation(document, str(adjustment["clause"]), str(adjustment["downgrade_text"])))
+        citations.append(
+            Citation(document, str(adjustment["clause"]), str(adjustment["downgrade_text"]))
+        )
         if series.forecast_hours < downgrade_hours:
-            notes.append(f"预测时长 {series.forecast_hours} 小时, 不足以确认改善持续 {downgrade_hours} 小时以上, 维持现有级别")
-            return _decision(held, Action.KEEP, _reasons_for(rules[held], series), forecast_level, profile, citations, notes)
+            notes.append(
+                f"预测时长 {series.forecast_hours} 小时, 不足以确认改善持续 {downgrade_hours} 小时以上, 维持现有级别"
+            )
+            return _decision(
+                held,
+                Action.KEEP,
+                _reasons_for(rules[held], series),
+                forecast_level,
+                profile,
+                citations,
+                notes,
+            )
         target = _BY_RANK[max(forecast_level.rank, WarningLevel.YELLOW.rank)]
         if target is forecast_level and target is not WarningLevel.NONE:
             citations.append(rules[target].citation)
         if forecast_level is WarningLevel.NONE:
-            notes.append("预测未达黄色预警启动条件, 但未达到优良持续36小时以上的解除条件, 保留黄色预警")
+            notes.append(
+                "预测未达黄色预警启动条件, 但未达到优良持续36小时以上的解除条件, 保留黄色预警"
+            )
         reasons = _reasons_for(rules[held], series)
         if target is held:
             return _decision(held, Action.KEEP, reasons, forecast_level, profile, citations, notes)
-        return _decision(target, Action.DOWNGRADE, reasons, forecast_level, profile, citations, notes)
+        return _decision(
+            target, Action.DOWNGRADE, reasons, forecast_level, profile, citations, notes
+        )
 
     citations.append(rules[held].citation)
-    citations.append(Citation(document, str(adjustment["clause"]), str(adjustment["fluctuation_text"])))
-    return _decision(held, Action.KEEP, _reasons_for(rules[held], series), forecast_level, profile, citations, notes)
+    citations.append(
+        Citation(document, str(adjustment["clause"]), str(adjustment["fluctuation_text"]))
+    )
+    return _decision(
+        held,
+        Action.KEEP,
+        _reasons_for(rules[held], series),
+        forecast_level,
+        profile,
+        citations,
+        notes,
+    )
 
 
 def _transition(held: WarningLevel, target: WarningLevel) -> Action:

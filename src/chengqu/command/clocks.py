@@ -49,12 +49,33 @@ _ANCHOR_LABELS = {
 # Anchors that default to the given start time when not supplied (the earlier, stricter reading);
 # the others are events that have not happened yet until their time is given.
 _DEFAULTS_TO_START = {
-    Anchor.OCCURRED, Anchor.DISCOVERED, Anchor.RECEIVED, Anchor.OFFICE_RECEIVED, Anchor.SUSPECTED,
-    Anchor.WARNING_RED, Anchor.RESPONSE_STARTED,
+    Anchor.OCCURRED,
+    Anchor.DISCOVERED,
+    Anchor.RECEIVED,
+    Anchor.OFFICE_RECEIVED,
+    Anchor.SUSPECTED,
+    Anchor.WARNING_RED,
+    Anchor.RESPONSE_STARTED,
 }
 
-ROMAN = {"Ⅰ": "Ⅰ", "I": "Ⅰ", "1": "Ⅰ", "一": "Ⅰ", "Ⅱ": "Ⅱ", "II": "Ⅱ", "2": "Ⅱ", "二": "Ⅱ",
-         "Ⅲ": "Ⅲ", "III": "Ⅲ", "3": "Ⅲ", "三": "Ⅲ", "Ⅳ": "Ⅳ", "IV": "Ⅳ", "4": "Ⅳ", "四": "Ⅳ"}
+ROMAN = {
+    "Ⅰ": "Ⅰ",
+    "I": "Ⅰ",
+    "1": "Ⅰ",
+    "一": "Ⅰ",
+    "Ⅱ": "Ⅱ",
+    "II": "Ⅱ",
+    "2": "Ⅱ",
+    "二": "Ⅱ",
+    "Ⅲ": "Ⅲ",
+    "III": "Ⅲ",
+    "3": "Ⅲ",
+    "三": "Ⅲ",
+    "Ⅳ": "Ⅳ",
+    "IV": "Ⅳ",
+    "4": "Ⅳ",
+    "四": "Ⅳ",
+}
 
 
 def normalise_level(level: str) -> str:
@@ -63,7 +84,9 @@ def normalise_level(level: str) -> str:
     try:
         return ROMAN[text]
     except KeyError:
-        raise DomainError("command.level_invalid", f"无法识别的响应级别: {level}", field="level") from None
+        raise DomainError(
+            "command.level_invalid", f"无法识别的响应级别: {level}", field="level"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +129,9 @@ class Deadline:
     def is_late(self, filed_at: datetime) -> bool:
         """Whether a report filed at ``filed_at`` missed the clock (以内: the limit itself is on time)."""
         if self.due is None:
-            raise DomainError("command.clock_open", f"{self.report}的时限尚未起算({self.anchor.label}时间未知)")
+            raise DomainError(
+                "command.clock_open", f"{self.report}的时限尚未起算({self.anchor.label}时间未知)"
+            )
         return to_local(filed_at) > self.due
 
 
@@ -158,7 +183,12 @@ def clock_rules() -> tuple[ClockRule, ...]:
 def plans() -> tuple[PlanClocks, ...]:
     table = load_table(TABLE)
     return tuple(
-        PlanClocks(str(p["key"]), str(p["incident_type"]), str(p["document"]), tuple(str(v) for v in p["levels"]))
+        PlanClocks(
+            str(p["key"]),
+            str(p["incident_type"]),
+            str(p["document"]),
+            tuple(str(v) for v in p["levels"]),
+        )
         for p in table["plan"]
     )
 
@@ -172,7 +202,9 @@ def required_content(content: str) -> tuple[tuple[str, ...], Citation]:
     if content not in table:
         raise DomainError("command.content_unknown", f"未定义的报告内容要求: {content}")
     entry = table[content]
-    return tuple(str(i) for i in entry["items"]), Citation(str(entry["document"]), str(entry["clause"]), str(entry["text"]))
+    return tuple(str(i) for i in entry["items"]), Citation(
+        str(entry["document"]), str(entry["clause"]), str(entry["text"])
+    )
 
 
 def missing_content(content: str, provided: Iterable[str]) -> Decision[tuple[str, ...]]:
@@ -254,10 +286,14 @@ def report_deadlines(
         try:
             anchor = Anchor(name)
         except ValueError:
-            raise DomainError("command.anchor_unknown", f"未定义的起算时点: {name}", field="anchors") from None
+            raise DomainError(
+                "command.anchor_unknown", f"未定义的起算时点: {name}", field="anchors"
+            ) from None
         local = to_local(moment)
         if local < start and anchor is not Anchor.OCCURRED:
-            raise DomainError("command.anchor_before_start", f"{anchor.label}时间早于事发时间", field=name)
+            raise DomainError(
+                "command.anchor_before_start", f"{anchor.label}时间早于事发时间", field=name
+            )
         given[anchor] = local
 
     out: list[Deadline] = []
@@ -306,4 +342,7 @@ def linked_clocks() -> tuple[Citation, ...]:
     Source: 城政办发〔2024〕1号 3.2.
     """
     table = load_table(TABLE)
-    return tuple(Citation(str(x["document"]), str(x["clause"]), str(x["text"])) for x in table.get("linked", []))
+    return tuple(
+        Citation(str(x["document"]), str(x["clause"]), str(x["text"]))
+        for x in table.get("linked", [])
+    )

@@ -89,7 +89,11 @@ def next_due(key: str, last_done: date | None, *, today: date) -> Decision[Due]:
         notes = (f"每{found.years}年修订一次",)
     else:
         due = None
-        notes = ("原文未规定周期(定期/根据需要/常设)", ) if found.every is Every.UNQUANTIFIED else ("常设职责",)
+        notes = (
+            ("原文未规定周期(定期/根据需要/常设)",)
+            if found.every is Every.UNQUANTIFIED
+            else ("常设职责",)
+        )
     overdue = due is not None and today > due
     return Decision(Due(found.key, due, overdue), (found.citation,), notes)
 

@@ -52,7 +52,9 @@ def classify_water(
     Source: 城政办发〔2024〕7号 3.4, 5.1.
     """
     facts = {
-        "entered_zone": Fact.UNKNOWN if entered_zone is None else (Fact.YES if entered_zone else Fact.NO),
+        "entered_zone": Fact.UNKNOWN
+        if entered_zone is None
+        else (Fact.YES if entered_zone else Fact.NO),
         "impact": Impact(impact) if impact else Impact.UNKNOWN,
         "in_area": Fact.YES if in_area or entered_zone else Fact.NO,
     }
@@ -60,9 +62,13 @@ def classify_water(
         if all(str(facts[name]) == str(value) for name, value in rule["match"].items()):
             citation = Citation(str(rule["document"]), str(rule["clause"]), str(rule["text"]))
             notes = (str(rule["note"]),) if rule.get("note") else ()
-            result = WaterResponse(str(rule["warning"]), str(rule["response"]), bool(rule["request_level_one"]))
+            result = WaterResponse(
+                str(rule["warning"]), str(rule["response"]), bool(rule["request_level_one"])
+            )
             return Decision(result, (citation,), notes)
-    raise DomainError("command.levels_invalid", f"水源地分级规则未覆盖: {facts}")  # pragma: no cover
+    raise DomainError(
+        "command.levels_invalid", f"水源地分级规则未覆盖: {facts}"
+    )  # pragma: no cover
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +91,15 @@ def water_termination(met: Iterable[int], *, started_by: str) -> Decision[Termin
     checked = set(met)
     stray = sorted(checked - set(range(1, len(conditions) + 1)))
     if stray:
-        raise DomainError("command.termination_invalid", f"响应终止条件编号无效: {stray}", field="met")
+        raise DomainError(
+            "command.termination_invalid", f"响应终止条件编号无效: {stray}", field="met"
+        )
     if not started_by.strip():
-        raise DomainError("command.termination_invalid", "须写明启动响应的指挥机构(谁启动、谁终止)", field="started_by")
+        raise DomainError(
+            "command.termination_invalid",
+            "须写明启动响应的指挥机构(谁启动、谁终止)",
+            field="started_by",
+        )
     missing = tuple(c for i, c in enumerate(conditions, 1) if i not in checked)
     document = str(entry["document"])
     citations = (
@@ -139,7 +151,9 @@ def declare_animal_response(level: str) -> Decision[AnimalLevel]:
             animal = _table()["animal"]
             notes = () if found.conditions else (str(animal["conditions_note"]),)
             return Decision(found, (found.citation,), notes)
-    raise DomainError("command.level_invalid", f"突发重大动物疫情无{wanted}级响应(仅Ⅰ、Ⅱ、Ⅲ级)", field="level")
+    raise DomainError(
+        "command.level_invalid", f"突发重大动物疫情无{wanted}级响应(仅Ⅰ、Ⅱ、Ⅲ级)", field="level"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +204,9 @@ def earliest_animal_end(
     notes: list[str] = []
     if incubation_days is not None:
         if incubation_days < 1:
-            raise DomainError("command.incubation_invalid", "潜伏期天数必须为正整数", field="incubation_days")
+            raise DomainError(
+                "command.incubation_invalid", "潜伏期天数必须为正整数", field="incubation_days"
+            )
         days = incubation_days
         notes.append(f"潜伏期按手工填写的{days}天计算")
         source = ""
@@ -199,14 +215,24 @@ def earliest_animal_end(
         days, source = found.days, found.source
         notes.append(f"{found.disease}最长潜伏期{days}天 ({source})")
         if not found.verified:
-            notes.append(f"{found.disease}的潜伏期未能在所引WOAH条文中核实(未核实), 请按现行版本核对或手工填写")
+            notes.append(
+                f"{found.disease}的潜伏期未能在所引WOAH条文中核实(未核实), 请按现行版本核对或手工填写"
+            )
     else:
-        raise DomainError("command.incubation_missing", "须给出病种或最长潜伏期天数", field="disease")
+        raise DomainError(
+            "command.incubation_missing", "须给出病种或最长潜伏期天数", field="disease"
+        )
     entry = _table()["animal_termination"]
     citations = [Citation(str(entry["document"]), str(entry["clause"]), str(entry["text"]))]
     if source:
         citations.append(Citation(source, "incubation period"))
-    citations.append(Citation("中华人民共和国民法典", "art_201", "按照年、月、日计算期间的,开始的当日不计入,自下一日开始计算。"))
+    citations.append(
+        Citation(
+            "中华人民共和国民法典",
+            "art_201",
+            "按照年、月、日计算期间的,开始的当日不计入,自下一日开始计算。",
+        )
+    )
     notes.append("须由启动应急响应的指挥部宣布结束; 期间内出现新病例则自新病例重新计算")
     return Decision(day + timedelta(days=days + 1), tuple(citations), tuple(notes))
 
@@ -228,17 +254,25 @@ def hq_part(hq: str, grade: str) -> Decision[Part]:
     """
     order = grades()
     if grade not in order:
-        raise DomainError("command.grade_invalid", f"事件级别应为{'、'.join(order)}之一: {grade}", field="grade")
+        raise DomainError(
+            "command.grade_invalid", f"事件级别应为{'、'.join(order)}之一: {grade}", field="grade"
+        )
     for entry in _table()["hq_scope"]:
         if str(entry["hq"]) != hq:
             continue
         citation = Citation(NOTICE, str(entry["clause"]), str(entry["text"]))
         threshold = str(entry["initial_from"])
         if not threshold:
-            return Decision(Part.COMMAND, (citation,), ("职责未区分事件级别: 各级均由本指挥部组织指挥",))
+            return Decision(
+                Part.COMMAND, (citation,), ("职责未区分事件级别: 各级均由本指挥部组织指挥",)
+            )
         reading = Reading.from_word(str(entry["reading"]))
         if reading.holds(order.index(grade), order.index(threshold)):
-            return Decision(Part.INITIAL, (citation,), ("较大及以上级别由上级指挥机构组织处置, 本级做好先期处置",))
+            return Decision(
+                Part.INITIAL,
+                (citation,),
+                ("较大及以上级别由上级指挥机构组织处置, 本级做好先期处置",),
+            )
         return Decision(Part.COMMAND, (citation,))
     raise DomainError("command.hq_unknown", f"未找到专项指挥部的职责范围: {hq}", field="hq")
 
@@ -250,7 +284,9 @@ def assessment_items(plan: str) -> Decision[tuple[str, ...]]:
     """
     keys = {"plan_animal_epidemic": "animal_assessment", "plan_water_source": "water_assessment"}
     if plan not in keys:
-        raise DomainError("command.plan_unknown", f"未收录该预案的评估报告内容: {plan}", field="plan")
+        raise DomainError(
+            "command.plan_unknown", f"未收录该预案的评估报告内容: {plan}", field="plan"
+        )
     entry = _table()[keys[plan]]
     items = tuple(str(i) for i in entry["items"])
     return Decision(items, (Citation(str(entry["document"]), str(entry["clause"])),))

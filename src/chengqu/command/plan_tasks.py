@@ -76,7 +76,10 @@ def water_templates() -> tuple[TaskTemplate, ...]:
         )
         unknown = {template.group, *template.also} - groups
         if unknown:  # pragma: no cover - guarded by the table's tests
-            raise DomainError("command.group_unknown", f"任务{template.key}的工作组不在7号 2.3 所列之内: {unknown}")
+            raise DomainError(
+                "command.group_unknown",
+                f"任务{template.key}的工作组不在7号 2.3 所列之内: {unknown}",
+            )
         out.append(template)
     return tuple(out)
 
@@ -90,9 +93,13 @@ def water_tasks(warning: str = "", response: str = "") -> Decision[tuple[TaskTem
     Source: 城政办发〔2024〕7号 3.5, 5.1.1, 5.1.2, 5.2.3.
     """
     if warning not in {"", "橙色", "红色"}:
-        raise DomainError("command.warning_invalid", f"水源地预警级别应为橙色或红色: {warning}", field="warning")
+        raise DomainError(
+            "command.warning_invalid", f"水源地预警级别应为橙色或红色: {warning}", field="warning"
+        )
     if response not in {"", "Ⅱ", "Ⅰ"}:
-        raise DomainError("command.level_invalid", f"水源地应急响应级别应为Ⅱ级或Ⅰ级: {response}", field="response")
+        raise DomainError(
+            "command.level_invalid", f"水源地应急响应级别应为Ⅱ级或Ⅰ级: {response}", field="response"
+        )
     wanted = {f"warning:{warning}"} if warning else set()
     if response:
         wanted.add(f"response:{response}")
@@ -215,21 +222,37 @@ def record_sample(
                 field="step",
             )
         if at < before.result_at:
-            raise DomainError("command.sample_order", f"送{step.lab}的时间不能早于{before.lab}出具结果的时间", field="at")
+            raise DomainError(
+                "command.sample_order",
+                f"送{step.lab}的时间不能早于{before.lab}出具结果的时间",
+                field="at",
+            )
     if field == "received_at":
         if step.sent_at is None:
             raise DomainError("command.sample_order", f"须先记录送{step.lab}的时间", field="field")
         if at < step.sent_at:
-            raise DomainError("command.sample_order", f"{step.lab}接收时间不能早于送样时间", field="at")
+            raise DomainError(
+                "command.sample_order", f"{step.lab}接收时间不能早于送样时间", field="at"
+            )
     if field == "result_at":
         if step.received_at is None:
-            raise DomainError("command.sample_order", f"须先记录{step.lab}接收样品的时间", field="field")
+            raise DomainError(
+                "command.sample_order", f"须先记录{step.lab}接收样品的时间", field="field"
+            )
         if at < step.received_at:
-            raise DomainError("command.sample_order", f"{step.lab}出具结果时间不能早于接收时间", field="at")
+            raise DomainError(
+                "command.sample_order", f"{step.lab}出具结果时间不能早于接收时间", field="at"
+            )
         if result not in sample_results():
-            raise DomainError("command.sample_result", "结果应为: " + "、".join(sample_results()), field="result")
+            raise DomainError(
+                "command.sample_result", "结果应为: " + "、".join(sample_results()), field="result"
+            )
         if result == forward and index == len(steps) - 1:
-            raise DomainError("command.sample_result", f"{step.lab}为确认链的最后一环, 结果应为确诊或排除", field="result")
+            raise DomainError(
+                "command.sample_result",
+                f"{step.lab}为确认链的最后一环, 结果应为确诊或排除",
+                field="result",
+            )
     if field == "sent_at":
         updated = replace(step, sent_at=at)
     elif field == "received_at":
@@ -277,8 +300,14 @@ def compensation_note() -> str:
 
 
 def check_compensation(
-    *, kind: str, item: str, owner: str, quantity: Decimal | int | str, unit: str,
-    amount: Decimal | int | str, basis: str,
+    *,
+    kind: str,
+    item: str,
+    owner: str,
+    quantity: Decimal | int | str,
+    unit: str,
+    amount: Decimal | int | str,
+    basis: str,
 ) -> Decision[Compensation]:
     """A compensation line as the ledger keeps it: what was culled, destroyed or requisitioned,
     whose, how much, the amount in exact yuan (to the fen) and the rule it follows.
@@ -286,15 +315,25 @@ def check_compensation(
     Source: 城政办发〔2024〕2号 5.2 (standards per 6.6: national, provincial and city rules).
     """
     if kind not in compensation_kinds():
-        raise DomainError("command.compensation_kind", "类别应为: " + "、".join(compensation_kinds()), field="kind")
-    for value, name, label in ((item, "item", "扑杀/销毁/征用的物品"), (owner, "owner", "所有人(单位或个人)"),
-                               (unit, "unit", "数量单位"), (basis, "basis", "补偿依据")):
+        raise DomainError(
+            "command.compensation_kind",
+            "类别应为: " + "、".join(compensation_kinds()),
+            field="kind",
+        )
+    for value, name, label in (
+        (item, "item", "扑杀/销毁/征用的物品"),
+        (owner, "owner", "所有人(单位或个人)"),
+        (unit, "unit", "数量单位"),
+        (basis, "basis", "补偿依据"),
+    ):
         if not value.strip():
             raise DomainError("command.compensation_missing", f"请填写{label}", field=name)
     try:
         qty = Decimal(str(quantity).replace(",", "").strip())
     except ArithmeticError:
-        raise DomainError("command.compensation_quantity", "数量格式不正确", field="quantity") from None
+        raise DomainError(
+            "command.compensation_quantity", "数量格式不正确", field="quantity"
+        ) from None
     if not qty.is_finite() or qty <= 0:
         raise DomainError("command.compensation_quantity", "数量必须大于0", field="quantity")
     try:
@@ -305,7 +344,9 @@ def check_compensation(
         raise DomainError("command.compensation_amount", "补偿金额不能为负数", field="amount")
     if money != money.quantize(Decimal("0.01")):
         raise DomainError("command.compensation_amount", "补偿金额最多保留到分", field="amount")
-    record = Compensation(kind, item.strip(), owner.strip(), qty, unit.strip(), money, basis.strip())
+    record = Compensation(
+        kind, item.strip(), owner.strip(), qty, unit.strip(), money, basis.strip()
+    )
     return Decision(record, (compensation_citation(),))
 
 
@@ -349,5 +390,7 @@ def assessment_form(plan: str) -> AssessmentForm:
 def assessment_missing(plan: str, content: Mapping[str, str]) -> tuple[str, ...]:
     """The required sections still empty (blank text counts as empty)."""
     return tuple(
-        s.name for s in assessment_form(plan).sections if s.required and not str(content.get(s.name, "")).strip()
+        s.name
+        for s in assessment_form(plan).sections
+        if s.required and not str(content.get(s.name, "")).strip()
     )

@@ -182,7 +182,9 @@ class Roster:
         try:
             return self.by_key[key]
         except KeyError:
-            raise DomainError("command.position_unknown", f"未找到岗位: {key}", field="position") from None
+            raise DomainError(
+                "command.position_unknown", f"未找到岗位: {key}", field="position"
+            ) from None
 
     def positions(self) -> tuple[PositionSeats, ...]:
         """Every distinct position with its seats, in the order positions are listed.
@@ -255,7 +257,9 @@ def parse_roster(data: Mapping[str, Any]) -> Roster:
     if len(set(keys)) != len(keys):
         raise DomainError("command.roster_invalid", "指挥部键重复")
     reconstructions = tuple(
-        Reconstruction(int(r["lines"][0]), int(r["lines"][1]), str(r["what"]), str(r.get("reading", "")))
+        Reconstruction(
+            int(r["lines"][0]), int(r["lines"][1]), str(r["what"]), str(r.get("reading", ""))
+        )
         for r in (*data.get("reconstruction", []), *data.get("repair", []))
     )
     return Roster(
@@ -264,8 +268,12 @@ def parse_roster(data: Mapping[str, Any]) -> Roster:
         by_key=MappingProxyType(positions),
         hqs=hqs,
         reconstructions=reconstructions,
-        substitution=Citation(number, str(document["substitution_clause"]), str(document["substitution_text"])),
-        other_types=Citation(number, str(document["other_types_clause"]), str(document["other_types_text"])),
+        substitution=Citation(
+            number, str(document["substitution_clause"]), str(document["substitution_text"])
+        ),
+        other_types=Citation(
+            number, str(document["other_types_clause"]), str(document["other_types_text"])
+        ),
     )
 
 
@@ -296,17 +304,29 @@ def _parse_hq(entry: Mapping[str, Any], positions: Mapping[str, Position]) -> He
     # 8号 numbers each specialised HQ's parts: 1 组成, 2 职责, 3 办公室及职责.
     composition = clause + "1" if kind is Kind.SPECIAL else clause
     duties_clause = clause + "2" if kind is Kind.SPECIAL else clause
-    office_clause = clause + "3" if kind is Kind.SPECIAL else str(entry.get("office_clause", clause))
+    office_clause = (
+        clause + "3" if kind is Kind.SPECIAL else str(entry.get("office_clause", clause))
+    )
 
     seats: list[Seat] = []
     for field, role in _ROLE_FIELDS[kind]:
         keys = [str(k) for k in entry.get(field, [])]
         written = [str(w) for w in entry.get(field + "_as_written", keys)]
         if len(written) != len(keys):
-            raise DomainError("command.roster_invalid", f"{key}.{field}_as_written 与 {field} 数量不一致")
+            raise DomainError(
+                "command.roster_invalid", f"{key}.{field}_as_written 与 {field} 数量不一致"
+            )
         for position, words in zip(keys, written, strict=True):
             _known(positions, key, position)
-            seats.append(Seat(key, role, position, words, _seat_citation(document, composition, role, positions[position], words)))
+            seats.append(
+                Seat(
+                    key,
+                    role,
+                    position,
+                    words,
+                    _seat_citation(document, composition, role, positions[position], words),
+                )
+            )
     directors = tuple(str(d) for d in entry.get("office_directors", []))
     written_directors = [str(w) for w in entry.get("office_directors_as_written", directors)]
     office_citation = Citation(document, office_clause, str(entry.get("office_text", "")))
@@ -348,7 +368,9 @@ def _known(positions: Mapping[str, Position], hq: str, position: str) -> None:
         raise DomainError("command.roster_invalid", f"指挥部 {hq} 引用了未定义的岗位: {position}")
 
 
-def _seat_citation(document: str, clause: str, role: Role, position: Position, words: str) -> Citation:
+def _seat_citation(
+    document: str, clause: str, role: Role, position: Position, words: str
+) -> Citation:
     if position.named and words == position.title:
         text = f"{role.value}:{position.holder} {position.title}"
     else:

@@ -16,9 +16,9 @@ TABLE = "command_routing"
 
 
 class Status(StrEnum):
-    MATCHED = "matched"        # one HQ
-    AMBIGUOUS = "ambiguous"    # several candidates: the duty officer chooses
-    UNKNOWN = "unknown"        # no word known: the general HQ, 视情况设立专项指挥机构
+    MATCHED = "matched"  # one HQ
+    AMBIGUOUS = "ambiguous"  # several candidates: the duty officer chooses
+    UNKNOWN = "unknown"  # no word known: the general HQ, 视情况设立专项指挥机构
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,15 @@ class Route:
             "deputies": persons(self.deputies),
             "office": {"host": self.office_host, "directors": persons(self.office_directors)},
             "plans": list(self.plans),
-            "notify": [{"who": r.who, "persons": persons(r.persons), "clause": r.citation.label()} for r in self.notify],
-            "citation": {"document": self.citation.document, "clause": self.citation.clause, "text": self.citation.text},
+            "notify": [
+                {"who": r.who, "persons": persons(r.persons), "clause": r.citation.label()}
+                for r in self.notify
+            ],
+            "citation": {
+                "document": self.citation.document,
+                "clause": self.citation.clause,
+                "text": self.citation.text,
+            },
         }
 
 
@@ -92,7 +99,11 @@ class Vocabulary:
     entries: tuple[_Entry, ...]
 
     def words(self, *, issue_only: bool = False) -> dict[str, tuple[str, ...]]:
-        return {e.word: e.hqs for e in self.entries if not e.ambiguous and (e.from_issue or not issue_only)}
+        return {
+            e.word: e.hqs
+            for e in self.entries
+            if not e.ambiguous and (e.from_issue or not issue_only)
+        }
 
     def ambiguous_words(self) -> dict[str, tuple[str, ...]]:
         return {e.word: e.hqs for e in self.entries if e.ambiguous}
@@ -111,9 +122,21 @@ def load_vocabulary() -> Vocabulary:
     for route in table.get("route", []):
         citation = Citation(document, str(route["clause"]), str(route.get("text", "")))
         plans = tuple(str(p) for p in route.get("plans", []))
-        for word, from_issue in [*((w, True) for w in route.get("words", [])), *((w, False) for w in route.get("extra", []))]:
+        for word, from_issue in [
+            *((w, True) for w in route.get("words", [])),
+            *((w, False) for w in route.get("extra", [])),
+        ]:
             _unique(seen, str(word))
-            entries.append(_Entry(str(word), (str(route["hq"]),), plans, citation, ambiguous=False, from_issue=from_issue))
+            entries.append(
+                _Entry(
+                    str(word),
+                    (str(route["hq"]),),
+                    plans,
+                    citation,
+                    ambiguous=False,
+                    from_issue=from_issue,
+                )
+            )
     for item in table.get("ambiguous", []):
         _unique(seen, str(item["word"]))
         entries.append(
@@ -176,7 +199,9 @@ def route_incident(text_or_type: str, *, roster: Roster | None = None) -> Decisi
     if not found:
         general = build_route(roster, roster.general())
         note = f"未识别的事件类型, 由区应急救援总指挥部统筹: {roster.other_types.text}"
-        return Decision(Routing(Status.UNKNOWN, (general,), ()), (general.citation, roster.other_types), (note,))
+        return Decision(
+            Routing(Status.UNKNOWN, (general,), ()), (general.citation, roster.other_types), (note,)
+        )
 
     hq_keys = list(dict.fromkeys(k for e in found for k in e.hqs))
     plan_keys = tuple(dict.fromkeys(p for e in found for p in e.plans))
@@ -222,7 +247,9 @@ def build_route(roster: Roster, hq: Headquarters, *, plans: tuple[str, ...] = ()
     )
 
 
-def _notify(roster: Roster, hq: Headquarters, directors: tuple[Person, ...]) -> tuple[Recipient, ...]:
+def _notify(
+    roster: Roster, hq: Headquarters, directors: tuple[Person, ...]
+) -> tuple[Recipient, ...]:
     table = load_table(TABLE)
     document = str(table["document"]["number"])
     general = roster.general()
@@ -230,10 +257,26 @@ def _notify(roster: Roster, hq: Headquarters, directors: tuple[Person, ...]) -> 
     for item in table.get("notify", []):
         who = str(item["who"])
         if who == "office":
-            clause = str(item["clause"]).replace("{n}", hq.clause.removeprefix("二")) if hq.kind == "special" else hq.office.citation.clause
+            clause = (
+                str(item["clause"]).replace("{n}", hq.clause.removeprefix("二"))
+                if hq.kind == "special"
+                else hq.office.citation.clause
+            )
             doc = document if hq.kind == "special" else hq.office.citation.document
-            out.append(Recipient(f"{hq.name}办公室({hq.office.host})", directors, Citation(doc, clause, str(item["text"]))))
+            out.append(
+                Recipient(
+                    f"{hq.name}办公室({hq.office.host})",
+                    directors,
+                    Citation(doc, clause, str(item["text"])),
+                )
+            )
         elif hq.key != general.key or who != "区应急救援总指挥部办公室":
             general_directors = tuple(roster.person(k) for k in general.office.directors)
-            out.append(Recipient(who, general_directors, Citation(document, str(item["clause"]), str(item["text"]))))
+            out.append(
+                Recipient(
+                    who,
+                    general_directors,
+                    Citation(document, str(item["clause"]), str(item["text"])),
+                )
+            )
     return tuple(out)

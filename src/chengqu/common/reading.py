@@ -26,15 +26,15 @@ CIVIL_CODE_1259 = Citation(
 class Reading(Enum):
     """A comparison word and the comparison it means; value is (word, operator name)."""
 
-    AT_LEAST = ("以上", "ge")      # x 以上: x included
-    AT_MOST = ("以下", "le")       # x 以下: x included
-    WITHIN = ("以内", "le")        # x 以内: x included
-    EXCEEDING = ("超过", "gt")     # 超过 x: x excluded
-    BELOW = ("不满", "lt")         # 不满 x: x excluded
-    SHORT_OF = ("不足", "lt")      # 不足 x: read as 不满
-    HIGHER_THAN = ("高于", "gt")   # 高于 x: x excluded
-    LOWER_THAN = ("低于", "lt")    # 低于 x: x excluded
-    REACHING = ("达到", "ge")      # 达到 x / 满 x: x included
+    AT_LEAST = ("以上", "ge")  # x 以上: x included
+    AT_MOST = ("以下", "le")  # x 以下: x included
+    WITHIN = ("以内", "le")  # x 以内: x included
+    EXCEEDING = ("超过", "gt")  # 超过 x: x excluded
+    BELOW = ("不满", "lt")  # 不满 x: x excluded
+    SHORT_OF = ("不足", "lt")  # 不足 x: read as 不满
+    HIGHER_THAN = ("高于", "gt")  # 高于 x: x excluded
+    LOWER_THAN = ("低于", "lt")  # 低于 x: x excluded
+    REACHING = ("达到", "ge")  # 达到 x / 满 x: x included
 
     @property
     def word(self) -> str:

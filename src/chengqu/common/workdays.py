@@ -52,7 +52,9 @@ def parse_overrides(data: Mapping[str, Any]) -> dict[int, YearTable]:
             holidays = frozenset(_as_date(d) for d in spec.get("holidays", []))
             workdays = frozenset(_as_date(d) for d in spec.get("workdays", []))
         except (TypeError, ValueError) as exc:
-            raise DomainError("calendar.override_invalid", f"节假日覆盖表格式错误 ({key}): {exc}") from None
+            raise DomainError(
+                "calendar.override_invalid", f"节假日覆盖表格式错误 ({key}): {exc}"
+            ) from None
         stray = [d for d in holidays | workdays if d.year != year]
         if stray:
             raise DomainError(
@@ -95,11 +97,15 @@ class WorkdayCalendar:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise DomainError("calendar.override_unreadable", f"无法读取节假日覆盖表 {path}: {exc.strerror}") from None
+            raise DomainError(
+                "calendar.override_unreadable", f"无法读取节假日覆盖表 {path}: {exc.strerror}"
+            ) from None
         try:
             extra = parse_overrides(tomllib.loads(text))
         except tomllib.TOMLDecodeError as exc:
-            raise DomainError("calendar.override_invalid", f"节假日覆盖表 {path} 不是有效的 TOML: {exc}") from None
+            raise DomainError(
+                "calendar.override_invalid", f"节假日覆盖表 {path} 不是有效的 TOML: {exc}"
+            ) from None
         return WorkdayCalendar({**self._overrides, **extra})
 
     @property
@@ -118,7 +124,9 @@ class WorkdayCalendar:
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day in mainland China (调休 Saturdays and Sundays count)."""
         if isinstance(day, datetime):
-            raise DomainError("calendar.datetime", "工作日计算需要日期, 不是时间: 请先换算为北京时间的日期")
+            raise DomainError(
+                "calendar.datetime", "工作日计算需要日期, 不是时间: 请先换算为北京时间的日期"
+            )
         known = self._known.get(day)
         if known is None:
             known = self._known[day] = self._lookup(day)

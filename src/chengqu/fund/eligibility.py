@@ -65,7 +65,9 @@ class Applicant:
     def fact(self, name: str) -> bool | None:
         value = getattr(self, name)
         if value is not None and not isinstance(value, bool):
-            raise DomainError("fund.fact", f"事实 {name} 必须是 是/否/未核实, 收到: {value!r}", field=name)
+            raise DomainError(
+                "fund.fact", f"事实 {name} 必须是 是/否/未核实, 收到: {value!r}", field=name
+            )
         return value
 
 
@@ -96,8 +98,12 @@ class Eligibility:
     def as_dict(self) -> dict[str, Any]:
         return {
             "eligible": self.eligible,
-            "failures": [{"fact": f.fact, "clause": f.clause, "message": f.message} for f in self.failures],
-            "unknown": [{"fact": f.fact, "clause": f.clause, "message": f.message} for f in self.unknown],
+            "failures": [
+                {"fact": f.fact, "clause": f.clause, "message": f.message} for f in self.failures
+            ],
+            "unknown": [
+                {"fact": f.fact, "clause": f.clause, "message": f.message} for f in self.unknown
+            ],
         }
 
 
@@ -109,7 +115,12 @@ def _applies(fact: str, kind: EntityKind) -> bool:
 
 
 def _check(
-    rule: FactRule, applicant: Applicant, *, wanted: bool, failures: list[Finding], unknown: list[Finding]
+    rule: FactRule,
+    applicant: Applicant,
+    *,
+    wanted: bool,
+    failures: list[Finding],
+    unknown: list[Finding],
 ) -> bool:
     labels = fund_rules().fact_labels
     met = True
@@ -149,10 +160,16 @@ def check_eligibility(applicant: Applicant) -> Decision[Eligibility]:
     if loan_kind.value not in rules.scope_allowed:
         label = rules.scope_labels.get(loan_kind.value, loan_kind.value)
         failures.append(
-            Finding("loan_kind", scope.clause, f"应急周转资金只适用于流动资金贷款转贷续贷, 不适用于{label}")
+            Finding(
+                "loan_kind",
+                scope.clause,
+                f"应急周转资金只适用于流动资金贷款转贷续贷, 不适用于{label}",
+            )
         )
         citations.append(scope)
-    checks = [(rule, True) for rule in rules.conditions] + [(rule, False) for rule in rules.exclusions]
+    checks = [(rule, True) for rule in rules.conditions] + [
+        (rule, False) for rule in rules.exclusions
+    ]
     citations.extend(
         clause_citation(rule.clause, rule.text)
         for rule, wanted in checks
@@ -189,7 +206,9 @@ def document_checklist(stage: Stage, kind: EntityKind) -> tuple[DocumentItem, ..
     Source: 城政办发〔2024〕6号 第十五条、第十六条
     """
     rules = fund_rules()
-    items = rules.application_documents if Stage(stage) is Stage.APPLICATION else rules.review_documents
+    items = (
+        rules.application_documents if Stage(stage) is Stage.APPLICATION else rules.review_documents
+    )
     out: list[DocumentItem] = []
     for item in items:
         if item.enterprise_only and EntityKind(kind) is EntityKind.INDIVIDUAL:
@@ -226,7 +245,9 @@ class Checklist:
         }
 
 
-def missing_documents(stage: Stage, kind: EntityKind, provided: Iterable[str]) -> Decision[Checklist]:
+def missing_documents(
+    stage: Stage, kind: EntityKind, provided: Iterable[str]
+) -> Decision[Checklist]:
     """What the checklist of ``stage`` still lacks, given the keys of the documents provided.
 
     其它资料 is listed but never missing. An unknown key is refused, so a typo cannot
@@ -302,11 +323,17 @@ def check_amount(
         citations.append(rules.cite("fund"))
     if not problems:
         citations = [rules.cite("purpose"), rules.cite("renewal_amount"), rules.cite("fund")]
-    return Decision(AmountCheck(not problems, amount, tuple(problems)), tuple(dict.fromkeys(citations)))
+    return Decision(
+        AmountCheck(not problems, amount, tuple(problems)), tuple(dict.fromkeys(citations))
+    )
 
 
 def decision_json(decision: Decision[Any]) -> dict[str, Any]:
     """A decision whose value has ``as_dict`` as one JSON-ready object (value, citations, notes)."""
     value = decision.value
     body = value.as_dict() if hasattr(value, "as_dict") else value
-    return {"value": body, "citations": citations_json(decision.citations), "notes": list(decision.notes)}
+    return {
+        "value": body,
+        "citations": citations_json(decision.citations),
+        "notes": list(decision.notes),
+    }

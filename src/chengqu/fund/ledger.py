@@ -57,7 +57,9 @@ class Transaction:
             raise DomainError("fund.ledger_legs", "一笔记账至少两条分录", field="postings")
         for posting in self.postings:
             if not isinstance(posting.amount, Decimal) or posting.amount == 0:
-                raise DomainError("fund.ledger_amount", f"分录金额必须是非零 Decimal: {posting.amount!r}")
+                raise DomainError(
+                    "fund.ledger_amount", f"分录金额必须是非零 Decimal: {posting.amount!r}"
+                )
             if posting.amount != posting.amount.quantize(FEN):
                 raise DomainError("fund.ledger_amount", f"分录金额最多精确到分: {posting.amount}")
         total = sum((p.amount for p in self.postings), Decimal(0))
@@ -94,7 +96,9 @@ def disbursement(key: str, day: date, principal: Decimal) -> Transaction:
 
     Source: 城政办发〔2024〕6号 第七条、第十七条
     """
-    return Transaction(key, day, (Posting(Account.LOANS, principal), Posting(Account.BANK, -principal)), "放款")
+    return Transaction(
+        key, day, (Posting(Account.LOANS, principal), Posting(Account.BANK, -principal)), "放款"
+    )
 
 
 def repayment(key: str, quote: FeeQuote) -> Transaction:
@@ -121,6 +125,9 @@ def reserve_allocation(
     if amount == 0:
         return Decision(None, citations, ("风险准备金已达上限或无占用费收入, 本次不提取",))
     tx = Transaction(
-        key, day, (Posting(Account.FEE_INCOME, amount), Posting(Account.RESERVE, -amount)), "提取风险准备金"
+        key,
+        day,
+        (Posting(Account.FEE_INCOME, amount), Posting(Account.RESERVE, -amount)),
+        "提取风险准备金",
     )
     return Decision(tx, citations)

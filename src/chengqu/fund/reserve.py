@@ -144,7 +144,9 @@ def ensure_management_expense(
 
     Source: 城政办发〔2024〕6号 第十一条
     """
-    check = check_management_expense(year_fee_income=year_fee_income, spent=spent, proposed=proposed)
+    check = check_management_expense(
+        year_fee_income=year_fee_income, spent=spent, proposed=proposed
+    )
     if not check.ok:
         raise DomainError("fund.management_cap", check.notes[0], field="proposed")
     return check

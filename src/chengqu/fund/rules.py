@@ -80,7 +80,9 @@ class FundRules:
         try:
             return self.citations[section]
         except KeyError:
-            raise DomainError("fund.rules_section", f"规则表 {TABLE} 中没有条款 {section}") from None
+            raise DomainError(
+                "fund.rules_section", f"规则表 {TABLE} 中没有条款 {section}"
+            ) from None
 
 
 def _int(value: object, where: str) -> int:
@@ -154,7 +156,9 @@ def fund_rules() -> FundRules:
     exclusions = _fact_rules(table["exclusions"], "items")
     unknown = {f for rule in (*conditions, *exclusions) for f in rule.facts} - labels.keys()
     if unknown:
-        raise DomainError("rules.value", f"规则表 {TABLE} 的条件引用了未定义的事实: {sorted(unknown)}")
+        raise DomainError(
+            "rules.value", f"规则表 {TABLE} 的条件引用了未定义的事实: {sorted(unknown)}"
+        )
     expires = document.get("expires")
     if not isinstance(expires, date):
         raise DomainError("rules.document", f"规则表 {TABLE} 必须写明 expires")
@@ -175,7 +179,9 @@ def fund_rules() -> FundRules:
         fund_size=from_wan(dec(table["fund"]["size"], where="fund.size")),
         management_share=dec(table["management_cost"]["share"], where="management_cost.share"),
         reserve_share=dec(reserve["share_of_fee"], where="reserve.share_of_fee"),
-        reserve_cap_share=dec(reserve["cap_share_of_paid_in"], where="reserve.cap_share_of_paid_in"),
+        reserve_cap_share=dec(
+            reserve["cap_share_of_paid_in"], where="reserve.cap_share_of_paid_in"
+        ),
         conditions=conditions,
         exclusions=exclusions,
         fact_labels=labels,

@@ -32,7 +32,9 @@ def money(value: object, field: str, label: str, *, zero_ok: bool = False) -> De
         bound = "不能为负数" if zero_ok else "必须大于0"
         raise DomainError("fund.amount", f"{label}({field}){bound}: {amount}", field=field)
     if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("fund.amount_precision", f"{label}({field})最多精确到分: {amount}", field=field)
+        raise DomainError(
+            "fund.amount_precision", f"{label}({field})最多精确到分: {amount}", field=field
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -146,7 +148,9 @@ def quote_fee(*, principal: Decimal | int | str, disbursed: date, repaid: date) 
     overdue = max(0, days - rules.max_use_days)
     notes: list[str] = []
     if elapsed < rules.min_fee_days:
-        notes.append(f"当日归还按最低 {rules.min_fee_days} 日计收占用费(项目约定, 办法未规定最低天数)")
+        notes.append(
+            f"当日归还按最低 {rules.min_fee_days} 日计收占用费(项目约定, 办法未规定最低天数)"
+        )
     if over:
         notes.append(
             f"使用 {days} 日, 超过使用期限 {rules.max_use_days} 日 {overdue} 日; 超期部分仍按日息计收"
@@ -220,7 +224,9 @@ class SignoffCheck:
         }
 
 
-def latest_signoff_date(maturity: date, *, calendar: WorkdayCalendar | None = None) -> Decision[date]:
+def latest_signoff_date(
+    maturity: date, *, calendar: WorkdayCalendar | None = None
+) -> Decision[date]:
     """The last day the bank may sign the application: the 10th working day before maturity.
 
     Counted back from the day before maturity (maturity excluded) on the China holiday calendar
@@ -240,7 +246,9 @@ def latest_signoff_date(maturity: date, *, calendar: WorkdayCalendar | None = No
             f"{rules.effective.isoformat()}, 无法按本办法及时签署",
             field="maturity",
         )
-    notes = [f"贷款到期日 {due.isoformat()} 前第 {rules.signoff_workdays} 个工作日(到期日不计)为 {latest.isoformat()}"]
+    notes = [
+        f"贷款到期日 {due.isoformat()} 前第 {rules.signoff_workdays} 个工作日(到期日不计)为 {latest.isoformat()}"
+    ]
     citations = [rules.cite("signoff")]
     if latest > rules.expires:
         notes.append(f"本办法有效期至 {rules.expires.isoformat()} 止: 签署和放款须在有效期内")
@@ -331,7 +339,9 @@ def overdue_days(*, disbursed: date, on: date) -> Decision[int]:
     last = use_deadline(disbursed)
     day = _day(on, "on", "计算日期")
     if day < disbursed:
-        raise DomainError("fund.on_before_disbursed", f"计算日期 {day.isoformat()} 早于放款日期", field="on")
+        raise DomainError(
+            "fund.on_before_disbursed", f"计算日期 {day.isoformat()} 早于放款日期", field="on"
+        )
     late = max(0, (day - last.value).days)
     notes = (f"超过使用期限 {late} 日(期限至 {last.value.isoformat()})",) if late else ()
     return Decision(late, last.citations, notes)
@@ -406,7 +416,11 @@ def check_renewal(*, received: date, renewed_on: date | None, on: date) -> Renew
     if renewed_on is not None:
         renewed = _day(renewed_on, "renewed_on", "续贷发放日期")
         if renewed < received:
-            raise DomainError("fund.renewal_before_receipt", "续贷发放日期早于银行收到周转资金日期", field="renewed_on")
+            raise DomainError(
+                "fund.renewal_before_receipt",
+                "续贷发放日期早于银行收到周转资金日期",
+                field="renewed_on",
+            )
         if renewed <= target:
             status = RenewalStatus.ON_TIME
         elif renewed <= latest:
@@ -416,7 +430,9 @@ def check_renewal(*, received: date, renewed_on: date | None, on: date) -> Renew
         late = max(0, (renewed - latest).days)
     else:
         if day < received:
-            raise DomainError("fund.on_before_receipt", "计算日期早于银行收到周转资金日期", field="on")
+            raise DomainError(
+                "fund.on_before_receipt", "计算日期早于银行收到周转资金日期", field="on"
+            )
         if day <= target:
             status = RenewalStatus.PENDING
         elif day <= latest:
@@ -497,7 +513,11 @@ def bank_liability(
         failures.append(f"未足额续贷: 续贷 {renewal_amount} 元低于还款额 {amount} 元")
     if renewed_on is None and renewal.status is not RenewalStatus.OVERDUE:
         return BankLiability(
-            liable=False, amount=Decimal("0.00"), reasons=("续贷期限未届满",), citations=citations, notes=renewal.notes
+            liable=False,
+            amount=Decimal("0.00"),
+            reasons=("续贷期限未届满",),
+            citations=citations,
+            notes=renewal.notes,
         )
     reasons: list[str] = []
     if not bank_agreed:
@@ -523,7 +543,11 @@ def bank_liability(
         f"由合作银行承担归还、补足 {outstanding} 元"
     )
     return BankLiability(
-        liable=True, amount=round_fen(outstanding), reasons=tuple(failures), citations=citations, notes=(note,)
+        liable=True,
+        amount=round_fen(outstanding),
+        reasons=tuple(failures),
+        citations=citations,
+        notes=(note,),
     )
 
 
@@ -572,7 +596,11 @@ def recall_on_misuse(
         due=due,
         fee=quote,
         exclusion=exclusion,
-        citations=(rules.cite("recall"), clause_citation(misuse.clause, misuse.text), rules.cite("fee")),
+        citations=(
+            rules.cite("recall"),
+            clause_citation(misuse.clause, misuse.text),
+            rules.cite("fee"),
+        ),
         notes=(
             (
                 f"改变资金用途, 提前收回: 应归还本金 {quote.principal} 元及占用费 {quote.fee} 元"

@@ -10,10 +10,31 @@ from chengqu.gazette.numbers import cn_to_int
 from chengqu.gazette.text import Para, ends_terminal, heading_match, tidy_heading
 
 # Nesting rank of each numbering style (lower contains higher) and its eId prefix.
-_RANK = {"chp": 10, "sect": 20, "art": 30, "para": 40, "sec": 44, "subpara": 50, "item": 60, "point": 70, "subpoint": 80}
-_PREFIX = {"chp": "chp", "sect": "sec", "art": "art", "para": "para", "sec": "sec", "subpara": "subpara",
-           "item": "item", "point": "point", "subpoint": "subpoint"}
-_CLOSING = re.compile(r"^(?:本(?:通知|办法|意见|实施意见|预案|方案|决定|规定|条例|细则|措施|政策|规则|批复)|特此)")
+_RANK = {
+    "chp": 10,
+    "sect": 20,
+    "art": 30,
+    "para": 40,
+    "sec": 44,
+    "subpara": 50,
+    "item": 60,
+    "point": 70,
+    "subpoint": 80,
+}
+_PREFIX = {
+    "chp": "chp",
+    "sect": "sec",
+    "art": "art",
+    "para": "para",
+    "sec": "sec",
+    "subpara": "subpara",
+    "item": "item",
+    "point": "point",
+    "subpoint": "subpoint",
+}
+_CLOSING = re.compile(
+    r"^(?:本(?:通知|办法|意见|实施意见|预案|方案|决定|规定|条例|细则|措施|政策|规则|批复)|特此)"
+)
 _HEADING_PUNCT = re.compile(r"[，,；;：:]")
 _PAREN_ONLY = re.compile(r"[(（〔][^。]*[)）〕]")
 _SHORT_SENTENCE = re.compile(r"[^，,；;：:。]{2,25}。")
@@ -34,7 +55,12 @@ class _Node:
     raw_heading: str | None = None
 
     def freeze(self) -> Clause:
-        if self.inline and self.heading is None and len(self.texts) >= 2 and _SHORT_SENTENCE.fullmatch(self.texts[0]):
+        if (
+            self.inline
+            and self.heading is None
+            and len(self.texts) >= 2
+            and _SHORT_SENTENCE.fullmatch(self.texts[0])
+        ):
             # "(二)强化…综合协调责任。" standing alone above its body text is the heading
             self.heading, self.texts = self.texts[0][:-1], self.texts[1:]
         return Clause(
@@ -58,9 +84,14 @@ def split_heading(rest: str) -> tuple[str | None, str]:
     if len(rest) <= 40 and not re.search(r"[。；;：:]", outside) and rest[-1] not in "，,、":
         return tidy_heading(rest), ""
     stop = rest.find("。")
-    after = rest[stop + 1:].strip()
-    if 0 < stop <= 25 and after and not _HEADING_PUNCT.search(rest[:stop]) and not _PAREN_ONLY.fullmatch(after):
-        return tidy_heading(rest[:stop]), rest[stop + 1:].strip()
+    after = rest[stop + 1 :].strip()
+    if (
+        0 < stop <= 25
+        and after
+        and not _HEADING_PUNCT.search(rest[:stop])
+        and not _PAREN_ONLY.fullmatch(after)
+    ):
+        return tidy_heading(rest[:stop]), rest[stop + 1 :].strip()
     return None, rest
 
 
@@ -74,8 +105,13 @@ def _suffix(kind: str, number: str) -> tuple[str, float]:
     return f"{_PREFIX[kind]}_{value}", _RANK[kind]
 
 
-def build_clauses(paras: list[Para], *, intro_eid: str = "intro", wrapup_eid: str = "wrapup",
-                  taken: set[str] | None = None) -> tuple[tuple[Clause, ...], list[tuple[Para, str]]]:
+def build_clauses(
+    paras: list[Para],
+    *,
+    intro_eid: str = "intro",
+    wrapup_eid: str = "wrapup",
+    taken: set[str] | None = None,
+) -> tuple[tuple[Clause, ...], list[tuple[Para, str]]]:
     """The clause tree of a run of paragraphs, and each paragraph's clause eId.
 
     Unnumbered paragraphs belong to the clause above them; those before the first number form
@@ -112,7 +148,7 @@ def build_clauses(paras: list[Para], *, intro_eid: str = "intro", wrapup_eid: st
                 while base is not None and base.kind in ("sec", "subsec"):
                     base = next((n for n in reversed(stack) if n.rank < base.rank), None)
             eid = unique(f"{base.eid}__{step}" if base else step)
-            heading, text = split_heading(para.text[match.end():])
+            heading, text = split_heading(para.text[match.end() :])
             node_kind = kind
             if kind == "dsec":
                 node_kind = "subsec" if "subsec" in step else "sec"
@@ -126,7 +162,7 @@ def build_clauses(paras: list[Para], *, intro_eid: str = "intro", wrapup_eid: st
                 rank=rank,
                 texts=[text] if text else [],
                 inline=bool(text),
-                raw_heading=para.text[match.end():].strip() if heading and not text else None,
+                raw_heading=para.text[match.end() :].strip() if heading and not text else None,
                 line_start=para.line_start,
                 line_end=para.line_end,
             )
@@ -140,7 +176,9 @@ def build_clauses(paras: list[Para], *, intro_eid: str = "intro", wrapup_eid: st
             target = wrapup
         elif stack:
             if _CLOSING.match(para.text) and stack[-1].texts and wrapup is None:
-                wrapup = _Node(unique(wrapup_eid), "wrapup", None, None, 0, line_start=para.line_start)
+                wrapup = _Node(
+                    unique(wrapup_eid), "wrapup", None, None, 0, line_start=para.line_start
+                )
                 wrapup_open = True
                 target = wrapup
             else:

@@ -51,22 +51,64 @@ from chengqu.gazette.text import (
 
 # gov.cn 政策文件库 header labels, flk/信息公开目录 labels, and the crawl's url line.
 META_LABELS = (
-    "索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "公开属性", "时效性",
-    "有效性", "施行日期", "公布日期", "发布机构", "文号", "主题词", "url", "URL", "来源",
+    "索引号",
+    "主题分类",
+    "发文机关",
+    "成文日期",
+    "标题",
+    "发文字号",
+    "发布日期",
+    "公开属性",
+    "时效性",
+    "有效性",
+    "施行日期",
+    "公布日期",
+    "发布机构",
+    "文号",
+    "主题词",
+    "url",
+    "URL",
+    "来源",
 )
 _META_RE = re.compile(rf"^({'|'.join(META_LABELS)})\s*[:：]\s*(.*)$")
 
 # 文种 by title ending (longest first); "(试行)" and similar are removed before matching.
 DOC_TYPES = (
-    ("实施意见", "意见"), ("指导意见", "意见"), ("意见", "意见"), ("通知", "通知"), ("批复", "批复"),
-    ("决定", "决定"), ("决议", "决议"), ("命令", "命令"), ("公报", "公报"), ("公告", "公告"),
-    ("通告", "通告"), ("通报", "通报"), ("报告", "报告"), ("请示", "请示"), ("议案", "议案"),
-    ("纪要", "纪要"), ("函", "函"), ("实施细则", "细则"), ("细则", "细则"), ("办法", "办法"),
-    ("预案", "预案"), ("方案", "方案"), ("规定", "规定"), ("条例", "条例"), ("规则", "规则"),
-    ("措施", "措施"), ("规划", "规划"), ("计划", "计划"), ("要点", "要点"), ("令", "令"),
+    ("实施意见", "意见"),
+    ("指导意见", "意见"),
+    ("意见", "意见"),
+    ("通知", "通知"),
+    ("批复", "批复"),
+    ("决定", "决定"),
+    ("决议", "决议"),
+    ("命令", "命令"),
+    ("公报", "公报"),
+    ("公告", "公告"),
+    ("通告", "通告"),
+    ("通报", "通报"),
+    ("报告", "报告"),
+    ("请示", "请示"),
+    ("议案", "议案"),
+    ("纪要", "纪要"),
+    ("函", "函"),
+    ("实施细则", "细则"),
+    ("细则", "细则"),
+    ("办法", "办法"),
+    ("预案", "预案"),
+    ("方案", "方案"),
+    ("规定", "规定"),
+    ("条例", "条例"),
+    ("规则", "规则"),
+    ("措施", "措施"),
+    ("规划", "规划"),
+    ("计划", "计划"),
+    ("要点", "要点"),
+    ("令", "令"),
 )
 _TITLE_TAIL = re.compile(r"[(（](?:试行|暂行|修订|修订稿|征求意见稿)[)）]$")
-_TOC_ENTRY = re.compile(r"^[(（]\s*(?P<num>[^()（）]*[〔\[(（［﹝【][^()（）]*号)\s*[)）]\s*[(（]\s*(?P<page>\d{1,4})\s*[)）]$")
+_TOC_ENTRY = re.compile(
+    r"^[(（]\s*(?P<num>[^()（）]*[〔\[(（［﹝【][^()（）]*号)\s*[)）]\s*[(（]\s*(?P<page>\d{1,4})\s*[)）]$"
+)
 _TOC_LEADER = re.compile(r"^(?P<title>.+?)\s*[.…·—]{2,}\s*(?P<page>\d{1,4})$")
 _SECTION = re.compile(r"^【\s*(.+?)\s*】$")
 _ISSUE_NO = re.compile(r"第\s*(\d+)\s*期")
@@ -79,7 +121,9 @@ _EFFECTIVE = re.compile(
     rf"(?:自|从|于)\s*(?:(?P<date>{DATE_PATTERN})|(?P<md>\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)|"
     r"(?P<event>印发|发布|公布|下发|签发|颁布)(?:之日)?)\s*起\s*(?:施行|实施|执行|生效)"
 )
-_VALID_FOR = re.compile(r"有效期\s*(?:为|是)?\s*(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3})\s*(?P<unit>年|个月)")
+_VALID_FOR = re.compile(
+    r"有效期\s*(?:为|是)?\s*(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3})\s*(?P<unit>年|个月)"
+)
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至)\s*(?P<date>{DATE_PATTERN})")
 _ORDER_HEAD = re.compile(r"^.{2,20}令$")
 _ORDER_NO = re.compile(r"^第\s*\d{1,5}\s*号$")
@@ -155,7 +199,10 @@ def build_paras(units: list[Unit]) -> list[Para]:
     pending: list[Unit] = []
     i = 0
     while i < len(units):
-        if is_table_row(units[i].text) and len([c for c in units[i].text.split("\t") if c.strip()]) >= 2:
+        if (
+            is_table_row(units[i].text)
+            and len([c for c in units[i].text.split("\t") if c.strip()]) >= 2
+        ):
             j = i
             while j < len(units) and is_table_row(units[j].text):
                 j += 1
@@ -235,7 +282,9 @@ def _cover_line(text: str, fields: dict[str, object]) -> bool:
         return True
     published = _PUBLISHED.match(flat)
     if published:
-        fields["published"] = parse_cn_date(published.group(0)[: published.group(0).index("日") + 1])
+        fields["published"] = parse_cn_date(
+            published.group(0)[: published.group(0).index("日") + 1]
+        )
         if published["period"]:
             fields["periodicity"] = published["period"]
         return True
@@ -274,7 +323,11 @@ def _toc(units: list[Unit], start: int, ctx: _Ctx) -> tuple[list[TocEntry], int]
             end = i + 1
         elif entry or (leader and not pending):
             title_units = pending if entry else [units[i]]
-            title = tidy_heading("".join(u.text for u in title_units)) if entry else tidy_heading(leader["title"])  # type: ignore[index]
+            title = (
+                tidy_heading("".join(u.text for u in title_units))
+                if entry
+                else tidy_heading(leader["title"])  # type: ignore[index]
+            )
             number = normalise_doc_number(entry["num"]) if entry else None
             page = int(entry["page"] if entry else leader["page"])  # type: ignore[index]
             entries.append(TocEntry(section, title, number, page))
@@ -295,7 +348,9 @@ def _colophon_start(units: list[Unit], start: int) -> int:
         flat = compact(units[i].text)
         if flat.startswith(("主办单位", "编辑出版", "承办单位", "主办:", "主办：")):
             j = i
-            while j - 1 >= start and compact(units[j - 1].text).startswith(("主办单位", "编辑出版", "承办单位")):
+            while j - 1 >= start and compact(units[j - 1].text).startswith(
+                ("主办单位", "编辑出版", "承办单位")
+            ):
                 j -= 1
             return j
     return len(units)
@@ -308,9 +363,14 @@ def _with_colophon(issue: Issue, colophon: list[Unit]) -> Issue:
         if match and organiser is None:
             organiser = match.group(1)
     return Issue(
-        title=issue.title, year=issue.year, number=issue.number,
-        cumulative_number=issue.cumulative_number, published=issue.published,
-        organiser=organiser, periodicity=issue.periodicity, toc=issue.toc,
+        title=issue.title,
+        year=issue.year,
+        number=issue.number,
+        cumulative_number=issue.cumulative_number,
+        published=issue.published,
+        organiser=organiser,
+        periodicity=issue.periodicity,
+        toc=issue.toc,
         colophon=tuple(unit.text for unit in colophon),
     )
 
@@ -370,7 +430,9 @@ def _documents(units: list[Unit], toc: list[TocEntry], ctx: _Ctx, issue: Issue) 
         entry = by_number.get(head.number) if head.number else None
         if entry is None and head.title:
             entry = by_title.get(compact(head.title))
-        documents.append(_document(head, units[head.start:end], units[head.body:end], entry, ctx, issue))
+        documents.append(
+            _document(head, units[head.start : end], units[head.body : end], entry, ctx, issue)
+        )
     return documents
 
 
@@ -393,15 +455,44 @@ def _heads(units: list[Unit], toc: list[TocEntry]) -> list[_Head]:
             start = _title_start(units, i, floor, toc_titles.get(number))
             if start is not None:
                 title = tidy_heading("".join(u.text for u in units[start:i]))
-                heads.append(_Head(start, i + 1, number, title, [], [
-                    (units[start].line, units[i - 1].line, "title"), (units[i].line, units[i].line, "number")]))
+                heads.append(
+                    _Head(
+                        start,
+                        i + 1,
+                        number,
+                        title,
+                        [],
+                        [
+                            (units[start].line, units[i - 1].line, "title"),
+                            (units[i].line, units[i].line, "number"),
+                        ],
+                    )
+                )
                 i += 1
                 continue
         if unnumbered and compact(text) in unnumbered:
-            heads.append(_Head(i, i + 1, None, tidy_heading(text), [], [(units[i].line, units[i].line, "title")]))
+            heads.append(
+                _Head(
+                    i,
+                    i + 1,
+                    None,
+                    tidy_heading(text),
+                    [],
+                    [(units[i].line, units[i].line, "title")],
+                )
+            )
         i += 1
     if not heads and units and _title_like(units[0].text) and doc_type_of(units[0].text):
-        heads.append(_Head(0, 1, None, tidy_heading(units[0].text), [], [(units[0].line, units[0].line, "title")]))
+        heads.append(
+            _Head(
+                0,
+                1,
+                None,
+                tidy_heading(units[0].text),
+                [],
+                [(units[0].line, units[0].line, "title")],
+            )
+        )
     return heads
 
 
@@ -420,7 +511,11 @@ def _title_start(units: list[Unit], i: int, floor: int, expected: str | None) ->
         found = j
         if "关于" in units[j].text:
             above = units[j - 1].text if j - 1 >= max(floor, 0) else ""
-            if compact(units[j].text).startswith("关于") and _title_like(above) and _ISSUER_TAIL.search(compact(above)):
+            if (
+                compact(units[j].text).startswith("关于")
+                and _title_like(above)
+                and _ISSUER_TAIL.search(compact(above))
+            ):
                 found = j - 1  # the issuer's name on its own line above "关于…"
             break
         if doc_type_of(acc) is None:
@@ -459,14 +554,24 @@ def _meta_head(units: list[Unit], i: int) -> _Head:
     if j < len(units) and number and normalise_doc_number(units[j].text) == number:
         spans.append((units[j].line, units[j].line, "number"))
         j += 1
-    if j + 1 < len(units) and _ORDER_HEAD.match(compact(units[j].text)) and _ORDER_NO.match(compact(units[j + 1].text)):
+    if (
+        j + 1 < len(units)
+        and _ORDER_HEAD.match(compact(units[j].text))
+        and _ORDER_NO.match(compact(units[j + 1].text))
+    ):
         spans.append((units[j].line, units[j + 1].line, "number"))
         j += 2
     return _Head(i, j, number, tidy_heading(title) if title else None, labels, spans)
 
 
-def _document(head: _Head, all_units: list[Unit], units: list[Unit], entry: TocEntry | None,
-              ctx: _Ctx, issue: Issue) -> Document:
+def _document(
+    head: _Head,
+    all_units: list[Unit],
+    units: list[Unit],
+    entry: TocEntry | None,
+    ctx: _Ctx,
+    issue: Issue,
+) -> Document:
     meta = dict(head.labels)
     number = head.number
     title = head.title or (entry.title if entry else None)
@@ -518,7 +623,9 @@ def _document(head: _Head, all_units: list[Unit], units: list[Unit], entry: TocE
     for para, eid in placed:
         ctx.span(para.line_start, para.line_end, "clause", f"{key}#{eid}")
     taken = {c.eid for c in _walk(clauses)}
-    rest_units = [u for u in units if rest_start < len(paras) and u.line >= paras[rest_start].line_start]
+    rest_units = [
+        u for u in units if rest_start < len(paras) and u.line >= paras[rest_start].line_start
+    ]
     attachments = _attachments(rest_units, title, paras[k:main_end], key, taken, ctx)
 
     body_paras = [p for p, _ in placed] + [p for a in attachments for p in a[1]]
@@ -533,15 +640,29 @@ def _document(head: _Head, all_units: list[Unit], units: list[Unit], entry: TocE
     line_start = all_units[0].line if all_units else 0
     line_end = all_units[-1].line if all_units else 0
     return Document(
-        number=number, code=code, year=year, seq=seq, title=title,
+        number=number,
+        code=code,
+        year=year,
+        seq=seq,
+        title=title,
         doc_type=doc_type_of(title),
         category=entry.section if entry else None,
-        issuer=issuer, addressees=addressees, signed_date=signed, public=public,
-        effective_date=effective, validity=validity, expiry_date=expiry,
-        repeals=repeals, cites=cites,
+        issuer=issuer,
+        addressees=addressees,
+        signed_date=signed,
+        public=public,
+        effective_date=effective,
+        validity=validity,
+        expiry_date=expiry,
+        repeals=repeals,
+        cites=cites,
         attachments=tuple(a[0] for a in attachments),
-        clauses=clauses, line_start=line_start, line_end=line_end,
-        page=entry.page if entry else None, published_date=published, labels=tuple(head.labels),
+        clauses=clauses,
+        line_start=line_start,
+        line_end=line_end,
+        page=entry.page if entry else None,
+        published_date=published,
+        labels=tuple(head.labels),
     )
 
 
@@ -573,7 +694,9 @@ def _is_addressee(text: str) -> bool:
     )
 
 
-_ORGAN_TAIL = re.compile(r"(?:政府|办事处|单位|部门|局|委|办|中心|分局|机构|处|室|部|院|会|军区|公司|镇|街道|发展改革委)$")
+_ORGAN_TAIL = re.compile(
+    r"(?:政府|办事处|单位|部门|局|委|办|中心|分局|机构|处|室|部|院|会|军区|公司|镇|街道|发展改革委)$"
+)
 
 
 def _split_addressees(text: str) -> tuple[str, ...]:
@@ -599,7 +722,11 @@ def _issuer_like(text: str) -> bool:
         and not re.search(r"[。，,；;：:“”《》]", text)
         and heading_match(text) is None
         and not is_date_line(text)
-        and (bool(_ISSUER_TAIL.search(flat)) or is_name_title(text) or bool(re.search(r"[\s\u3000]", text.strip())))
+        and (
+            bool(_ISSUER_TAIL.search(flat))
+            or is_name_title(text)
+            or bool(re.search(r"[\s\u3000]", text.strip()))
+        )
     )
 
 
@@ -624,8 +751,9 @@ def _signature(paras: list[Para], start: int) -> tuple[int, int | None] | None:
     return None
 
 
-def _attachments(units: list[Unit], doc_title: str | None, main: list[Para], key: str, taken: set[str],
-                 ctx: _Ctx) -> list[tuple[Attachment, list[Para]]]:
+def _attachments(
+    units: list[Unit], doc_title: str | None, main: list[Para], key: str, taken: set[str], ctx: _Ctx
+) -> list[tuple[Attachment, list[Para]]]:
     """The documents after the signature: each 附件N marker starts one, else all is one."""
     if not units:
         return []
@@ -658,16 +786,26 @@ def _attachments(units: list[Unit], doc_title: str | None, main: list[Para], key
         if title is None and len(expected) == 1:
             title = expected[0]
         paras = build_paras(body)
-        clauses, placed = build_clauses(paras, intro_eid=f"{eid}__intro", wrapup_eid=f"{eid}__wrapup", taken=taken)
+        clauses, placed = build_clauses(
+            paras, intro_eid=f"{eid}__intro", wrapup_eid=f"{eid}__wrapup", taken=taken
+        )
         for para, clause_eid in placed:
             ctx.span(para.line_start, para.line_end, "clause", f"{key}#{clause_eid}")
         first = mark_unit or (group[0] if group else None)
         last = group[-1] if group else mark_unit
-        out.append((
-            Attachment(eid=eid, title=title, doc_type=doc_type_of(title), clauses=clauses,
-                       line_start=first.line if first else 0, line_end=last.line if last else 0),
-            [p for p, _ in placed],
-        ))
+        out.append(
+            (
+                Attachment(
+                    eid=eid,
+                    title=title,
+                    doc_type=doc_type_of(title),
+                    clauses=clauses,
+                    line_start=first.line if first else 0,
+                    line_end=last.line if last else 0,
+                ),
+                [p for p, _ in placed],
+            )
+        )
     return out
 
 
@@ -695,8 +833,11 @@ def _attachment_title_lines(group: list[Unit], expected: list[str]) -> int:
         acc += compact(unit.text)
         if acc in wanted:
             return n
-    if group and _title_like(group[0].text) and len(compact(group[0].text)) <= 60 and (
-        doc_type_of(group[0].text) or not wanted
+    if (
+        group
+        and _title_like(group[0].text)
+        and len(compact(group[0].text)) <= 60
+        and (doc_type_of(group[0].text) or not wanted)
     ):
         return 1
     return 0
@@ -709,7 +850,9 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；;！？!?])", text) if s.strip()]
 
 
-def _effective(paras: list[Para], signed: date | None, published: date | None, year: int | None) -> date | None:
+def _effective(
+    paras: list[Para], signed: date | None, published: date | None, year: int | None
+) -> date | None:
     """The day the document takes effect, from "本…自…起施行" (印发之日 → 成文日期)."""
     fallback: date | None = None
     for para in paras:
@@ -766,22 +909,31 @@ def _quoted_title(before: str) -> str | None:
     return None
 
 
-def _references(paras: list[Para], own: str | None) -> tuple[tuple[DocRef, ...], tuple[DocRef, ...]]:
+def _references(
+    paras: list[Para], own: str | None
+) -> tuple[tuple[DocRef, ...], tuple[DocRef, ...]]:
     repeals: list[DocRef] = []
     cites: list[DocRef] = []
     seen: set[str] = set()
     for para in paras:
         for sentence in _sentences(para.text):
             numbers = [n for n in find_doc_numbers(sentence) if n[2] != own]
-            if "废止" in sentence and not re.search(r"本(?:通知|办法|意见|实施意见|预案|方案|决定|规定)同时废止", sentence):
+            if "废止" in sentence and not re.search(
+                r"本(?:通知|办法|意见|实施意见|预案|方案|决定|规定)同时废止", sentence
+            ):
                 for start, _end, number in numbers:
                     repeals.append(DocRef(number, _quoted_title(sentence[:start]), para.line_start))
                     seen.add(number)
                 if not numbers:
-                    repeals.extend(DocRef(None, t, para.line_start) for t in re.findall(r"原《([^《》]+)》", sentence))
+                    repeals.extend(
+                        DocRef(None, t, para.line_start)
+                        for t in re.findall(r"原《([^《》]+)》", sentence)
+                    )
             else:
                 for start, _end, number in numbers:
                     if number not in seen:
-                        cites.append(DocRef(number, _quoted_title(sentence[:start]), para.line_start))
+                        cites.append(
+                            DocRef(number, _quoted_title(sentence[:start]), para.line_start)
+                        )
                         seen.add(number)
     return tuple(repeals), tuple(c for c in cites if c.number not in {r.number for r in repeals})

@@ -98,8 +98,13 @@ def repeal_dates(documents: Iterable[Document]) -> dict[str, date]:
     return out
 
 
-def status_at(document: Document, on: date, *, repealed_on: date | None = None,
-              repeals: dict[str, date] | None = None) -> Status:
+def status_at(
+    document: Document,
+    on: date,
+    *,
+    repealed_on: date | None = None,
+    repeals: dict[str, date] | None = None,
+) -> Status:
     """时效性 of ``document`` on day ``on``: 尚未生效, 有效, 已废止 or 失效 (validity ran out).
 
     In force from ``effective_date`` (or, when the text gives none, its 成文日期) through
@@ -113,7 +118,11 @@ def status_at(document: Document, on: date, *, repealed_on: date | None = None,
     if start is not None and on < start:
         return Status.NOT_YET
     expired_after = document.expiry_date
-    if repealed_on is not None and on >= repealed_on and (expired_after is None or repealed_on <= expired_after):
+    if (
+        repealed_on is not None
+        and on >= repealed_on
+        and (expired_after is None or repealed_on <= expired_after)
+    ):
         return Status.REPEALED
     if expired_after is not None and on > expired_after:
         return Status.EXPIRED

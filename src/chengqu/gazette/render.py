@@ -35,7 +35,8 @@ def issue_json(issue: Issue) -> dict[str, Any]:
         "organiser": issue.organiser,
         "periodicity": issue.periodicity,
         "toc": [
-            {"section": e.section, "title": e.title, "number": e.number, "page": e.page} for e in issue.toc
+            {"section": e.section, "title": e.title, "number": e.number, "page": e.page}
+            for e in issue.toc
         ],
     }
 
@@ -70,6 +71,7 @@ def to_json(result: ParseResult) -> dict[str, Any]:
         "issue": issue_json(result.issue),
         "documents": [document_json(d) for d in result.documents],
         "unparsed": [
-            {"line_start": u.line_start, "line_end": u.line_end, "text": u.text} for u in result.unparsed
+            {"line_start": u.line_start, "line_end": u.line_end, "text": u.text}
+            for u in result.unparsed
         ],
     }

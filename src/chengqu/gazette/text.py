@@ -29,7 +29,10 @@ def decode(data: bytes | str) -> str:
                 raise DomainError("gazette.undecodable", "文件无法按 UTF-16 解码") from None
         else:
             if _looks_binary(data):
-                raise DomainError("gazette.binary", "文件是二进制数据, 不是文本: 请提供公报的文字版 (UTF-8 或 GBK 编码)")
+                raise DomainError(
+                    "gazette.binary",
+                    "文件是二进制数据, 不是文本: 请提供公报的文字版 (UTF-8 或 GBK 编码)",
+                )
             text = _decode_text(data)
     if "\x00" in text:
         raise DomainError("gazette.binary", "文件包含二进制数据 (NUL 字符), 不是文本")
@@ -61,8 +64,18 @@ _LATEX_RE = re.compile(r"\$([^$\n]{1,80})\$")
 _LATEX_GROUP_RE = re.compile(r"[_^]\{([^{}]*)\}")
 _LATEX_SINGLE_RE = re.compile(r"[_^](\w)")
 _LATEX_COMMANDS = {
-    r"\times": "×", r"\cdot": "·", r"\leq": "≤", r"\geq": "≥", r"\le": "≤", r"\ge": "≥",
-    r"\%": "%", r"\,": "", r"\ ": " ", r"\sim": "~", r"\pm": "±", r"\mu": "μ",
+    r"\times": "×",
+    r"\cdot": "·",
+    r"\leq": "≤",
+    r"\geq": "≥",
+    r"\le": "≤",
+    r"\ge": "≥",
+    r"\%": "%",
+    r"\,": "",
+    r"\ ": " ",
+    r"\sim": "~",
+    r"\pm": "±",
+    r"\mu": "μ",
 }
 _BARE_SUBSCRIPT_RE = re.compile(r"(?<=[A-Z])_\{?(\d+(?:\.\d+)?)\}?")
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^\s<>]+)>")
@@ -97,7 +110,12 @@ def clean_line(raw: str) -> list[str]:
         parts = list(line.split("**"))
         current = ""
         for index, part in enumerate(parts):
-            if index % 2 == 1 and current.strip() and part.strip() and is_heading_start(part.strip()):
+            if (
+                index % 2 == 1
+                and current.strip()
+                and part.strip()
+                and is_heading_start(part.strip())
+            ):
                 pieces.append(current)
                 current = part
             else:
@@ -138,9 +156,20 @@ HEADING_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _TERMINAL = "。！？!?；;：:…"
 _CLOSERS = "”’」』)）】〕》>]］"
-_OPENERS = {"(": ")", "（": "）", "〔": "〕", "《": "》", "“": "”", "[": "]", "［": "］", "【": "】"}
+_OPENERS = {
+    "(": ")",
+    "（": "）",
+    "〔": "〕",
+    "《": "》",
+    "“": "”",
+    "[": "]",
+    "［": "］",
+    "【": "】",
+}
 _LABEL_RE = re.compile(rf"^[{CJK}A-Za-z][{CJK}A-Za-z\s]{{0,9}}[:：]")
-_NAME_TITLE_RE = re.compile(rf"^[{CJK}]{{1,4}}(?:[ \u3000][{CJK}]{{1,2}})?[ \u3000\t]+[{CJK}][{CJK}、，,()（）\s]*$")
+_NAME_TITLE_RE = re.compile(
+    rf"^[{CJK}]{{1,4}}(?:[ \u3000][{CJK}]{{1,2}})?[ \u3000\t]+[{CJK}][{CJK}、，,()（）\s]*$"
+)
 DATE_LINE_RE = re.compile(rf"^{DATE_PATTERN}$")
 NOTE_RE = re.compile(r"^[(（]\s*此件\s*(.{2,12}?)\s*[)）]$")
 
@@ -216,7 +245,7 @@ def bare_heading(text: str) -> bool:
     found = heading_match(text)
     if found is None:
         return False
-    rest = text[found[1].end():]
+    rest = text[found[1].end() :]
     outside = re.sub(r"[(（][^()（）]*[)）]", "", rest)
     if len(rest) > 40 or re.search(r"[。；;：:]", outside):
         return False
@@ -277,7 +306,7 @@ def should_join(prev: str, last_line: str, nxt: str) -> bool:
 
 
 def is_label_continuation(text: str) -> bool:
-    """"导:赵晋梁)": a label-looking line that only closes a bracket left open above."""
+    """ "导:赵晋梁)": a label-looking line that only closes a bracket left open above."""
     return bool(re.match(r"^[^(（]{1,4}[:：][^(（]*[)）]$", text))
 
 
@@ -293,7 +322,11 @@ def join_units(units: list[Unit]) -> list[Para]:
     last = ""
     for unit in units:
         if buf and should_join(buf, last, unit.text):
-            glue = " " if re.match(r"[A-Za-z0-9]", unit.text[:1]) and re.search(r"[A-Za-z0-9]$", buf) else ""
+            glue = (
+                " "
+                if re.match(r"[A-Za-z0-9]", unit.text[:1]) and re.search(r"[A-Za-z0-9]$", buf)
+                else ""
+            )
             buf += glue + unit.text
             end = unit.line
             last = unit.text

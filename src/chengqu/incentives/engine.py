@@ -57,7 +57,16 @@ class Award(NamedTuple):
         return render(*args)
 
     def _key(self) -> tuple[object, ...]:
-        return (self.measure, self.tier, self.amount, self.citation, self.one_off, self.lead_unit, self.estimate, self.reason)
+        return (
+            self.measure,
+            self.tier,
+            self.amount,
+            self.citation,
+            self.one_off,
+            self.lead_unit,
+            self.estimate,
+            self.reason,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Award):
@@ -125,7 +134,15 @@ class NearMiss(NamedTuple):
         return self.text.render(self.shortfall, self.integral)
 
     def _key(self) -> tuple[object, ...]:
-        return (self.measure, self.tier, self.field, self.shortfall, self.unit, self.amount, self.message)
+        return (
+            self.measure,
+            self.tier,
+            self.field,
+            self.shortfall,
+            self.unit,
+            self.amount,
+            self.message,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NearMiss):
@@ -180,7 +197,13 @@ class RowResult:
     __slots__ = ("_evaluation", "_group", "_position", "id", "index")
 
     def __init__(
-        self, index: int, id: str, evaluation: Evaluation | None = None, *, group: Any = None, position: int = 0
+        self,
+        index: int,
+        id: str,
+        evaluation: Evaluation | None = None,
+        *,
+        group: Any = None,
+        position: int = 0,
     ) -> None:
         if evaluation is None and group is None:
             raise ValueError("a row result needs its evaluation or its group")
@@ -284,7 +307,9 @@ class Batch:
 def _plain(number: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 5E+3 → '5000', 2.50 → '2.5'."""
     text = str(number)
-    if "E" in text or ("." in text and text[-1] == "0"):  # str() already is the plain form otherwise
+    if "E" in text or (
+        "." in text and text[-1] == "0"
+    ):  # str() already is the plain form otherwise
         text = format(number.normalize(), "f")
     return text
 
@@ -332,10 +357,13 @@ class _CTier:
         self.citation = measure.tier_citation(tier)
         once = "一次性" if measure.one_off else ""
         self.reason_tail = (
-            f", 符合“{tier.text}”, {once}奖励{_award_text(tier.amount)}" if tier.amount is not None else ""
+            f", 符合“{tier.text}”, {once}奖励{_award_text(tier.amount)}"
+            if tier.amount is not None
+            else ""
         )
         self.checks: tuple[_Check, ...] = tuple(
-            (c.fact, c.op, c.threshold, c, _miss_text(measure, tier, c, rules)) for c in tier.conditions
+            (c.fact, c.op, c.threshold, c, _miss_text(measure, tier, c, rules))
+            for c in tier.conditions
         )
 
 
@@ -350,7 +378,11 @@ def _miss_text(measure: Measure, tier: Tier, condition: Condition, rules: Rules)
         kind, unit = "other", spec.unit if spec else condition.unit
     prize = f"(奖励{_award_text(tier.amount)})" if tier.amount is not None else ""
     return _MissText(
-        f"第{measure.number}条: {label}差", kind, unit, strict=condition.strict, tail=f"达到下一档“{tier.name}”{prize}"
+        f"第{measure.number}条: {label}差",
+        kind,
+        unit,
+        strict=condition.strict,
+        tail=f"达到下一档“{tier.name}”{prize}",
     )
 
 
@@ -371,7 +403,7 @@ class _CMeasure:
         "rate_cache",
         "specs",
         "store_cache",
-                "store_titles",
+        "store_titles",
         "thresholds",
         "tiers",
         "travel_cache",
@@ -384,15 +416,26 @@ class _CMeasure:
         self.specs = tuple(rules.facts[f] for f in measure.facts)
         self.tiers = tuple(_CTier(measure, t, rules) for t in measure.tiers)
         self.needs = {
-            f: Need(measure.number, f, f"第{measure.number}条“{measure.title}”还需要: {rules.facts[f].label}({f})")
+            f: Need(
+                measure.number,
+                f,
+                f"第{measure.number}条“{measure.title}”还需要: {rules.facts[f].label}({f})",
+            )
             for f in measure.facts
         }
-        self.guidance = Guidance(measure.number, measure.guidance, measure.citation) if measure.guidance else None
-        self.columns: Callable[[_CMeasure, list[list[Any]], int], _Columns] = _KINDS.get(measure.kind, _nothing)
+        self.guidance = (
+            Guidance(measure.number, measure.guidance, measure.citation)
+            if measure.guidance
+            else None
+        )
+        self.columns: Callable[[_CMeasure, list[list[Any]], int], _Columns] = _KINDS.get(
+            measure.kind, _nothing
+        )
         # Per fact the sorted distinct thresholds of its conditions (see _tiers), and per band
         # the outcome worked out once.
         self.bands: tuple[tuple[str, list[Decimal]], ...] = tuple(
-            (f, sorted({c.threshold for t in measure.tiers for c in t.conditions if c.fact == f})) for f in measure.facts
+            (f, sorted({c.threshold for t in measure.tiers for c in t.conditions if c.fact == f}))
+            for f in measure.facts
         )
         self.band_cache: dict[Any, _Band] = {}
         self.rate_cache: dict[Any, _Band] = {}
@@ -404,7 +447,9 @@ class _CMeasure:
         # Measure 15: per tour group (guests, nights, spots, hotel), why it does not count or its amount.
         self.group_cache: dict[TravelGroup, tuple[str | None, Decimal | None]] = {}
         self.note_cache: dict[tuple[int, str | None], str] = {}
-        self.travel_cache: dict[int, tuple[bool, list[tuple[tuple[Any, ...], Decimal, tuple[Any, ...]]]]] = {}
+        self.travel_cache: dict[
+            int, tuple[bool, list[tuple[tuple[Any, ...], Decimal, tuple[Any, ...]]]]
+        ] = {}
 
 
 class _Compiled:
@@ -416,7 +461,9 @@ class _Compiled:
         self.rules = rules
         self.by_number = {m.number: _CMeasure(m, rules) for m in rules.measures}
         self.fact_measure = {name: spec.measure for name, spec in rules.facts.items()}
-        self.stacking_note = f"符合多项奖励条件, 按{rules.document}末段“符合多项奖励条件的分别进行申报”分别申报"
+        self.stacking_note = (
+            f"符合多项奖励条件, 按{rules.document}末段“符合多项奖励条件的分别进行申报”分别申报"
+        )
         self.plans: dict[tuple[date, tuple[str, ...]], _Plan] = {}
 
 
@@ -456,7 +503,9 @@ def _shortfall(condition: Condition, value: Decimal | int, integral: bool) -> De
 _TWO_MISSED: Any = object()
 
 
-def _scan(cm: _CMeasure, values: Mapping[str, Any]) -> tuple[_CTier | None, list[tuple[_CTier, _Check]]]:
+def _scan(
+    cm: _CMeasure, values: Mapping[str, Any]
+) -> tuple[_CTier | None, list[tuple[_CTier, _Check]]]:
     """The best qualifying tier (highest amount, first on ties) and the tiers one lower bound away."""
     best: _CTier | None = None
     candidates: list[tuple[_CTier, _Check]] = []
@@ -503,7 +552,10 @@ def _nearest(
 
 
 def _misses(
-    cm: _CMeasure, candidates: list[tuple[_CTier, _Check]], above: Decimal, values: Mapping[str, Any]
+    cm: _CMeasure,
+    candidates: list[tuple[_CTier, _Check]],
+    above: Decimal,
+    values: Mapping[str, Any],
 ) -> list[NearMiss]:
     """The near misses themselves (see _nearest)."""
     return [
@@ -513,7 +565,10 @@ def _misses(
 
 
 def _facts_text(cm: _CMeasure, row: _Row) -> str:
-    return "、".join(f"{spec.short_label}{_fact_text(spec, value)}" for spec, value in zip(cm.specs, row, strict=True))
+    return "、".join(
+        f"{spec.short_label}{_fact_text(spec, value)}"
+        for spec, value in zip(cm.specs, row, strict=True)
+    )
 
 
 def _tiers_reason(cm: _CMeasure, row: _Row, best: _CTier) -> str:
@@ -553,13 +608,15 @@ def _band(cm: _CMeasure, row: _Row, *, above_best: bool = True) -> _Band:
     picks = []
     for _, ct, check, integral in _nearest(candidates, above, values):
         text = check[4]
-        picks.append((
-            check[2],
-            cm.facts.index(check[0]),
-            check[3].strict and integral,
-            (cm.number, ct.name, check[0]),
-            (text.unit, ct.amount, text, integral),
-        ))
+        picks.append(
+            (
+                check[2],
+                cm.facts.index(check[0]),
+                check[3].strict and integral,
+                (cm.number, ct.name, check[0]),
+                (text.unit, ct.amount, text, integral),
+            )
+        )
     m = cm.measure
     award = (
         (m.number, best.name, best.paid, best.citation, m.one_off, m.lead_unit, False)
@@ -608,7 +665,9 @@ def _near(band: _Band, row: _Row) -> list[NearMiss]:
     return out
 
 
-def _band_of(cm: _CMeasure, cache: dict[Any, _Band], key: Any, row: _Row, *, above_best: bool) -> _Band:
+def _band_of(
+    cm: _CMeasure, cache: dict[Any, _Band], key: Any, row: _Row, *, above_best: bool
+) -> _Band:
     if len(cache) > 100_000:  # rule sets are immutable; a cache this size is one of many keys
         cache.clear()
     band = cache[key] = _band(cm, row, above_best=above_best)
@@ -647,7 +706,9 @@ def _rate_reason(cm: _CMeasure, row: _Row, raw: Decimal, capped: bool, amount: D
     return reason
 
 
-def _single_tier(cm: _CMeasure, cols: list[list[Any]], n: int, pay: Callable[[_CMeasure, _Row], Award]) -> _Columns:
+def _single_tier(
+    cm: _CMeasure, cols: list[list[Any]], n: int, pay: Callable[[_CMeasure, _Row], Award]
+) -> _Columns:
     """Rate and cost measures: their one tier met pays ``pay(row)``, else the bounds it misses."""
     rows = _rows(cols)
     cache = cm.rate_cache
@@ -675,7 +736,12 @@ def _rate_award(cm: _CMeasure, row: _Row) -> Award:
     capped = raw > m.cap
     amount = m.cap if capped else raw
     return Award(
-        m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit,
+        m.number,
+        ct.name,
+        round_fen(amount),
+        ct.citation,
+        m.one_off,
+        m.lead_unit,
         estimate=False,
         why=(_rate_reason, (cm, row, raw, capped, amount)),
     )
@@ -705,7 +771,12 @@ def _cost_award(cm: _CMeasure, row: _Row) -> Award:
     costs: Decimal = row[cm.facts.index(m.cost_fact)]
     amount = min(costs, m.cap)
     return Award(
-        m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit,
+        m.number,
+        ct.name,
+        round_fen(amount),
+        ct.citation,
+        m.one_off,
+        m.lead_unit,
         estimate=True,
         why=(_cost_reason, (cm, row, costs, amount)),
     )
@@ -754,7 +825,9 @@ def _per_store(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
         total = ZERO
         count = 0
         for area in areas:
-            best = known.get(bisect_left(thresholds, area) + bisect_right(thresholds, area), _TWO_MISSED)
+            best = known.get(
+                bisect_left(thresholds, area) + bisect_right(thresholds, area), _TWO_MISSED
+            )
             if best is _TWO_MISSED:
                 best = _store_tier(cm, area)
             if best is not None and best.amount is not None:
@@ -764,10 +837,19 @@ def _per_store(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
             title = titles.get(count)
             if title is None:
                 title = titles[count] = f"{count}家新增门店"
-            awards[i] = _new(Award, (
-                m.number, title, round_fen(total), m.citation, m.one_off, m.lead_unit, False,
-                (_store_reason, (cm, areas, total)),
-            ))
+            awards[i] = _new(
+                Award,
+                (
+                    m.number,
+                    title,
+                    round_fen(total),
+                    m.citation,
+                    m.one_off,
+                    m.lead_unit,
+                    False,
+                    (_store_reason, (cm, areas, total)),
+                ),
+            )
         elif not areas:
             if notes is None:
                 notes = [None] * n
@@ -808,11 +890,17 @@ def _travel_band(cm: _CMeasure, counted_guests: int) -> tuple[bool, list[NearMis
         met = _passes(cm.tiers[0], point)
         found = [] if met else _misses(cm, _scan(cm, point)[1], ZERO, point)
         # Kept as the pieces of a near miss (its shortfall is the row's own).
-        known = cm.travel_cache[band] = (met, [(nm[:3], nm[3] + counted_guests, nm[4:]) for nm in found])
+        known = cm.travel_cache[band] = (
+            met,
+            [(nm[:3], nm[3] + counted_guests, nm[4:]) for nm in found],
+        )
     met, picks = known
     if not picks:
         return met, []
-    return met, [_new(NearMiss, (*head, threshold - counted_guests, *tail)) for head, threshold, tail in picks]
+    return met, [
+        _new(NearMiss, (*head, threshold - counted_guests, *tail))
+        for head, threshold, tail in picks
+    ]
 
 
 def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
@@ -836,7 +924,9 @@ def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
                 why_not = _group_counts(m, group)
                 counted = (
                     why_not,
-                    None if why_not is not None else min(m.per_night * group.nights, m.per_stay_cap) * group.guests,
+                    None
+                    if why_not is not None
+                    else min(m.per_night * group.nights, m.per_stay_cap) * group.guests,
                 )
                 if len(known) > 100_000:
                     known.clear()
@@ -846,7 +936,9 @@ def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
                     row_notes = []
                 note = left_out.get((index, counted[0]))
                 if note is None:
-                    note = left_out[(index, counted[0])] = f"第15条: 团队{index}不计入({counted[0]})"
+                    note = left_out[(index, counted[0])] = (
+                        f"第15条: 团队{index}不计入({counted[0]})"
+                    )
                 row_notes.append(note)
                 continue
             counted_guests += group.guests
@@ -864,10 +956,19 @@ def _travel(cm: _CMeasure, cols: list[list[Any]], n: int) -> _Columns:
             continue
         capped = raw > m.cap
         amount = m.cap if capped else raw
-        awards[i] = _new(Award, (
-            m.number, ct.name, round_fen(amount), ct.citation, m.one_off, m.lead_unit, False,
-            (_travel_reason, (cm, counted_guests, raw, capped)),
-        ))
+        awards[i] = _new(
+            Award,
+            (
+                m.number,
+                ct.name,
+                round_fen(amount),
+                ct.citation,
+                m.one_off,
+                m.lead_unit,
+                False,
+                (_travel_reason, (cm, counted_guests, raw, capped)),
+            ),
+        )
     return awards, misses, notes
 
 
@@ -950,7 +1051,9 @@ def _plan(compiled: _Compiled, names: tuple[str, ...], as_of: date) -> _Plan:
 def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluation:
     values = parsed.values
     unclear = {0: parsed.unclear_percent} if parsed.unclear_percent else None
-    return _evaluate_columns(_compiled(rules), tuple(values), [[v] for v in values.values()], 1, unclear, as_of).evaluation(0)
+    return _evaluate_columns(
+        _compiled(rules), tuple(values), [[v] for v in values.values()], 1, unclear, as_of
+    ).evaluation(0)
 
 
 def _amount(cell: Award | _Band | None) -> Decimal | None:
@@ -970,7 +1073,18 @@ def _amount_text(cell: Award | _Band | None) -> str:
 class _Measured:
     """One measure over a group of rows: its cells and what its notes need."""
 
-    __slots__ = ("asked", "assumes", "banded", "cells", "cm", "cols", "extras", "first_notes", "misses", "window_note")
+    __slots__ = (
+        "asked",
+        "assumes",
+        "banded",
+        "cells",
+        "cm",
+        "cols",
+        "extras",
+        "first_notes",
+        "misses",
+        "window_note",
+    )
 
     def __init__(
         self,
@@ -999,12 +1113,27 @@ class _Group:
     """
 
     __slots__ = (
-        "as_of", "asked", "batch", "built", "guidance", "measured", "n", "paid_by_measure", "plan_needs", "stacking",
-        "stacking_note", "steps",
+        "as_of",
+        "asked",
+        "batch",
+        "built",
+        "guidance",
+        "measured",
+        "n",
+        "paid_by_measure",
+        "plan_needs",
+        "stacking",
+        "stacking_note",
+        "steps",
     )
 
     def __init__(
-        self, compiled: _Compiled, steps: tuple[_Step, ...], guidance: tuple[Guidance, ...], as_of: date, n: int
+        self,
+        compiled: _Compiled,
+        steps: tuple[_Step, ...],
+        guidance: tuple[Guidance, ...],
+        as_of: date,
+        n: int,
     ) -> None:
         self.as_of = as_of
         self.n = n
@@ -1076,9 +1205,23 @@ class _Group:
         if i in self.asked:
             questions = self.asked[i]
             needs = tuple(
-                need for step, (_, missing, _) in enumerate(self.steps) for need in (*missing, *questions.get(step, ()))
+                need
+                for step, (_, missing, _) in enumerate(self.steps)
+                for need in (*missing, *questions.get(step, ()))
             )
-        return _new(Evaluation, (self.as_of, tuple(awards), needs, tuple(near), self.guidance, total, citations, tuple(notes)))
+        return _new(
+            Evaluation,
+            (
+                self.as_of,
+                tuple(awards),
+                needs,
+                tuple(near),
+                self.guidance,
+                total,
+                citations,
+                tuple(notes),
+            ),
+        )
 
     def paid(self) -> dict[int, tuple[int, Decimal]]:
         """Per measure, how many rows of the group it pays and their sum (rows not built)."""
@@ -1090,7 +1233,9 @@ class _Group:
             if m.asked:
                 cells = [None if i in m.asked else cell for i, cell in enumerate(cells)]
             if m.banded:
-                amounts = [band.award[2] for band in cells if band is not None and band.award is not None]
+                amounts = [
+                    band.award[2] for band in cells if band is not None and band.award is not None
+                ]
             else:
                 amounts = [award[2] for award in cells if award is not None]
             if amounts:
@@ -1147,7 +1292,9 @@ def _evaluate_columns(
             unclear = [fact for fact in cm.facts if fact in unclear_at[i]]
             row = [col[i] for col in cols]
             facts = rules.facts
-            shown = "、".join(f"{facts[f].short_label}({f})={_plain(row[cm.facts.index(f)])}" for f in unclear)
+            shown = "、".join(
+                f"{facts[f].short_label}({f})={_plain(row[cm.facts.index(f)])}" for f in unclear
+            )
             as_pct = "、".join(f"{_plain(row[cm.facts.index(f)])}%" for f in unclear)
             as_frac = "、".join(f"{_plain(row[cm.facts.index(f)] * HUNDRED)}%" for f in unclear)
             cell = m.cells[i]
@@ -1158,13 +1305,15 @@ def _evaluate_columns(
                         number,
                         fact,
                         f"第{number}条: {shown} 单位不明: 按百分数即{as_pct}时{_amount_text(cell)}, "
-                        f"若为小数即{as_frac}时{_amount_text(other)}; 请确认并以百分数填写(如 25 或 \"25%\" 表示 25%)",
+                        f'若为小数即{as_frac}时{_amount_text(other)}; 请确认并以百分数填写(如 25 或 "25%" 表示 25%)',
                     )
                     for fact in unclear
                 ]
                 m.asked.add(i)
                 continue
-            m.first_notes[i] = f"第{cm.number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同"
+            m.first_notes[i] = (
+                f"第{cm.number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同"
+            )
     return group
 
 
@@ -1197,8 +1346,6 @@ def evaluate_many(
     return collector_paused(_evaluate_rows, rows, as_of, rules)
 
 
-
-
 def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rules) -> Batch:
     """The batch, column by column where it can be.
 
@@ -1217,14 +1364,23 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
     for index, row in enumerate(rows):
         is_dict = type(row) is dict
         raw_id = row.get("id") if is_dict or isinstance(row, Mapping) else None
-        row_id = (raw_id.strip() if type(raw_id) is str else str(raw_id).strip()) if raw_id is not None else None
+        row_id = (
+            (raw_id.strip() if type(raw_id) is str else str(raw_id).strip())
+            if raw_id is not None
+            else None
+        )
         if not row_id or row_id in seen:
             if not is_dict and not isinstance(row, Mapping):
                 error = DomainError("incentives.row", "每条记录应为字段到数值的映射")
             elif not row_id:
-                row_id, error = None, DomainError("incentives.id_missing", "记录缺少企业标识(id)", field="id")
+                row_id, error = (
+                    None,
+                    DomainError("incentives.id_missing", "记录缺少企业标识(id)", field="id"),
+                )
             else:
-                error = DomainError("incentives.id_duplicate", f"企业标识(id) {row_id} 重复", field="id")
+                error = DomainError(
+                    "incentives.id_duplicate", f"企业标识(id) {row_id} 重复", field="id"
+                )
             outcomes.append(RowError(index, row_id, error.code, error.message, error.field))
             continue
         seen.add(row_id)
@@ -1244,7 +1400,9 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
         group_rows = [todo[k][2] for k in members]
         # Row by row (one pass over the dicts, kind to the memory cache), then transposed.
         if len(facts) > 1:
-            raw_columns = [list(column) for column in zip(*map(itemgetter(*facts), group_rows), strict=True)]
+            raw_columns = [
+                list(column) for column in zip(*map(itemgetter(*facts), group_rows), strict=True)
+            ]
         else:
             raw_columns = [[row[name] for row in group_rows] for name in facts]
         for name, raw in zip(facts, raw_columns, strict=True):
@@ -1266,7 +1424,9 @@ def _evaluate_rows(rows: Iterable[Mapping[str, object]], as_of: date, rules: Rul
         if not keep:
             continue
         try:
-            group = _evaluate_columns(compiled, facts, columns, len(keep), unclear_at or None, as_of)
+            group = _evaluate_columns(
+                compiled, facts, columns, len(keep), unclear_at or None, as_of
+            )
         except DomainError:
             continue  # the per-row path says which row and field
         evaluated.append(group)
@@ -1296,7 +1456,9 @@ def _citation_dict(citation: Citation) -> dict[str, str]:
     return {"document": citation.document, "clause": citation.clause, "text": citation.text}
 
 
-def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail: bool = False) -> dict[str, Any]:
+def evaluation_to_dict(
+    evaluation: Evaluation, id: str | None = None, *, detail: bool = False
+) -> dict[str, Any]:
     """One enterprise's result in the CLI's shape; ``detail`` adds guidance, notes and lead units."""
     awards = []
     for award in evaluation.awards:
@@ -1314,7 +1476,9 @@ def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail:
         "id": id,
         "awards": awards,
         "total": f"{round_fen(evaluation.total):.2f}",
-        "needs": [{"measure": n.measure, "field": n.field, "message": n.message} for n in evaluation.needs],
+        "needs": [
+            {"measure": n.measure, "field": n.field, "message": n.message} for n in evaluation.needs
+        ],
         "near_misses": [
             {
                 "measure": m.measure,
@@ -1329,7 +1493,8 @@ def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail:
     }
     if detail:
         result["guidance"] = [
-            {"measure": g.measure, "text": g.text, "citation": _citation_dict(g.citation)} for g in evaluation.guidance
+            {"measure": g.measure, "text": g.text, "citation": _citation_dict(g.citation)}
+            for g in evaluation.guidance
         ]
         result["notes"] = list(evaluation.notes)
     return result

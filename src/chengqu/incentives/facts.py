@@ -61,7 +61,10 @@ def _number(value: object, name: str, label: str) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, float):
         raise _bad(
-            "incentives.float", name, label, "不能用浮点数给出, 请用十进制字符串或 Decimal (如 \"1234.50\")"
+            "incentives.float",
+            name,
+            label,
+            '不能用浮点数给出, 请用十进制字符串或 Decimal (如 "1234.50")',
         )
     elif isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "")
@@ -137,12 +140,22 @@ def _area_list(value: object, name: str, label: str) -> tuple[Decimal, ...]:
 
 def _travel_groups(value: object, name: str, label: str) -> tuple[TravelGroup, ...]:
     if not isinstance(value, list | tuple):
-        raise _bad("incentives.type", name, label, "应为团队列表, 每个团队含 guests、nights、scenic_spots、district_hotel")
+        raise _bad(
+            "incentives.type",
+            name,
+            label,
+            "应为团队列表, 每个团队含 guests、nights、scenic_spots、district_hotel",
+        )
     groups = []
     for index, item in enumerate(value):
         where = f"{name}[{index}]"
         if not isinstance(item, Mapping):
-            raise _bad("incentives.type", where, label, "应为含 guests、nights、scenic_spots、district_hotel 的对象")
+            raise _bad(
+                "incentives.type",
+                where,
+                label,
+                "应为含 guests、nights、scenic_spots、district_hotel 的对象",
+            )
         unknown = sorted(set(item) - set(TRAVEL_GROUP_KEYS))
         if unknown:
             raise _bad("incentives.unknown_field", f"{where}.{unknown[0]}", label, "是未知字段")
@@ -153,8 +166,12 @@ def _travel_groups(value: object, name: str, label: str) -> tuple[TravelGroup, .
             TravelGroup(
                 guests=_count(item["guests"], f"{where}.guests", "团队人数"),
                 nights=_count(item["nights"], f"{where}.nights", "入住晚数"),
-                scenic_spots=_count(item["scenic_spots"], f"{where}.scenic_spots", "游览A级收费景区数"),
-                district_hotel=_bool(item["district_hotel"], f"{where}.district_hotel", "是否入住城区酒店"),
+                scenic_spots=_count(
+                    item["scenic_spots"], f"{where}.scenic_spots", "游览A级收费景区数"
+                ),
+                district_hotel=_bool(
+                    item["district_hotel"], f"{where}.district_hotel", "是否入住城区酒店"
+                ),
             )
         )
     return tuple(groups)
@@ -171,7 +188,9 @@ def unknown_field(name: str, rules: Rules) -> DomainError:
     return DomainError("incentives.unknown_field", f"未知字段: {name}{hint}", field=name)
 
 
-def _parse_into(values: dict[str, object], unclear: set[str], name: str, raw: object, spec: FactSpec) -> None:
+def _parse_into(
+    values: dict[str, object], unclear: set[str], name: str, raw: object, spec: FactSpec
+) -> None:
     """One raw value typed into ``values`` (absent when blank); raises DomainError naming it."""
     if _blank(raw):
         return
@@ -398,7 +417,10 @@ def _travel_group_column(column: list[object]) -> list[object] | None:
     # One instance per distinct group (the types are checked above, so equal keys are equal
     # groups): far fewer objects for the collector to track, and less memory.
     known = _GROUPS
-    groups = [known.get(key) or _shared_group(key) for key in zip(guests, nights, spots, hotel, strict=True)]
+    groups = [
+        known.get(key) or _shared_group(key)
+        for key in zip(guests, nights, spots, hotel, strict=True)
+    ]
     ends = list(accumulate(map(len, column)))  # type: ignore[arg-type]
     return [tuple(groups[start:end]) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
@@ -432,7 +454,9 @@ def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], li
             plain = False
         if plain:
             if kind == "percent":
-                unclear = [i for i, number in enumerate(numbers) if -ONE < number < ONE and number != 0]
+                unclear = [
+                    i for i, number in enumerate(numbers) if -ONE < number < ONE and number != 0
+                ]
                 return numbers, unclear, []  # type: ignore[return-value]
             if kind != "count":
                 return numbers, [], []  # type: ignore[return-value]
@@ -442,6 +466,8 @@ def parse_column(spec: FactSpec, column: list[object]) -> tuple[list[object], li
     unclear = []
     if kind == "percent":
         unclear = [
-            i for i, number in enumerate(values) if number is not SLOW and -ONE < number < ONE and number != 0  # type: ignore[operator]
+            i
+            for i, number in enumerate(values)
+            if number is not SLOW and -ONE < number < ONE and number != 0  # type: ignore[operator]
         ]
     return values, unclear, [i for i, value in enumerate(values) if value is SLOW]

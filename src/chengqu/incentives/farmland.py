@@ -85,11 +85,21 @@ def _rules() -> _FeeRules:
         rates=rates,
         m2_per_mu=Fraction(int(area["m2_per_mu_numerator"]), int(area["m2_per_mu_denominator"])),
         rates_cite=Citation(number, str(rates_section["clause"]), str(rates_section["text"])),
-        exemption_cite=Citation(number, str(table["exemption"]["clause"]), str(table["exemption"]["text"])),
-        trade_cite=Citation(number, str(table["trade_price"]["clause"]), str(table["trade_price"]["text"])),
-        validity_cite=Citation(number, str(table["validity"]["clause"]), str(table["validity"]["text"])),
-        special_cite=Citation(number, str(override["special_clause"]), str(override["special_text"])),
-        new_rule_cite=Citation(number, str(override["new_rule_clause"]), str(override["new_rule_text"])),
+        exemption_cite=Citation(
+            number, str(table["exemption"]["clause"]), str(table["exemption"]["text"])
+        ),
+        trade_cite=Citation(
+            number, str(table["trade_price"]["clause"]), str(table["trade_price"]["text"])
+        ),
+        validity_cite=Citation(
+            number, str(table["validity"]["clause"]), str(table["validity"]["text"])
+        ),
+        special_cite=Citation(
+            number, str(override["special_clause"]), str(override["special_text"])
+        ),
+        new_rule_cite=Citation(
+            number, str(override["new_rule_clause"]), str(override["new_rule_text"])
+        ),
         levels=tuple(str(level) for level in override["levels"]),
     )
 
@@ -107,7 +117,9 @@ def _exact(value: object, field: str, label: str) -> Fraction:
             number = Fraction(yuan(value))  # type: ignore[arg-type]
         except DomainError:
             raise DomainError(
-                "farmland.number", f"{label}({field})必须是十进制数(字符串、整数或 Decimal): {value!r}", field=field
+                "farmland.number",
+                f"{label}({field})必须是十进制数(字符串、整数或 Decimal): {value!r}",
+                field=field,
             ) from None
     if number <= 0:
         raise DomainError("farmland.positive", f"{label}({field})必须大于0: {value}", field=field)
@@ -119,7 +131,9 @@ def _money(value: object, field: str, label: str, *, zero_ok: bool = False) -> D
         amount = yuan(value)  # type: ignore[arg-type]
     except DomainError:
         raise DomainError(
-            "farmland.number", f"{label}({field})必须是十进制数(字符串、整数或 Decimal): {value!r}", field=field
+            "farmland.number",
+            f"{label}({field})必须是十进制数(字符串、整数或 Decimal): {value!r}",
+            field=field,
         ) from None
     if amount < 0 or (amount == 0 and not zero_ok):
         raise DomainError("farmland.positive", f"{label}({field})必须大于0: {amount}", field=field)
@@ -136,7 +150,11 @@ def _fen_half_up(amount: Fraction) -> Decimal:
 
 def _area_mu(area_mu: AreaInput | None, area_m2: AreaInput | None, rules: _FeeRules) -> Fraction:
     if (area_mu is None) == (area_m2 is None):
-        raise DomainError("farmland.area", "请给出占用耕地面积: 亩(area_mu)或平方米(area_m2)二选一", field="area_mu")
+        raise DomainError(
+            "farmland.area",
+            "请给出占用耕地面积: 亩(area_mu)或平方米(area_m2)二选一",
+            field="area_mu",
+        )
     if area_mu is not None:
         return _exact(area_mu, "area_mu", "占用耕地面积(亩)")
     assert area_m2 is not None
@@ -181,10 +199,16 @@ def quote_farmland_fee(
     if isinstance(grade, bool) or not isinstance(grade, int) or grade not in rules.rates:
         grades = "、".join(str(g) for g in sorted(rules.rates))
         raise DomainError(
-            "farmland.grade", f"耕地等别(grade)必须是 {grades} 等别之一, 收到: {grade!r}", field="grade"
+            "farmland.grade",
+            f"耕地等别(grade)必须是 {grades} 等别之一, 收到: {grade!r}",
+            field="grade",
         )
     if not isinstance(self_reclaimed, bool):
-        raise DomainError("farmland.self_reclaimed", "是否自行开发复垦(self_reclaimed)必须是是/否", field="self_reclaimed")
+        raise DomainError(
+            "farmland.self_reclaimed",
+            "是否自行开发复垦(self_reclaimed)必须是是/否",
+            field="self_reclaimed",
+        )
     area = _area_mu(area_mu, area_m2, rules)
     standard = rules.rates[grade]
     citations: list[Citation] = [rules.rates_cite]
@@ -194,7 +218,9 @@ def quote_farmland_fee(
 
     if override is not None:
         if not isinstance(override.basis, str) or not override.basis.strip():
-            raise DomainError("farmland.override_basis", "人工调整须写明依据(basis)", field="override")
+            raise DomainError(
+                "farmland.override_basis", "人工调整须写明依据(basis)", field="override"
+            )
         if override.level not in rules.levels:
             raise DomainError(
                 "farmland.override_level",
@@ -205,7 +231,11 @@ def quote_farmland_fee(
         citations += [
             rules.special_cite,
             rules.new_rule_cite,
-            Citation(override.document or f"{override.level}级特别规定", "override", override.basis.strip()),
+            Citation(
+                override.document or f"{override.level}级特别规定",
+                "override",
+                override.basis.strip(),
+            ),
         ]
         notes.append(
             f"按{override.level}级特别规定执行(人工调整): 每亩{rate}元, 依据: {override.basis.strip()}; 标准为每亩{standard}元"
@@ -215,7 +245,9 @@ def quote_farmland_fee(
         basis = "override"
     elif self_reclaimed:
         citations.append(rules.exemption_cite)
-        notes.append(f"自行组织或委托代建开发复垦, 不再征收耕地开垦费(如需购买指标, 标准为每亩{standard}元)")
+        notes.append(
+            f"自行组织或委托代建开发复垦, 不再征收耕地开垦费(如需购买指标, 标准为每亩{standard}元)"
+        )
         fee = FarmlandFee(Decimal("0.00"), Decimal("0.00"), standard, area, grade, "exempt")
         return Decision(fee, tuple(citations), tuple(notes))
     elif trade_price is not None:
@@ -226,7 +258,9 @@ def quote_farmland_fee(
             notes.append(f"按交易平台价格每亩{price}元收取(不低于{grade}等别标准每亩{standard}元)")
         else:
             rate, basis = standard, "standard"
-            notes.append(f"交易平台价格每亩{price}元低于{grade}等别征收标准, 按标准每亩{standard}元收取")
+            notes.append(
+                f"交易平台价格每亩{price}元低于{grade}等别征收标准, 按标准每亩{standard}元收取"
+            )
     else:
         rate, basis = standard, "standard"
     citations.append(rules.validity_cite)
@@ -241,7 +275,9 @@ def fee_to_dict(decision: Decision[FarmlandFee]) -> dict[str, Any]:
     return {
         "fee": f"{value.fee:.2f}",
         "rate_per_mu": f"{value.rate_per_mu:.2f}",
-        "citations": [{"document": c.document, "clause": c.clause, "text": c.text} for c in decision.citations],
+        "citations": [
+            {"document": c.document, "clause": c.clause, "text": c.text} for c in decision.citations
+        ],
         "basis": value.basis,
         "notes": list(decision.notes),
     }

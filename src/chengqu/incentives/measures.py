@@ -41,7 +41,13 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 FACT_KINDS = frozenset({"money", "percent", "area", "count", "area_list", "travel_groups"})
-_KIND_UNITS = {"money": "元", "percent": "%", "area": "m²", "area_list": "m²", "travel_groups": "人次"}
+_KIND_UNITS = {
+    "money": "元",
+    "percent": "%",
+    "area": "m²",
+    "area_list": "m²",
+    "travel_groups": "人次",
+}
 MEASURE_KINDS = frozenset({"tiers", "rate", "per_store", "travel", "cost_subsidy", "guidance"})
 
 

@@ -157,7 +157,10 @@ def _near_misses(
             known = nearest.get(missed.fact)
             if known is None or gap < known[0]:
                 nearest[missed.fact] = (gap, tier, missed, integral)
-    return [_near_miss(measure, gap, tier, c, integral, rules) for gap, tier, c, integral in nearest.values()]
+    return [
+        _near_miss(measure, gap, tier, c, integral, rules)
+        for gap, tier, c, integral in nearest.values()
+    ]
 
 
 def _near_miss(
@@ -196,7 +199,9 @@ def _facts_text(measure: Measure, values: Mapping[str, Any], rules: Rules) -> st
 def _tiers(measure: Measure, values: Mapping[str, Any], rules: Rules) -> _Outcome:
     best: Tier | None = None
     for tier in measure.tiers:
-        if _qualifies(tier, values) and (best is None or (tier.amount or ZERO) > (best.amount or ZERO)):
+        if _qualifies(tier, values) and (
+            best is None or (tier.amount or ZERO) > (best.amount or ZERO)
+        ):
             best = tier
     award = None
     paid = ZERO
@@ -279,7 +284,9 @@ def _per_store(measure: Measure, values: Mapping[str, Any], rules: Rules) -> _Ou
         point = {"store_area": area}
         best: Tier | None = None
         for tier in measure.tiers:
-            if _qualifies(tier, point) and (best is None or (tier.amount or ZERO) > (best.amount or ZERO)):
+            if _qualifies(tier, point) and (
+                best is None or (tier.amount or ZERO) > (best.amount or ZERO)
+            ):
                 best = tier
         if best is not None and best.amount is not None:
             total += best.amount
@@ -335,7 +342,11 @@ def _travel(measure: Measure, values: Mapping[str, Any], rules: Rules) -> _Outco
         f"符合条件的团队累计接待{counted_guests}人次, 符合“{tier.text}”; 每人每晚{_plain(measure.per_night)}元、"
         f"{measure.per_stay_cap_text}, 计{_plain(raw)}元"
     )
-    reason += f", {measure.cap_text}, 奖励{_award_text(measure.cap)}" if capped else f", 奖励{_award_text(raw)}"
+    reason += (
+        f", {measure.cap_text}, 奖励{_award_text(measure.cap)}"
+        if capped
+        else f", 奖励{_award_text(raw)}"
+    )
     award = Award(
         measure=measure.number,
         tier=tier.name,
@@ -390,7 +401,11 @@ def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluati
             for fact in missing:
                 spec = rules.facts[fact]
                 needs.append(
-                    Need(measure.number, fact, f"第{measure.number}条“{measure.title}”还需要: {spec.label}({fact})")
+                    Need(
+                        measure.number,
+                        fact,
+                        f"第{measure.number}条“{measure.title}”还需要: {spec.label}({fact})",
+                    )
                 )
             continue
         evaluate_measure = _KINDS[measure.kind]
@@ -401,7 +416,10 @@ def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluati
             for fact in unclear:
                 scaled[fact] = values[fact] * HUNDRED  # type: ignore[operator]
             other = evaluate_measure(measure, scaled, rules)
-            shown = "、".join(f"{rules.facts[f].short_label}({f})={_plain(values[f])}" for f in unclear)  # type: ignore[arg-type]
+            shown = "、".join(
+                f"{rules.facts[f].short_label}({f})={_plain(values[f])}"  # type: ignore[arg-type]
+                for f in unclear
+            )
             as_pct = "、".join(f"{_plain(values[f])}%" for f in unclear)  # type: ignore[arg-type]
             as_frac = "、".join(f"{_plain(scaled[f])}%" for f in unclear)  # type: ignore[arg-type]
             if _result_amount(outcome) != _result_amount(other):
@@ -410,12 +428,14 @@ def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluati
                         measure.number,
                         fact,
                         f"第{measure.number}条: {shown} 单位不明: 按百分数即{as_pct}时{_outcome_text(outcome)}, "
-                        f"若为小数即{as_frac}时{_outcome_text(other)}; 请确认并以百分数填写(如 25 或 \"25%\" 表示 25%)",
+                        f'若为小数即{as_frac}时{_outcome_text(other)}; 请确认并以百分数填写(如 25 或 "25%" 表示 25%)',
                     )
                     for fact in unclear
                 )
                 continue
-            notes.append(f"第{measure.number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同")
+            notes.append(
+                f"第{measure.number}条: {shown} 按百分数即{as_pct}理解; 若指{as_frac}, 结果相同"
+            )
         award, near, extra = outcome
         if award is not None:
             awards.append(award)
@@ -432,7 +452,9 @@ def _evaluate_parsed(parsed: ParsedFacts, as_of: date, rules: Rules) -> Evaluati
     citations = [a.citation for a in awards]
     if len(awards) > 1:
         citations.append(rules.stacking)
-        notes.append(f"符合多项奖励条件, 按{rules.document}末段“符合多项奖励条件的分别进行申报”分别申报")
+        notes.append(
+            f"符合多项奖励条件, 按{rules.document}末段“符合多项奖励条件的分别进行申报”分别申报"
+        )
     return Evaluation(
         as_of=as_of,
         awards=tuple(awards),
@@ -466,7 +488,9 @@ def _citation_dict(citation: Citation) -> dict[str, str]:
     return {"document": citation.document, "clause": citation.clause, "text": citation.text}
 
 
-def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail: bool = False) -> dict[str, Any]:
+def evaluation_to_dict(
+    evaluation: Evaluation, id: str | None = None, *, detail: bool = False
+) -> dict[str, Any]:
     """One enterprise's result in the CLI's shape; ``detail`` adds guidance, notes and lead units."""
     awards = []
     for award in evaluation.awards:
@@ -484,7 +508,9 @@ def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail:
         "id": id,
         "awards": awards,
         "total": f"{round_fen(evaluation.total):.2f}",
-        "needs": [{"measure": n.measure, "field": n.field, "message": n.message} for n in evaluation.needs],
+        "needs": [
+            {"measure": n.measure, "field": n.field, "message": n.message} for n in evaluation.needs
+        ],
         "near_misses": [
             {
                 "measure": m.measure,
@@ -499,7 +525,8 @@ def evaluation_to_dict(evaluation: Evaluation, id: str | None = None, *, detail:
     }
     if detail:
         result["guidance"] = [
-            {"measure": g.measure, "text": g.text, "citation": _citation_dict(g.citation)} for g in evaluation.guidance
+            {"measure": g.measure, "text": g.text, "citation": _citation_dict(g.citation)}
+            for g in evaluation.guidance
         ]
         result["notes"] = list(evaluation.notes)
     return result

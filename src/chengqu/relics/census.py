@@ -135,8 +135,12 @@ def census_rules() -> CensusRules:
         labels[enum.__name__] = pairs
     phases = tuple(
         Phase(
-            key=str(p["key"]), name=str(p["name"]), start=p["start"], end=p["end"],
-            task=str(p["task"]), citation=cite(table, p),
+            key=str(p["key"]),
+            name=str(p["name"]),
+            start=p["start"],
+            end=p["end"],
+            task=str(p["task"]),
+            citation=cite(table, p),
         )
         for p in table["phases"]
     )
@@ -203,14 +207,18 @@ def phase_on(day: date) -> Decision[Phase | None]:
     return Decision(None, (last.citation,), (note,))
 
 
-def _parse(enum: type[StrEnum], raw: str, field: str, what: str, aliases: dict[str, str] | None = None) -> Any:
+def _parse(
+    enum: type[StrEnum], raw: str, field: str, what: str, aliases: dict[str, str] | None = None
+) -> Any:
     text = str(raw).strip()
     labels = census_rules().labels[enum.__name__]
     by_label = {label: code for code, label in labels.items()}
     code = text if text in labels else by_label.get(text) or (aliases or {}).get(text)
     if code is None:
         allowed = "、".join(labels.values())
-        raise DomainError(f"relics.{field}", f"未知的{what}「{text}」, 应为: {allowed}", field=field)
+        raise DomainError(
+            f"relics.{field}", f"未知的{what}「{text}」, 应为: {allowed}", field=field
+        )
     return enum(code)
 
 
@@ -219,7 +227,9 @@ def parse_level(raw: str) -> ProtectionLevel:
 
     Source: 城政发〔2024〕3号 三(二).
     """
-    result: ProtectionLevel = _parse(ProtectionLevel, raw, "level", "保护级别", census_rules().level_aliases)
+    result: ProtectionLevel = _parse(
+        ProtectionLevel, raw, "level", "保护级别", census_rules().level_aliases
+    )
     return result
 
 
@@ -268,5 +278,9 @@ def advance_stage(current: LeadStage, target: LeadStage) -> Decision[LeadStage]:
             f"不能从「{label_of(current)}」转为「{label_of(target)}」",
             field="stage",
         )
-    cites = (rules.leads_cite, rules.publish_cite) if target is LeadStage.PUBLISHED else (rules.leads_cite,)
+    cites = (
+        (rules.leads_cite, rules.publish_cite)
+        if target is LeadStage.PUBLISHED
+        else (rules.leads_cite,)
+    )
     return Decision(target, cites)

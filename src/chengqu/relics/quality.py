@@ -17,7 +17,9 @@ from chengqu.rules import cite, dec, load_table
 TABLE = "relics_census"
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG); distances only flag possible duplicates
 
-_DMS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′分])?\s*(?:(\d+(?:\.\d+)?)\s*[\"″秒])?\s*([NSEW东西南北]?)\s*$")
+_DMS = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′分])?\s*(?:(\d+(?:\.\d+)?)\s*[\"″秒])?\s*([NSEW东西南北]?)\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,11 @@ def _degrees(raw: object, field: str, label: str) -> Decimal:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise DomainError(f"relics.{field}", f"{label}「{text}」不是有效的数值 (应为十进制度, 如 112.851234)", field=field) from None
+        raise DomainError(
+            f"relics.{field}",
+            f"{label}「{text}」不是有效的数值 (应为十进制度, 如 112.851234)",
+            field=field,
+        ) from None
 
 
 def parse_coordinates(longitude: object, latitude: object) -> Coordinates:
@@ -200,7 +206,9 @@ def _normal(name: str) -> str:
     return re.sub(r"[\s·•()（）]", "", name)
 
 
-def check_record(facts: RecordFacts, neighbours: Iterable[Neighbour] = ()) -> Decision[tuple[QualityIssue, ...]]:
+def check_record(
+    facts: RecordFacts, neighbours: Iterable[Neighbour] = ()
+) -> Decision[tuple[QualityIssue, ...]]:
     """All quality findings for one record: required contents, district, duplicates, photographs.
 
     Source: 城政发〔2024〕3号 三(二) (普查内容), 五(五) (数据质量检查核查).
@@ -211,18 +219,33 @@ def check_record(facts: RecordFacts, neighbours: Iterable[Neighbour] = ()) -> De
     for field, label in census.required:
         value = getattr(facts, field)
         if value is None or (isinstance(value, str) and not value.strip()):
-            issues.append(QualityIssue(f"required.{field}", "error", f"缺少普查内容: {label}", field, census.contents_cite))
+            issues.append(
+                QualityIssue(
+                    f"required.{field}",
+                    "error",
+                    f"缺少普查内容: {label}",
+                    field,
+                    census.contents_cite,
+                )
+            )
     point = None
     if facts.longitude is not None and facts.latitude is not None:
         try:
             point = parse_coordinates(facts.longitude, facts.latitude)
         except DomainError as exc:
-            issues.append(QualityIssue("coordinates.invalid", "error", exc.message, "longitude", rules.cite))
+            issues.append(
+                QualityIssue("coordinates.invalid", "error", exc.message, "longitude", rules.cite)
+            )
     if point is not None and not in_district(point).value:
-        issues.append(QualityIssue(
-            "coordinates.outside", "error",
-            f"坐标 ({point.longitude}, {point.latitude}) 不在{rules.district}范围内", "longitude", rules.cite,
-        ))
+        issues.append(
+            QualityIssue(
+                "coordinates.outside",
+                "error",
+                f"坐标 ({point.longitude}, {point.latitude}) 不在{rules.district}范围内",
+                "longitude",
+                rules.cite,
+            )
+        )
     if point is not None:
         near_m = float(rules.near_m)
         lat0, lon0 = float(point.latitude), float(point.longitude)
@@ -232,25 +255,44 @@ def check_record(facts: RecordFacts, neighbours: Iterable[Neighbour] = ()) -> De
         for other in neighbours:
             if other.key == facts.key:
                 continue
-            if abs(float(other.latitude) - lat0) > dlat_max or abs(float(other.longitude) - lon0) > dlon_max:
+            if (
+                abs(float(other.latitude) - lat0) > dlat_max
+                or abs(float(other.longitude) - lon0) > dlon_max
+            ):
                 continue
             metres = distance_m(point, Coordinates(other.longitude, other.latitude))
             if metres > float(rules.near_m):
                 continue
             if _normal(other.name) == _normal(facts.name):
-                issues.append(QualityIssue(
-                    "duplicate.same_name", "error",
-                    f"与「{other.name}」({other.key}) 同名且相距 {metres:.0f} 米, 疑为重复登记", "name", rules.cite,
-                ))
+                issues.append(
+                    QualityIssue(
+                        "duplicate.same_name",
+                        "error",
+                        f"与「{other.name}」({other.key}) 同名且相距 {metres:.0f} 米, 疑为重复登记",
+                        "name",
+                        rules.cite,
+                    )
+                )
             else:
-                issues.append(QualityIssue(
-                    f"duplicate.near.{other.key}", "warning",
-                    f"与「{other.name}」({other.key}) 相距 {metres:.0f} 米, 请专家确认是否为同一处", "longitude", rules.cite,
-                ))
+                issues.append(
+                    QualityIssue(
+                        f"duplicate.near.{other.key}",
+                        "warning",
+                        f"与「{other.name}」({other.key}) 相距 {metres:.0f} 米, 请专家确认是否为同一处",
+                        "longitude",
+                        rules.cite,
+                    )
+                )
     if facts.photographs < rules.min_photos:
-        issues.append(QualityIssue(
-            "photographs.missing", "error", f"缺少照片 (至少 {rules.min_photos} 张)", "photographs", rules.cite,
-        ))
+        issues.append(
+            QualityIssue(
+                "photographs.missing",
+                "error",
+                f"缺少照片 (至少 {rules.min_photos} 张)",
+                "photographs",
+                rules.cite,
+            )
+        )
     return Decision(tuple(issues), (census.contents_cite, rules.cite))
 
 
@@ -261,25 +303,35 @@ def file_kind(head: bytes, *, drawing: bool = False, size: int | None = None) ->
     """
     rules = _rules()
     if size is not None and size > rules.max_bytes:
-        raise DomainError("relics.file_size", f"文件过大 ({size} 字节), 上限 {rules.max_bytes} 字节", field="file")
+        raise DomainError(
+            "relics.file_size", f"文件过大 ({size} 字节), 上限 {rules.max_bytes} 字节", field="file"
+        )
     for kind, magic in rules.drawing_magic if drawing else rules.photo_magic:
         if head.startswith(magic):
             if kind == "webp" and head[8:12] != b"WEBP":
                 continue
             return kind
-    allowed = "、".join(sorted({k.upper() for k, _ in (rules.drawing_magic if drawing else rules.photo_magic)}))
+    allowed = "、".join(
+        sorted({k.upper() for k, _ in (rules.drawing_magic if drawing else rules.photo_magic)})
+    )
     what = "图纸" if drawing else "照片"
-    raise DomainError("relics.file_type", f"上传的{what}不是图片文件 (接受 {allowed})", field="file")
+    raise DomainError(
+        "relics.file_type", f"上传的{what}不是图片文件 (接受 {allowed})", field="file"
+    )
 
 
 _DIRECTIONS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
 
 
-def location_description(*, town: str, address: str, point: Coordinates | None, sensitive: bool) -> str:
+def location_description(
+    *, town: str, address: str, point: Coordinates | None, sensitive: bool
+) -> str:
     """A map-free description of where a relic is, for the public register; sensitive sites get the
     town only. Source: 城政发〔2024〕3号 五(五), 五(六) (向社会公布普查成果)."""
     if sensitive or point is None:
-        return f"位于{town}" + ("(具体位置不予公开)" if sensitive else (f"{address}" if address else ""))
+        return f"位于{town}" + (
+            "(具体位置不予公开)" if sensitive else (f"{address}" if address else "")
+        )
     rules = _rules()
     centre = Coordinates(Decimal(str(rules.centre[0])), Decimal(str(rules.centre[1])))
     metres = distance_m(centre, point)

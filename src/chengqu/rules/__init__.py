@@ -27,8 +27,13 @@ def load_table(name: str) -> dict[str, Any]:
     table = tomllib.loads(resource.read_text(encoding="utf-8"))
     document = table.get("document")
     if name != "calendar":
-        if not isinstance(document, dict) or not {"number", "title", "effective"} <= document.keys():
-            raise DomainError("rules.document", f"规则表 {name} 缺少 [document] 的 number/title/effective")
+        if (
+            not isinstance(document, dict)
+            or not {"number", "title", "effective"} <= document.keys()
+        ):
+            raise DomainError(
+                "rules.document", f"规则表 {name} 缺少 [document] 的 number/title/effective"
+            )
         if not isinstance(document["effective"], date):
             raise DomainError("rules.document", f"规则表 {name} 的 effective 必须是日期")
     return table

@@ -60,10 +60,14 @@ def _found(text: str, year: int) -> list[tuple[int, date, str]]:
     hits: list[tuple[int, date, str]] = [
         (m.start(), _month_end(year, int(m.group(1))), m.group()) for m in _MONTH_END.finditer(text)
     ]
-    hits.extend((m.start(), date(year, int(m.group(1)), int(m.group(2))), m.group()) for m in _QUOTED_DAY.finditer(text))
+    hits.extend(
+        (m.start(), date(year, int(m.group(1)), int(m.group(2))), m.group())
+        for m in _QUOTED_DAY.finditer(text)
+    )
     hits.extend((m.start(), date(year, 12, 31), m.group()) for m in _YEAR_END.finditer(text))
     hits.extend(
-        (m.start(), _month_end(year, _QUARTER_MONTH[m.group(1)]), m.group()) for m in _QUARTER.finditer(text)
+        (m.start(), _month_end(year, _QUARTER_MONTH[m.group(1)]), m.group())
+        for m in _QUARTER.finditer(text)
     )
     hits.extend(
         (m.start(), date(year, 6, 30) if m.group() == "上半年" else date(year, 12, 31), m.group())

@@ -78,7 +78,9 @@ def inspector_scopes() -> dict[str, tuple[str, frozenset[str], Citation]]:
     Source: 城政办发〔2024〕3号 附件 五(一).
     """
     table = _table()
-    return {e["key"]: (e["label"], frozenset(e["scope"]), cite(table, e)) for e in table["inspector"]}
+    return {
+        e["key"]: (e["label"], frozenset(e["scope"]), cite(table, e)) for e in table["inspector"]
+    }
 
 
 def check_inspector_scope(inspector: str, venue_class: str) -> Citation:
@@ -112,12 +114,16 @@ def checklist(parsed: ParseResult, *, number: str = FIRE_NUMBER) -> tuple[CheckG
             CheckItem(
                 id=f"{g}-{i}",
                 text=to_halfwidth(clean(item.text)),
-                citation=Citation(document=number, clause=item.eid, text=to_halfwidth(clean(item.text))),
+                citation=Citation(
+                    document=number, clause=item.eid, text=to_halfwidth(clean(item.text))
+                ),
             )
             for i, item in enumerate(group.children, start=1)
         )
         heading = to_halfwidth(clean(group.heading or ""))
-        groups.append(CheckGroup(group=heading, items=items, citation=Citation(number, group.eid, heading)))
+        groups.append(
+            CheckGroup(group=heading, items=items, citation=Citation(number, group.eid, heading))
+        )
     return tuple(groups)
 
 
@@ -134,7 +140,13 @@ class ThreeLists:
 
 
 def three_lists(
-    *, problem: str, measure: str, responsible_unit: str, responsible_person: str, deadline: date, found_on: date
+    *,
+    problem: str,
+    measure: str,
+    responsible_unit: str,
+    responsible_person: str,
+    deadline: date,
+    found_on: date,
 ) -> ThreeLists:
     """The three lists of a hazard, each list filled and the deadline not before the day found.
 
@@ -153,9 +165,16 @@ def three_lists(
     table = _table()
     clause = next(e["clause"] for e in table["inspector"])
     return ThreeLists(
-        problem=problem.strip(), measure=measure.strip(), responsible_unit=responsible_unit.strip(),
-        responsible_person=responsible_person.strip(), deadline=deadline,
-        citation=Citation(FIRE_NUMBER, clause.replace("subpara_1", "subpara_2"), "逐一建立隐患问题、整改措施、整改责任“三个清单”"),
+        problem=problem.strip(),
+        measure=measure.strip(),
+        responsible_unit=responsible_unit.strip(),
+        responsible_person=responsible_person.strip(),
+        deadline=deadline,
+        citation=Citation(
+            FIRE_NUMBER,
+            clause.replace("subpara_1", "subpara_2"),
+            "逐一建立隐患问题、整改措施、整改责任“三个清单”",
+        ),
     )
 
 
@@ -189,7 +208,9 @@ def exposure_slots(*, campaign_start: date) -> tuple[ExposureSlot, ...]:
     before: date = rule["before"]
     weekly_from: date = rule["weekly_from"]
     until: date = rule["weekly_until"]
-    slots = [ExposureSlot(str(rule["before_label"]), campaign_start, before - timedelta(days=1), minimum)]
+    slots = [
+        ExposureSlot(str(rule["before_label"]), campaign_start, before - timedelta(days=1), minimum)
+    ]
     cur, week = weekly_from, 1
     while cur <= until:
         end = min(cur + timedelta(days=6), until)
@@ -198,7 +219,9 @@ def exposure_slots(*, campaign_start: date) -> tuple[ExposureSlot, ...]:
     return tuple(slots)
 
 
-def check_exposure(slots: tuple[ExposureSlot, ...], held: list[tuple[date, int]]) -> tuple[ExposureCheck, ...]:
+def check_exposure(
+    slots: tuple[ExposureSlot, ...], held: list[tuple[date, int]]
+) -> tuple[ExposureCheck, ...]:
     """Whether each slot had an exposure naming enough units. ``held``: (day, units named).
 
     Source: 城政办发〔2024〕3号 附件 五(三).
@@ -214,5 +237,9 @@ def check_exposure(slots: tuple[ExposureSlot, ...], held: list[tuple[date, int]]
             notes.append(f"{slot.label}未开展曝光")
         elif not good:
             notes.append(f"{slot.label}曝光单位少于{slot.min_units}家")
-        out.append(ExposureCheck(slot=slot, exposures=inside, ok=bool(good), notes=tuple(notes), citation=citation))
+        out.append(
+            ExposureCheck(
+                slot=slot, exposures=inside, ok=bool(good), notes=tuple(notes), citation=citation
+            )
+        )
     return tuple(out)

@@ -141,8 +141,11 @@ def transition(
             raise DomainError("loop.progress_text", "请填写进展情况", field="reason")
         return replace(s, state=State.IN_PROGRESS, progress=progress)
     if action in (Action.SUBMIT, Action.PASS) and open_children > 0:
-        raise DomainError("loop.open_children", f"还有{open_children}项分项未办结(销案),不能报结或销案",
-                          field="action")
+        raise DomainError(
+            "loop.open_children",
+            f"还有{open_children}项分项未办结(销案),不能报结或销案",
+            field="action",
+        )
     if action is Action.SUBMIT:
         if s.state not in _OPEN:
             raise DomainError("loop.submit", "事项已提交审核", field="action")
@@ -221,7 +224,13 @@ def colour_of(s: LoopState, today: date, *, soon_days: int | None = None) -> Col
 
 
 def colour_code(
-    state: State, dispatched: date, due: date, progress: int, today: date, soon_days: int, margin: int
+    state: State,
+    dispatched: date,
+    due: date,
+    progress: int,
+    today: date,
+    soon_days: int,
+    margin: int,
 ) -> Colour:
     """:func:`colour_of` on plain values, for ledgers of many items (the window and margin read once).
 
@@ -263,15 +272,26 @@ def escalation_steps() -> tuple[EscalationStep, ...]:
     Source: 城政办发〔2024〕9号 正文 (跟踪督查、通报、严肃批评); day counts are the portal's setting.
     """
     table = load_table("supervision_loop")
-    steps = tuple(sorted(
-        (EscalationStep(level=int(dec(e["level"], where="escalation.level")), label=str(e["label"]),
-                        after_days=int(dec(e["after_days"], where="escalation.after_days")),
-                        tell=tuple(e["tell"]), name=tuple(e["name"]), citation=cite(table, e))
-         for e in table["escalation"]),
-        key=lambda s: s.level,
-    ))
+    steps = tuple(
+        sorted(
+            (
+                EscalationStep(
+                    level=int(dec(e["level"], where="escalation.level")),
+                    label=str(e["label"]),
+                    after_days=int(dec(e["after_days"], where="escalation.after_days")),
+                    tell=tuple(e["tell"]),
+                    name=tuple(e["name"]),
+                    citation=cite(table, e),
+                )
+                for e in table["escalation"]
+            ),
+            key=lambda s: s.level,
+        )
+    )
     if [s.level for s in steps] != list(range(1, len(ESCALATION_LABELS))):
-        raise DomainError("rules.escalation", "督办升级规则的级别须为1至3且各一条", field="escalation")
+        raise DomainError(
+            "rules.escalation", "督办升级规则的级别须为1至3且各一条", field="escalation"
+        )
     return steps
 
 

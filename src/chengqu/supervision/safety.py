@@ -59,7 +59,9 @@ def units_of(bracket: str) -> tuple[str, ...]:
     return tuple(units)
 
 
-def import_safety_tasks(parsed: ParseResult, *, number: str = SAFETY_NUMBER) -> tuple[SafetyTask, ...]:
+def import_safety_tasks(
+    parsed: ParseResult, *, number: str = SAFETY_NUMBER
+) -> tuple[SafetyTask, ...]:
     """The numbered tasks of the safety notice, each with the units named in its brackets; from
     the first task on, the towns and streets share every task (以下均需各镇(街道)负责).
 

@@ -63,7 +63,11 @@ class Occurrence:
 
 
 def _citation(entry: dict[str, Any]) -> Citation:
-    return Citation(document=str(entry["document"]), clause=str(entry["clause"]), text=str(entry.get("text", "")))
+    return Citation(
+        document=str(entry["document"]),
+        clause=str(entry["clause"]),
+        text=str(entry.get("text", "")),
+    )
 
 
 def campaign_steps(document: str | None = None) -> tuple[Step, ...]:
@@ -73,8 +77,12 @@ def campaign_steps(document: str | None = None) -> tuple[Step, ...]:
     """
     steps = [
         Step(
-            document=str(e["document"]), label=str(e["label"]), kind=str(e["kind"]),
-            start=e.get("start"), due=e["due"], citation=_citation(e),
+            document=str(e["document"]),
+            label=str(e["label"]),
+            kind=str(e["kind"]),
+            start=e.get("start"),
+            due=e["due"],
+            citation=_citation(e),
         )
         for e in load_table("supervision_schedule")["step"]
         if document is None or e["document"] == document
@@ -89,9 +97,15 @@ def obligations() -> tuple[Obligation, ...]:
     """
     return tuple(
         Obligation(
-            key=str(e["key"]), label=str(e["label"]), owner=str(e["owner"]), every=str(e["every"]),
-            at_least=int(dec(e["at_least"], where=e["key"])), citation=_citation(e),
-            start=e["start"], end=e["end"], units=tuple(str(u) for u in e.get("units", ())),
+            key=str(e["key"]),
+            label=str(e["label"]),
+            owner=str(e["owner"]),
+            every=str(e["every"]),
+            at_least=int(dec(e["at_least"], where=e["key"])),
+            citation=_citation(e),
+            start=e["start"],
+            end=e["end"],
+            units=tuple(str(u) for u in e.get("units", ())),
         )
         for e in load_table("supervision_recurring")["obligation"]
     )
@@ -122,7 +136,9 @@ def occurrences(obligation: Obligation, *, start: date, end: date) -> tuple[Occu
         cur = date(start.year, start.month, 1)
         while cur <= end:
             nxt = _month_after(cur)
-            out.append(Occurrence(obligation.key, cur, nxt - timedelta(days=1), obligation.at_least))
+            out.append(
+                Occurrence(obligation.key, cur, nxt - timedelta(days=1), obligation.at_least)
+            )
             cur = nxt
     elif obligation.every == "year":
         out.extend(
@@ -140,7 +156,11 @@ class PeriodStatus(StrEnum):
     MISSED = "missed"  # the period has ended short
 
 
-PERIOD_LABELS = {PeriodStatus.MET: "已落实", PeriodStatus.OPEN: "进行中", PeriodStatus.MISSED: "未落实"}
+PERIOD_LABELS = {
+    PeriodStatus.MET: "已落实",
+    PeriodStatus.OPEN: "进行中",
+    PeriodStatus.MISSED: "未落实",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +177,20 @@ class PeriodResult:
     @property
     def label(self) -> str:
         """The period as a user reads it: 2024年3月 or 2024年."""
-        return f"{self.start.year}年{self.start.month}月" if self.start.month == self.due.month else f"{self.start.year}年"
+        return (
+            f"{self.start.year}年{self.start.month}月"
+            if self.start.month == self.due.month
+            else f"{self.start.year}年"
+        )
 
 
 def compliance(
-    obligation: Obligation, held: Iterable[date], *, today: date, start: date | None = None, end: date | None = None
+    obligation: Obligation,
+    held: Iterable[date],
+    *,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
 ) -> tuple[PeriodResult, ...]:
     """Per calendar period of ``obligation`` within its span (narrowed to ``start``–``end`` when
     given), how many of the ``held`` days fall in it and whether it is met, still open or missed.

@@ -88,7 +88,9 @@ def _unit_of(heading: str) -> tuple[str, str]:
     return unit, (match.group("leader") or "").strip()
 
 
-def import_work_report(parsed: ParseResult, *, number: str = WORK_REPORT_NUMBER) -> tuple[TaskItem, ...]:
+def import_work_report(
+    parsed: ParseResult, *, number: str = WORK_REPORT_NUMBER
+) -> tuple[TaskItem, ...]:
     """Every numbered task of the work-report task list, in document order.
 
     The leader comes from the 一、二、… heading (区长 / 副区长 …), the lead unit and its 责任领导
@@ -115,22 +117,47 @@ def import_work_report(parsed: ParseResult, *, number: str = WORK_REPORT_NUMBER)
         for group in para.children:
             unit, responsible = _unit_of(to_halfwidth(clean(group.heading or "")))
             items.extend(
-                _task(document, para, group, item, year=year, leader=leader, title=title,
-                      unit=unit, responsible=responsible, towns=towns)
+                _task(
+                    document,
+                    para,
+                    group,
+                    item,
+                    year=year,
+                    leader=leader,
+                    title=title,
+                    unit=unit,
+                    responsible=responsible,
+                    towns=towns,
+                )
                 for item in group.children
             )
     return tuple(items)
 
 
 def _task(
-    document: Document, para: Clause, group: Clause, item: Clause, *, year: int, leader: str, title: str,
-    unit: str, responsible: str, towns: bool,
+    document: Document,
+    para: Clause,
+    group: Clause,
+    item: Clause,
+    *,
+    year: int,
+    leader: str,
+    title: str,
+    unit: str,
+    responsible: str,
+    towns: bool,
 ) -> TaskItem:
     raw = clean(item.text)
     body, tail = split_tail(raw)
     fields = _tail_fields(tail)
-    if tail is not None and not fields.keys() & {"分管领导", "责任科室", "责任人", "责任单位",
-                                                   LIVELIHOOD_MARK, LIAISON_MARK}:
+    if tail is not None and not fields.keys() & {
+        "分管领导",
+        "责任科室",
+        "责任人",
+        "责任单位",
+        LIVELIHOOD_MARK,
+        LIAISON_MARK,
+    }:
         body = raw  # a bracket that belongs to the text itself
         fields = {}
     lead_unit = unit or fields.get("责任单位", "")

@@ -20,7 +20,9 @@ ViewFunc = Callable[..., HttpResponse]
 OVERSIGHT_ROLES = (Role.ADMIN, Role.AUDITOR, Role.INSPECTORATE, Role.FINANCE_OFFICE)
 
 
-def sees_all_units(user: User | AnonymousUser, *, oversight: tuple[Role, ...] = OVERSIGHT_ROLES) -> bool:
+def sees_all_units(
+    user: User | AnonymousUser, *, oversight: tuple[Role, ...] = OVERSIGHT_ROLES
+) -> bool:
     return has_role(user, *oversight)
 
 

@@ -28,7 +28,11 @@ class Department(models.Model):
     short_name = models.CharField("简称", max_length=64, blank=True)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     active = models.BooleanField("启用", default=True)
@@ -47,7 +51,11 @@ class User(AbstractUser):
 
     display_name = models.CharField("姓名", max_length=64, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     phone = models.CharField("电话", max_length=32, blank=True)
@@ -66,7 +74,11 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=64)
     phone = models.CharField("电话", max_length=32, blank=True)
     user = models.OneToOneField(
-        User, verbose_name="账户", null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name="账户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
 
@@ -119,10 +131,13 @@ class PositionHolding(models.Model):
         constraints = [
             # A post has at most one current holder; history is kept, never overwritten.
             models.UniqueConstraint(
-                fields=["position"], condition=Q(end__isnull=True), name="position_one_current_holder"
+                fields=["position"],
+                condition=Q(end__isnull=True),
+                name="position_one_current_holder",
             ),
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="holding_end_after_start"
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="holding_end_after_start",
             ),
         ]
 

@@ -29,12 +29,16 @@ def department_upsert(
             return existing, False
         existing.full_clean()
         existing.save()
-        audit_record(actor=actor, action="department.update", obj=existing, before=before, after=after)
+        audit_record(
+            actor=actor, action="department.update", obj=existing, before=before, after=after
+        )
         return existing, True
     department = Department(code=code, name=name, kind=kind, short_name=short_name)
     department.full_clean()
     department.save()
-    audit_record(actor=actor, action="department.create", obj=department, after=snapshot(department))
+    audit_record(
+        actor=actor, action="department.create", obj=department, after=snapshot(department)
+    )
     return department, True
 
 
@@ -67,7 +71,9 @@ def user_create(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise DomainError("accounts.weak_password", ";".join(exc.messages), field="password") from None
+            raise DomainError(
+                "accounts.weak_password", ";".join(exc.messages), field="password"
+            ) from None
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -77,7 +83,10 @@ def user_create(
         actor=actor,
         action="user.create",
         obj=user,
-        after={**snapshot(user, exclude=("groups", "user_permissions", "last_login")), "roles": sorted(r.value for r in roles)},
+        after={
+            **snapshot(user, exclude=("groups", "user_permissions", "last_login")),
+            "roles": sorted(r.value for r in roles),
+        },
     )
     return user
 
@@ -92,7 +101,9 @@ def position_assign(
     new holder; nothing else changes ("成员如有变动,由相应岗位人员自然替补").
     """
     current = (
-        PositionHolding.objects.select_for_update().filter(position=position, end__isnull=True).first()
+        PositionHolding.objects.select_for_update()
+        .filter(position=position, end__isnull=True)
+        .first()
     )
     before = None
     if current is not None:
@@ -108,7 +119,9 @@ def position_assign(
         current.end = date.fromordinal(start.toordinal() - 1)
         current.save(update_fields=["end"])
     holding = PositionHolding.objects.create(position=position, person=person, start=start)
-    audit_record(actor=actor, action="position.assign", obj=position, before=before, after=snapshot(holding))
+    audit_record(
+        actor=actor, action="position.assign", obj=position, before=before, after=snapshot(holding)
+    )
     return holding
 
 

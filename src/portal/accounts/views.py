@@ -24,7 +24,9 @@ class PasswordChange(PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         assert isinstance(form, PasswordChangeForm)
         user = form.user
-        services.user_password_change(user=user, password=form.cleaned_data["new_password1"], actor=user)
+        services.user_password_change(
+            user=user, password=form.cleaned_data["new_password1"], actor=user
+        )
         # Keeps this session signed in; the user's other sessions end with the old password.
         update_session_auth_hash(self.request, user)
         messages.success(self.request, "密码已修改。下次登录请使用新密码。")

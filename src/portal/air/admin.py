@@ -1,4 +1,3 @@
-
 from django.contrib import admin
 
 from portal.air.models import (
@@ -30,7 +29,15 @@ class MemberUnitAdmin(AuditedAdmin[MemberUnit]):
     list_editable = ("department", "active")
 
 
-for model in (WarningEpisode, WarningDecision, Acknowledgement, InfoReport, CapMessage, UnitSummary, DutyShift):
+for model in (
+    WarningEpisode,
+    WarningDecision,
+    Acknowledgement,
+    InfoReport,
+    CapMessage,
+    UnitSummary,
+    DutyShift,
+):
     admin.site.register(model, ReadOnlyAdmin)
 
 

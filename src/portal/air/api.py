@@ -29,7 +29,13 @@ def current(request: HttpRequest) -> dict[str, Any]:
     episode = selectors.current_episode()
     decision = selectors.latest_published(episode) if episode else None
     if episode is None or decision is None:
-        return {"level": "none", "response": None, "measures": [], "published_at": None, "cap": None}
+        return {
+            "level": "none",
+            "response": None,
+            "measures": [],
+            "published_at": None,
+            "cap": None,
+        }
     cap = getattr(decision, "cap", None)
     return {
         "level": episode.level,
@@ -58,10 +64,18 @@ def _dt(value: datetime | None) -> str | None:
 
 def _decision_json(d: WarningDecision) -> dict[str, Any]:
     return {
-        "id": d.pk, "episode": d.episode_id, "action": d.action, "action_label": d.get_action_display(),
-        "level": d.level, "previous_level": d.previous_level, "response": d.response or None,
-        "status": d.status, "drafted_at": _dt(d.drafted_at), "approved_at": _dt(d.approved_at),
-        "approver_post": d.approver_post or None, "published_at": _dt(d.published_at),
+        "id": d.pk,
+        "episode": d.episode_id,
+        "action": d.action,
+        "action_label": d.get_action_display(),
+        "level": d.level,
+        "previous_level": d.previous_level,
+        "response": d.response or None,
+        "status": d.status,
+        "drafted_at": _dt(d.drafted_at),
+        "approved_at": _dt(d.approved_at),
+        "approver_post": d.approver_post or None,
+        "published_at": _dt(d.published_at),
     }
 
 
@@ -94,17 +108,37 @@ def warning_detail(request: HttpRequest, decision_id: Id) -> dict[str, Any]:
     acks = selectors.acknowledgements_for(user).filter(decision=d)
     return {
         **_decision_json(d),
-        "decision": {k: result.get(k) for k in ("level", "action", "response", "reduction_target_percent", "reasons", "citations")},
+        "decision": {
+            k: result.get(k)
+            for k in (
+                "level",
+                "action",
+                "response",
+                "reduction_target_percent",
+                "reasons",
+                "citations",
+            )
+        },
         "measures": result.get("measures", []),
         "note": d.note,
         "cap_alerts": [
-            {"identifier": c.identifier, "msg_type": c.msg_type, "sent": _dt(c.sent), "references": c.references or None,
-             "decision": c.decision_id, "url": f"/air/cap/{c.identifier}.xml"}
+            {
+                "identifier": c.identifier,
+                "msg_type": c.msg_type,
+                "sent": _dt(c.sent),
+                "references": c.references or None,
+                "decision": c.decision_id,
+                "url": f"/air/cap/{c.identifier}.xml",
+            }
             for c in caps
         ],
         "acknowledgements": [
-            {"member": a.member.name, "received_at": _dt(a.received_at), "notified_at": _dt(a.notified_at),
-             "notified_count": a.notified_count}
+            {
+                "member": a.member.name,
+                "received_at": _dt(a.received_at),
+                "notified_at": _dt(a.notified_at),
+                "notified_count": a.notified_count,
+            }
             for a in acks
         ],
     }
@@ -117,22 +151,43 @@ def _entry_json(entry: ListEnterprise, *, level: str | None = None) -> dict[str,
     now = selectors.required_now(entry, level=level)
     tonnes = ("so2", "nox", "pm", "vocs")
     return {
-        "id": entry.pk, "year": entry.year, "name": entry.name, "credit_code": entry.credit_code,
-        "industry": entry.industry, "performance_class": entry.performance_class,
+        "id": entry.pk,
+        "year": entry.year,
+        "name": entry.name,
+        "credit_code": entry.credit_code,
+        "industry": entry.industry,
+        "performance_class": entry.performance_class,
         "emissions": {p: f"{getattr(entry, p)}" for p in tonnes},
         "measures": [
-            {"response": m.response, "text": m.text, "reductions": {p: f"{getattr(m, p)}" for p in tonnes}}
+            {
+                "response": m.response,
+                "text": m.text,
+                "reductions": {p: f"{getattr(m, p)}" for p in tonnes},
+            }
             for m in entry.measures.all()
         ],
         "exemptions": [
-            {"clause": x.clause, "ground": x.ground or None, "responses": sorted(x.response_set()), "reason": x.reason,
-             "approved_by": x.approved_by, "approval_ref": x.approval_ref, "approved_on": x.approved_on.isoformat()}
+            {
+                "clause": x.clause,
+                "ground": x.ground or None,
+                "responses": sorted(x.response_set()),
+                "reason": x.reason,
+                "approved_by": x.approved_by,
+                "approval_ref": x.approval_ref,
+                "approved_on": x.approved_on.isoformat(),
+            }
             for x in entry.exemptions.all()
         ],
         "required_now": {
-            "level": now.level, "response": now.response, "exempt": now.exempt,
-            "measure": None if now.measure is None else {
-                "text": now.measure.text, "reductions": {p: f"{getattr(now.measure, p)}" for p in tonnes}},
+            "level": now.level,
+            "response": now.response,
+            "exempt": now.exempt,
+            "measure": None
+            if now.measure is None
+            else {
+                "text": now.measure.text,
+                "reductions": {p: f"{getattr(now.measure, p)}" for p in tonnes},
+            },
             "plan_measures": list(now.plan_measures),
         },
     }
@@ -158,17 +213,27 @@ def list_check(request: HttpRequest, year: Year, level: Level | None = None) -> 
     return {
         "year": year,
         "checks": [
-            {"level": c.level, "response": c.response, "pollutant": c.pollutant, "target_percent": f"{c.target_percent}",
-             "district_total": None if c.district_total is None else f"{c.district_total}", "reduced": f"{c.reduced}",
-             "share_percent": None if c.share_percent is None else f"{c.share_percent}", "met": c.met,
-             "shortfall": f"{c.shortfall}", "citation": {"document": c.citation.document, "clause": c.citation.clause}}
+            {
+                "level": c.level,
+                "response": c.response,
+                "pollutant": c.pollutant,
+                "target_percent": f"{c.target_percent}",
+                "district_total": None if c.district_total is None else f"{c.district_total}",
+                "reduced": f"{c.reduced}",
+                "share_percent": None if c.share_percent is None else f"{c.share_percent}",
+                "met": c.met,
+                "shortfall": f"{c.shortfall}",
+                "citation": {"document": c.citation.document, "clause": c.citation.clause},
+            }
             for c in checks
         ],
     }
 
 
 @router.get("/list/{entry_id}", summary="清单企业详情(本企业或办公室)")
-def list_entry(request: HttpRequest, entry_id: Id, level: LevelOrNone | None = None) -> dict[str, Any]:
+def list_entry(
+    request: HttpRequest, entry_id: Id, level: LevelOrNone | None = None
+) -> dict[str, Any]:
     user = _user(request)
     entry = selectors.list_entries_for(user).filter(pk=entry_id).first()
     if entry is None:

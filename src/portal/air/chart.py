@@ -11,7 +11,14 @@ SHADE = {"yellow": "#f5d000", "orange": "#ff7e00", "red": "#e00000"}
 LINES = ((150, "#c99700", "150"), (200, "#ff7e00", "200"), (300, "#e00000", "300"))
 
 
-def aqi_chart(values: Sequence[object], levels: Sequence[str], *, forecast_start: int = 0, width: int = 720, height: int = 240) -> SafeString:
+def aqi_chart(
+    values: Sequence[object],
+    levels: Sequence[str],
+    *,
+    forecast_start: int = 0,
+    width: int = 720,
+    height: int = 240,
+) -> SafeString:
     """An SVG of the evaluation series (daily AQI, one value per hour); hours shaded by their level."""
     n = len(values)
     if n == 0:
@@ -55,7 +62,9 @@ def aqi_chart(values: Sequence[object], levels: Sequence[str], *, forecast_start
         path.append(f"{'M' if pen_up else 'L'}{x(k + 0.5):.1f},{y(int(str(v))):.1f}")
         pen_up = False
     if path:
-        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#1f3a93" stroke-width="1.5"/>')
+        parts.append(
+            f'<path d="{" ".join(path)}" fill="none" stroke="#1f3a93" stroke-width="1.5"/>'
+        )
     if 0 < forecast_start < n:
         fx = x(forecast_start)
         parts.append(

@@ -38,7 +38,9 @@ def _read_station_csv(path: Path) -> Any:
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in ("station", "time", *COLUMNS) if c not in header]
         if missing:
-            raise DomainError("air.columns", f"{path.name} 缺少列: {', '.join(missing)}", field=missing[0])
+            raise DomainError(
+                "air.columns", f"{path.name} 缺少列: {', '.join(missing)}", field=missing[0]
+            )
         reader.fieldnames = header
         stations: list[str] = []
         times: list[str] = []
@@ -82,8 +84,12 @@ def air() -> None:
 
 @air.command("aqi")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--report", type=click.Choice(["daily", "hourly"]), default="daily", show_default=True)
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="数据日期, 决定适用的标准 (默认今天)")
+@click.option(
+    "--report", type=click.Choice(["daily", "hourly"]), default="daily", show_default=True
+)
+@click.option(
+    "--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="数据日期, 决定适用的标准 (默认今天)"
+)
 @click.option("--so2")
 @click.option("--no2")
 @click.option("--co", help="mg/m³")
@@ -93,14 +99,20 @@ def air() -> None:
 @click.option("--o3-8h", "o3_8h")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="批量结果的输出目录")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
-def aqi_command(file: Path | None, report: str, on: Any, out: Path | None, as_json: bool, **readings: str | None) -> None:
+def aqi_command(
+    file: Path | None, report: str, on: Any, out: Path | None, as_json: bool, **readings: str | None
+) -> None:
     """计算一组浓度的 AQI; 或对逐时监测数据文件 (CSV) 计算实时、24小时滑动和自然日 AQI。"""
     if file is not None:
         panel = _read_station_csv(file)
         folder = out or file.parent
         folder.mkdir(parents=True, exist_ok=True)
         written = {}
-        for name, compute in (("realtime", realtime_aqi), ("running-daily", running_daily_aqi), ("daily", daily_report)):
+        for name, compute in (
+            ("realtime", realtime_aqi),
+            ("running-daily", running_daily_aqi),
+            ("daily", daily_report),
+        ):
             target = folder / f"{file.stem}-{name}.csv"
             written[name] = {"file": str(target), "rows": _write(compute(panel).rows(), target)}
         if as_json:
@@ -123,14 +135,22 @@ def aqi_command(file: Path | None, report: str, on: Any, out: Path | None, as_js
 
 @air.command("warn")
 @click.option("--daily", help="逐日预测 AQI, 逗号分隔, 每日按 24 小时计")
-@click.option("--hourly", type=click.Path(dir_okay=False, path_type=Path), help="逐时浓度预测文件 (CSV)")
+@click.option(
+    "--hourly", type=click.Path(dir_okay=False, path_type=Path), help="逐时浓度预测文件 (CSV)"
+)
 @click.option("--primary", type=click.Choice(["pm", "o3"]), default="pm", show_default=True)
 @click.option("--dust", is_flag=True, help="沙尘天气过程 (不适用本预案)")
 @click.option("--current", type=click.Choice(LEVELS), default="none", show_default=True)
 @click.option("--city-level", type=click.Choice(LEVELS), help="市指挥部办公室通报的预警级别")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def warn_command(
-    daily: str | None, hourly: Path | None, primary: str, dust: bool, current: str, city_level: str | None, as_json: bool
+    daily: str | None,
+    hourly: Path | None,
+    primary: str,
+    dust: bool,
+    current: str,
+    city_level: str | None,
+    as_json: bool,
 ) -> None:
     """按预案 3.1、3.3 研判预警级别及发布、升级、降级、解除。"""
     if (daily is None) == (hourly is None):
@@ -141,22 +161,34 @@ def warn_command(
         assert hourly is not None
         series = evaluation_from_concentrations(_read_station_csv(hourly))
     decision = decide_warning(
-        series, episode="pm25" if primary == "pm" else "o3", current=current, city_level=city_level, dust=dust
+        series,
+        episode="pm25" if primary == "pm" else "o3",
+        current=current,
+        city_level=city_level,
+        dust=dust,
     )
     if as_json:
         _dump(decision.to_json())
         return
-    click.echo(f"预警级别: {decision.level.value}  操作: {decision.action.value}  响应: {decision.response or '无'}")
+    click.echo(
+        f"预警级别: {decision.level.value}  操作: {decision.action.value}  响应: {decision.response or '无'}"
+    )
     for note in decision.notes:
         click.echo(f"  说明: {note}")
 
 
-DEMO_FORECASTS = {"yellow": "170,160,120", "orange": "180,205,230,190,120", "red": "220,310,320,240,150"}
+DEMO_FORECASTS = {
+    "yellow": "170,160,120",
+    "orange": "180,205,230,190,120",
+    "red": "220,310,320,240,150",
+}
 DEMO_USER = "air-demo-commander"
 
 
 @air.command("demo-warning")
-@click.option("--level", type=click.Choice(["yellow", "orange", "red"]), default="orange", show_default=True)
+@click.option(
+    "--level", type=click.Choice(["yellow", "orange", "red"]), default="orange", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def demo_warning_command(level: str, as_json: bool) -> None:
     """演示: 按预测填报、由指挥长批准并发布一次预警 (全部经审批流程与审计日志)。"""
@@ -180,7 +212,9 @@ def demo_warning_command(level: str, as_json: bool) -> None:
         user = User.objects.filter(username=DEMO_USER).first() or user_create(
             username=DEMO_USER, password=None, display_name="演示指挥长", roles=[Role.COMMANDER]
         )
-        person = Person.objects.filter(user=user).first() or Person.objects.create(name="演示指挥长", user=user)
+        person = Person.objects.filter(user=user).first() or Person.objects.create(
+            name="演示指挥长", user=user
+        )
         position_assign(position=post.position, person=person, start=clock.today())
         commander = user
     elif holding.person.user is None:
@@ -188,18 +222,25 @@ def demo_warning_command(level: str, as_json: bool) -> None:
     else:
         commander = holding.person.user
     values = DEMO_FORECASTS[level].split(",")
-    decision = services.warning_draft(actor=None, forecast={"kind": "daily", "values": values}, note="演示预警")
+    decision = services.warning_draft(
+        actor=None, forecast={"kind": "daily", "values": values}, note="演示预警"
+    )
     services.warning_approve(decision=decision, actor=commander, opinion="同意(演示)")
     services.warning_publish(decision=decision, actor=None)
     decision.refresh_from_db()
     data = {
-        "decision": decision.pk, "episode": decision.episode_id, "level": decision.level,
-        "action": decision.action, "cap": decision.cap.identifier,
+        "decision": decision.pk,
+        "episode": decision.episode_id,
+        "level": decision.level,
+        "action": decision.action,
+        "cap": decision.cap.identifier,
     }
     if as_json:
         _dump(data)
     else:
-        click.echo(f"已发布{decision.get_level_display()} (决定 #{decision.pk}, CAP {decision.cap.identifier})")
+        click.echo(
+            f"已发布{decision.get_level_display()} (决定 #{decision.pk}, CAP {decision.cap.identifier})"
+        )
 
 
 @air.command("list-import")
@@ -216,7 +257,12 @@ def list_import_command(file: Path, as_json: bool) -> None:
         count = list_import(path=file, actor=None)
     except ListImportError as exc:
         if as_json:
-            _dump({"imported": 0, "errors": [{"row": r, "column": c, "message": m} for r, c, m in exc.errors]})
+            _dump(
+                {
+                    "imported": 0,
+                    "errors": [{"row": r, "column": c, "message": m} for r, c, m in exc.errors],
+                }
+            )
             raise SystemExit(2) from None
         raise
     if as_json:
@@ -238,10 +284,16 @@ def list_check_command(year: int, as_json: bool) -> None:
     checks = reduction_checks(year)
     rows = [
         {
-            "level": c.level, "response": c.response, "pollutant": c.pollutant, "target_percent": str(c.target_percent),
-            "district_total": None if c.district_total is None else str(c.district_total), "reduced": str(c.reduced),
-            "share_percent": None if c.share_percent is None else str(c.share_percent), "met": c.met,
-            "shortfall": str(c.shortfall), "clause": c.citation.clause,
+            "level": c.level,
+            "response": c.response,
+            "pollutant": c.pollutant,
+            "target_percent": str(c.target_percent),
+            "district_total": None if c.district_total is None else str(c.district_total),
+            "reduced": str(c.reduced),
+            "share_percent": None if c.share_percent is None else str(c.share_percent),
+            "met": c.met,
+            "shortfall": str(c.shortfall),
+            "clause": c.citation.clause,
         }
         for c in checks
     ]
@@ -251,4 +303,6 @@ def list_check_command(year: int, as_json: bool) -> None:
     for c in checks:
         share = "—" if c.share_percent is None else f"{c.share_percent}%"
         verdict = "达到" if c.met else f"未达到, 缺口 {c.shortfall} 吨"
-        click.echo(f"{c.label}: 减排 {c.reduced} 吨, 占比 {share}, 要求 {c.target_percent}% → {verdict}")
+        click.echo(
+            f"{c.label}: 减排 {c.reduced} 吨, 占比 {share}, 要求 {c.target_percent}% → {verdict}"
+        )

@@ -28,13 +28,25 @@ def approval_form(decision: WarningDecision) -> bytes:
     result = decision.result
     reasons = "; ".join(r["text"] for r in result.get("reasons", [])) or "—"
     notes = "; ".join(result.get("notes", []))
-    series = [v for v in result.get("series", [])[result.get("forecast_start", 0):] if v is not None]
+    series = [
+        v for v in result.get("series", [])[result.get("forecast_start", 0) :] if v is not None
+    ]
     rows = [
         ("事项", f"预警{decision.get_action_display()}"),
-        ("预警级别", LEVEL_LABEL[decision.level] if decision.action != "release" else f"解除{LEVEL_LABEL[decision.previous_level]}"),
+        (
+            "预警级别",
+            LEVEL_LABEL[decision.level]
+            if decision.action != "release"
+            else f"解除{LEVEL_LABEL[decision.previous_level]}",
+        ),
         ("原预警级别", LEVEL_LABEL[decision.previous_level]),
         ("响应级别", decision.get_response_display() if decision.response else "应急响应终止"),
-        ("减排比例要求", f"{result['reduction_target_percent']}%" if result.get("reduction_target_percent") else "—"),
+        (
+            "减排比例要求",
+            f"{result['reduction_target_percent']}%"
+            if result.get("reduction_target_percent")
+            else "—",
+        ),
         ("首要污染物", decision.episode.get_episode_display()),
         ("影响范围", "晋城市城区行政区域"),
         ("预测日AQI(24小时滑动平均)最大值", str(max(series)) if series else "—"),

@@ -25,14 +25,19 @@ POSTS = (
 
 
 def _department(name: str) -> Department | None:
-    return Department.objects.filter(name=name).first() or Department.objects.filter(short_name=name).first()
+    return (
+        Department.objects.filter(name=name).first()
+        or Department.objects.filter(short_name=name).first()
+    )
 
 
 def _member_names() -> list[tuple[str, Department | None]]:
     found: list[tuple[str, Department | None]] = []
     for name in plan_table()["members"]["units"]:
         if name == EVERY_TOWN:
-            towns = Department.objects.filter(kind__in=[Department.Kind.TOWN, Department.Kind.STREET]).order_by("kind", "code")
+            towns = Department.objects.filter(
+                kind__in=[Department.Kind.TOWN, Department.Kind.STREET]
+            ).order_by("kind", "code")
             found.extend((t.name, t) for t in towns)
         else:
             found.append((str(name), _department(str(name))))
@@ -69,7 +74,9 @@ def load_hq_posts() -> int:
             position = Position.objects.filter(name=duty).first()
         if position is None:
             position = Position.objects.create(department=department, title=title, name=duty)
-            audit_record(actor=None, action="position.create", obj=position, after=snapshot(position))
+            audit_record(
+                actor=None, action="position.create", obj=position, after=snapshot(position)
+            )
             changed += 1
         if not HqPost.objects.filter(position=position).exists():
             post = HqPost.objects.create(position=position, kind=kind, duty=duty)

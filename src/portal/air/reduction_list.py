@@ -56,7 +56,10 @@ BASE_COLUMNS = [
 LEVEL_COLUMNS = [
     col
     for r, prefix in LEVEL_PREFIX.items()
-    for col in [(f"{r}_text", f"{prefix}预警措施"), *[(f"{r}_{p}", f"{prefix}减排{SHORT[p]}(吨)") for p in POLLUTANTS]]
+    for col in [
+        (f"{r}_text", f"{prefix}预警措施"),
+        *[(f"{r}_{p}", f"{prefix}减排{SHORT[p]}(吨)") for p in POLLUTANTS],
+    ]
 ]
 COLUMNS = BASE_COLUMNS + LEVEL_COLUMNS
 LABELS = dict(COLUMNS)
@@ -72,7 +75,11 @@ class ListImportError(DomainError):
         self.errors = errors
         head = "; ".join(f"第 {row} 行 {col}: {msg}" for row, col, msg in errors[:5])
         more = f" 等共 {len(errors)} 处错误" if len(errors) > 5 else ""
-        super().__init__("air.import", f"导入失败, 未写入任何数据: {head}{more}", field=errors[0][1] if errors else None)
+        super().__init__(
+            "air.import",
+            f"导入失败, 未写入任何数据: {head}{more}",
+            field=errors[0][1] if errors else None,
+        )
 
 
 @dataclass
@@ -82,7 +89,9 @@ class ParsedRow:
 
 
 def _require_office(actor: User | None) -> None:
-    if actor is not None and (is_read_only(actor) or not has_role(actor, Role.HQ_OFFICE, Role.ADMIN)):
+    if actor is not None and (
+        is_read_only(actor) or not has_role(actor, Role.HQ_OFFICE, Role.ADMIN)
+    ):
         raise DomainError("air.forbidden", "只有区指挥部办公室可以维护应急减排清单")
 
 
@@ -131,7 +140,13 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
         out["industry"] = str(v.get("industry", "")).strip()
         klass = str(v.get("performance_class", "")).strip()
         if klass and klass not in PERFORMANCE_CLASSES:
-            errors.append((line, LABELS["performance_class"], f"应为 {'/'.join(PERFORMANCE_CLASSES)} 之一: {klass}"))
+            errors.append(
+                (
+                    line,
+                    LABELS["performance_class"],
+                    f"应为 {'/'.join(PERFORMANCE_CLASSES)} 之一: {klass}",
+                )
+            )
         out["performance_class"] = klass
         for p in POLLUTANTS:
             out[p] = _tonnes(v.get(p), errors, line, p)
@@ -141,7 +156,10 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
                 out[f"{r}_{p}"] = _tonnes(v.get(f"{r}_{p}"), errors, line, f"{r}_{p}")
         # A spreadsheet row passes no request check: its text is checked as the models allow.
         texts = [(key, ListEnterprise, key) for key in ("name", "credit_code", "industry")]
-        for key, model, name in [*texts, *((f"{r}_text", EnterpriseMeasure, "text") for r in LEVEL_PREFIX)]:
+        for key, model, name in [
+            *texts,
+            *((f"{r}_text", EnterpriseMeasure, "text") for r in LEVEL_PREFIX),
+        ]:
             try:
                 model_text(model, name, out[key], field=key, label=LABELS[key])
             except DomainError as exc:
@@ -151,13 +169,16 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
             errors.append((line, LABELS["credit_code"], f"与第 {seen[identity]} 行重复"))
         seen.setdefault(identity, line)
         entry = ListEntry(
-            out["name"], {p: out[p] for p in POLLUTANTS},
+            out["name"],
+            {p: out[p] for p in POLLUTANTS},
             {r: {p: out[f"{r}_{p}"] for p in POLLUTANTS} for r in LEVEL_PREFIX},
         )
         try:
             validate_entry(entry)
         except DomainError as exc:
-            column = next((LABELS[f"{r}_{exc.field}"] for r in LEVEL_PREFIX if exc.field in POLLUTANTS), "")
+            column = next(
+                (LABELS[f"{r}_{exc.field}"] for r in LEVEL_PREFIX if exc.field in POLLUTANTS), ""
+            )
             errors.append((line, column or "减排量", exc.message))
         parsed.append(ParsedRow(line, out))
     if errors:
@@ -167,7 +188,9 @@ def parse_rows(rows: list[Row]) -> list[ParsedRow]:
 
 def enterprise_unit(credit_code: str) -> Department | None:
     """The enterprise unit whose code is the credit code (how enterprise accounts are registered)."""
-    return Department.objects.filter(kind=Department.Kind.ENTERPRISE, code__iexact=credit_code.strip()).first()
+    return Department.objects.filter(
+        kind=Department.Kind.ENTERPRISE, code__iexact=credit_code.strip()
+    ).first()
 
 
 @transaction.atomic
@@ -178,7 +201,11 @@ def list_import(*, path: Path, actor: User | None) -> int:
     count = 0
     for row in parsed:
         v = row.values
-        ent = ListEnterprise.objects.select_for_update().filter(year=v["year"], credit_code=v["credit_code"]).first()
+        ent = (
+            ListEnterprise.objects.select_for_update()
+            .filter(year=v["year"], credit_code=v["credit_code"])
+            .first()
+        )
         before = snapshot(ent) if ent else None
         ent = ent or ListEnterprise(year=v["year"], credit_code=v["credit_code"])
         for field in ("name", "industry", "performance_class", *POLLUTANTS):
@@ -188,10 +215,14 @@ def list_import(*, path: Path, actor: User | None) -> int:
         ent.save()
         for r in LEVEL_PREFIX:
             EnterpriseMeasure.objects.update_or_create(
-                enterprise=ent, response=r,
+                enterprise=ent,
+                response=r,
                 defaults={"text": v[f"{r}_text"], **{p: v[f"{r}_{p}"] for p in POLLUTANTS}},
             )
-        after = {**snapshot(ent), "measures": {r: {p: v[f"{r}_{p}"] for p in POLLUTANTS} for r in LEVEL_PREFIX}}
+        after = {
+            **snapshot(ent),
+            "measures": {r: {p: v[f"{r}_{p}"] for p in POLLUTANTS} for r in LEVEL_PREFIX},
+        }
         audit_record(actor=actor, action="air.list.import_row", obj=ent, before=before, after=after)
         count += 1
     return count
@@ -206,7 +237,9 @@ def list_export(year: int) -> bytes:
     assert sheet is not None
     sheet.title = f"{year}年应急减排清单"
     append_row(sheet, [label for _, label in COLUMNS])
-    for ent in ListEnterprise.objects.filter(year=year).prefetch_related("measures").order_by("name"):
+    for ent in (
+        ListEnterprise.objects.filter(year=year).prefetch_related("measures").order_by("name")
+    ):
         measures = {m.response: m for m in ent.measures.all()}
         row: list[Any] = [ent.year, ent.name, ent.credit_code, ent.industry, ent.performance_class]
         row += [float(getattr(ent, p)) for p in POLLUTANTS]
@@ -219,11 +252,15 @@ def list_export(year: int) -> bytes:
 
 
 @transaction.atomic
-def district_emissions_set(*, year: int, values: dict[str, Decimal | None], actor: User | None) -> DistrictEmissions:
+def district_emissions_set(
+    *, year: int, values: dict[str, Decimal | None], actor: User | None
+) -> DistrictEmissions:
     _require_office(actor)
     for p, v in values.items():
         if v is not None and v < 0:
-            raise DomainError("air.emission_negative", f"{POLLUTANT_LABELS[p]}排放总量不能为负数", field=p)
+            raise DomainError(
+                "air.emission_negative", f"{POLLUTANT_LABELS[p]}排放总量不能为负数", field=p
+            )
     row = DistrictEmissions.objects.select_for_update().filter(year=year).first()
     before = snapshot(row) if row else None
     row = row or DistrictEmissions(year=year)
@@ -231,7 +268,13 @@ def district_emissions_set(*, year: int, values: dict[str, Decimal | None], acto
         value = values.get(p)
         setattr(row, p, None if value is None else value.quantize(TONNES))
     row.save()
-    audit_record(actor=actor, action="air.district_emissions.set", obj=row, before=before, after=snapshot(row))
+    audit_record(
+        actor=actor,
+        action="air.district_emissions.set",
+        obj=row,
+        before=before,
+        after=snapshot(row),
+    )
     return row
 
 
@@ -270,12 +313,20 @@ def target_met_without(enterprise: ListEnterprise, responses: list[str]) -> bool
     totals = DistrictEmissions.objects.filter(year=enterprise.year).first()
     district = {p: (getattr(totals, p) if totals else None) for p in POLLUTANTS}
     entries = []
-    for ent in ListEnterprise.objects.filter(year=enterprise.year).prefetch_related("measures", "exemptions"):
-        reductions = {m.response: {p: getattr(m, p) for p in POLLUTANTS} for m in ent.measures.all()}
+    for ent in ListEnterprise.objects.filter(year=enterprise.year).prefetch_related(
+        "measures", "exemptions"
+    ):
+        reductions = {
+            m.response: {p: getattr(m, p) for p in POLLUTANTS} for m in ent.measures.all()
+        }
         exempt = set().union(*(e.response_set() for e in ent.exemptions.all()))
         if ent.pk == enterprise.pk:
             exempt |= set(responses)
-        entries.append(ListEntry(ent.name, {p: getattr(ent, p) for p in POLLUTANTS}, reductions, frozenset(exempt)))
+        entries.append(
+            ListEntry(
+                ent.name, {p: getattr(ent, p) for p in POLLUTANTS}, reductions, frozenset(exempt)
+            )
+        )
     checks = [c for c in check_reductions(district, entries) if c.response in responses]
     if any(c.share_percent is None for c in checks):
         return None
@@ -283,7 +334,12 @@ def target_met_without(enterprise: ListEnterprise, responses: list[str]) -> bool
 
 
 def exemption_facts(
-    *, enterprise: ListEnterprise, clause: str, responses: list[str], approved_by: str, raw: Mapping[str, Any]
+    *,
+    enterprise: ListEnterprise,
+    clause: str,
+    responses: list[str],
+    approved_by: str,
+    raw: Mapping[str, Any],
 ) -> ExemptionFacts:
     """The facts of an application: the form's statements, and what the list itself says (emissions,
     performance class, whether the overall target still holds without the enterprise)."""
@@ -315,8 +371,14 @@ def exemption_facts(
             overall_target_met=target_met_without(enterprise, responses),
         )
     if clause == CLAUSE_KEY_PROJECT:
-        return replace(facts, key_project=_flag(raw, "key_project"), approval_level=str(raw.get("approval_level", "")).strip())
-    raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
+        return replace(
+            facts,
+            key_project=_flag(raw, "key_project"),
+            approval_level=str(raw.get("approval_level", "")).strip(),
+        )
+    raise DomainError(
+        "air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause"
+    )
 
 
 def _facts_json(facts: ExemptionFacts) -> dict[str, Any]:
@@ -346,23 +408,50 @@ def exemption_record(
     """
     _require_office(actor)
     if clause not in Exemption.Clause.values:
-        raise DomainError("air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause")
+        raise DomainError(
+            "air.exemption_clause", "豁免依据应为 4.4(5)、4.4(7) 或 4.4(8)", field="clause"
+        )
     chosen = [r for r in responses if r in LEVEL_PREFIX]
     if not chosen:
         raise DomainError("air.exemption_levels", "请选择适用的响应级别", field="responses")
-    for field, value in (("reason", reason), ("approved_by", approved_by), ("approval_ref", approval_ref)):
+    for field, value in (
+        ("reason", reason),
+        ("approved_by", approved_by),
+        ("approval_ref", approval_ref),
+    ):
         if not value.strip():
-            raise DomainError("air.exemption_missing", "豁免须写明理由、批准机关和批准文号", field=field)
-    stated = exemption_facts(enterprise=enterprise, clause=clause, responses=chosen, approved_by=approved_by, raw=facts or {})
+            raise DomainError(
+                "air.exemption_missing", "豁免须写明理由、批准机关和批准文号", field=field
+            )
+    stated = exemption_facts(
+        enterprise=enterprise,
+        clause=clause,
+        responses=chosen,
+        approved_by=approved_by,
+        raw=facts or {},
+    )
     decision = check_exemption(stated)
     if not decision.eligible:
         first = decision.failed[0][0]
-        raise DomainError("air.exemption_conditions", f"{enterprise.name} 不符合 {clause} 的豁免条件: {decision.message()}", field=first)
+        raise DomainError(
+            "air.exemption_conditions",
+            f"{enterprise.name} 不符合 {clause} 的豁免条件: {decision.message()}",
+            field=first,
+        )
     exemption = Exemption.objects.create(
-        enterprise=enterprise, clause=clause, responses=",".join(chosen), reason=reason.strip(),
-        approved_by=approved_by.strip(), approval_ref=approval_ref.strip(), approved_on=approved_on,
-        recorded_at=timezone.now(), recorded_by=actor, ground=stated.ground if clause == CLAUSE_MICRO else "",
+        enterprise=enterprise,
+        clause=clause,
+        responses=",".join(chosen),
+        reason=reason.strip(),
+        approved_by=approved_by.strip(),
+        approval_ref=approval_ref.strip(),
+        approved_on=approved_on,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+        ground=stated.ground if clause == CLAUSE_MICRO else "",
         facts=_facts_json(stated),
     )
-    audit_record(actor=actor, action="air.exemption.record", obj=exemption, after=snapshot(exemption))
+    audit_record(
+        actor=actor, action="air.exemption.record", obj=exemption, after=snapshot(exemption)
+    )
     return exemption

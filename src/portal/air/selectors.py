@@ -79,7 +79,11 @@ def sees_workflow(user: User) -> bool:
 
 
 def current_episode() -> WarningEpisode | None:
-    return WarningEpisode.objects.filter(status=WarningEpisode.Status.ACTIVE).order_by("-started_at", "-pk").first()
+    return (
+        WarningEpisode.objects.filter(status=WarningEpisode.Status.ACTIVE)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
 
 
 def published_decisions() -> QuerySet[WarningDecision]:
@@ -91,7 +95,11 @@ def published_decisions() -> QuerySet[WarningDecision]:
 
 
 def latest_published(episode: WarningEpisode) -> WarningDecision | None:
-    return episode.decisions.filter(status=WarningDecision.Status.PUBLISHED).order_by("-published_at", "-pk").first()
+    return (
+        episode.decisions.filter(status=WarningDecision.Status.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def episodes_for(user: User) -> QuerySet[WarningEpisode]:
@@ -133,9 +141,21 @@ def list_years() -> list[int]:
 def list_entries(year: int) -> list[ListEntry]:
     entries = []
     for ent in ListEnterprise.objects.filter(year=year).prefetch_related("measures", "exemptions"):
-        reductions = {m.response: {"so2": m.so2, "nox": m.nox, "pm": m.pm, "vocs": m.vocs} for m in ent.measures.all()}
-        exempt: frozenset[str] = frozenset().union(*(e.response_set() for e in ent.exemptions.all()))
-        entries.append(ListEntry(ent.name, {"so2": ent.so2, "nox": ent.nox, "pm": ent.pm, "vocs": ent.vocs}, reductions, exempt))
+        reductions = {
+            m.response: {"so2": m.so2, "nox": m.nox, "pm": m.pm, "vocs": m.vocs}
+            for m in ent.measures.all()
+        }
+        exempt: frozenset[str] = frozenset().union(
+            *(e.response_set() for e in ent.exemptions.all())
+        )
+        entries.append(
+            ListEntry(
+                ent.name,
+                {"so2": ent.so2, "nox": ent.nox, "pm": ent.pm, "vocs": ent.vocs},
+                reductions,
+                exempt,
+            )
+        )
     return entries
 
 
@@ -155,7 +175,11 @@ def enterprise_of(user: User) -> Department | None:
     if not has_role(user, Role.ENTERPRISE) or user.department_id is None:
         return None
     department = user.department
-    return department if department is not None and department.kind == Department.Kind.ENTERPRISE else None
+    return (
+        department
+        if department is not None and department.kind == Department.Kind.ENTERPRISE
+        else None
+    )
 
 
 def list_entries_for(user: User) -> QuerySet[ListEnterprise]:
@@ -217,10 +241,14 @@ class EpisodeStatistics:
 
     @property
     def highest_label(self) -> str:
-        return {"none": "无", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}[self.highest_level]
+        return {"none": "无", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}[
+            self.highest_level
+        ]
 
 
-def episode_statistics(episode: WarningEpisode, *, now: datetime | None = None) -> EpisodeStatistics:
+def episode_statistics(
+    episode: WarningEpisode, *, now: datetime | None = None
+) -> EpisodeStatistics:
     from portal.air.models import MemberUnit
 
     moment = now or timezone.now()
@@ -241,11 +269,19 @@ def episode_statistics(episode: WarningEpisode, *, now: datetime | None = None) 
             on_time += 1
     hours = None
     if episode.started_at is not None:
-        hours = round(((episode.released_at or moment) - episode.started_at).total_seconds() / 3600, 1)
+        hours = round(
+            ((episode.released_at or moment) - episode.started_at).total_seconds() / 3600, 1
+        )
     summaries = episode.summaries.count()
     members = MemberUnit.objects.filter(active=True).count()
     return EpisodeStatistics(
-        hours=hours, highest_level=highest, decisions=len(published), notices=len(acks),
-        notified_on_time=on_time, notified_late=late, not_notified=missing,
-        summaries=summaries, summaries_missing=max(members - summaries, 0),
+        hours=hours,
+        highest_level=highest,
+        decisions=len(published),
+        notices=len(acks),
+        notified_on_time=on_time,
+        notified_late=late,
+        not_notified=missing,
+        summaries=summaries,
+        summaries_missing=max(members - summaries, 0),
     )

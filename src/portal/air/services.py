@@ -54,12 +54,7 @@ def _require(actor: User | None, *roles: Role) -> None:
 
 def open_episode() -> WarningEpisode | None:
     """The episode not yet over: a draft awaiting publication or a warning in force."""
-    return (
-        WarningEpisode.objects.select_for_update()
-        .filter(is_open=True)
-        .order_by("-pk")
-        .first()
-    )
+    return WarningEpisode.objects.select_for_update().filter(is_open=True).order_by("-pk").first()
 
 
 # ------------------------------------------------------------------ draft
@@ -96,18 +91,28 @@ def warning_draft(
     current = open_episode()
     if current is not None and current.decisions.filter(status__in=["draft", "approved"]).exists():
         raise DomainError("air.pending", "已有待审批或待发布的预警决定, 请先处理", field="forecast")
-    held = current.level if current is not None and current.status == WarningEpisode.Status.ACTIVE else "none"
+    held = (
+        current.level
+        if current is not None and current.status == WarningEpisode.Status.ACTIVE
+        else "none"
+    )
     decision = decide_warning(series, episode=episode_kind, current=held, city_level=city_level)
     if decision.action not in (Action.ISSUE, Action.UPGRADE, Action.DOWNGRADE, Action.RELEASE):
         reason = "; ".join(decision.notes) or "预测未达到发布、调整或解除预警的条件"
-        raise DomainError("air.no_change", f"研判结果为{decision.level.label}({decision.action.value}): 无需发布或调整。{reason}", field="forecast")
+        raise DomainError(
+            "air.no_change",
+            f"研判结果为{decision.level.label}({decision.action.value}): 无需发布或调整。{reason}",
+            field="forecast",
+        )
     now = timezone.now()
     if current is None:
         try:
             with transaction.atomic():
                 current = WarningEpisode.objects.create(episode=episode_kind, created_at=now)
         except IntegrityError:
-            raise DomainError("air.pending", "另一预警过程刚刚创建, 请刷新后再填报", field="forecast") from None
+            raise DomainError(
+                "air.pending", "另一预警过程刚刚创建, 请刷新后再填报", field="forecast"
+            ) from None
         audit_record(actor=actor, action="air.episode.create", obj=current, after=snapshot(current))
     result = decision.to_json()
     result["hourly_levels"] = [lv.value for lv in decision.hourly_levels]
@@ -120,13 +125,21 @@ def warning_draft(
         level=decision.level.value,
         previous_level=held,
         response=decision.response or "",
-        forecast={"kind": forecast["kind"], "values": [None if v is None else str(v) for v in forecast["values"]]},
+        forecast={
+            "kind": forecast["kind"],
+            "values": [None if v is None else str(v) for v in forecast["values"]],
+        },
         result=result,
         note=note,
         drafted_at=now,
         drafted_by=actor,
     )
-    audit_record(actor=actor, action="air.decision.draft", obj=record, after=snapshot(record, exclude=("result",)))
+    audit_record(
+        actor=actor,
+        action="air.decision.draft",
+        obj=record,
+        after=snapshot(record, exclude=("result",)),
+    )
     return record
 
 
@@ -174,10 +187,14 @@ def approver_post(user: User, decision: WarningDecision) -> HqPost:
 
 
 @transaction.atomic
-def warning_approve(*, decision: WarningDecision, actor: User, opinion: str = "同意") -> WarningDecision:
+def warning_approve(
+    *, decision: WarningDecision, actor: User, opinion: str = "同意"
+) -> WarningDecision:
     decision = WarningDecision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != WarningDecision.Status.DRAFT:
-        raise DomainError("air.state", f"该决定当前状态为“{decision.get_status_display()}”, 不能审批")
+        raise DomainError(
+            "air.state", f"该决定当前状态为“{decision.get_status_display()}”, 不能审批"
+        )
     post = approver_post(actor, decision)
     before = snapshot(decision, exclude=("result",))
     decision.status = WarningDecision.Status.APPROVED
@@ -193,7 +210,13 @@ def warning_approve(*, decision: WarningDecision, actor: User, opinion: str = "�
             clause="3.2",
             content=f"{decision.approver_post}已批准{LEVEL_LABEL[decision.level]}{decision.get_action_display()}, 报告指挥长。",
         )
-    audit_record(actor=actor, action="air.decision.approve", obj=decision, before=before, after=snapshot(decision, exclude=("result",)))
+    audit_record(
+        actor=actor,
+        action="air.decision.approve",
+        obj=decision,
+        before=before,
+        after=snapshot(decision, exclude=("result",)),
+    )
     return decision
 
 
@@ -201,7 +224,9 @@ def warning_approve(*, decision: WarningDecision, actor: User, opinion: str = "�
 def warning_reject(*, decision: WarningDecision, actor: User, opinion: str) -> WarningDecision:
     decision = WarningDecision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != WarningDecision.Status.DRAFT:
-        raise DomainError("air.state", f"该决定当前状态为“{decision.get_status_display()}”, 不能审批")
+        raise DomainError(
+            "air.state", f"该决定当前状态为“{decision.get_status_display()}”, 不能审批"
+        )
     approver_post(actor, decision)
     if not opinion.strip():
         raise DomainError("air.opinion", "不予批准时请填写审批意见", field="opinion")
@@ -217,8 +242,20 @@ def warning_reject(*, decision: WarningDecision, actor: User, opinion: str) -> W
         episode.status = WarningEpisode.Status.CANCELLED
         episode.is_open = False
         episode.save()
-        audit_record(actor=actor, action="air.episode.cancel", obj=episode, before=ep_before, after=snapshot(episode))
-    audit_record(actor=actor, action="air.decision.reject", obj=decision, before=before, after=snapshot(decision, exclude=("result",)))
+        audit_record(
+            actor=actor,
+            action="air.episode.cancel",
+            obj=episode,
+            before=ep_before,
+            after=snapshot(episode),
+        )
+    audit_record(
+        actor=actor,
+        action="air.decision.reject",
+        obj=decision,
+        before=before,
+        after=snapshot(decision, exclude=("result",)),
+    )
     return decision
 
 
@@ -230,11 +267,15 @@ def _cap_text(decision: WarningDecision) -> tuple[str, str, str]:
     level = LEVEL_LABEL[decision.level]
     if decision.action == "release":
         headline = f"晋城市城区解除重污染天气{LEVEL_LABEL[decision.previous_level]}"
-        description = "预测空气质量改善达到优良级别并将持续36小时以上, 解除预警, 应急响应自然终止(3.3、4.6)。"
+        description = (
+            "预测空气质量改善达到优良级别并将持续36小时以上, 解除预警, 应急响应自然终止(3.3、4.6)。"
+        )
         return headline, description, ""
     verb = {"issue": "发布", "upgrade": "升级为", "downgrade": "调整为"}[decision.action]
     headline = f"晋城市城区{verb}重污染天气{level}"
-    reasons = "; ".join(r["text"] for r in result.get("reasons", []) if r.get("met")) or "; ".join(result.get("notes", []))
+    reasons = "; ".join(r["text"] for r in result.get("reasons", []) if r.get("met")) or "; ".join(
+        result.get("notes", [])
+    )
     description = f"{headline}, 启动{decision.get_response_display()}应急响应。{reasons}"
     if decision.note:
         description += f" {decision.note}"
@@ -245,7 +286,9 @@ def _cap_text(decision: WarningDecision) -> tuple[str, str, str]:
 def cap_org_code() -> str | None:
     """The GB/T 4657 organ code of the CAP identifier: Django setting ``CHENGQU_CAP_ORG_CODE`` or the
     environment variable of that name; unset means the rule table's assumed "000" (air_cap.toml)."""
-    value = getattr(settings, "CHENGQU_CAP_ORG_CODE", None) or os.environ.get("CHENGQU_CAP_ORG_CODE", "")
+    value = getattr(settings, "CHENGQU_CAP_ORG_CODE", None) or os.environ.get(
+        "CHENGQU_CAP_ORG_CODE", ""
+    )
     return str(value).strip() or None
 
 
@@ -264,10 +307,24 @@ def _cap_emit(decision: WarningDecision, now: datetime) -> CapMessage:
     serial = CapMessage.objects.filter(identifier__startswith=prefix).count()
     identifier = identifier_for(now, serial, org_code=organ)
     # Each earlier alert is referenced by its own sender: the issuer code its identifier starts with.
-    references = tuple(CapReference(m.identifier[:14], m.identifier, m.sent) for m in earlier) if msg_type != "Alert" else ()
+    references = (
+        tuple(CapReference(m.identifier[:14], m.identifier, m.sent) for m in earlier)
+        if msg_type != "Alert"
+        else ()
+    )
     headline, description, instruction = _cap_text(decision)
     level = decision.previous_level if decision.action == "release" else decision.level
-    alert = CapAlert(identifier, now, msg_type, level, headline, description, instruction, references, web="/air/")
+    alert = CapAlert(
+        identifier,
+        now,
+        msg_type,
+        level,
+        headline,
+        description,
+        instruction,
+        references,
+        web="/air/",
+    )
     xml = alert_xml(alert)
     problem = cap_schema_problem(xml)
     if problem:
@@ -297,7 +354,9 @@ def warning_publish(*, decision: WarningDecision, actor: User | None) -> Warning
     Source: 城政办发〔2024〕1号 3.2 (publication, 2-hour notice), 3.3, 4.5 (reports), 4.6 (release ends the response).
     """
     _require(actor, Role.HQ_OFFICE)
-    decision = WarningDecision.objects.select_for_update().select_related("episode").get(pk=decision.pk)
+    decision = (
+        WarningDecision.objects.select_for_update().select_related("episode").get(pk=decision.pk)
+    )
     if decision.status != WarningDecision.Status.APPROVED:
         raise DomainError("air.state", "只有已批准的决定可以发布")
     now = timezone.now()
@@ -328,12 +387,27 @@ def warning_publish(*, decision: WarningDecision, actor: User | None) -> Warning
             f"(原级别: {LEVEL_LABEL[decision.previous_level]}), 启动{decision.get_response_display()}应急响应。"
         )
     for recipient in REPORT_RECIPIENTS:
-        InfoReport.objects.create(decision=decision, recipient=recipient, clause="4.5", content=content)
+        InfoReport.objects.create(
+            decision=decision, recipient=recipient, clause="4.5", content=content
+        )
     cap = _cap_emit(decision, now)
-    audit_record(actor=actor, action="air.decision.publish", obj=decision, before=before, after={
-        **snapshot(decision, exclude=("result",)), "cap_identifier": cap.identifier,
-    })
-    audit_record(actor=actor, action="air.episode.update", obj=episode, before=ep_before, after=snapshot(episode))
+    audit_record(
+        actor=actor,
+        action="air.decision.publish",
+        obj=decision,
+        before=before,
+        after={
+            **snapshot(decision, exclude=("result",)),
+            "cap_identifier": cap.identifier,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="air.episode.update",
+        obj=episode,
+        before=ep_before,
+        after=snapshot(episode),
+    )
     from portal.notify.hooks import air_decision_published
 
     air_decision_published(decision)  # every member unit's inbox
@@ -350,7 +424,9 @@ def report_mark_sent(*, report: InfoReport, actor: User | None) -> InfoReport:
     report.sent_at = timezone.now()
     report.sent_by = actor
     report.save()
-    audit_record(actor=actor, action="air.report.sent", obj=report, before=before, after=snapshot(report))
+    audit_record(
+        actor=actor, action="air.report.sent", obj=report, before=before, after=snapshot(report)
+    )
     return report
 
 
@@ -386,7 +462,9 @@ def acknowledgement_receive(*, ack: Acknowledgement, actor: User) -> Acknowledge
 
 
 @transaction.atomic
-def acknowledgement_notify(*, ack: Acknowledgement, actor: User, count: int, note: str = "") -> Acknowledgement:
+def acknowledgement_notify(
+    *, ack: Acknowledgement, actor: User, count: int, note: str = ""
+) -> Acknowledgement:
     """The unit has told the enterprises in its area to start the response (3.2)."""
     ack = Acknowledgement.objects.select_for_update().select_related("member").get(pk=ack.pk)
     if not can_act_for(actor, ack.member):
@@ -411,7 +489,14 @@ def acknowledgement_notify(*, ack: Acknowledgement, actor: User, count: int, not
 
 @transaction.atomic
 def duty_record(
-    *, episode: WarningEpisode, member: MemberUnit, actor: User, person: str, phone: str, starts: datetime, ends: datetime
+    *,
+    episode: WarningEpisode,
+    member: MemberUnit,
+    actor: User,
+    person: str,
+    phone: str,
+    starts: datetime,
+    ends: datetime,
 ) -> DutyShift:
     """A unit's duty shift while a warning is in force (6.1: 预警响应启动后,实施24小时值班)."""
     if not can_act_for(actor, member):
@@ -419,17 +504,29 @@ def duty_record(
     if episode.status != WarningEpisode.Status.ACTIVE:
         raise DomainError("air.state", "只有预警响应期间需要登记24小时值班(6.1)")
     if not person.strip() or not phone.strip():
-        raise DomainError("air.duty_missing", "请填写值班人员和联系电话", field="person" if not person.strip() else "phone")
+        raise DomainError(
+            "air.duty_missing",
+            "请填写值班人员和联系电话",
+            field="person" if not person.strip() else "phone",
+        )
     if ends <= starts:
         raise DomainError("air.duty_order", "值班结束时间应晚于开始时间", field="ends")
     shift = DutyShift.objects.create(
-        episode=episode, member=member, person=person.strip(), phone=phone.strip(), starts=starts, ends=ends, recorded_by=actor
+        episode=episode,
+        member=member,
+        person=person.strip(),
+        phone=phone.strip(),
+        starts=starts,
+        ends=ends,
+        recorded_by=actor,
     )
     audit_record(actor=actor, action="air.duty.record", obj=shift, after=snapshot(shift))
     return shift
 
 
-def duty_gaps(episode: WarningEpisode, member: MemberUnit, *, until: datetime | None = None) -> list[tuple[datetime, datetime]]:
+def duty_gaps(
+    episode: WarningEpisode, member: MemberUnit, *, until: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
     """Stretches of the response (from its start until release or ``until``) nobody of the unit was on duty."""
     if episode.started_at is None:
         return []
@@ -451,21 +548,31 @@ def duty_gaps(episode: WarningEpisode, member: MemberUnit, *, until: datetime | 
 
 
 @transaction.atomic
-def summary_submit(*, episode: WarningEpisode, member: MemberUnit, actor: User, text: str) -> UnitSummary:
+def summary_submit(
+    *, episode: WarningEpisode, member: MemberUnit, actor: User, text: str
+) -> UnitSummary:
     if not can_act_for(actor, member):
         raise _deny("只能报送本单位的总结")
     if episode.status != WarningEpisode.Status.RELEASED:
         raise DomainError("air.state", "应急响应结束(预警解除)后方可报送总结(5)")
     if not text.strip():
         raise DomainError("air.summary_empty", "请填写措施落实总结", field="text")
-    existing = UnitSummary.objects.select_for_update().filter(episode=episode, member=member).first()
+    existing = (
+        UnitSummary.objects.select_for_update().filter(episode=episode, member=member).first()
+    )
     before = snapshot(existing) if existing else None
     summary = existing or UnitSummary(episode=episode, member=member)
     summary.text = text.strip()
     summary.submitted_at = timezone.now()
     summary.submitted_by = actor
     summary.save()
-    audit_record(actor=actor, action="air.summary.submit", obj=summary, before=before, after=snapshot(summary))
+    audit_record(
+        actor=actor,
+        action="air.summary.submit",
+        obj=summary,
+        before=before,
+        after=snapshot(summary),
+    )
     return summary
 
 
@@ -482,7 +589,13 @@ def evaluation_submit(*, episode: WarningEpisode, actor: User, text: str) -> War
     episode.evaluated_at = timezone.now()
     episode.evaluated_by = actor
     episode.save()
-    audit_record(actor=actor, action="air.episode.evaluate", obj=episode, before=before, after=snapshot(episode))
+    audit_record(
+        actor=actor,
+        action="air.episode.evaluate",
+        obj=episode,
+        before=before,
+        after=snapshot(episode),
+    )
     return episode
 
 
@@ -501,5 +614,7 @@ def hq_post_authorise(*, post: HqPost, actor: User | None, authorised: bool) -> 
     before = snapshot(post)
     post.authorised = authorised
     post.save()
-    audit_record(actor=actor, action="air.hq_post.authorise", obj=post, before=before, after=snapshot(post))
+    audit_record(
+        actor=actor, action="air.hq_post.authorise", obj=post, before=before, after=snapshot(post)
+    )
     return post

@@ -47,12 +47,14 @@ def _chart(decision: WarningDecision | None) -> str:
     if decision is None or not decision.result.get("series"):
         return ""
     r = decision.result
-    return aqi_chart(r["series"], r.get("hourly_levels", []), forecast_start=int(r.get("forecast_start", 0)))
+    return aqi_chart(
+        r["series"], r.get("hourly_levels", []), forecast_start=int(r.get("forecast_start", 0))
+    )
 
 
 def _grouped(decision: WarningDecision | None) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
-    for m in (decision.result.get("measures", []) if decision else []):
+    for m in decision.result.get("measures", []) if decision else []:
         cite = Citation(m["citation"]["document"], m["citation"]["clause"], "")
         groups.setdefault(m["category"], []).append({**m, "cite": cite})
     return list(groups.items())
@@ -63,7 +65,9 @@ def _advice(decision: WarningDecision | None) -> dict[str, Any] | None:
     if decision is None:
         return None
     r = decision.result
-    values = [int(v) for v in r.get("series", [])[int(r.get("forecast_start", 0)):] if v is not None]
+    values = [
+        int(v) for v in r.get("series", [])[int(r.get("forecast_start", 0)) :] if v is not None
+    ]
     if not values:
         return None
     from chengqu.air.standards import standard_for
@@ -71,7 +75,13 @@ def _advice(decision: WarningDecision | None) -> dict[str, Any] | None:
     standard = standard_for(timezone.localdate(decision.published_at or decision.drafted_at))
     peak = max(values)
     category = standard.category_of(min(peak, 500))
-    return {"peak": peak, "category": category.category, "health": category.health, "advice": category.advice, "standard": standard.name}
+    return {
+        "peak": peak,
+        "category": category.category,
+        "health": category.health,
+        "advice": category.advice,
+        "standard": standard.name,
+    }
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -81,17 +91,21 @@ def index(request: HttpRequest) -> HttpResponse:
     history = list(selectors.published_decisions()[:50])
     shown = decision or (history[0] if history else None)
     groups = _grouped(decision)
-    return render(request, "air/public.html", {
-        "advice": _advice(decision),
-        "episode": episode,
-        "decision": decision,
-        "level_label": LEVEL_LABEL[episode.level] if episode else "",
-        "health": [m for cat, ms in groups if cat == "健康防护" for m in ms],
-        "groups": [(cat, ms) for cat, ms in groups if cat != "健康防护"],
-        "history": history,
-        "chart": _chart(shown),
-        "chart_decision": shown,
-    })
+    return render(
+        request,
+        "air/public.html",
+        {
+            "advice": _advice(decision),
+            "episode": episode,
+            "decision": decision,
+            "level_label": LEVEL_LABEL[episode.level] if episode else "",
+            "health": [m for cat, ms in groups if cat == "健康防护" for m in ms],
+            "groups": [(cat, ms) for cat, ms in groups if cat != "健康防护"],
+            "history": history,
+            "chart": _chart(shown),
+            "chart_decision": shown,
+        },
+    )
 
 
 def cap_xml(request: HttpRequest, identifier: str) -> HttpResponse:
@@ -105,7 +119,11 @@ def feed(request: HttpRequest) -> HttpResponse:
     """Atom feed of the CAP alerts, newest first."""
     items = list(selectors.cap_messages()[:50])
     updated = items[0].sent if items else timezone.now()
-    response = render(request, "air/feed.atom", {"items": items, "updated": updated, "base": request.build_absolute_uri("/")[:-1]})
+    response = render(
+        request,
+        "air/feed.atom",
+        {"items": items, "updated": updated, "base": request.build_absolute_uri("/")[:-1]},
+    )
     response["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response
 
@@ -126,13 +144,20 @@ def _act(request: HttpRequest, action: Callable[[], object], ok: str) -> None:
 def office(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
-        values = [v.strip() for v in request.POST.get("daily", "").replace("，", ",").split(",") if v.strip()]
+        values = [
+            v.strip()
+            for v in request.POST.get("daily", "").replace("，", ",").split(",")
+            if v.strip()
+        ]
         kind = request.POST.get("kind", "daily")
         city = request.POST.get("city_level") or None
         try:
             decision = services.warning_draft(
-                actor=user, forecast={"kind": kind, "values": values},
-                episode_kind=request.POST.get("episode", "pm25"), city_level=city, note=request.POST.get("note", ""),
+                actor=user,
+                forecast={"kind": kind, "values": values},
+                episode_kind=request.POST.get("episode", "pm25"),
+                city_level=city,
+                note=request.POST.get("note", ""),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -140,9 +165,15 @@ def office(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已填报{FORM_TITLE}, 待领导批准")
             return redirect("air:decision", pk=decision.pk)
     episodes = WarningEpisode.objects.prefetch_related("decisions").order_by("-created_at")[:30]
-    return render(request, "air/office.html", {
-        "episodes": episodes, "can_draft": has_role(user, Role.HQ_OFFICE), "post": request.POST,
-    })
+    return render(
+        request,
+        "air/office.html",
+        {
+            "episodes": episodes,
+            "can_draft": has_role(user, Role.HQ_OFFICE),
+            "post": request.POST,
+        },
+    )
 
 
 @role_required(*WORKFLOW)
@@ -152,42 +183,86 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         op = request.POST.get("op")
         if op == "approve":
-            _act(request, lambda: services.warning_approve(decision=decision, actor=user, opinion=request.POST.get("opinion") or "同意"), "已批准")
+            _act(
+                request,
+                lambda: services.warning_approve(
+                    decision=decision, actor=user, opinion=request.POST.get("opinion") or "同意"
+                ),
+                "已批准",
+            )
         elif op == "reject":
-            _act(request, lambda: services.warning_reject(decision=decision, actor=user, opinion=request.POST.get("opinion", "")), "已退回")
+            _act(
+                request,
+                lambda: services.warning_reject(
+                    decision=decision, actor=user, opinion=request.POST.get("opinion", "")
+                ),
+                "已退回",
+            )
         elif op == "publish":
-            _act(request, lambda: services.warning_publish(decision=decision, actor=user), "已发布, 已通知各成员单位并生成 CAP 预警消息")
+            _act(
+                request,
+                lambda: services.warning_publish(decision=decision, actor=user),
+                "已发布, 已通知各成员单位并生成 CAP 预警消息",
+            )
         elif op == "report":
-            report = get_object_or_404(InfoReport, pk=request.POST.get("report") or 0, decision=decision)
-            _act(request, lambda: services.report_mark_sent(report=report, actor=user), "已登记报送")
+            report = get_object_or_404(
+                InfoReport, pk=request.POST.get("report") or 0, decision=decision
+            )
+            _act(
+                request, lambda: services.report_mark_sent(report=report, actor=user), "已登记报送"
+            )
         elif op == "receive":
-            ack = get_object_or_404(Acknowledgement, pk=request.POST.get("ack") or 0, decision=decision)
-            _act(request, lambda: services.acknowledgement_receive(ack=ack, actor=user), "已代为登记签收")
+            ack = get_object_or_404(
+                Acknowledgement, pk=request.POST.get("ack") or 0, decision=decision
+            )
+            _act(
+                request,
+                lambda: services.acknowledgement_receive(ack=ack, actor=user),
+                "已代为登记签收",
+            )
         return redirect("air:decision", pk=pk)
     now = timezone.now()
-    acks = [(a, selectors.notify_clock(a, now=now)) for a in decision.acknowledgements.select_related("member", "decision")]
+    acks = [
+        (a, selectors.notify_clock(a, now=now))
+        for a in decision.acknowledgements.select_related("member", "decision")
+    ]
     episode = decision.episode
-    duty = [
-        (m, list(episode.duty_shifts.filter(member=m)), services.duty_gaps(episode, m, until=now))
-        for m in MemberUnit.objects.filter(active=True)
-    ] if episode.started_at else []
+    duty = (
+        [
+            (
+                m,
+                list(episode.duty_shifts.filter(member=m)),
+                services.duty_gaps(episode, m, until=now),
+            )
+            for m in MemberUnit.objects.filter(active=True)
+        ]
+        if episode.started_at
+        else []
+    )
     document = "城政办发〔2024〕1号"
-    reasons = [{**x, "cite": Citation(document, x["clause"], "")} for x in decision.result.get("reasons", [])]
-    return render(request, "air/decision.html", {
-        "d": decision,
-        "reasons": reasons,
-        "r": decision.result,
-        "chart": _chart(decision),
-        "acks": acks,
-        "overdue": sum(1 for _, c in acks if c and c.overdue),
-        "reports": decision.reports.all(),
-        "duty": duty,
-        "cap": getattr(decision, "cap", None),
-        "approval_level": LEVEL_LABEL[services.approval_level(decision)],
-        "groups": _grouped(decision),
-        "is_office": has_role(user, Role.HQ_OFFICE),
-        "is_commander": has_role(user, Role.COMMANDER),
-    })
+    reasons = [
+        {**x, "cite": Citation(document, x["clause"], "")}
+        for x in decision.result.get("reasons", [])
+    ]
+    return render(
+        request,
+        "air/decision.html",
+        {
+            "d": decision,
+            "reasons": reasons,
+            "r": decision.result,
+            "chart": _chart(decision),
+            "acks": acks,
+            "overdue": sum(1 for _, c in acks if c and c.overdue),
+            "reports": decision.reports.all(),
+            "duty": duty,
+            "cap": getattr(decision, "cap", None),
+            "approval_level": LEVEL_LABEL[services.approval_level(decision)],
+            "groups": _grouped(decision),
+            "is_office": has_role(user, Role.HQ_OFFICE),
+            "is_commander": has_role(user, Role.COMMANDER),
+        },
+    )
 
 
 @role_required(*WORKFLOW)
@@ -201,27 +276,49 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     episode = get_object_or_404(selectors.episodes_for(user), pk=pk)
     members = list(MemberUnit.objects.filter(active=True))
-    own = [m for m in members if services.can_act_for(user, m) and not has_role(user, Role.HQ_OFFICE)]
+    own = [
+        m for m in members if services.can_act_for(user, m) and not has_role(user, Role.HQ_OFFICE)
+    ]
     if request.method == "POST":
         if request.POST.get("op") == "evaluate":
-            _act(request, lambda: services.evaluation_submit(episode=episode, actor=user, text=request.POST.get("text", "")), "已保存评估")
+            _act(
+                request,
+                lambda: services.evaluation_submit(
+                    episode=episode, actor=user, text=request.POST.get("text", "")
+                ),
+                "已保存评估",
+            )
         else:
             member = get_object_or_404(MemberUnit, pk=request.POST.get("member") or 0)
-            _act(request, lambda: services.summary_submit(episode=episode, member=member, actor=user, text=request.POST.get("text", "")), "已报送总结")
+            _act(
+                request,
+                lambda: services.summary_submit(
+                    episode=episode, member=member, actor=user, text=request.POST.get("text", "")
+                ),
+                "已报送总结",
+            )
         return redirect("air:episode", pk=pk)
     summaries = episode.summaries.select_related("member")
     if not selectors.sees_workflow(user):
         summaries = summaries.filter(selectors.member_filter(user.department_id, "member__"))
     submitted = {s.member_id for s in summaries}
-    return render(request, "air/episode.html", {
-        "episode": episode,
-        "stats": selectors.episode_statistics(episode) if selectors.sees_workflow(user) else None,
-        "decisions": episode.decisions.order_by("drafted_at"),
-        "summaries": summaries,
-        "missing": [m for m in members if m.pk not in submitted] if selectors.sees_workflow(user) else [],
-        "own": own,
-        "is_office": has_role(user, Role.HQ_OFFICE),
-    })
+    return render(
+        request,
+        "air/episode.html",
+        {
+            "episode": episode,
+            "stats": selectors.episode_statistics(episode)
+            if selectors.sees_workflow(user)
+            else None,
+            "decisions": episode.decisions.order_by("drafted_at"),
+            "summaries": summaries,
+            "missing": [m for m in members if m.pk not in submitted]
+            if selectors.sees_workflow(user)
+            else [],
+            "own": own,
+            "is_office": has_role(user, Role.HQ_OFFICE),
+        },
+    )
 
 
 # ------------------------------------------------------------------ member units
@@ -242,10 +339,19 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 messages.error(request, "值班时间格式应为 YYYY-MM-DD HH:MM")
                 return redirect("air:unit")
-            _act(request, lambda: services.duty_record(
-                episode=ack.decision.episode, member=ack.member, actor=user, person=request.POST.get("person", ""),
-                phone=request.POST.get("phone", ""), starts=starts, ends=ends,
-            ), "已登记值班")
+            _act(
+                request,
+                lambda: services.duty_record(
+                    episode=ack.decision.episode,
+                    member=ack.member,
+                    actor=user,
+                    person=request.POST.get("person", ""),
+                    phone=request.POST.get("phone", ""),
+                    starts=starts,
+                    ends=ends,
+                ),
+                "已登记值班",
+            )
             return redirect("air:unit")
         if request.POST.get("op") == "notify":
             try:
@@ -253,12 +359,21 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 messages.error(request, "通知企事业单位数应为整数")
                 return redirect("air:unit")
-            _act(request, lambda: services.acknowledgement_notify(ack=ack, actor=user, count=count, note=request.POST.get("note", "")), "已登记通知企事业单位")
+            _act(
+                request,
+                lambda: services.acknowledgement_notify(
+                    ack=ack, actor=user, count=count, note=request.POST.get("note", "")
+                ),
+                "已登记通知企事业单位",
+            )
         else:
             _act(request, lambda: services.acknowledgement_receive(ack=ack, actor=user), "已签收")
         return redirect("air:unit")
     now = timezone.now()
-    rows = [(a, selectors.notify_clock(a, now=now)) for a in acks.order_by("-decision__published_at")[:100]]
+    rows = [
+        (a, selectors.notify_clock(a, now=now))
+        for a in acks.order_by("-decision__published_at")[:100]
+    ]
     return render(request, "air/unit.html", {"rows": rows})
 
 
@@ -272,7 +387,11 @@ def _local_datetime(text: str) -> datetime:
 
 def _year(request: HttpRequest) -> int:
     try:
-        return int(request.GET.get("year") or request.POST.get("year") or (selectors.list_years() or [timezone.localdate().year])[0])
+        return int(
+            request.GET.get("year")
+            or request.POST.get("year")
+            or (selectors.list_years() or [timezone.localdate().year])[0]
+        )
     except ValueError:
         return timezone.localdate().year
 
@@ -301,7 +420,9 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
                             messages.error(request, f"第 {row} 行 {col}: {msg}")
                         messages.error(request, "导入失败, 未写入任何数据")
                     except DomainError as exc:
-                        messages.error(request, exc.message.replace(path.name, upload.name or path.name))
+                        messages.error(
+                            request, exc.message.replace(path.name, upload.name or path.name)
+                        )
                     else:
                         messages.success(request, f"已导入 {count} 家企业")
         elif op == "totals":
@@ -313,43 +434,65 @@ def reduction_page(request: HttpRequest) -> HttpResponse:
             except InvalidOperation:
                 messages.error(request, "排放总量应为数值")
             else:
-                _act(request, lambda: reduction_list.district_emissions_set(year=year, values=values, actor=user), "已保存全区排放总量")
+                _act(
+                    request,
+                    lambda: reduction_list.district_emissions_set(
+                        year=year, values=values, actor=user
+                    ),
+                    "已保存全区排放总量",
+                )
         elif op == "exempt":
-            enterprise = get_object_or_404(ListEnterprise, pk=request.POST.get("enterprise") or 0, year=year)
+            enterprise = get_object_or_404(
+                ListEnterprise, pk=request.POST.get("enterprise") or 0, year=year
+            )
             try:
                 approved_on = date.fromisoformat(request.POST.get("approved_on", ""))
             except ValueError:
                 messages.error(request, "批准日期格式应为 YYYY-MM-DD")
             else:
-                _act(request, lambda: reduction_list.exemption_record(
-                    enterprise=enterprise, clause=request.POST.get("clause", ""), responses=request.POST.getlist("responses"),
-                    reason=request.POST.get("reason", ""), approved_by=request.POST.get("approved_by", ""),
-                    approval_ref=request.POST.get("approval_ref", ""), approved_on=approved_on, actor=user,
-                    facts=request.POST,
-                ), "已登记豁免")
+                _act(
+                    request,
+                    lambda: reduction_list.exemption_record(
+                        enterprise=enterprise,
+                        clause=request.POST.get("clause", ""),
+                        responses=request.POST.getlist("responses"),
+                        reason=request.POST.get("reason", ""),
+                        approved_by=request.POST.get("approved_by", ""),
+                        approval_ref=request.POST.get("approval_ref", ""),
+                        approved_on=approved_on,
+                        actor=user,
+                        facts=request.POST,
+                    ),
+                    "已登记豁免",
+                )
         return redirect(f"{request.path}?year={year}")
     from portal.air.models import DistrictEmissions, Exemption
 
     checks = selectors.reduction_checks(year)
-    enterprises = ListEnterprise.objects.filter(year=year).prefetch_related("measures", "exemptions")
-    return render(request, "air/reduction.html", {
-        "year": year,
-        "years": selectors.list_years(),
-        "checks": checks,
-        "totals": DistrictEmissions.objects.filter(year=year).first(),
-        "pollutants": [(p, POLLUTANT_LABELS[p]) for p in POLLUTANTS],
-        "enterprises": enterprises,
-        "clauses": Exemption.Clause.choices,
-        "can_edit": has_role(user, Role.HQ_OFFICE, Role.ADMIN) and not has_role(user, Role.AUDITOR),
-    })
+    enterprises = ListEnterprise.objects.filter(year=year).prefetch_related(
+        "measures", "exemptions"
+    )
+    return render(
+        request,
+        "air/reduction.html",
+        {
+            "year": year,
+            "years": selectors.list_years(),
+            "checks": checks,
+            "totals": DistrictEmissions.objects.filter(year=year).first(),
+            "pollutants": [(p, POLLUTANT_LABELS[p]) for p in POLLUTANTS],
+            "enterprises": enterprises,
+            "clauses": Exemption.Clause.choices,
+            "can_edit": has_role(user, Role.HQ_OFFICE, Role.ADMIN)
+            and not has_role(user, Role.AUDITOR),
+        },
+    )
 
 
 @role_required(*selectors.LIST_ROLES)
 def reduction_export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     return xlsx_response(reduction_list.list_export(year), f"{year}年应急减排清单.xlsx")
-
-
 
 
 # ------------------------------------------------------------------ an enterprise's own list entry
@@ -362,8 +505,10 @@ def _entry_context(entry: ListEnterprise) -> dict[str, Any]:
     return {
         "entry": entry,
         "now": selectors.required_now(entry),
-        "levels": [(r, services.LEVEL_LABEL.get(level, level), measures.get(r))
-                   for level, r in selectors.RESPONSE_OF_LEVEL.items()],
+        "levels": [
+            (r, services.LEVEL_LABEL.get(level, level), measures.get(r))
+            for level, r in selectors.RESPONSE_OF_LEVEL.items()
+        ],
     }
 
 
@@ -383,4 +528,6 @@ def list_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.list_entries_for(_user(request)).filter(pk=pk).first()
     if entry is None:
         raise Http404("没有这条清单记录")
-    return render(request, "air/enterprise.html", {"items": [_entry_context(entry)], "single": True})
+    return render(
+        request, "air/enterprise.html", {"items": [_entry_context(entry)], "single": True}
+    )

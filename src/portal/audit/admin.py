@@ -1,4 +1,3 @@
-
 from django.contrib import admin
 
 from portal.audit.admin_mixins import ReadOnlyAdmin

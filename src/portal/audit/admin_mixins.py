@@ -36,7 +36,9 @@ class AuditedAdmin(admin.ModelAdmin[M], Generic[M]):
         actor = request.user if isinstance(request.user, User) else None
         with transaction.atomic():
             before = snapshot(obj)
-            audit_record(actor=actor, action=f"admin.{obj._meta.model_name}.delete", obj=obj, before=before)
+            audit_record(
+                actor=actor, action=f"admin.{obj._meta.model_name}.delete", obj=obj, before=before
+            )
             super().delete_model(request, obj)
 
 

@@ -86,7 +86,9 @@ def load_key(*, create: bool = False, chain_keyed: bool = False) -> bytes | None
                     " (或设置 CHENGQU_AUDIT_KEY), 不会另建新密钥"
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileExistsError):  # another process made it first: use that one
+            with contextlib.suppress(
+                FileExistsError
+            ):  # another process made it first: use that one
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "w") as handle:
                     handle.write(secrets.token_hex(32) + "\n")
@@ -175,10 +177,19 @@ def merged(current: Anchor | None, db_head: Anchor) -> Anchor | None:
     if current is not None and current.seq >= db_head.seq:
         return None
     keyed_from = db_head.keyed_from
-    if current is not None and current.keyed_from and (not keyed_from or current.keyed_from < keyed_from):
+    if (
+        current is not None
+        and current.keyed_from
+        and (not keyed_from or current.keyed_from < keyed_from)
+    ):
         keyed_from = current.keyed_from
-    return Anchor(seq=db_head.seq, hash=db_head.hash, mac=db_head.mac, key_id=db_head.key_id,
-                  keyed_from=keyed_from)
+    return Anchor(
+        seq=db_head.seq,
+        hash=db_head.hash,
+        mac=db_head.mac,
+        key_id=db_head.key_id,
+        keyed_from=keyed_from,
+    )
 
 
 def advance(db_head: Anchor, *, force: bool = False, durable: bool = False) -> Anchor | None:

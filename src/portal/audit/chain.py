@@ -98,8 +98,13 @@ class Anchor:
     keyed_from: int
 
     def as_json(self) -> dict[str, Any]:
-        return {"seq": self.seq, "hash": self.hash, "mac": self.mac, "key_id": self.key_id,
-                "keyed_from": self.keyed_from}
+        return {
+            "seq": self.seq,
+            "hash": self.hash,
+            "mac": self.mac,
+            "key_id": self.key_id,
+            "keyed_from": self.keyed_from,
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Anchor:
@@ -107,8 +112,13 @@ class Anchor:
         if not isinstance(data, dict):
             raise ValueError("not an object")
         try:
-            anchor = cls(seq=int(data["seq"]), hash=str(data["hash"]), mac=str(data["mac"]),
-                         key_id=str(data["key_id"]), keyed_from=int(data["keyed_from"]))
+            anchor = cls(
+                seq=int(data["seq"]),
+                hash=str(data["hash"]),
+                mac=str(data["mac"]),
+                key_id=str(data["key_id"]),
+                keyed_from=int(data["keyed_from"]),
+            )
         except (KeyError, TypeError) as exc:
             raise ValueError(str(exc)) from exc
         if anchor.seq < 0 or anchor.keyed_from < 0:
@@ -170,9 +180,16 @@ def verify(
     """
     if key is not None and anchor is not None and anchor.key_id and anchor.key_id != key_id(key):
         first = max(anchor.keyed_from, 1)
-        return ChainReport(0, Problem(first, (
-            f"当前审计密钥 (标识 {key_id(key)}) 不是写入这些记录时的密钥 (链头文件登记 {anchor.key_id}); "
-            "请找回原密钥 (audit_key 文件或 CHENGQU_AUDIT_KEY)")))
+        return ChainReport(
+            0,
+            Problem(
+                first,
+                (
+                    f"当前审计密钥 (标识 {key_id(key)}) 不是写入这些记录时的密钥 (链头文件登记 {anchor.key_id}); "
+                    "请找回原密钥 (audit_key 文件或 CHENGQU_AUDIT_KEY)"
+                ),
+            ),
+        )
     keyed_from = anchor.keyed_from if anchor is not None and anchor.keyed_from > 0 else 0
     expected_prev = GENESIS
     expected_seq = 1
@@ -185,19 +202,31 @@ def verify(
         if entry.seq != expected_seq:
             return ChainReport(checked, Problem(expected_seq, "该条记录缺失(被删除)"), keyed=keyed)
         if entry.content["prev_hash"] != expected_prev:
-            return ChainReport(checked, Problem(entry.seq, "前一条哈希不符(链接被篡改)"), keyed=keyed)
+            return ChainReport(
+                checked, Problem(entry.seq, "前一条哈希不符(链接被篡改)"), keyed=keyed
+            )
         digest, mac = entry_digests(key if entry.mac else None, entry.content)
         if digest != entry.hash:
-            return ChainReport(checked, Problem(entry.seq, "内容与哈希不符(记录被修改)"), keyed=keyed)
+            return ChainReport(
+                checked, Problem(entry.seq, "内容与哈希不符(记录被修改)"), keyed=keyed
+            )
         if entry.mac:
             seen_mac = True
             if key is not None:
                 if not hmac.compare_digest(mac, entry.mac):
-                    return ChainReport(checked, Problem(entry.seq, (
-                        "MAC 不符: 该条记录被改写并重算了哈希 (或所用密钥不是写入时的密钥)")), keyed=keyed)
+                    return ChainReport(
+                        checked,
+                        Problem(
+                            entry.seq,
+                            ("MAC 不符: 该条记录被改写并重算了哈希 (或所用密钥不是写入时的密钥)"),
+                        ),
+                        keyed=keyed,
+                    )
                 keyed += 1
         elif seen_mac or (keyed_from and entry.seq >= keyed_from):
-            return ChainReport(checked, Problem(entry.seq, "缺少 MAC: 该条记录被改写 (MAC 被去掉)"), keyed=keyed)
+            return ChainReport(
+                checked, Problem(entry.seq, "缺少 MAC: 该条记录被改写 (MAC 被去掉)"), keyed=keyed
+            )
         else:
             unsealed += 1
         if anchor is not None and entry.seq == anchor.seq:
@@ -206,31 +235,58 @@ def verify(
         expected_seq += 1
         checked += 1
     if checked < head_seq:
-        return ChainReport(checked, Problem(checked + 1, f"链头记录共 {head_seq} 条, 实际只有 {checked} 条(末尾记录被删除)"),
-                           keyed=keyed)
+        return ChainReport(
+            checked,
+            Problem(
+                checked + 1, f"链头记录共 {head_seq} 条, 实际只有 {checked} 条(末尾记录被删除)"
+            ),
+            keyed=keyed,
+        )
     if checked > head_seq:
-        return ChainReport(checked, Problem(head_seq + 1, "该条记录不在链头登记的范围内(链头被改动)"), keyed=keyed)
+        return ChainReport(
+            checked, Problem(head_seq + 1, "该条记录不在链头登记的范围内(链头被改动)"), keyed=keyed
+        )
     if checked and expected_prev != head_hash:
-        return ChainReport(checked, Problem(checked, "与链头登记的哈希不符(末尾记录被替换)"), keyed=keyed)
+        return ChainReport(
+            checked, Problem(checked, "与链头登记的哈希不符(末尾记录被替换)"), keyed=keyed
+        )
 
     warnings: list[str] = []
     if anchor is not None:
         if anchor.seq > checked:
-            return ChainReport(checked, Problem(checked + 1, (
-                f"链头文件登记共 {anchor.seq} 条, 数据库只有 {checked} 条(末尾记录被删除)")), keyed=keyed)
+            return ChainReport(
+                checked,
+                Problem(
+                    checked + 1,
+                    (f"链头文件登记共 {anchor.seq} 条, 数据库只有 {checked} 条(末尾记录被删除)"),
+                ),
+                keyed=keyed,
+            )
         if at_anchor is not None and (
             at_anchor.hash != anchor.hash or (anchor.mac and at_anchor.mac != anchor.mac)
         ):
-            return ChainReport(checked, Problem(anchor.seq, (
-                "与链头文件登记的哈希不符(该条及之前的记录被改写, 或数据库被替换)")), keyed=keyed)
+            return ChainReport(
+                checked,
+                Problem(
+                    anchor.seq, ("与链头文件登记的哈希不符(该条及之前的记录被改写, 或数据库被替换)")
+                ),
+                keyed=keyed,
+            )
         if anchor.seq < checked:
             lag = f"链头文件落后数据库 {checked - anchor.seq} 条 (第 {anchor.seq + 1}–{checked} 条, 通常是写入后未及更新)"
-            warnings.append(lag + ("; 这些记录已用密钥校验" if key is not None else "; 无密钥, 这些记录未能确认"))
+            warnings.append(
+                lag
+                + ("; 这些记录已用密钥校验" if key is not None else "; 无密钥, 这些记录未能确认")
+            )
     elif checked and expect_anchor:
         warnings.append(anchor_note or "未找到链头文件 (audit_head): 无法发现末尾记录被删除")
     if key is None and checked:
-        warnings.append("未找到审计密钥: 只做了无密钥校验, 能发现单条修改, 不能发现重算全部哈希的改写")
+        warnings.append(
+            "未找到审计密钥: 只做了无密钥校验, 能发现单条修改, 不能发现重算全部哈希的改写"
+        )
     if unsealed:
-        warnings.append(f"第 1–{unsealed} 条写于启用密钥之前, 尚无 MAC, 只做了无密钥校验; "
-                        "请运行 chengqu audit rekey 封存")
+        warnings.append(
+            f"第 1–{unsealed} 条写于启用密钥之前, 尚无 MAC, 只做了无密钥校验; "
+            "请运行 chengqu audit rekey 封存"
+        )
     return ChainReport(checked, None, tuple(warnings), keyed)

@@ -16,7 +16,11 @@ def audit_entries_for(*, object_type: str, object_id: str) -> QuerySet[AuditEntr
 
 
 def stored_entries(
-    *, unsealed_only: bool = False, after_seq: int = 0, limit: int | None = None, batch_size: int = 2000
+    *,
+    unsealed_only: bool = False,
+    after_seq: int = 0,
+    limit: int | None = None,
+    batch_size: int = 2000,
 ) -> Iterator[StoredEntry]:
     """Entries in sequence order as verification sees them; ``unsealed_only``: those without a MAC."""
     rows = AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")

@@ -121,7 +121,9 @@ def committed_head() -> Anchor | None:
         return None
     seq, digest, mac, keyed_from = row
     key = anchor.load_key()
-    return Anchor(seq=seq, hash=digest, mac=mac, key_id=key_id(key) if key else "", keyed_from=keyed_from)
+    return Anchor(
+        seq=seq, hash=digest, mac=mac, key_id=key_id(key) if key else "", keyed_from=keyed_from
+    )
 
 
 def head_file_update() -> None:
@@ -168,15 +170,21 @@ def audit_chain_seal(*, actor: User | None = None) -> SealResult:
     itself is recorded as an entry (``audit.seal``) and, through it, in the head file.
     """
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"hash": GENESIS}
+        )
         key = anchor.load_key(create=True, chain_keyed=head.keyed_from > 0)
         assert key is not None
         report = verify(stored_entries(), head_seq=head.seq, head_hash=head.hash, key=key)
         if report.problem is not None:
-            raise DomainError("audit.chain_broken", "审计链已断开, 不能封存: " + report.problem.message())
+            raise DomainError(
+                "audit.chain_broken", "审计链已断开, 不能封存: " + report.problem.message()
+            )
         sealed, first, last = 0, 0, 0
         with transaction.get_connection().cursor() as cursor:
-            while chunk := list(stored_entries(unsealed_only=True, after_seq=last, limit=SEAL_BATCH)):
+            while chunk := list(
+                stored_entries(unsealed_only=True, after_seq=last, limit=SEAL_BATCH)
+            ):
                 # The one update an entry ever receives: its empty MAC filled in (never replaced).
                 cursor.executemany(
                     "UPDATE audit_auditentry SET mac = %s WHERE seq = %s AND mac = ''",
@@ -187,7 +195,10 @@ def audit_chain_seal(*, actor: User | None = None) -> SealResult:
             return SealResult(0, 0, 0, None)
         AuditHead.objects.filter(pk=1).update(keyed_from=1)
         entry = audit_record(
-            actor=actor, action="audit.seal", object_type="audit.chain", object_repr="审计链",
+            actor=actor,
+            action="audit.seal",
+            object_type="audit.chain",
+            object_repr="审计链",
             after={"sealed": sealed, "first_seq": first, "last_seq": last, "key_id": key_id(key)},
         )
     return SealResult(sealed, first, last, entry)

@@ -44,7 +44,9 @@ def _cite(c: Citation | None) -> dict[str, str] | None:
 
 
 @router.get("/route")
-def route(request: HttpRequest, q: Annotated[str, Query(max_length=max_len(Incident, "incident_type"))]) -> dict[str, Any]:
+def route(
+    request: HttpRequest, q: Annotated[str, Query(max_length=max_len(Incident, "incident_type"))]
+) -> dict[str, Any]:
     """Routing: who commands, who must be told; candidates when the words are unclear."""
     _require(request)
     decision = route_incident(q, roster=current_roster())
@@ -63,8 +65,12 @@ def hqs(request: HttpRequest) -> list[dict[str, Any]]:
     names = commanders_by_hq()
     return [
         {
-            "key": h.key, "kind": h.kind, "name": h.name, "office_host": h.office_host.name,
-            "parent": h.parent.key if h.parent else None, "commanders": names.get(h.pk, []),
+            "key": h.key,
+            "kind": h.kind,
+            "name": h.name,
+            "office_host": h.office_host.name,
+            "parent": h.parent.key if h.parent else None,
+            "commanders": names.get(h.pk, []),
             "citation": _cite(h.citation),
         }
         for h in Headquarters.objects.select_related("office_host", "parent")
@@ -76,26 +82,49 @@ def hq(request: HttpRequest, key: HqKey) -> dict[str, Any]:
     _require(request)
     row = get_object_or_404(Headquarters.objects.select_related("office_host", "parent"), key=key)
     return {
-        "key": row.key, "kind": row.kind, "name": row.name, "also": row.also,
+        "key": row.key,
+        "kind": row.kind,
+        "name": row.name,
+        "also": row.also,
         "parent": row.parent.key if row.parent else None,
         "seats": [
-            {"role": s.seat.role, "position": s.seat.post.title, "post": s.seat.post.key, "holder": s.holder,
-             "as_written": s.seat.as_written, "citation": _cite(s.seat.citation)}
+            {
+                "role": s.seat.role,
+                "position": s.seat.post.title,
+                "post": s.seat.post.key,
+                "holder": s.holder,
+                "as_written": s.seat.as_written,
+                "citation": _cite(s.seat.citation),
+            }
             for s in hq_seats(row)
         ],
-        "office": {"host": row.office_host.name, "text": row.office_text, "duties": row.office_duties,
-                   "citation": _cite(row.office_citation)},
-        "duties": row.duties, "duties_citation": _cite(row.duties_citation),
-        "groups": row.groups, "citation": _cite(row.citation),
+        "office": {
+            "host": row.office_host.name,
+            "text": row.office_text,
+            "duties": row.office_duties,
+            "citation": _cite(row.office_citation),
+        },
+        "duties": row.duties,
+        "duties_citation": _cite(row.duties_citation),
+        "groups": row.groups,
+        "citation": _cite(row.citation),
     }
 
 
 def _incident(i: Incident) -> dict[str, Any]:
     return {
-        "id": i.pk, "incident_type": i.incident_type, "place": i.place,
-        "occurred_at": i.occurred_at, "learned_at": i.learned_at, "status": i.status,
-        "hq": i.hq.key if i.hq else None, "candidates": i.candidates, "plan": i.plan,
-        "level": i.level, "warning": i.warning, "grade": i.grade,
+        "id": i.pk,
+        "incident_type": i.incident_type,
+        "place": i.place,
+        "occurred_at": i.occurred_at,
+        "learned_at": i.learned_at,
+        "status": i.status,
+        "hq": i.hq.key if i.hq else None,
+        "candidates": i.candidates,
+        "plan": i.plan,
+        "level": i.level,
+        "warning": i.warning,
+        "grade": i.grade,
         "department": i.department.name if i.department else None,
     }
 
@@ -108,23 +137,31 @@ def incidents(
 ) -> dict[str, Any]:
     _require(request, *READ_ROLES)
     qs = incidents_visible(request.user)
-    ids = list(qs.values_list("pk", flat=True)[offset: offset + limit])
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
     return {"count": qs.count(), "items": [_incident(i) for i in incidents_by_ids(ids)]}
 
 
 class IncidentIn(Schema):
     # The time and the place are required, as published; the service refuses an incident without
     # them with 400 and a message naming the field (command.time_missing, command.place_missing).
-    model_config = ConfigDict(json_schema_extra={"required": ["incident_type", "occurred_at", "place"]})
+    model_config = ConfigDict(
+        json_schema_extra={"required": ["incident_type", "occurred_at", "place"]}
+    )
 
-    incident_type: Annotated[str, Field(min_length=1, max_length=max_len(Incident, "incident_type"))]
+    incident_type: Annotated[
+        str, Field(min_length=1, max_length=max_len(Incident, "incident_type"))
+    ]
     occurred_at: Moment | None = None
     learned_at: Moment | None = None
-    place: Annotated[str, Field(max_length=max_len(Incident, "place"), json_schema_extra={"minLength": 1})] = ""
+    place: Annotated[
+        str, Field(max_length=max_len(Incident, "place"), json_schema_extra={"minLength": 1})
+    ] = ""
     description: str = ""
     reporter: Annotated[str, Field(max_length=max_len(Incident, "reporter"))] = ""
     grade: Annotated[str, OneOf(tuple(Incident.Grade.values))] = ""
-    department: Annotated[str, Field(max_length=max_len(Department, "code"))] | None = None  # unit code
+    department: Annotated[str, Field(max_length=max_len(Department, "code"))] | None = (
+        None  # unit code
+    )
     hq: HqKey = ""
 
 
@@ -134,6 +171,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
     department = None
     if payload.department:
         department = Department.objects.filter(code=payload.department).first()
+
     def aware(moment: datetime | None) -> datetime | None:
         if moment is None or moment.tzinfo is not None:
             return moment
@@ -141,9 +179,15 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
 
     incident = services.incident_register(
         actor=request.user if isinstance(request.user, User) else None,
-        incident_type=payload.incident_type, occurred_at=aware(payload.occurred_at),
-        learned_at=aware(payload.learned_at), place=payload.place, description=payload.description,
-        reporter=payload.reporter, grade=payload.grade, department=department, hq_key=payload.hq,
+        incident_type=payload.incident_type,
+        occurred_at=aware(payload.occurred_at),
+        learned_at=aware(payload.learned_at),
+        place=payload.place,
+        description=payload.description,
+        reporter=payload.reporter,
+        grade=payload.grade,
+        department=department,
+        hq_key=payload.hq,
     )
     return Status(201, incident_detail(request, incident.pk))
 
@@ -156,15 +200,26 @@ def incident_detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     body = _incident(incident)
     body["deadlines"] = [
         {
-            "key": r.deadline.key, "report": r.deadline.report, "reporter": r.deadline.reporter,
-            "recipients": list(r.deadline.recipients), "due": r.deadline.due,
-            "remaining_minutes": None if r.remaining is None else int(r.remaining.total_seconds() // 60),
-            "overdue": r.overdue, "required_content": list(r.deadline.required_content),
-            "filed": None if r.filed is None else {
-                "at": r.filed.filed_at, "by": str(r.filed.filed_by) if r.filed.filed_by else None,
-                "late": r.filed.late, "complete": r.filed.complete,
+            "key": r.deadline.key,
+            "report": r.deadline.report,
+            "reporter": r.deadline.reporter,
+            "recipients": list(r.deadline.recipients),
+            "due": r.deadline.due,
+            "remaining_minutes": None
+            if r.remaining is None
+            else int(r.remaining.total_seconds() // 60),
+            "overdue": r.overdue,
+            "required_content": list(r.deadline.required_content),
+            "filed": None
+            if r.filed is None
+            else {
+                "at": r.filed.filed_at,
+                "by": str(r.filed.filed_by) if r.filed.filed_by else None,
+                "late": r.filed.late,
+                "complete": r.filed.complete,
             },
-            "notes": list(r.deadline.notes), "citation": _cite(r.deadline.citation),
+            "notes": list(r.deadline.notes),
+            "citation": _cite(r.deadline.citation),
         }
         for r in clock_rows(incident, now=now)
     ]

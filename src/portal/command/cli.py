@@ -49,7 +49,9 @@ def who(text: str, as_json: bool) -> None:
     routing = decision.value
     if routing.status is Status.AMBIGUOUS:
         names = "、".join(r.name for r in routing.routes)
-        raise DomainError("command.ambiguous", f"“{text}”对应多个指挥部, 请明确: {names}", field="type")
+        raise DomainError(
+            "command.ambiguous", f"“{text}”对应多个指挥部, 请明确: {names}", field="type"
+        )
     body: dict[str, Any] = routing.routes[0].as_dict()
     if as_json:
         _echo(body)
@@ -76,7 +78,9 @@ def route(text: str, as_json: bool) -> None:
     if as_json:
         _echo(body)
         return
-    label = {"matched": "牵头", "ambiguous": "候选", "unknown": "未识别, 由总指挥部统筹"}[body["status"]]
+    label = {"matched": "牵头", "ambiguous": "候选", "unknown": "未识别, 由总指挥部统筹"}[
+        body["status"]
+    ]
     for r in body["routes"]:
         click.echo(f"{label}: {r['hq']} — 指挥 {_persons(r['commanders'])}")
         for n in r["notify"]:
@@ -91,9 +95,19 @@ def hqs(as_json: bool) -> None:
     """列出总指挥部、专项指挥部和预案指挥部。"""
     roster = _roster()
     rows: list[dict[str, Any]] = [
-        {"key": h.key, "kind": str(h.kind), "name": h.name, "office_host": h.office.host,
-         "commanders": [{"name": roster.holder_of(s.position), "position": roster.position(s.position).title}
-                        for s in h.commanders]}
+        {
+            "key": h.key,
+            "kind": str(h.kind),
+            "name": h.name,
+            "office_host": h.office.host,
+            "commanders": [
+                {
+                    "name": roster.holder_of(s.position),
+                    "position": roster.position(s.position).title,
+                }
+                for s in h.commanders
+            ],
+        }
         for h in roster.hqs
     ]
     if as_json:
@@ -117,9 +131,16 @@ def clocks(incident_type: str, at: str, level: str | None, as_json: bool) -> Non
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     rows: list[dict[str, Any]] = [
-        {"key": d.key, "report": d.report, "reporter": d.reporter, "recipients": list(d.recipients),
-         "due": d.due.isoformat() if d.due else None, "required_content": list(d.required_content),
-         "notes": list(d.notes), "citation": {"document": d.citation.document, "clause": d.citation.clause}}
+        {
+            "key": d.key,
+            "report": d.report,
+            "reporter": d.reporter,
+            "recipients": list(d.recipients),
+            "due": d.due.isoformat() if d.due else None,
+            "required_content": list(d.required_content),
+            "notes": list(d.notes),
+            "citation": {"document": d.citation.document, "clause": d.citation.clause},
+        }
         for d in report_deadlines(incident_type, level, moment)
     ]
     if as_json:
@@ -127,4 +148,6 @@ def clocks(incident_type: str, at: str, level: str | None, as_json: bool) -> Non
         return
     for row in rows:
         due = row["due"] or "待起算"
-        click.echo(f"{row['report']}\t{due}\t{row['citation']['document']} {row['citation']['clause']}")
+        click.echo(
+            f"{row['report']}\t{due}\t{row['citation']['document']} {row['citation']['clause']}"
+        )

@@ -56,7 +56,9 @@ def unit_for(name: str) -> tuple[Department, bool]:
     return department_upsert(code=code, name=name, kind=_department_kind(name), short_name=name)
 
 
-def _put(model: Any, lookup: dict[str, Any], values: dict[str, Any], action: str) -> tuple[Any, bool]:
+def _put(
+    model: Any, lookup: dict[str, Any], values: dict[str, Any], action: str
+) -> tuple[Any, bool]:
     """Create or update one row by ``lookup``; audited; returns (row, changed)."""
     row = model.objects.filter(**lookup).first()
     if row is None:
@@ -98,7 +100,10 @@ def roster_load(roster: Roster | None = None) -> int:
 
     created: dict[str, list[str]] = {"posts": [], "holders": [], "seats": []}
     existing = {p.key: p for p in Post.objects.select_related("position")}
-    positions = {(p.department_id, p.title): p for p in Position.objects.filter(title__in=list(roster.by_key))}
+    positions = {
+        (p.department_id, p.title): p
+        for p in Position.objects.filter(title__in=list(roster.by_key))
+    }
     posts: dict[str, Post] = {}
     new_posts: list[Post] = []
     for order, item in enumerate(roster.by_key.values()):
@@ -118,7 +123,9 @@ def roster_load(roster: Roster | None = None) -> int:
             continue
         position = positions.get((department.pk, item.key))
         if position is None:
-            position = Position.objects.create(department=department, title=item.key, name=f"{item.unit}·{item.key}"[:128])
+            position = Position.objects.create(
+                department=department, title=item.key, name=f"{item.unit}·{item.key}"[:128]
+            )
         post = Post(key=item.key, position=position, **values)
         new_posts.append(post)
         posts[item.key] = post
@@ -127,10 +134,15 @@ def roster_load(roster: Roster | None = None) -> int:
     changed += len(new_posts)
 
     held = set(
-        PositionHolding.objects.filter(end__isnull=True, position__command_post__isnull=False)
-        .values_list("position_id", flat=True)
+        PositionHolding.objects.filter(
+            end__isnull=True, position__command_post__isnull=False
+        ).values_list("position_id", flat=True)
     )
-    wanted = [(posts[i.key], i.holder) for i in roster.by_key.values() if i.holder and posts[i.key].position_id not in held]
+    wanted = [
+        (posts[i.key], i.holder)
+        for i in roster.by_key.values()
+        if i.holder and posts[i.key].position_id not in held
+    ]
     if wanted:
         people = {
             p.name: p
@@ -142,7 +154,8 @@ def roster_load(roster: Roster | None = None) -> int:
             if name not in people:
                 people[name] = Person.objects.create(name=name)
         PositionHolding.objects.bulk_create(
-            PositionHolding(position_id=post.position_id, person=people[name], start=ROSTER_DATE) for post, name in wanted
+            PositionHolding(position_id=post.position_id, person=people[name], start=ROSTER_DATE)
+            for post, name in wanted
         )
         created["holders"] = [f"{post.key}: {name}" for post, name in wanted]
         changed += len(wanted)
@@ -154,7 +167,10 @@ def roster_load(roster: Roster | None = None) -> int:
     for order, hq in enumerate(roster.hqs):
         parent_key = "" if hq is general else (hq.related or general.key)
         row, did = _put(
-            Headquarters, {"key": hq.key}, _hq_values(hq, order, unit(hq.office.host), hqs.get(parent_key)), "command.hq"
+            Headquarters,
+            {"key": hq.key},
+            _hq_values(hq, order, unit(hq.office.host), hqs.get(parent_key)),
+            "command.hq",
         )
         changed += did
         hqs[hq.key] = row
@@ -164,7 +180,11 @@ def roster_load(roster: Roster | None = None) -> int:
             key = (row.pk, post.pk, str(seat.role))
             keep.add(key)
             # A seat written as the bare key ("副区长#1") is written in the notice as the title.
-            words = roster.position(seat.position).title if seat.as_written == seat.position else seat.as_written
+            words = (
+                roster.position(seat.position).title
+                if seat.as_written == seat.position
+                else seat.as_written
+            )
             values = {
                 "as_written": words,
                 "order": n,
@@ -173,14 +193,18 @@ def roster_load(roster: Roster | None = None) -> int:
                 "text": f"{seat.role.value}:{words}",
             }
             if key in seats:
-                _, did = _put(Seat, {"hq": row, "post": post, "role": str(seat.role)}, values, "command.seat")
+                _, did = _put(
+                    Seat, {"hq": row, "post": post, "role": str(seat.role)}, values, "command.seat"
+                )
                 changed += did
             else:
                 new_seats.append(Seat(hq=row, post=post, role=str(seat.role), **values))
                 created["seats"].append(f"{hq.key}/{seat.role.value}/{post.key}")
         for key, stale in seats.items():
             if key[0] == row.pk and key not in keep:
-                audit_record(actor=None, action="command.seat.delete", obj=stale, before=snapshot(stale))
+                audit_record(
+                    actor=None, action="command.seat.delete", obj=stale, before=snapshot(stale)
+                )
                 stale.delete()
                 changed += 1
     Seat.objects.bulk_create(new_seats)
@@ -192,13 +216,19 @@ def roster_load(roster: Roster | None = None) -> int:
             changed += did
     if any(created.values()):
         audit_record(
-            actor=None, action="command.roster.load", object_type="command.roster", object_id=roster.document,
-            object_repr=roster.title[:255], after={"date": ROSTER_DATE.isoformat(), **created},
+            actor=None,
+            action="command.roster.load",
+            object_type="command.roster",
+            object_id=roster.document,
+            object_repr=roster.title[:255],
+            after={"date": ROSTER_DATE.isoformat(), **created},
         )
     return changed
 
 
-def _hq_values(hq: RosterHQ, order: int, host: Department, parent: Headquarters | None) -> dict[str, Any]:
+def _hq_values(
+    hq: RosterHQ, order: int, host: Department, parent: Headquarters | None
+) -> dict[str, Any]:
     return {
         "kind": str(hq.kind),
         "name": hq.name,

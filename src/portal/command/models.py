@@ -27,7 +27,11 @@ class Headquarters(models.Model):
     also = models.CharField("又称", max_length=64, blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
     parent = models.ForeignKey(
-        "self", verbose_name="上级/关联指挥部", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级/关联指挥部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     document = models.CharField("文件", max_length=64)
@@ -37,7 +41,10 @@ class Headquarters(models.Model):
     members_text = models.TextField("成员(原文)", blank=True)
     member_units = models.JSONField("成员单位", default=list, blank=True)
     office_host = models.ForeignKey(
-        Department, verbose_name="办公室设在", on_delete=models.PROTECT, related_name="command_offices"
+        Department,
+        verbose_name="办公室设在",
+        on_delete=models.PROTECT,
+        related_name="command_offices",
     )
     office_text = models.TextField("办公室(原文)", blank=True)
     office_duties = models.TextField("办公室职责", blank=True)
@@ -65,7 +72,11 @@ class Headquarters(models.Model):
 
     @property
     def office_citation(self) -> Citation:
-        return Citation(self.office_document or self.document, self.office_clause or self.clause, self.office_text)
+        return Citation(
+            self.office_document or self.document,
+            self.office_clause or self.clause,
+            self.office_text,
+        )
 
 
 class Post(models.Model):
@@ -107,8 +118,12 @@ class Seat(models.Model):
         MEMBER = "成员", "成员"
         OFFICE_DIRECTOR = "办公室主任", "办公室主任"
 
-    hq = models.ForeignKey(Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="seats")
-    post = models.ForeignKey(Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="seats")
+    hq = models.ForeignKey(
+        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="seats"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="seats"
+    )
     role = models.CharField("职责角色", max_length=16, choices=Role.choices)
     as_written = models.CharField("原文", max_length=128)
     order = models.PositiveIntegerField("顺序", default=0)
@@ -152,15 +167,25 @@ class Incident(models.Model):
     learned_at = models.DateTimeField("获知时间", null=True, blank=True)
     place = models.CharField("地点", max_length=255)
     reporter = models.CharField("报告人", max_length=128, blank=True)
-    grade = models.CharField("事件级别", max_length=8, choices=Grade.choices, blank=True, default="")
+    grade = models.CharField(
+        "事件级别", max_length=8, choices=Grade.choices, blank=True, default=""
+    )
     level = models.CharField("响应级别", max_length=4, blank=True)
     warning = models.CharField("预警级别", max_length=8, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name="属地单位", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="属地单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="incidents",
     )
     hq = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", null=True, blank=True, on_delete=models.PROTECT,
+        Headquarters,
+        verbose_name="指挥部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="incidents",
     )
     routing_status = models.CharField("路由结果", max_length=16, blank=True)
@@ -172,7 +197,11 @@ class Incident(models.Model):
     closed_by = models.CharField("终止命令下达", max_length=128, blank=True)
     started_by = models.CharField("启动响应的指挥机构", max_length=128, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField("登记时间")
@@ -203,7 +232,9 @@ class Report(models.Model):
         DRAFT = "draft", "草稿"
         FILED = "filed", "已报送"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="reports")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="reports"
+    )
     clock = models.CharField("时限", max_length=64, blank=True)
     title = models.CharField("报告", max_length=128)
     content = models.JSONField("内容", default=dict, blank=True)
@@ -213,7 +244,11 @@ class Report(models.Model):
     due_at = models.DateTimeField("应报时间", null=True, blank=True)
     filed_at = models.DateTimeField("报送时间", null=True, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     updated_at = models.DateTimeField("保存时间")
@@ -235,12 +270,18 @@ class Report(models.Model):
 class Event(models.Model):
     """One line of an incident's timeline."""
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="events")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField("时间")
     kind = models.CharField("类别", max_length=32)
     text = models.TextField("内容")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     document = models.CharField("依据文件", max_length=64, blank=True)
@@ -267,7 +308,11 @@ class DutyRecord(models.Model):
     done_on = models.DateField("完成日期")
     note = models.TextField("说明", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField("记录时间")
@@ -293,7 +338,11 @@ class DutyShift(models.Model):
     officer = models.CharField("值班员", max_length=64)
     phone = models.CharField("值班电话", max_length=32)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="排班人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="排班人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -314,7 +363,9 @@ class Task(models.Model):
         WATER = "water", "水源地预案任务"
         ANIMAL = "animal", "动物疫情响应措施"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="tasks")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="tasks"
+    )
     source = models.CharField("来源", max_length=8, choices=Source.choices)
     key = models.CharField("任务键", max_length=64)
     group = models.CharField("工作组/区域", max_length=32)
@@ -331,7 +382,11 @@ class Task(models.Model):
     created_at = models.DateTimeField("生成时间")
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="完成标记人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="完成标记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -339,7 +394,9 @@ class Task(models.Model):
         verbose_name = "预案任务"
         verbose_name_plural = "预案任务"
         ordering = ["incident", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["incident", "key"], name="command_task_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "key"], name="command_task_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} · {self.title}"
@@ -352,7 +409,9 @@ class Task(models.Model):
 class SampleStep(models.Model):
     """One lab of the confirmation chain (2号 3.3.3): sent, received, result, in that order."""
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="samples")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="samples"
+    )
     step = models.PositiveSmallIntegerField("环节")
     lab = models.CharField("认定机构", max_length=64)
     sent_at = models.DateTimeField("送样时间", null=True, blank=True)
@@ -360,7 +419,11 @@ class SampleStep(models.Model):
     result_at = models.DateTimeField("结果时间", null=True, blank=True)
     result = models.CharField("结果", max_length=16, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="最后记录人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -368,7 +431,9 @@ class SampleStep(models.Model):
         verbose_name = "样品确认"
         verbose_name_plural = "样品确认"
         ordering = ["incident", "step"]
-        constraints = [models.UniqueConstraint(fields=["incident", "step"], name="command_sample_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "step"], name="command_sample_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident} · {self.lab}"
@@ -388,7 +453,11 @@ class Compensation(models.Model):
     amount = models.DecimalField("补偿金额(元)", max_digits=16, decimal_places=2)
     basis = models.TextField("补偿依据")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField("录入时间")
@@ -417,7 +486,11 @@ class Assessment(models.Model):
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.DRAFT)
     filed_at = models.DateTimeField("报送时间", null=True, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     updated_at = models.DateTimeField("保存时间")

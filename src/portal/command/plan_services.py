@@ -56,17 +56,34 @@ def water_tasks_create(incident: Incident, *, actor: User | None) -> list[Task]:
     wanted = {f"warning:{incident.warning}", f"response:{incident.level}"}
     new = [
         Task(
-            incident=incident, source=Task.Source.WATER, key=t.key, group=t.group, also=list(t.also),
-            title=t.title, text=t.text, document=t.citation.document, clause=t.clause, basis=t.basis,
-            discretionary=t.discretionary, note=t.note, trigger=next(x for x in t.on if x in wanted),
-            order=start + n, created_at=now,
+            incident=incident,
+            source=Task.Source.WATER,
+            key=t.key,
+            group=t.group,
+            also=list(t.also),
+            title=t.title,
+            text=t.text,
+            document=t.citation.document,
+            clause=t.clause,
+            basis=t.basis,
+            discretionary=t.discretionary,
+            note=t.note,
+            trigger=next(x for x in t.on if x in wanted),
+            order=start + n,
+            created_at=now,
         )
         for n, t in enumerate(t for t in decision.value if t.key not in have)
     ]
     Task.objects.bulk_create(new)
     if new:
-        _event(incident, f"按预案生成工作组任务{len(new)}项", actor=actor, kind="tasks",
-               citation=decision.citations[0] if decision.citations else None, at=now)
+        _event(
+            incident,
+            f"按预案生成工作组任务{len(new)}项",
+            actor=actor,
+            kind="tasks",
+            citation=decision.citations[0] if decision.citations else None,
+            at=now,
+        )
     return new
 
 
@@ -83,15 +100,34 @@ def animal_measures_create(incident: Incident, *, actor: User | None) -> list[Ta
         for m in items:
             if m.key in have:
                 continue
-            new.append(Task(
-                incident=incident, source=Task.Source.ANIMAL, key=m.key, group=zone, title=m.text, text=m.text,
-                document=clause.document, clause=clause.clause, basis="text", note=m.note,
-                trigger=f"response:{incident.level}", order=order, created_at=now,
-            ))
+            new.append(
+                Task(
+                    incident=incident,
+                    source=Task.Source.ANIMAL,
+                    key=m.key,
+                    group=zone,
+                    title=m.text,
+                    text=m.text,
+                    document=clause.document,
+                    clause=clause.clause,
+                    basis="text",
+                    note=m.note,
+                    trigger=f"response:{incident.level}",
+                    order=order,
+                    created_at=now,
+                )
+            )
             order += 1
     Task.objects.bulk_create(new)
     if new:
-        _event(incident, f"生成疫点、疫区、受威胁区措施清单{len(new)}项", actor=actor, kind="tasks", citation=clause, at=now)
+        _event(
+            incident,
+            f"生成疫点、疫区、受威胁区措施清单{len(new)}项",
+            actor=actor,
+            kind="tasks",
+            citation=clause,
+            at=now,
+        )
     return new
 
 
@@ -113,7 +149,9 @@ def task_mark(*, task: Task, done: bool, actor: User | None) -> Task:
         return task
     task.save(update_fields=["done_at", "done_by"])
     _event(incident, text, actor=actor, kind="task", citation=task.citation)
-    audit_record(actor=actor, action="command.task.mark", obj=task, before=before, after=snapshot(task))
+    audit_record(
+        actor=actor, action="command.task.mark", obj=task, before=before, after=snapshot(task)
+    )
     return task
 
 
@@ -134,7 +172,9 @@ def _pure(row: SampleStep) -> PureStep:
     def local(value: datetime | None) -> datetime | None:
         return to_local(value) if value is not None else None
 
-    return PureStep(row.lab, local(row.sent_at), local(row.received_at), local(row.result_at), row.result)
+    return PureStep(
+        row.lab, local(row.sent_at), local(row.received_at), local(row.result_at), row.result
+    )
 
 
 @transaction.atomic
@@ -160,14 +200,22 @@ def sample_record(
     before = snapshot(row)
     updated = decision.value[step]
     row.sent_at, row.received_at, row.result_at, row.result = (
-        updated.sent_at, updated.received_at, updated.result_at, updated.result,
+        updated.sent_at,
+        updated.received_at,
+        updated.result_at,
+        updated.result,
     )
     row.recorded_by = actor
     row.save()
-    label = {"sent_at": f"样品送{row.lab}", "received_at": f"{row.lab}接收样品",
-             "result_at": f"{row.lab}出具结果: {row.result}"}[field]
+    label = {
+        "sent_at": f"样品送{row.lab}",
+        "received_at": f"{row.lab}接收样品",
+        "result_at": f"{row.lab}出具结果: {row.result}",
+    }[field]
     _event(incident, label, actor=actor, kind="sample", citation=decision.citations[0], at=moment)
-    audit_record(actor=actor, action="command.sample.record", obj=row, before=before, after=snapshot(row))
+    audit_record(
+        actor=actor, action="command.sample.record", obj=row, before=before, after=snapshot(row)
+    )
     return row
 
 
@@ -176,18 +224,35 @@ def sample_record(
 
 @transaction.atomic
 def compensation_add(
-    *, incident: Incident, actor: User | None, kind: str, item: str, owner: str,
-    quantity: Decimal | int | str, unit: str, amount: Decimal | int | str, basis: str,
+    *,
+    incident: Incident,
+    actor: User | None,
+    kind: str,
+    item: str,
+    owner: str,
+    quantity: Decimal | int | str,
+    unit: str,
+    amount: Decimal | int | str,
+    basis: str,
 ) -> Compensation:
     """Add a line to the incident's compensation ledger, during or after the response (the district
     pays after it ends). Source: 城政办发〔2024〕2号 5.2."""
     require_writer(actor)
     _plan(incident, ANIMAL_PLAN, "突发重大动物疫情")
-    line = check_compensation(kind=kind, item=item, owner=owner, quantity=quantity, unit=unit, amount=amount,
-                              basis=basis).value
+    line = check_compensation(
+        kind=kind, item=item, owner=owner, quantity=quantity, unit=unit, amount=amount, basis=basis
+    ).value
     record = Compensation.objects.create(
-        incident=incident, kind=line.kind, item=line.item, owner=line.owner, quantity=line.quantity,
-        unit=line.unit, amount=line.amount, basis=line.basis, recorded_by=actor, recorded_at=timezone.now(),
+        incident=incident,
+        kind=line.kind,
+        item=line.item,
+        owner=line.owner,
+        quantity=line.quantity,
+        unit=line.unit,
+        amount=line.amount,
+        basis=line.basis,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
     )
     audit_record(actor=actor, action="command.compensation.add", obj=record, after=snapshot(record))
     return record
@@ -197,7 +262,9 @@ def compensation_add(
 
 
 @transaction.atomic
-def assessment_save(*, incident: Incident, content: Mapping[str, str], actor: User | None) -> Assessment:
+def assessment_save(
+    *, incident: Incident, content: Mapping[str, str], actor: User | None
+) -> Assessment:
     """Save the assessment report as it is typed (a draft); a filed report is not changed.
 
     Source: 城政办发〔2024〕2号 5.1; 城政办发〔2024〕7号 6.2.
@@ -213,7 +280,13 @@ def assessment_save(*, incident: Incident, content: Mapping[str, str], actor: Us
     report.content = {k: v for k, v in content.items() if k in names and str(v).strip()}
     report.updated_at = timezone.now()
     report.save()
-    audit_record(actor=actor, action="command.assessment.save", obj=report, before=before, after=snapshot(report))
+    audit_record(
+        actor=actor,
+        action="command.assessment.save",
+        obj=report,
+        before=before,
+        after=snapshot(report),
+    )
     return report
 
 
@@ -228,14 +301,26 @@ def assessment_file(*, incident: Incident, actor: User | None) -> Assessment:
     if report.status == Assessment.Status.FILED:
         raise DomainError("command.assessment_filed", "评估报告已报送", field=None)
     if incident.status != Incident.Status.CLOSED:
-        raise DomainError("command.assessment_early", f"应急处置结束(响应终止)后方可报送{form.title}", field=None)
+        raise DomainError(
+            "command.assessment_early", f"应急处置结束(响应终止)后方可报送{form.title}", field=None
+        )
     missing = assessment_missing(incident.plan, report.content)
     if missing:
-        raise DomainError("command.assessment_incomplete", "以下必填部分尚未填写: " + "、".join(missing), field="content")
+        raise DomainError(
+            "command.assessment_incomplete",
+            "以下必填部分尚未填写: " + "、".join(missing),
+            field="content",
+        )
     before = snapshot(report)
     report.status = Assessment.Status.FILED
     report.filed_at, report.filed_by = timezone.now(), actor
     report.save()
     _event(incident, f"报送{form.title}", actor=actor, kind="assessment", citation=form.citation)
-    audit_record(actor=actor, action="command.assessment.file", obj=report, before=before, after=snapshot(report))
+    audit_record(
+        actor=actor,
+        action="command.assessment.file",
+        obj=report,
+        before=before,
+        after=snapshot(report),
+    )
     return report

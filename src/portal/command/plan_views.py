@@ -65,20 +65,28 @@ def plan_context(incident: Incident) -> dict[str, Any]:
     if incident.plan == plan_services.ANIMAL_PLAN:
         rows = list(incident.samples.select_related("recorded_by"))
         ledger = incident.compensations.aggregate(n=Count("pk"), total=Sum("amount"))
-        context.update({
-            "samples": rows,
-            "sample_outcome": chain_outcome([plan_services._pure(r) for r in rows]) if rows else "",
-            "sample_citation": sample_citation(),
-            "sample_results": sample_results(),
-            "sample_labs": [r.lab for r in rows] or list(_labs()),
-            "compensations": list(incident.compensations.select_related("recorded_by").order_by("-pk")[:LEDGER_SHOWN]),
-            "compensation_count": ledger["n"],
-            "compensation_total": ledger["total"] or Decimal("0.00"),
-            "compensation_kinds": compensation_kinds(),
-            "compensation_citation": compensation_citation(),
-            "compensation_note": compensation_note(),
-            "incubation": incubation_table(),
-        })
+        context.update(
+            {
+                "samples": rows,
+                "sample_outcome": chain_outcome([plan_services._pure(r) for r in rows])
+                if rows
+                else "",
+                "sample_citation": sample_citation(),
+                "sample_results": sample_results(),
+                "sample_labs": [r.lab for r in rows] or list(_labs()),
+                "compensations": list(
+                    incident.compensations.select_related("recorded_by").order_by("-pk")[
+                        :LEDGER_SHOWN
+                    ]
+                ),
+                "compensation_count": ledger["n"],
+                "compensation_total": ledger["total"] or Decimal("0.00"),
+                "compensation_kinds": compensation_kinds(),
+                "compensation_citation": compensation_citation(),
+                "compensation_note": compensation_note(),
+                "incubation": incubation_table(),
+            }
+        )
     if incident.plan in PLANS_WITH_REPORT:
         context["assessment_form"] = assessment_form(incident.plan)
         context["assessment_report"] = Assessment.objects.filter(incident=incident).first()
@@ -109,8 +117,12 @@ def task_mark(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
     task = get_object_or_404(Task, pk=task_pk, incident=incident)
     done = request.POST.get("done", "1") == "1"
-    return _back(request, incident, lambda: plan_services.task_mark(task=task, done=done, actor=_user(request)),
-                 "tasks")
+    return _back(
+        request,
+        incident,
+        lambda: plan_services.task_mark(task=task, done=done, actor=_user(request)),
+        "tasks",
+    )
 
 
 def _moment(raw: str) -> datetime:
@@ -120,7 +132,9 @@ def _moment(raw: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise DomainError("command.time_format", "时间格式应为 YYYY-MM-DD HH:MM", field="at") from None
+        raise DomainError(
+            "command.time_format", "时间格式应为 YYYY-MM-DD HH:MM", field="at"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
@@ -134,8 +148,12 @@ def sample_record(request: HttpRequest, pk: int) -> HttpResponse:
         if not step.isdigit():
             raise DomainError("command.sample_step", "样品确认环节无效", field="step")
         plan_services.sample_record(
-            incident=incident, step=int(step), field=request.POST.get("field", ""),
-            at=_moment(request.POST.get("at", "")), result=request.POST.get("result", ""), actor=_user(request),
+            incident=incident,
+            step=int(step),
+            field=request.POST.get("field", ""),
+            at=_moment(request.POST.get("at", "")),
+            result=request.POST.get("result", ""),
+            actor=_user(request),
         )
 
     return _back(request, incident, do, "samples")
@@ -146,11 +164,22 @@ def sample_record(request: HttpRequest, pk: int) -> HttpResponse:
 def compensation_add(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
     form = request.POST
-    return _back(request, incident, lambda: plan_services.compensation_add(
-        incident=incident, actor=_user(request), kind=form.get("kind", ""), item=form.get("item", ""),
-        owner=form.get("owner", ""), quantity=form.get("quantity", ""), unit=form.get("unit", ""),
-        amount=form.get("amount", ""), basis=form.get("basis", ""),
-    ), "compensation")
+    return _back(
+        request,
+        incident,
+        lambda: plan_services.compensation_add(
+            incident=incident,
+            actor=_user(request),
+            kind=form.get("kind", ""),
+            item=form.get("item", ""),
+            owner=form.get("owner", ""),
+            quantity=form.get("quantity", ""),
+            unit=form.get("unit", ""),
+            amount=form.get("amount", ""),
+            basis=form.get("basis", ""),
+        ),
+        "compensation",
+    )
 
 
 @role_required(*READ_ROLES)
@@ -162,16 +191,50 @@ def compensation_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     citation = compensation_citation()
 
     def money(value: Decimal) -> Any:
-        cell = WriteOnlyCell(sheet, value=cast(Any, value))  # Decimal is written as the exact number
+        cell = WriteOnlyCell(
+            sheet, value=cast(Any, value)
+        )  # Decimal is written as the exact number
         cell.number_format = "#,##0.00"
         return cell
 
-    append_row(sheet, [f"{incident.incident_type} · {incident.place} · 补偿台账 ({citation.document} {citation.clause})"])
-    append_row(sheet, ["序号", "类别", "物品", "所有人", "数量", "单位", "补偿金额(元)", "补偿依据", "录入人", "录入时间"])
+    append_row(
+        sheet,
+        [
+            f"{incident.incident_type} · {incident.place} · 补偿台账 ({citation.document} {citation.clause})"
+        ],
+    )
+    append_row(
+        sheet,
+        [
+            "序号",
+            "类别",
+            "物品",
+            "所有人",
+            "数量",
+            "单位",
+            "补偿金额(元)",
+            "补偿依据",
+            "录入人",
+            "录入时间",
+        ],
+    )
     total = Decimal("0.00")
     for n, c in enumerate(incident.compensations.select_related("recorded_by"), start=1):
-        append_row(sheet, [n, c.kind, c.item, c.owner, c.quantity, c.unit, money(c.amount), c.basis,
-                           str(c.recorded_by or ""), timezone.localtime(c.recorded_at).strftime("%Y-%m-%d %H:%M")])
+        append_row(
+            sheet,
+            [
+                n,
+                c.kind,
+                c.item,
+                c.owner,
+                c.quantity,
+                c.unit,
+                money(c.amount),
+                c.basis,
+                str(c.recorded_by or ""),
+                timezone.localtime(c.recorded_at).strftime("%Y-%m-%d %H:%M"),
+            ],
+        )
         total += c.amount
     append_row(sheet, ["合计", "", "", "", "", "", money(total)])
     return xlsx_response(book, f"compensation-{incident.pk}.xlsx")
@@ -191,11 +254,22 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not has_writer(request):
             return HttpResponse("您的角色无权填写评估报告", status=403)
-        values = {k.removeprefix("section:"): str(v) for k, v in request.POST.items() if k.startswith("section:")}
+        values = {
+            k.removeprefix("section:"): str(v)
+            for k, v in request.POST.items()
+            if k.startswith("section:")
+        }
         try:
-            report = plan_services.assessment_save(incident=incident, content=values, actor=_user(request))
+            report = plan_services.assessment_save(
+                incident=incident, content=values, actor=_user(request)
+            )
             if request.headers.get("X-Autosave"):
-                return JsonResponse({"saved": True, "at": timezone.localtime(report.updated_at).strftime("%H:%M:%S")})
+                return JsonResponse(
+                    {
+                        "saved": True,
+                        "at": timezone.localtime(report.updated_at).strftime("%H:%M:%S"),
+                    }
+                )
             if request.POST.get("file"):
                 plan_services.assessment_file(incident=incident, actor=_user(request))
                 messages.success(request, f"已报送{form.title}。")
@@ -206,11 +280,19 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.headers.get("X-Autosave"):
                 return JsonResponse(exc.as_dict(), status=400)
             error = exc
-    return render(request, "command/assessment.html", {
-        "incident": incident, "form": form, "report": report, "error": error, "can_write": can_write,
-        "sections": [(s, values.get(s.name, "")) for s in form.sections],
-        "missing": assessment_missing(incident.plan, values),
-    })
+    return render(
+        request,
+        "command/assessment.html",
+        {
+            "incident": incident,
+            "form": form,
+            "report": report,
+            "error": error,
+            "can_write": can_write,
+            "sections": [(s, values.get(s.name, "")) for s in form.sections],
+            "missing": assessment_missing(incident.plan, values),
+        },
+    )
 
 
 def has_writer(request: HttpRequest) -> bool:
@@ -230,13 +312,20 @@ def assessment_docx(request: HttpRequest, pk: int) -> HttpResponse:
     content = report.content if report else {}
     doc = Document()
     doc.add_heading(form.title, level=0)
-    doc.add_paragraph(clean_text(
-        f"事件: {incident.incident_type} · {incident.place} · 事发 "
-        f"{timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M}"
-    ))
-    status = "草稿" if report is None or report.status == Assessment.Status.DRAFT else (
-        f"已报送 · {report.filed_by or ''} · {timezone.localtime(report.filed_at):%Y-%m-%d %H:%M}"
-        if report.filed_at else "已报送"
+    doc.add_paragraph(
+        clean_text(
+            f"事件: {incident.incident_type} · {incident.place} · 事发 "
+            f"{timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M}"
+        )
+    )
+    status = (
+        "草稿"
+        if report is None or report.status == Assessment.Status.DRAFT
+        else (
+            f"已报送 · {report.filed_by or ''} · {timezone.localtime(report.filed_at):%Y-%m-%d %H:%M}"
+            if report.filed_at
+            else "已报送"
+        )
     )
     doc.add_paragraph(clean_text(f"状态: {status}"))
     doc.add_paragraph(f"依据: {form.citation.document} {form.citation.clause}")

@@ -122,7 +122,8 @@ def incident_get(user: User | AnonymousUser, pk: int) -> Incident:
     if incident is None:
         raise Http404("没有这个事件")
     if not sees_all_incidents(user) and not (
-        has_role(user, Role.UNIT) and incident.department_id is not None
+        has_role(user, Role.UNIT)
+        and incident.department_id is not None
         and can_access_unit(user, incident.department_id, oversight=())
     ):
         raise PermissionDenied("无权查看其他单位的事件")
@@ -137,7 +138,9 @@ def incident_clocks(incident: Incident) -> list[Deadline]:
     """The plan's deadlines for this incident (none when the gazette sets no clock for it)."""
     if not incident.plan:
         return []
-    return report_deadlines(incident.plan, incident.level or None, incident.occurred_at, anchors=_anchors(incident))
+    return report_deadlines(
+        incident.plan, incident.level or None, incident.occurred_at, anchors=_anchors(incident)
+    )
 
 
 def deadline_for(incident: Incident, clock: str) -> Deadline:
@@ -182,7 +185,11 @@ class ClockRow:
         minutes = int(abs(remaining).total_seconds() // 60)
         days, rest = divmod(minutes, 1440)
         hours, mins = divmod(rest, 60)
-        text = (f"{days}天" if days else "") + (f"{hours}小时" if hours or days else "") + f"{mins}分钟"
+        text = (
+            (f"{days}天" if days else "")
+            + (f"{hours}小时" if hours or days else "")
+            + f"{mins}分钟"
+        )
         return ("已超过" if remaining < timedelta(0) else "剩余") + text
 
 
@@ -200,12 +207,15 @@ def overdue_counts(incidents: Iterable[Incident], *, now: datetime | None = None
     now = now or timezone.now()
     live = [i for i in incidents if i.status == Incident.Status.OPEN and i.plan]
     filed = set(
-        Report.objects.filter(incident__in=live, status=Report.Status.FILED).values_list("incident_id", "clock")
+        Report.objects.filter(incident__in=live, status=Report.Status.FILED).values_list(
+            "incident_id", "clock"
+        )
     )
     out: dict[int, int] = {}
     for incident in live:
         out[incident.pk] = sum(
-            1 for d in incident_clocks(incident)
+            1
+            for d in incident_clocks(incident)
             if d.due is not None and d.due < now and (incident.pk, d.key) not in filed
         )
     return out
@@ -237,11 +247,16 @@ def duty_rows(*, today: date) -> list[DutyRow]:
     rows = []
     for item in duties():
         decision = next_due(item.key, last.get(item.key), today=today)
-        rows.append(DutyRow(item, last.get(item.key), decision.value, decision.notes, decision.citations))
+        rows.append(
+            DutyRow(item, last.get(item.key), decision.value, decision.notes, decision.citations)
+        )
     return rows
 
 
 def duty_week(*, today: date, days: int = 7) -> list[tuple[date, DutyShift | None]]:
     """The next ``days`` days of the 24-hour roster; a day without a shift shows as a gap."""
-    shifts = {s.day: s for s in DutyShift.objects.filter(day__gte=today, day__lt=today + timedelta(days=days))}
+    shifts = {
+        s.day: s
+        for s in DutyShift.objects.filter(day__gte=today, day__lt=today + timedelta(days=days))
+    }
     return [(day, shifts.get(day)) for day in (today + timedelta(days=n) for n in range(days))]

@@ -41,8 +41,15 @@ def require_writer(user: User | None) -> None:
         raise DomainError("command.forbidden", "您的角色无权登记或修改应急事件", field=None)
 
 
-def _event(incident: Incident, text: str, *, actor: User | None, kind: str, citation: Citation | None = None,
-           at: datetime | None = None) -> Event:
+def _event(
+    incident: Incident,
+    text: str,
+    *,
+    actor: User | None,
+    kind: str,
+    citation: Citation | None = None,
+    at: datetime | None = None,
+) -> Event:
     return Event.objects.create(
         incident=incident,
         at=at or timezone.now(),
@@ -56,7 +63,9 @@ def _event(incident: Incident, text: str, *, actor: User | None, kind: str, cita
 
 def _open(incident: Incident) -> None:
     if incident.status == Incident.Status.CLOSED:
-        raise DomainError("command.incident_closed", "该事件已终止, 不能再登记报告或修改", field=None)
+        raise DomainError(
+            "command.incident_closed", "该事件已终止, 不能再登记报告或修改", field=None
+        )
 
 
 # ------------------------------------------------------------------ positions
@@ -122,7 +131,9 @@ def incident_register(
     if learned_at is not None and to_local(learned_at) < occurred:
         raise DomainError("command.time_order", "获知时间不能早于事发时间", field="learned_at")
     if grade and grade not in grades():
-        raise DomainError("command.grade_invalid", f"事件级别应为{'、'.join(grades())}之一", field="grade")
+        raise DomainError(
+            "command.grade_invalid", f"事件级别应为{'、'.join(grades())}之一", field="grade"
+        )
 
     roster = current_roster()
     decision = route_incident(hq_key or kind, roster=roster)
@@ -151,16 +162,22 @@ def incident_register(
         created_by=actor,
         created_at=now,
     )
-    _event(incident, f"登记事件: {kind}, 地点 {incident.place}", actor=actor, kind="registered", at=now)
+    _event(
+        incident, f"登记事件: {kind}, 地点 {incident.place}", actor=actor, kind="registered", at=now
+    )
     if hq is not None:
-        text = f"路由至{hq.name}" + ("(未识别事件类型, 由总指挥部统筹)" if routing.status is Status.UNKNOWN else "")
+        text = f"路由至{hq.name}" + (
+            "(未识别事件类型, 由总指挥部统筹)" if routing.status is Status.UNKNOWN else ""
+        )
         _event(incident, text, actor=actor, kind="routed", citation=decision.citations[0], at=now)
     else:
         names = "、".join(r.name for r in routing.routes)
         _event(incident, f"待确认牵头指挥部, 候选: {names}", actor=actor, kind="routed", at=now)
     if plan_note:
         _event(incident, plan_note, actor=actor, kind="note", at=now)
-    audit_record(actor=actor, action="command.incident.register", obj=incident, after=snapshot(incident))
+    audit_record(
+        actor=actor, action="command.incident.register", obj=incident, after=snapshot(incident)
+    )
     from portal.notify.hooks import incident_registered
 
     incident_registered(incident)  # the routed HQ's office, commanders and subscribers are told
@@ -179,10 +196,18 @@ def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None
     incident.hq = hq
     incident.routing_status = str(Status.MATCHED)
     if not incident.plan:
-        incident.plan, _ = _plan_for(hq.key if hq.kind == Headquarters.Kind.PLAN else incident.incident_type, hq)
+        incident.plan, _ = _plan_for(
+            hq.key if hq.kind == Headquarters.Kind.PLAN else incident.incident_type, hq
+        )
     incident.save(update_fields=["hq", "routing_status", "plan"])
     _event(incident, f"确定牵头指挥部: {hq.name}", actor=actor, kind="routed", citation=hq.citation)
-    audit_record(actor=actor, action="command.incident.route", obj=incident, before=before, after=snapshot(incident))
+    audit_record(
+        actor=actor,
+        action="command.incident.route",
+        obj=incident,
+        before=before,
+        after=snapshot(incident),
+    )
     from portal.notify.hooks import incident_routed
 
     incident_routed(incident)  # the chosen HQ is told (once per HQ and incident)
@@ -190,7 +215,9 @@ def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None
 
 
 @transaction.atomic
-def incident_anchor_set(*, incident: Incident, anchor: str, at: datetime, actor: User | None) -> Incident:
+def incident_anchor_set(
+    *, incident: Incident, anchor: str, at: datetime, actor: User | None
+) -> Incident:
     """Record when a clock's starting event happened (接到报告, 查清基本情况, 处理完毕 …).
 
     A time before the incident, or a recorded time moved earlier than a report already filed
@@ -201,21 +228,33 @@ def incident_anchor_set(*, incident: Incident, anchor: str, at: datetime, actor:
     try:
         which = Anchor(anchor)
     except ValueError:
-        raise DomainError("command.anchor_unknown", f"未定义的起算时点: {anchor}", field="anchor") from None
+        raise DomainError(
+            "command.anchor_unknown", f"未定义的起算时点: {anchor}", field="anchor"
+        ) from None
     moment = to_local(at)
     if moment < to_local(incident.occurred_at):
-        raise DomainError("command.anchor_before_start", f"{which.label}时间不能早于事发时间", field="at")
+        raise DomainError(
+            "command.anchor_before_start", f"{which.label}时间不能早于事发时间", field="at"
+        )
     if moment > timezone.now():
         raise DomainError("command.time_future", f"{which.label}时间不能晚于当前时间", field="at")
     anchors = dict(incident.anchors)
     anchors[which.value] = moment.isoformat()
     if incident.plan:
-        report_deadlines(incident.plan, incident.level or None, incident.occurred_at, anchors=_anchors(anchors))
+        report_deadlines(
+            incident.plan, incident.level or None, incident.occurred_at, anchors=_anchors(anchors)
+        )
     before = snapshot(incident)
     incident.anchors = anchors
     incident.save(update_fields=["anchors"])
     _event(incident, f"记录{which.label}时间: {moment:%Y-%m-%d %H:%M}", actor=actor, kind="anchor")
-    audit_record(actor=actor, action="command.incident.anchor", obj=incident, before=before, after=snapshot(incident))
+    audit_record(
+        actor=actor,
+        action="command.incident.anchor",
+        obj=incident,
+        before=before,
+        after=snapshot(incident),
+    )
     return incident
 
 
@@ -225,7 +264,12 @@ def _anchors(raw: Mapping[str, str]) -> dict[str, datetime]:
 
 @transaction.atomic
 def incident_water_classify(
-    *, incident: Incident, entered_zone: bool | None, impact: str | None, in_area: bool, actor: User | None
+    *,
+    incident: Incident,
+    entered_zone: bool | None,
+    impact: str | None,
+    in_area: bool,
+    actor: User | None,
 ) -> Incident:
     """Warning colour and response level of a drinking-water-source incident from the two facts.
 
@@ -234,7 +278,9 @@ def incident_water_classify(
     require_writer(actor)
     _open(incident)
     if incident.plan != "plan_water_source":
-        raise DomainError("command.plan_mismatch", "仅饮用水水源地突发环境事件适用该分级", field="plan")
+        raise DomainError(
+            "command.plan_mismatch", "仅饮用水水源地突发环境事件适用该分级", field="plan"
+        )
     decision = classify_water(entered_zone, impact, in_area=in_area)
     result = decision.value
     before = snapshot(incident)
@@ -247,15 +293,31 @@ def incident_water_classify(
     if result.warning == "红色" and "warning_red" not in incident.anchors:
         incident.anchors = {**incident.anchors, "warning_red": timezone.now().isoformat()}
     incident.save(update_fields=["warning", "level", "anchors", "started_by"])
-    parts = [f"预警: {result.warning or '无'}", f"响应: {result.response + '级' if result.response else '不启动'}"]
+    parts = [
+        f"预警: {result.warning or '无'}",
+        f"响应: {result.response + '级' if result.response else '不启动'}",
+    ]
     if result.request_level_one:
         parts.append("同时请求启动Ⅰ级响应")
-    _event(incident, "水源地事件分级 — " + "; ".join(parts) + "".join(f"。{n}" for n in decision.notes),
-           actor=actor, kind="level", citation=decision.citations[0])
-    audit_record(actor=actor, action="command.incident.level", obj=incident, before=before, after=snapshot(incident))
+    _event(
+        incident,
+        "水源地事件分级 — " + "; ".join(parts) + "".join(f"。{n}" for n in decision.notes),
+        actor=actor,
+        kind="level",
+        citation=decision.citations[0],
+    )
+    audit_record(
+        actor=actor,
+        action="command.incident.level",
+        obj=incident,
+        before=before,
+        after=snapshot(incident),
+    )
     from portal.command.plan_services import water_tasks_create
 
-    water_tasks_create(incident, actor=actor)  # the level's tasks for the nine working groups (3.5, 5.1.x, 5.2.3)
+    water_tasks_create(
+        incident, actor=actor
+    )  # the level's tasks for the nine working groups (3.5, 5.1.x, 5.2.3)
     return incident
 
 
@@ -277,9 +339,21 @@ def incident_animal_declare(*, incident: Incident, level: str, actor: User | Non
     if "response_started" not in incident.anchors:
         incident.anchors = {**incident.anchors, "response_started": timezone.now().isoformat()}
     incident.save(update_fields=["level", "anchors", "started_by"])
-    _event(incident, f"启动{found.level}级响应, 由{found.declarer}宣布" + (f", 报{found.reports_to}" if found.reports_to else ""),
-           actor=actor, kind="level", citation=found.citation)
-    audit_record(actor=actor, action="command.incident.level", obj=incident, before=before, after=snapshot(incident))
+    _event(
+        incident,
+        f"启动{found.level}级响应, 由{found.declarer}宣布"
+        + (f", 报{found.reports_to}" if found.reports_to else ""),
+        actor=actor,
+        kind="level",
+        citation=found.citation,
+    )
+    audit_record(
+        actor=actor,
+        action="command.incident.level",
+        obj=incident,
+        before=before,
+        after=snapshot(incident),
+    )
     from portal.command.plan_services import animal_measures_create
 
     animal_measures_create(incident, actor=actor)  # the 4.3 checklists per zone
@@ -307,31 +381,61 @@ def incident_terminate(
     _open(incident)
     who = ordered_by.strip()
     if not who:
-        raise DomainError("command.termination_invalid", "须写明下达终止命令的指挥机构", field="ordered_by")
+        raise DomainError(
+            "command.termination_invalid", "须写明下达终止命令的指挥机构", field="ordered_by"
+        )
     citation: Citation | None = None
     if incident.plan == "plan_water_source" and incident.level:
         started = incident.started_by or (incident.hq.name if incident.hq else "")
         check = water_termination(met, started_by=started)
         if not check.value.allowed:
-            raise DomainError("command.termination_conditions", "尚未满足响应终止条件: " + "; ".join(check.value.missing), field="met")
+            raise DomainError(
+                "command.termination_conditions",
+                "尚未满足响应终止条件: " + "; ".join(check.value.missing),
+                field="met",
+            )
         if who != check.value.ordered_by:
-            raise DomainError("command.termination_order", f"谁启动、谁终止: 应由{check.value.ordered_by}下达终止命令", field="ordered_by")
+            raise DomainError(
+                "command.termination_order",
+                f"谁启动、谁终止: 应由{check.value.ordered_by}下达终止命令",
+                field="ordered_by",
+            )
         citation = check.citations[-1]
     elif incident.plan == "plan_animal_epidemic" and incident.level:
         if last_case is None:
-            raise DomainError("command.last_case_missing", "须填写最后一例病例的日期", field="last_case")
-        end = earliest_animal_end(last_case, disease=disease or None, incubation_days=incubation_days)
+            raise DomainError(
+                "command.last_case_missing", "须填写最后一例病例的日期", field="last_case"
+            )
+        end = earliest_animal_end(
+            last_case, disease=disease or None, incubation_days=incubation_days
+        )
         day = today or local_date(timezone.now())
         if day < end.value:
-            raise DomainError("command.termination_early", f"最早可于{end.value.isoformat()}宣布结束(最后病例后经过一个最长潜伏期无新病例)", field="last_case")
+            raise DomainError(
+                "command.termination_early",
+                f"最早可于{end.value.isoformat()}宣布结束(最后病例后经过一个最长潜伏期无新病例)",
+                field="last_case",
+            )
         citation = end.citations[0]
     before = snapshot(incident)
     incident.status = Incident.Status.CLOSED
     incident.closed_at = timezone.now()
     incident.closed_by = who
     incident.save(update_fields=["status", "closed_at", "closed_by"])
-    _event(incident, f"应急响应终止, 由{who}下达终止命令", actor=actor, kind="closed", citation=citation)
-    audit_record(actor=actor, action="command.incident.terminate", obj=incident, before=before, after=snapshot(incident))
+    _event(
+        incident,
+        f"应急响应终止, 由{who}下达终止命令",
+        actor=actor,
+        kind="closed",
+        citation=citation,
+    )
+    audit_record(
+        actor=actor,
+        action="command.incident.terminate",
+        obj=incident,
+        before=before,
+        after=snapshot(incident),
+    )
     return incident
 
 
@@ -367,12 +471,16 @@ def report_save(
     report.text = text
     report.updated_at = timezone.now()
     report.save()
-    audit_record(actor=actor, action="command.report.save", obj=report, before=before, after=snapshot(report))
+    audit_record(
+        actor=actor, action="command.report.save", obj=report, before=before, after=snapshot(report)
+    )
     return report
 
 
 @transaction.atomic
-def report_file(*, report: Report, actor: User | None, partial: bool = False, at: datetime | None = None) -> Report:
+def report_file(
+    *, report: Report, actor: User | None, partial: bool = False, at: datetime | None = None
+) -> Report:
     """File a report: who and when are stamped, with the due time in force; a report missing
     required content is filed only as explicitly incomplete. A late report is accepted and shown late.
 
@@ -386,9 +494,15 @@ def report_file(*, report: Report, actor: User | None, partial: bool = False, at
     from portal.command.selectors import deadline_for
 
     deadline = deadline_for(incident, report.clock) if report.clock else None
-    missing = tuple(i for i in (deadline.required_content if deadline else ()) if not report.content.get(i, "").strip())
+    missing = tuple(
+        i
+        for i in (deadline.required_content if deadline else ())
+        if not report.content.get(i, "").strip()
+    )
     if missing and not partial:
-        raise DomainError("command.report_incomplete", "报告缺少规定内容: " + "、".join(missing), field="content")
+        raise DomainError(
+            "command.report_incomplete", "报告缺少规定内容: " + "、".join(missing), field="content"
+        )
     before = snapshot(report)
     report.status = Report.Status.FILED
     report.complete = not missing
@@ -398,9 +512,17 @@ def report_file(*, report: Report, actor: User | None, partial: bool = False, at
     report.updated_at = timezone.now()
     report.save()
     late = "(逾期)" if report.late else ""
-    _event(incident, f"报送{report.title}{late}" + ("; 内容不完整" if missing else ""), actor=actor, kind="report",
-           citation=deadline.citation if deadline else None, at=report.filed_at)
-    audit_record(actor=actor, action="command.report.file", obj=report, before=before, after=snapshot(report))
+    _event(
+        incident,
+        f"报送{report.title}{late}" + ("; 内容不完整" if missing else ""),
+        actor=actor,
+        kind="report",
+        citation=deadline.citation if deadline else None,
+        at=report.filed_at,
+    )
+    audit_record(
+        actor=actor, action="command.report.file", obj=report, before=before, after=snapshot(report)
+    )
     return report
 
 
@@ -417,8 +539,9 @@ def duty_record(*, duty: str, done_on: date, note: str = "", actor: User | None)
     duty_rule(duty)
     if done_on > local_date(timezone.now()):
         raise DomainError("command.date_future", "完成日期不能晚于今天", field="done_on")
-    record = DutyRecord.objects.create(duty=duty, done_on=done_on, note=note.strip(), recorded_by=actor,
-                                       recorded_at=timezone.now())
+    record = DutyRecord.objects.create(
+        duty=duty, done_on=done_on, note=note.strip(), recorded_by=actor, recorded_at=timezone.now()
+    )
     audit_record(actor=actor, action="command.duty.record", obj=record, after=snapshot(record))
     return record
 
@@ -430,7 +553,11 @@ def shift_set(
     """Put a day on the 24-hour duty roster (or change it): a leader on duty and an officer are
     both required. Source: 城政发〔2024〕5号 (二十九); 城政办发〔2024〕1号 6.1."""
     require_writer(actor)
-    for value, field, label in ((leader, "leader", "带班领导"), (officer, "officer", "值班员"), (phone, "phone", "值班电话")):
+    for value, field, label in (
+        (leader, "leader", "带班领导"),
+        (officer, "officer", "值班员"),
+        (phone, "phone", "值班电话"),
+    ):
         if not value.strip():
             raise DomainError("command.shift_incomplete", f"请填写{label}", field=field)
     shift = DutyShift.objects.filter(day=day).first()
@@ -439,7 +566,9 @@ def shift_set(
     shift.leader, shift.leader_post = leader.strip(), leader_post.strip()
     shift.officer, shift.phone, shift.recorded_by = officer.strip(), phone.strip(), actor
     shift.save()
-    audit_record(actor=actor, action="command.shift.set", obj=shift, before=before, after=snapshot(shift))
+    audit_record(
+        actor=actor, action="command.shift.set", obj=shift, before=before, after=snapshot(shift)
+    )
     return shift
 
 

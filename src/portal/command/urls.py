@@ -20,7 +20,11 @@ urlpatterns = [
     path("incidents/<int:pk>/task/<int:task_pk>/", plan_views.task_mark, name="task-mark"),
     path("incidents/<int:pk>/sample/", plan_views.sample_record, name="sample-record"),
     path("incidents/<int:pk>/compensation/", plan_views.compensation_add, name="compensation-add"),
-    path("incidents/<int:pk>/compensation.xlsx", plan_views.compensation_xlsx, name="compensation-xlsx"),
+    path(
+        "incidents/<int:pk>/compensation.xlsx",
+        plan_views.compensation_xlsx,
+        name="compensation-xlsx",
+    ),
     path("incidents/<int:pk>/assessment/", plan_views.assessment_edit, name="assessment"),
     path("incidents/<int:pk>/assessment.docx", plan_views.assessment_docx, name="assessment-docx"),
     path("duties/", views.duties, name="duties"),

@@ -60,7 +60,9 @@ def _moment(raw: str, field: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise DomainError("command.time_format", "时间格式应为 YYYY-MM-DD HH:MM", field=field) from None
+        raise DomainError(
+            "command.time_format", "时间格式应为 YYYY-MM-DD HH:MM", field=field
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
@@ -72,14 +74,18 @@ def index(request: HttpRequest) -> HttpResponse:
     """The organisation chart: general HQ → 17 specialised HQs → plan HQs."""
     general, special, plans = org_chart()
     names = commanders_by_hq()
-    return render(request, "command/index.html", {
-        "general": general,
-        "general_commanders": names.get(general.pk, []) if general else [],
-        "special": [(hq, names.get(hq.pk, [])) for hq in special],
-        "plans": plans,
-        "roster": current_roster(),
-        "can_write": _can_write(request),
-    })
+    return render(
+        request,
+        "command/index.html",
+        {
+            "general": general,
+            "general_commanders": names.get(general.pk, []) if general else [],
+            "special": [(hq, names.get(hq.pk, [])) for hq in special],
+            "plans": plans,
+            "roster": current_roster(),
+            "can_write": _can_write(request),
+        },
+    )
 
 
 @role_required(*ANY_ROLE)
@@ -89,11 +95,15 @@ def hq_detail(request: HttpRequest, key: str) -> HttpResponse:
     groups: dict[str, list[Any]] = {}
     for row in rows:
         groups.setdefault(row.seat.get_role_display(), []).append(row)
-    return render(request, "command/hq.html", {
-        "hq": hq,
-        "groups": groups,
-        "children": hq.children.all(),
-    })
+    return render(
+        request,
+        "command/hq.html",
+        {
+            "hq": hq,
+            "groups": groups,
+            "children": hq.children.all(),
+        },
+    )
 
 
 @role_required(*ANY_ROLE)
@@ -101,25 +111,33 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("position__department"), pk=pk)
     if request.method == "POST":
         try:
-            start = date.fromisoformat(request.POST.get("start", "").strip() or clock.today().isoformat())
+            start = date.fromisoformat(
+                request.POST.get("start", "").strip() or clock.today().isoformat()
+            )
         except ValueError:
             messages.error(request, "任职日期格式应为 YYYY-MM-DD")
         else:
             try:
-                services.post_holder_set(post=post, name=request.POST.get("name", ""), start=start, actor=_user(request))
+                services.post_holder_set(
+                    post=post, name=request.POST.get("name", ""), start=start, actor=_user(request)
+                )
                 messages.success(request, "已更新任职人员; 该岗位所在的各指挥部随之更新。")
                 return redirect("command:post", pk=post.pk)
             except DomainError as exc:
                 messages.error(request, exc.message)
     holdings = post.position.holdings.select_related("person").order_by("-start")
-    return render(request, "command/post.html", {
-        "post": post,
-        "seats": post_seats(post),
-        "holdings": holdings,
-        "current": next((h for h in holdings if h.end is None), None),
-        "can_write": _can_write(request),
-        "today": clock.today(),
-    })
+    return render(
+        request,
+        "command/post.html",
+        {
+            "post": post,
+            "seats": post_seats(post),
+            "holdings": holdings,
+            "current": next((h for h in holdings if h.end is None), None),
+            "can_write": _can_write(request),
+            "today": clock.today(),
+        },
+    )
 
 
 @role_required(*ANY_ROLE)
@@ -138,10 +156,19 @@ def route(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc
     keys = {h.key: h.pk for h in Headquarters.objects.only("key")}
-    return render(request, "command/route.html", {
-        "query": query, "decision": decision, "error": error, "grades": grades(), "grade": grade,
-        "parts": parts, "hq_keys": keys,
-    })
+    return render(
+        request,
+        "command/route.html",
+        {
+            "query": query,
+            "decision": decision,
+            "error": error,
+            "grades": grades(),
+            "grade": grade,
+            "parts": parts,
+            "hq_keys": keys,
+        },
+    )
 
 
 # ------------------------------------------------------------------ incidents
@@ -157,9 +184,16 @@ def incidents(request: HttpRequest) -> HttpResponse:
     found = incidents_by_ids(list(page.object_list))
     counts = overdue_counts(found)
     rows = [(i, counts.get(i.pk, 0)) for i in found]
-    return render(request, "command/incidents.html", {
-        "page": page, "rows": rows, "status": status, "can_write": _can_write(request),
-    })
+    return render(
+        request,
+        "command/incidents.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "can_write": _can_write(request),
+        },
+    )
 
 
 @role_required(*services.WRITE_ROLES)
@@ -185,10 +219,16 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             return redirect("command:incident", pk=incident.pk)
         except DomainError as exc:
             error = exc
-    return render(request, "command/incident_new.html", {
-        "form": form, "error": error, "grades": grades(),
-        "departments": Department.objects.filter(active=True).order_by("kind", "code"),
-    })
+    return render(
+        request,
+        "command/incident_new.html",
+        {
+            "form": form,
+            "error": error,
+            "grades": grades(),
+            "departments": Department.objects.filter(active=True).order_by("kind", "code"),
+        },
+    )
 
 
 @role_required(*READ_ROLES)
@@ -196,7 +236,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
     now = timezone.now()
     rows = clock_rows(incident, now=now)
-    candidates = list(Headquarters.objects.filter(key__in=incident.candidates)) if not incident.hq else []
+    candidates = (
+        list(Headquarters.objects.filter(key__in=incident.candidates)) if not incident.hq else []
+    )
     part = None
     if incident.hq and incident.grade and incident.hq.kind == Headquarters.Kind.SPECIAL:
         try:
@@ -209,25 +251,31 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     route_decision = None
     if incident.hq:
         route_decision = route_incident(incident.hq.key, roster=current_roster())
-    return render(request, "command/incident.html", {
-        "incident": incident,
-        "rows": rows,
-        "events": incident.events.select_related("actor"),
-        "others": incident.reports.filter(clock="").select_related("filed_by"),
-        "candidates": candidates,
-        "part": part,
-        "route": route_decision.value.routes[0] if route_decision else None,
-        "assessment": assessment,
-        "animal_levels": animal_levels() if incident.plan == "plan_animal_epidemic" else (),
-        "animal_zones": _animal_zones() if incident.plan == "plan_animal_epidemic" else None,
-        "water_conditions": list(enumerate(water_termination([], started_by="-").value.missing, start=1)),
-        "anchors": [a for a in Anchor if a is not Anchor.OCCURRED],
-        "recorded": {k: datetime.fromisoformat(v) for k, v in incident.anchors.items()},
-        "can_write": _can_write(request) and incident.status == Incident.Status.OPEN,
-        "can_record": _can_write(request),
-        "now": now,
-        **plan_context(incident),
-    })
+    return render(
+        request,
+        "command/incident.html",
+        {
+            "incident": incident,
+            "rows": rows,
+            "events": incident.events.select_related("actor"),
+            "others": incident.reports.filter(clock="").select_related("filed_by"),
+            "candidates": candidates,
+            "part": part,
+            "route": route_decision.value.routes[0] if route_decision else None,
+            "assessment": assessment,
+            "animal_levels": animal_levels() if incident.plan == "plan_animal_epidemic" else (),
+            "animal_zones": _animal_zones() if incident.plan == "plan_animal_epidemic" else None,
+            "water_conditions": list(
+                enumerate(water_termination([], started_by="-").value.missing, start=1)
+            ),
+            "anchors": [a for a in Anchor if a is not Anchor.OCCURRED],
+            "recorded": {k: datetime.fromisoformat(v) for k, v in incident.anchors.items()},
+            "can_write": _can_write(request) and incident.status == Incident.Status.OPEN,
+            "can_record": _can_write(request),
+            "now": now,
+            **plan_context(incident),
+        },
+    )
 
 
 def _animal_zones() -> tuple[list[tuple[str, str]], Citation]:
@@ -255,8 +303,13 @@ def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
 @require_POST
 @role_required(*services.WRITE_ROLES)
 def incident_route(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda i: services.incident_route_choose(
-        incident=i, hq_key=request.POST.get("hq", ""), actor=_user(request)))
+    return _act(
+        request,
+        pk,
+        lambda i: services.incident_route_choose(
+            incident=i, hq_key=request.POST.get("hq", ""), actor=_user(request)
+        ),
+    )
 
 
 @require_POST
@@ -266,7 +319,9 @@ def incident_anchor(request: HttpRequest, pk: int) -> HttpResponse:
         at = _moment(request.POST.get("at", ""), "at")
         if at is None:
             raise DomainError("command.time_missing", "请填写时间", field="at")
-        services.incident_anchor_set(incident=incident, anchor=request.POST.get("anchor", ""), at=at, actor=_user(request))
+        services.incident_anchor_set(
+            incident=incident, anchor=request.POST.get("anchor", ""), at=at, actor=_user(request)
+        )
 
     return _act(request, pk, do)
 
@@ -288,7 +343,9 @@ def incident_level(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request),
             )
         else:
-            services.incident_animal_declare(incident=incident, level=request.POST.get("level", ""), actor=_user(request))
+            services.incident_animal_declare(
+                incident=incident, level=request.POST.get("level", ""), actor=_user(request)
+            )
 
     return _act(request, pk, do)
 
@@ -333,17 +390,36 @@ def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> 
             raise Http404("没有这个时限") from None
     error = None
     if request.method == "POST":
-        content = {k.removeprefix("item:"): str(v) for k, v in request.POST.items() if k.startswith("item:")}
+        content = {
+            k.removeprefix("item:"): str(v)
+            for k, v in request.POST.items()
+            if k.startswith("item:")
+        }
         try:
             report = services.report_save(
-                incident=incident, actor=_user(request), clock=clock, title=request.POST.get("title", ""),
-                content=content, text=request.POST.get("text", ""), report=report,
+                incident=incident,
+                actor=_user(request),
+                clock=clock,
+                title=request.POST.get("title", ""),
+                content=content,
+                text=request.POST.get("text", ""),
+                report=report,
             )
             if request.headers.get("X-Autosave"):
-                return JsonResponse({"saved": True, "report": report.pk, "at": timezone.localtime(report.updated_at).strftime("%H:%M:%S")})
+                return JsonResponse(
+                    {
+                        "saved": True,
+                        "report": report.pk,
+                        "at": timezone.localtime(report.updated_at).strftime("%H:%M:%S"),
+                    }
+                )
             if request.POST.get("file"):
-                services.report_file(report=report, actor=_user(request), partial=bool(request.POST.get("partial")))
-                messages.success(request, f"已报送{report.title}" + ("(逾期报送)" if report.late else ""))
+                services.report_file(
+                    report=report, actor=_user(request), partial=bool(request.POST.get("partial"))
+                )
+                messages.success(
+                    request, f"已报送{report.title}" + ("(逾期报送)" if report.late else "")
+                )
                 return redirect("command:incident", pk=incident.pk)
             messages.success(request, "草稿已保存。")
             return redirect("command:report", pk=incident.pk, report_pk=report.pk)
@@ -354,13 +430,25 @@ def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> 
     items = list(deadline.required_content) if deadline else []
     values = report.content if report else {}
     if request.method == "POST":
-        values = {k.removeprefix("item:"): v for k, v in request.POST.items() if k.startswith("item:")}
-    return render(request, "command/report.html", {
-        "incident": incident, "report": report, "deadline": deadline, "clock": clock,
-        "items": [(i, values.get(i, "")) for i in items], "error": error,
-        "text": request.POST.get("text", report.text if report else ""),
-        "title": request.POST.get("title", report.title if report else (deadline.report if deadline else "续报")),
-    })
+        values = {
+            k.removeprefix("item:"): v for k, v in request.POST.items() if k.startswith("item:")
+        }
+    return render(
+        request,
+        "command/report.html",
+        {
+            "incident": incident,
+            "report": report,
+            "deadline": deadline,
+            "clock": clock,
+            "items": [(i, values.get(i, "")) for i in items],
+            "error": error,
+            "text": request.POST.get("text", report.text if report else ""),
+            "title": request.POST.get(
+                "title", report.title if report else (deadline.report if deadline else "续报")
+            ),
+        },
+    )
 
 
 # ------------------------------------------------------------------ duties
@@ -373,9 +461,12 @@ def duties(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("您的角色无权排班")
         try:
             services.shift_set(
-                day=date.fromisoformat(request.POST.get("day", "")), leader=request.POST.get("leader", ""),
-                leader_post=request.POST.get("leader_post", ""), officer=request.POST.get("officer", ""),
-                phone=request.POST.get("phone", ""), actor=_user(request),
+                day=date.fromisoformat(request.POST.get("day", "")),
+                leader=request.POST.get("leader", ""),
+                leader_post=request.POST.get("leader_post", ""),
+                officer=request.POST.get("officer", ""),
+                phone=request.POST.get("phone", ""),
+                actor=_user(request),
             )
             messages.success(request, "值班安排已保存。")
             return redirect("command:duties")
@@ -392,8 +483,12 @@ def duties(request: HttpRequest) -> HttpResponse:
             messages.error(request, "完成日期格式应为 YYYY-MM-DD")
         else:
             try:
-                services.duty_record(duty=request.POST.get("duty", ""), done_on=done, note=request.POST.get("note", ""),
-                                     actor=_user(request))
+                services.duty_record(
+                    duty=request.POST.get("duty", ""),
+                    done_on=done,
+                    note=request.POST.get("note", ""),
+                    actor=_user(request),
+                )
                 messages.success(request, "已记录。")
                 return redirect("command:duties")
             except DomainError as exc:
@@ -401,10 +496,17 @@ def duties(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rows = duty_rows(today=today)
     _general, special, plan_hqs = org_chart()
-    registry = [
-        (hq, [r for r in rows if r.duty.plan == hq.key]) for hq in plan_hqs
-    ] + [(hq, []) for hq in special]
-    return render(request, "command/duties.html", {
-        "rows": rows, "today": today, "can_write": _can_write(request), "registry": registry,
-        "week": duty_week(today=today),
-    })
+    registry = [(hq, [r for r in rows if r.duty.plan == hq.key]) for hq in plan_hqs] + [
+        (hq, []) for hq in special
+    ]
+    return render(
+        request,
+        "command/duties.html",
+        {
+            "rows": rows,
+            "today": today,
+            "can_write": _can_write(request),
+            "registry": registry,
+            "week": duty_week(today=today),
+        },
+    )

@@ -60,12 +60,16 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             if "{" in path:
                 codes.append("404")
             # ninja's own keys are ints; JSON has only strings, so one spelling for both
-            responses = {str(status): answer for status, answer in operation.get("responses", {}).items()}
+            responses = {
+                str(status): answer for status, answer in operation.get("responses", {}).items()
+            }
             operation["responses"] = responses
             for code in sorted(set(codes) - set(responses)):
                 responses[code] = {
                     "description": _ERRORS[code],
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                    },
                 }
     return schema
 
@@ -84,7 +88,10 @@ def document_clean_text(schema: dict[str, Any]) -> dict[str, Any]:
     for item in schema.get("paths", {}).values():
         for operation in item.values():
             inputs += [p.get("schema") for p in operation.get("parameters", [])]
-            inputs += [c.get("schema") for c in operation.get("requestBody", {}).get("content", {}).values()]
+            inputs += [
+                c.get("schema")
+                for c in operation.get("requestBody", {}).get("content", {}).values()
+            ]
     seen: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -173,7 +180,11 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in {"body", "query", "path", "payload"}]
+    location = [
+        str(part)
+        for part in first.get("loc", ())
+        if part not in {"body", "query", "path", "payload"}
+    ]
     body = {
         "code": "invalid_input",
         "message": f"输入有误: {first.get('msg', '格式不正确')}",

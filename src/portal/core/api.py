@@ -31,7 +31,10 @@ class MeOut(Schema):
 def modules(request: HttpRequest) -> list[ModuleOut]:
     return [
         ModuleOut(
-            key=m.key, label=m.label, summary=m.summary, documents=list(m.documents),
+            key=m.key,
+            label=m.label,
+            summary=m.summary,
+            documents=list(m.documents),
             available=m.url_name is not None,
         )
         for m in MODULES

@@ -40,7 +40,9 @@ _FORCED_TEXT = FORMULA_START | {"#"}
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ILLEGAL_SEARCH = ILLEGAL_CHARACTERS.search
 _PLAIN = (int, float, Decimal, date, time, timedelta)  # bool is an int; datetime is a date
-_KEPT = frozenset({int, float, Decimal, date, bool, type(None)})  # exactly these classes: as they are
+_KEPT = frozenset(
+    {int, float, Decimal, date, bool, type(None)}
+)  # exactly these classes: as they are
 
 
 class _Sheet(Protocol):

@@ -64,7 +64,9 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def control_character_error(value: str, *, field: str, label: str | None = None, what: str = "") -> DomainError | None:
+def control_character_error(
+    value: str, *, field: str, label: str | None = None, what: str = ""
+) -> DomainError | None:
     """The error :func:`check_text` would raise, or None when ``value`` is clean.
 
     ``what`` qualifies the field in the message (``的文件名`` for an uploaded file's name).
@@ -188,7 +190,12 @@ def model_max_length(model: type[models.Model], name: str) -> int:
 
 
 def model_text(
-    model: type[models.Model], name: str, value: str, *, field: str | None = None, label: str | None = None
+    model: type[models.Model],
+    name: str,
+    value: str,
+    *,
+    field: str | None = None,
+    label: str | None = None,
 ) -> str:
     """``value`` checked for a model's text field: no control character, no more than its ``max_length``.
 
@@ -218,15 +225,26 @@ def check_lengths(instance: models.Model) -> None:
             continue
         value = getattr(instance, model_field.attname, None)
         if isinstance(value, str) and len(value) > length:
-            bounded_text(value, field=model_field.name, max_length=length, label=str(model_field.verbose_name))
+            bounded_text(
+                value,
+                field=model_field.name,
+                max_length=length,
+                label=str(model_field.verbose_name),
+            )
 
 
-def guard_lengths(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def guard_lengths(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     """The ``pre_save`` receiver: :func:`check_lengths` for the portal's own models."""
     if raw:  # fixtures load as they are
         return
     meta = sender._meta
-    if not meta.app_config or not meta.app_config.name.startswith("portal.") or meta.app_label in _UNGUARDED_APPS:
+    if (
+        not meta.app_config
+        or not meta.app_config.name.startswith("portal.")
+        or meta.app_label in _UNGUARDED_APPS
+    ):
         return
     check_lengths(instance)
 
@@ -240,7 +258,7 @@ def field_label(field: str, *, app_label: str | None = None) -> str:
     parts = [p for p in field.split(".") if p and not p.isdigit()]
     name = parts[-1] if parts else field
     if name.startswith("fact_"):
-        name = name[len("fact_"):]
+        name = name[len("fact_") :]
     labels = _labels()
     if app_label and (app_label, name) in labels:
         return labels[(app_label, name)]

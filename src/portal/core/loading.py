@@ -43,7 +43,10 @@ def load_units() -> int:
         if unit["kind"] not in kinds:
             raise ValueError(f"units.toml: 未知的单位类型 {unit['kind']!r} ({unit['code']})")
         _, did_change = department_upsert(
-            code=unit["code"], name=unit["name"], kind=unit["kind"], short_name=unit.get("short_name", "")
+            code=unit["code"],
+            name=unit["name"],
+            kind=unit["kind"],
+            short_name=unit.get("short_name", ""),
         )
         changed += did_change
     return changed

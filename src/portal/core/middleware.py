@@ -29,7 +29,11 @@ from portal.core import hygiene
 
 class InputHygieneMiddleware(MiddlewareMixin):
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        request: HttpRequest,
+        view: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         app_label = _app_label(request, view)
         try:
@@ -54,13 +58,22 @@ def refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
     """The 400 answer: JSON ``{code, message, field}`` under /api/, else the Chinese page."""
     status = 404 if error.code.endswith(".not_found") else 400
     if _is_api(request):
-        return JsonResponse(error.as_dict(), status=status, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            error.as_dict(), status=status, json_dumps_params={"ensure_ascii": False}
+        )
     if status == 404:
         return render(request, "404.html", status=404)
     back = request.headers.get("referer", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = ""
-    context = {"error": error, "label": _quoted_label(error.message), "back": back, "saved_nothing": request.method == "POST"}
+    context = {
+        "error": error,
+        "label": _quoted_label(error.message),
+        "back": back,
+        "saved_nothing": request.method == "POST",
+    }
     return render(request, "core/input_refused.html", context, status=status)
 
 
@@ -83,7 +96,9 @@ def _quoted_label(message: str) -> str:
     return message[start + 1 : end] if 0 <= start < end else ""
 
 
-def _first_error(request: HttpRequest, kwargs: dict[str, Any], app_label: str | None) -> DomainError | None:
+def _first_error(
+    request: HttpRequest, kwargs: dict[str, Any], app_label: str | None
+) -> DomainError | None:
     for field, value, what in _texts(request, kwargs):
         if hygiene.find_control_character(value) is None:
             continue
@@ -106,9 +121,13 @@ def _texts(request: HttpRequest, kwargs: dict[str, Any]) -> Iterator[tuple[str, 
                 yield name, name, ""
                 for item in upload:
                     yield name, item.name or "", "的文件名"
-        elif content_type == "application/json" or content_type.endswith("+json") or _is_api(request):
+        elif (
+            content_type == "application/json" or content_type.endswith("+json") or _is_api(request)
+        ):
             # The API parses a body as JSON whatever its declared type, so it is checked as JSON too.
-            if not request.body or not hygiene.json_may_hold_refused(request.body.decode("utf-8", "replace")):
+            if not request.body or not hygiene.json_may_hold_refused(
+                request.body.decode("utf-8", "replace")
+            ):
                 return
             try:
                 data = json.loads(request.body)

@@ -37,15 +37,23 @@ class Row:
 MAX_ROWS = 200_000  # data rows of one table (twice the largest batch the district runs)
 MAX_COLUMNS = 2_000  # columns of one row (Excel allows 16,384; the widest import has about 60)
 MAX_CELLS = 6_000_000  # cells of one sheet, and blanks before a cell (at worst ~700 MB once read)
-MAX_PART_BYTES = 200 * 1024 * 1024  # one part of an .xlsx unpacked, or one .csv file (7x the bench's sheet)
-MAX_OTHER_PART_BYTES = 16 * 1024 * 1024  # an XML part that is parsed whole (styles, workbook, ...): ~100 KB usually
-MAX_ROW_BYTES = 4 * 1024 * 1024  # the XML of one row or shared string (Excel's longest cell is 32,767 characters)
+MAX_PART_BYTES = (
+    200 * 1024 * 1024
+)  # one part of an .xlsx unpacked, or one .csv file (7x the bench's sheet)
+MAX_OTHER_PART_BYTES = (
+    16 * 1024 * 1024
+)  # an XML part that is parsed whole (styles, workbook, ...): ~100 KB usually
+MAX_ROW_BYTES = (
+    4 * 1024 * 1024
+)  # the XML of one row or shared string (Excel's longest cell is 32,767 characters)
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # all parts of an .xlsx unpacked
 MAX_RATIO = 200  # unpacked : packed of a part over 1 MB (sheets deflate 5-20:1; a zip bomb ~1000:1)
 MAX_MEMBERS = 10_000  # parts of an .xlsx (a workbook has a dozen; hundreds with many images)
 
 
-def read_table(path: Path, *, aliases: Mapping[str, str] | None = None, name: str | None = None) -> list[Row]:
+def read_table(
+    path: Path, *, aliases: Mapping[str, str] | None = None, name: str | None = None
+) -> list[Row]:
     """The rows of a .csv or .xlsx file; headers are mapped through ``aliases`` (e.g. Chinese labels).
 
     ``name`` is the file's name as the user knows it (an upload's), used in every error message.
@@ -57,14 +65,18 @@ def read_table(path: Path, *, aliases: Mapping[str, str] | None = None, name: st
         try:
             return read_table(path, aliases=aliases)
         except DomainError as error:
-            raise DomainError(error.code, error.message.replace(path.name, name), field=error.field) from None
+            raise DomainError(
+                error.code, error.message.replace(path.name, name), field=error.field
+            ) from None
     # A large sheet is hundreds of thousands of small lists and dicts, none in a cycle.
     if suffix == ".csv":
         header, records = collector_paused(_csv_records, path)
     elif suffix == ".xlsx":
         header, records = collector_paused(_xlsx_records, path)
     else:
-        raise DomainError("table.format", f"不支持的文件格式 {suffix or '(无扩展名)'}: 请使用 .csv 或 .xlsx")
+        raise DomainError(
+            "table.format", f"不支持的文件格式 {suffix or '(无扩展名)'}: 请使用 .csv 或 .xlsx"
+        )
     names = [(aliases or {}).get(h, h) for h in header]
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
     if duplicated:
@@ -89,7 +101,9 @@ def _rows(names: list[str], records: list[tuple[int, list[object]]]) -> list[Row
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]:
     size = path.stat().st_size
     if size > MAX_PART_BYTES:
-        raise DomainError("table.csv", f"{path.name} 有 {_mb(size)}, 超过 {_mb(MAX_PART_BYTES)} 上限, 请分批上传")
+        raise DomainError(
+            "table.csv", f"{path.name} 有 {_mb(size)}, 超过 {_mb(MAX_PART_BYTES)} 上限, 请分批上传"
+        )
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -112,13 +126,23 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]]
                 raise _too_many_columns(path.name, i)
             records.append((i, [c.strip() for c in row]))
     except csv.Error as exc:  # a field past csv's 128 KB, a stray quote, a NUL
-        why = "单元格超过 131,072 个字符" if "field limit" in str(exc) else f"引号或分隔符有误 ({exc})"
-        raise DomainError("table.csv", f"{path.name} 第 {reader.line_num} 行无法读取: {why}") from None
+        why = (
+            "单元格超过 131,072 个字符"
+            if "field limit" in str(exc)
+            else f"引号或分隔符有误 ({exc})"
+        )
+        raise DomainError(
+            "table.csv", f"{path.name} 第 {reader.line_num} 行无法读取: {why}"
+        ) from None
     return header, records
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+    return (
+        f"{size / (1024 * 1024):.0f} MB"
+        if size >= 1024 * 1024
+        else f"{size / (1024 * 1024):.1f} MB"
+    )
 
 
 def _too_many_rows(name: str) -> DomainError:
@@ -140,7 +164,9 @@ def _xlsx_records(path: Path) -> tuple[list[str], list[tuple[int, list[object]]]
             return _xlsx_records_fast(path, archive)
         except DomainError:
             raise
-        except zipfile.BadZipFile as exc:  # a part that does not unpack (its header lies, or it is cut off)
+        except (
+            zipfile.BadZipFile
+        ) as exc:  # a part that does not unpack (its header lies, or it is cut off)
             raise _invalid(path.name, exc) from None
         except Exception:  # noqa: S110 - parts named or shaped otherwise: openpyxl reads them
             pass
@@ -185,7 +211,9 @@ def _open_xlsx(path: Path) -> zipfile.ZipFile:
             _check_declared(info, name)
             total += info.file_size
         if total > MAX_UNPACKED_BYTES:
-            raise DomainError("table.xlsx", f"{name} 解压后共 {_mb(total)}, 超过 {_mb(MAX_UNPACKED_BYTES)} 上限")
+            raise DomainError(
+                "table.xlsx", f"{name} 解压后共 {_mb(total)}, 超过 {_mb(MAX_UNPACKED_BYTES)} 上限"
+            )
     except BaseException:
         archive.close()
         raise
@@ -208,7 +236,9 @@ def _check_directory(path: Path) -> None:
     if at < 0 or len(tail) - at < _EOCD.size:
         raise _invalid(path.name, "找不到 zip 目录 (文件不完整或不是 xlsx)")
     _, _, _, _, entries, directory_size, _, _ = _EOCD.unpack_from(tail, at)
-    if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and tail[at - 20:at - 16] == b"PK\x06\x07":
+    if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and tail[
+        at - 20 : at - 16
+    ] == b"PK\x06\x07":
         # ZIP64: the true counts are in its own record, which the locator just before points to.
         (offset,) = struct.unpack_from("<Q", tail, at - 12)
         with path.open("rb") as handle:
@@ -218,7 +248,9 @@ def _check_directory(path: Path) -> None:
             raise _invalid(path.name, "ZIP64 目录不完整")
         entries, directory_size = struct.unpack_from("<QQ", record, 32)
     if entries > MAX_MEMBERS or directory_size > MAX_MEMBERS * 1024:
-        raise DomainError("table.xlsx", f"{path.name} 含有 {entries:,} 个部件, 超过 {MAX_MEMBERS:,} 个上限")
+        raise DomainError(
+            "table.xlsx", f"{path.name} 含有 {entries:,} 个部件, 超过 {MAX_MEMBERS:,} 个上限"
+        )
 
 
 def _streamed(part: str) -> bool:
@@ -236,7 +268,8 @@ def _check_declared(info: zipfile.ZipInfo, name: str) -> None:
     limit = _part_limit(info.filename)
     if info.file_size > limit:
         raise DomainError(
-            "table.xlsx", f"{name} 中的 {info.filename} 解压后有 {_mb(info.file_size)}, 超过 {_mb(limit)} 上限",
+            "table.xlsx",
+            f"{name} 中的 {info.filename} 解压后有 {_mb(info.file_size)}, 超过 {_mb(limit)} 上限",
         )
     if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         ratio = info.file_size // max(info.compress_size, 1)
@@ -262,7 +295,7 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, name: str) -> b
     try:
         with archive.open(info) as handle, memoryview(data) as view:
             while size <= limit:
-                count = handle.readinto(view[size:size + _CHUNK])  # type: ignore[attr-defined]  # ZipExtFile
+                count = handle.readinto(view[size : size + _CHUNK])  # type: ignore[attr-defined]  # ZipExtFile
                 if not count:
                     break
                 size += count
@@ -287,13 +320,16 @@ class _Reader:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self.view) if size < 0 else self.at + size
-        chunk = bytes(self.view[self.at:end])
+        chunk = bytes(self.view[self.at : end])
         self.at += len(chunk)
         return chunk
 
 
 # Where a row (or a shared string) begins, with or without a namespace prefix.
-_SPAN_START = (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]"))
+_SPAN_START = (
+    re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]"),
+    re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]"),
+)
 
 
 def _check_spans(data: bytes | bytearray, part: str, name: str) -> None:
@@ -310,7 +346,9 @@ def _check_spans(data: bytes | bytearray, part: str, name: str) -> None:
     else:
         if len(data) - last <= MAX_ROW_BYTES:
             return
-    raise DomainError("table.xlsx", f"{name} 中的 {part} 有一段超过 {_mb(MAX_ROW_BYTES)} 的行或内容, 已拒绝")
+    raise DomainError(
+        "table.xlsx", f"{name} 中的 {part} 有一段超过 {_mb(MAX_ROW_BYTES)} 的行或内容, 已拒绝"
+    )
 
 
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
@@ -318,7 +356,9 @@ _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 def _refuse_dtd(data: bytes | bytearray, part: str, name: str) -> None:
     if _declares_dtd(data):
-        raise DomainError("table.xlsx", f"{name} 中的 {part} 含有 DTD 或实体声明 (XML 炸弹或外部实体), 已拒绝")
+        raise DomainError(
+            "table.xlsx", f"{name} 中的 {part} 含有 DTD 或实体声明 (XML 炸弹或外部实体), 已拒绝"
+        )
 
 
 def _declares_dtd(data: bytes | bytearray) -> bool:
@@ -327,7 +367,9 @@ def _declares_dtd(data: bytes | bytearray) -> bool:
     It must stand in the prolog, before the root element, among the XML declaration, processing
     instructions and comments: so only the prolog is read (a part of any size costs nothing).
     """
-    if data[:2] in _UTF16 or b"\x00" in data[:4]:  # UTF-16 or UTF-32 (no spreadsheet program's choice)
+    if (
+        data[:2] in _UTF16 or b"\x00" in data[:4]
+    ):  # UTF-16 or UTF-32 (no spreadsheet program's choice)
         for encoding in ("utf-16", "utf-32"):
             try:
                 text = data.decode(encoding)
@@ -404,7 +446,31 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # Built-in number formats that show percentages (0%, 0.00%) and dates or times (ECMA-376 18.8.30).
 _PERCENT_FORMAT_IDS = {9, 10}
-_DATE_FORMAT_IDS = {*range(14, 23), 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
+_DATE_FORMAT_IDS = {
+    *range(14, 23),
+    27,
+    28,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    45,
+    46,
+    47,
+    50,
+    51,
+    52,
+    53,
+    54,
+    55,
+    56,
+    57,
+    58,
+}
 
 
 def _xlsx_records_fast(
@@ -425,7 +491,9 @@ def _xlsx_records_fast(
     pr = workbook.find(f"{_NS}workbookPr")
     date1904 = pr is not None and pr.get("date1904") in {"1", "true"}
     shared = _shared_strings(archive, etree, name) if "xl/sharedStrings.xml" in names else []
-    date_styles, percent_styles = _styles(archive, etree, name) if "xl/styles.xml" in names else (set(), set())
+    date_styles, percent_styles = (
+        _styles(archive, etree, name) if "xl/styles.xml" in names else (set(), set())
+    )
     data = _part(archive, sheet_name, name)
     read = _sheet_rows_by_text(data, shared, date_styles, percent_styles, date1904, name)
     rows: list[tuple[int, list[object]]] = read if read is not None else []
@@ -464,7 +532,9 @@ def _shared_strings(archive: Any, etree: Any, name: str) -> list[str]:
     data = _part(archive, "xl/sharedStrings.xml", name)
     _check_spans(data, "xl/sharedStrings.xml", name)
     for _, item in etree.iterparse(_Reader(data), tag=f"{_NS}si", **_SAFE):
-        strings.append("".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
+        strings.append(
+            "".join(t.text or "" for t in item.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh")
+        )
         if len(strings) > MAX_CELLS:
             raise _too_many_cells(name)
         item.clear()
@@ -502,11 +572,14 @@ def _styles(archive: Any, etree: Any, name: str) -> tuple[set[int], set[int]]:
 
     xfs = styles.find(f"{_NS}cellXfs")
     ids = [int(xf.get("numFmtId", "0")) for xf in (xfs if xfs is not None else [])]
-    return ({i for i, f in enumerate(ids) if is_date(f)}, {i for i, f in enumerate(ids) if is_percent(f)})
+    return (
+        {i for i, f in enumerate(ids) if is_date(f)},
+        {i for i, f in enumerate(ids) if is_percent(f)},
+    )
 
 
 def _column_index(ref: str) -> int:
-    """"C12" → 2; the letters' index is remembered (a sheet has few columns and many rows)."""
+    """ "C12" → 2; the letters' index is remembered (a sheet has few columns and many rows)."""
     letters = ref.rstrip("0123456789")
     index = _COLUMNS.get(letters)
     if index is None:
@@ -577,8 +650,14 @@ def _xml_text(raw: str) -> str:
     return raw
 
 
-def _sheet_rows_by_text(data: bytes | bytearray, shared: list[str], date_styles: set[int], percent_styles: set[int],
-                        date1904: bool, name: str = "") -> list[tuple[int, list[object]]] | None:
+def _sheet_rows_by_text(
+    data: bytes | bytearray,
+    shared: list[str],
+    date_styles: set[int],
+    percent_styles: set[int],
+    date1904: bool,
+    name: str = "",
+) -> list[tuple[int, list[object]]] | None:
     """The sheet's rows read from its text, or None when it holds anything else (see above)."""
     head = data[:200]
     if b"encoding=" in head and not re.search(rb"""encoding=["'](?i:utf-8)["']""", head):
@@ -601,13 +680,23 @@ def _sheet_rows_by_text(data: bytes | bytearray, shared: list[str], date_styles:
     if (end - start) // 4 > MAX_CELLS and text.count("<c", start, end) > MAX_CELLS:
         raise _too_many_cells(name)
     try:
-        return _tokens_to_rows(text, start, end, shared, date_styles, percent_styles, date1904, name)
+        return _tokens_to_rows(
+            text, start, end, shared, date_styles, percent_styles, date1904, name
+        )
     except (ValueError, IndexError, ArithmeticError):
         return None  # a bad entity, shared-string index or number: lxml reads it and says so
 
 
-def _tokens_to_rows(text: str, start: int, end: int, shared: list[str], date_styles: set[int],
-                    percent_styles: set[int], date1904: bool, name: str) -> list[tuple[int, list[object]]] | None:
+def _tokens_to_rows(
+    text: str,
+    start: int,
+    end: int,
+    shared: list[str],
+    date_styles: set[int],
+    percent_styles: set[int],
+    date1904: bool,
+    name: str,
+) -> list[tuple[int, list[object]]] | None:
     """The rows of ``text[start:end]`` (the sheetData), read in place."""
     rows: list[tuple[int, list[object]]] = []
     cells: list[object] | None = None
@@ -618,7 +707,9 @@ def _tokens_to_rows(text: str, start: int, end: int, shared: list[str], date_sty
         if token.start() != position:
             return None  # something the pattern does not know: lxml reads the sheet
         position = token.end()
-        is_cell, letters, style, kind, style_after, value, inline, row_attrs, closed, row_end = token.groups()
+        is_cell, letters, style, kind, style_after, value, inline, row_attrs, closed, row_end = (
+            token.groups()
+        )
         if is_cell is not None:
             if cells is None:
                 return None
@@ -628,17 +719,28 @@ def _tokens_to_rows(text: str, start: int, end: int, shared: list[str], date_sty
             if column > len(cells):
                 padded += column - len(cells)
                 if column >= MAX_COLUMNS or padded > MAX_CELLS:
-                    raise _too_many_columns(name, rows[-1][0]) if column >= MAX_COLUMNS else _too_many_cells(name)
+                    raise (
+                        _too_many_columns(name, rows[-1][0])
+                        if column >= MAX_COLUMNS
+                        else _too_many_cells(name)
+                    )
                 cells.extend([None] * (column - len(cells)))
             if kind == "inlineStr":
                 cells.append(_xml_text(inline).strip() if inline is not None else "")
             elif inline is not None:
                 return None
             else:
-                cells.append(_cell_value(
-                    kind or "n", _xml_text(value) if value is not None else None, style or style_after,
-                    shared, date_styles, percent_styles, date1904,
-                ))
+                cells.append(
+                    _cell_value(
+                        kind or "n",
+                        _xml_text(value) if value is not None else None,
+                        style or style_after,
+                        shared,
+                        date_styles,
+                        percent_styles,
+                        date1904,
+                    )
+                )
         elif row_end is not None:
             if cells is None:
                 return None
@@ -660,8 +762,9 @@ def _tokens_to_rows(text: str, start: int, end: int, shared: list[str], date_sty
     return rows
 
 
-def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], percent_styles: set[int],
-               date1904: bool) -> object:
+def _fast_cell(
+    cell: Any, shared: list[str], date_styles: set[int], percent_styles: set[int], date1904: bool
+) -> object:
     kind = cell.get("t", "n")
     if kind == "inlineStr":  # every run's text (itertext walks the cell in C, no element objects)
         return "".join(cell.itertext(_T, with_tail=False)).strip()
@@ -669,8 +772,15 @@ def _fast_cell(cell: Any, shared: list[str], date_styles: set[int], percent_styl
     return _cell_value(kind, value, cell.get("s"), shared, date_styles, percent_styles, date1904)
 
 
-def _cell_value(kind: str, value: str | None, style_id: str | None, shared: list[str], date_styles: set[int],
-                percent_styles: set[int], date1904: bool) -> object:
+def _cell_value(
+    kind: str,
+    value: str | None,
+    style_id: str | None,
+    shared: list[str],
+    date_styles: set[int],
+    percent_styles: set[int],
+    date1904: bool,
+) -> object:
     """A cell's value from its type (``t``), its ``<v>`` text and its style (``s``)."""
     if not value:
         return None
@@ -709,8 +819,10 @@ def _excel_date(serial: Decimal, date1904: bool) -> object:
 
 def _openpyxl_cell(cell: Any) -> object:
     value = getattr(cell, "value", None)
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in _unquoted(
-        getattr(cell, "number_format", "") or ""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in _unquoted(getattr(cell, "number_format", "") or "")
     ):
         return _percent_text(Decimal(repr(value)))
     return _cell(value)

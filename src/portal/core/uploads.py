@@ -130,7 +130,9 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.file_bytes > self.max_file:
             self._refuse(f"{self.file_name} 超过 {megabytes(self.max_file)} 上限, 请压缩或分批上传")
         if self.request_bytes > self.max_request:
-            self._refuse(f"{self.file_name}: 本次上传超过每次 {megabytes(self.max_request)} 的上限, 请分批上传")
+            self._refuse(
+                f"{self.file_name}: 本次上传超过每次 {megabytes(self.max_request)} 的上限, 请分批上传"
+            )
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
@@ -152,7 +154,11 @@ class UploadLimitMiddleware(MiddlewareMixin):
     """
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        request: HttpRequest,
+        view: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         if request.method != "POST" or not request.path_info.startswith("/api/"):
             return None

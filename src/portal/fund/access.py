@@ -32,9 +32,10 @@ def is_operator(user: AnyUser) -> bool:
         return False
     if has_role(user, Role.ADMIN):
         return True
-    return user.department_id is not None and Department.objects.filter(
-        pk=user.department_id, code=OPERATOR_CODE
-    ).exists()
+    return (
+        user.department_id is not None
+        and Department.objects.filter(pk=user.department_id, code=OPERATOR_CODE).exists()
+    )
 
 
 def is_finance_office(user: AnyUser) -> bool:

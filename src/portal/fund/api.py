@@ -39,25 +39,59 @@ def _app(request: HttpRequest, pk: int) -> Application:
 
 
 def application_json(app: Application, *, today: date, detail: bool = False) -> dict[str, Any]:
-    money = ("maturing_amount", "requested", "renewal_amount", "approved_amount", "renewed_amount", "fee", "liability_amount")
-    days = ("maturity", "signed_on", "planned_repayment", "contract_signed_on", "disbursed_on", "renewed_on", "repaid_on")
+    money = (
+        "maturing_amount",
+        "requested",
+        "renewal_amount",
+        "approved_amount",
+        "renewed_amount",
+        "fee",
+        "liability_amount",
+    )
+    days = (
+        "maturity",
+        "signed_on",
+        "planned_repayment",
+        "contract_signed_on",
+        "disbursed_on",
+        "renewed_on",
+        "repaid_on",
+    )
     body: dict[str, Any] = {
-        "id": app.pk, "number": app.number, "state": app.state, "state_label": app.get_state_display(),
+        "id": app.pk,
+        "number": app.number,
+        "state": app.state,
+        "state_label": app.get_state_display(),
         "enterprise": {"id": app.enterprise_id, "name": app.enterprise.name},
         "bank": {"id": app.bank_id, "name": app.bank.name},
-        "entity_kind": app.entity_kind, "loan_kind": app.loan_kind, "industry": app.industry,
+        "entity_kind": app.entity_kind,
+        "loan_kind": app.loan_kind,
+        "industry": app.industry,
         "overdue": selectors.is_overdue(app, today=today),
     }
-    body.update({f: (f"{getattr(app, f):.2f}" if getattr(app, f) is not None else None) for f in money})
+    body.update(
+        {f: (f"{getattr(app, f):.2f}" if getattr(app, f) is not None else None) for f in money}
+    )
     body.update({f: (getattr(app, f).isoformat() if getattr(app, f) else None) for f in days})
     if detail:
         body["deadlines"] = [
-            {"label": d.label, "date": d.day.isoformat() if d.day else None, "status": d.status, "late": d.late}
+            {
+                "label": d.label,
+                "date": d.day.isoformat() if d.day else None,
+                "status": d.status,
+                "late": d.late,
+            }
             for d in selectors.deadlines(app, today=today)
         ]
         body["timeline"] = [
-            {"at": e.at.isoformat(), "from": e.from_state, "to": e.to_state, "day": e.day.isoformat() if e.day else None,
-             "note": e.note, "actor": str(e.actor) if e.actor else None}
+            {
+                "at": e.at.isoformat(),
+                "from": e.from_state,
+                "to": e.to_state,
+                "day": e.day.isoformat() if e.day else None,
+                "note": e.note,
+                "actor": str(e.actor) if e.actor else None,
+            }
             for e in app.events.select_related("actor")
         ]
         body["application_documents"] = app.application_documents
@@ -76,7 +110,9 @@ class ApplicationIn(Schema):
     loan_kind: Annotated[str, OneOf(tuple(Application.LoanKind.values))] = "working_capital"
     industry: Annotated[str, Field(max_length=max_len(Application, "industry"))] = ""
     contact: Annotated[str, Field(max_length=max_len(Application, "contact"))] = ""
-    loan_contract_no: Annotated[str, Field(max_length=max_len(Application, "loan_contract_no"))] = ""
+    loan_contract_no: Annotated[str, Field(max_length=max_len(Application, "loan_contract_no"))] = (
+        ""
+    )
     purpose: Annotated[str, Field(max_length=max_len(Application, "purpose"))] = ""
 
 
@@ -130,7 +166,10 @@ def application_assessment(request: HttpRequest, pk: Id) -> dict[str, Any]:
     from chengqu.fund import decision_json
 
     result = services.assess(_app(request, pk))
-    return {"ok": result["ok"], **{k: decision_json(result[k]) for k in ("eligibility", "documents", "amount")}}
+    return {
+        "ok": result["ok"],
+        **{k: decision_json(result[k]) for k in ("eligibility", "documents", "amount")},
+    }
 
 
 @router.post("/applications/{pk}/{action}", summary="办理一个步骤")
@@ -152,19 +191,36 @@ def _ledger_reader(request: HttpRequest) -> User:
 def balances(request: HttpRequest) -> dict[str, Any]:
     _ledger_reader(request)
     totals = selectors.balances()
-    return {"balances": {k: f"{v:.2f}" for k, v in totals.items()}, "available": f"{selectors.available(totals):.2f}",
-            "fund_size": f"{selectors.fund_size():.2f}"}
+    return {
+        "balances": {k: f"{v:.2f}" for k, v in totals.items()},
+        "available": f"{selectors.available(totals):.2f}",
+        "fund_size": f"{selectors.fund_size():.2f}",
+    }
 
 
 @router.get("/ledger", summary="记账凭证")
-def ledger(request: HttpRequest, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+def ledger(
+    request: HttpRequest, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> dict[str, Any]:
     _ledger_reader(request)
-    return {"items": [
-        {"id": tx.pk, "key": tx.key, "kind": tx.kind, "day": tx.day.isoformat(), "memo": tx.memo,
-         "application": tx.application_id, "reverses": tx.reverses_id,
-         "legs": [{"account": leg.account, "side": leg.side, "amount": f"{leg.amount:.2f}"} for leg in tx.legs.all()]}
-        for tx in selectors.transactions_page(limit=limit)
-    ]}
+    return {
+        "items": [
+            {
+                "id": tx.pk,
+                "key": tx.key,
+                "kind": tx.kind,
+                "day": tx.day.isoformat(),
+                "memo": tx.memo,
+                "application": tx.application_id,
+                "reverses": tx.reverses_id,
+                "legs": [
+                    {"account": leg.account, "side": leg.side, "amount": f"{leg.amount:.2f}"}
+                    for leg in tx.legs.all()
+                ],
+            }
+            for tx in selectors.transactions_page(limit=limit)
+        ]
+    }
 
 
 @router.get("/reconcile", summary="对账")
@@ -194,7 +250,10 @@ def quote(request: HttpRequest, principal: Money, disbursed: Day, repaid: Day) -
 def sign_deadline(request: HttpRequest, maturity: Day) -> dict[str, Any]:
     _user(request)
     decision = latest_signoff_date(maturity)
-    return {"latest_sign_date": decision.value.isoformat(), "citations": citations_json(decision.citations)}
+    return {
+        "latest_sign_date": decision.value.isoformat(),
+        "citations": citations_json(decision.citations),
+    }
 
 
 @router.get("/check-sign", summary="银行签署是否及时")

@@ -40,8 +40,11 @@ def quote_command(principal: str, disbursed: datetime, repaid: datetime, as_json
 def sign_deadline_command(maturity: datetime, as_json: bool) -> None:
     """银行最迟签署日: 贷款到期前第 10 个工作日 (到期日不计, 含调休; 第十五条)。"""
     decision = latest_signoff_date(_day(maturity))
-    body = {"latest_sign_date": decision.value.isoformat(), "citations": citations_json(decision.citations),
-            "notes": list(decision.notes)}
+    body = {
+        "latest_sign_date": decision.value.isoformat(),
+        "citations": citations_json(decision.citations),
+        "notes": list(decision.notes),
+    }
     emit(as_json, body, f"最迟签署日 {decision.value.isoformat()}")
 
 
@@ -78,7 +81,13 @@ def reconcile_command(as_json: bool) -> None:
 
 
 @group.command("report")
-@click.option("--period", "kind", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True)
+@click.option(
+    "--period",
+    "kind",
+    type=click.Choice(["month", "quarter", "year"]),
+    default="month",
+    show_default=True,
+)
 @click.option("--year", type=int, required=True)
 @click.option("--number", type=int, default=1, show_default=True, help="月份 (1—12) 或季度 (1—4)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")

@@ -15,7 +15,9 @@ from portal.fund.models import FundDecision
 
 def load_operator() -> int:
     """The 承办主体 as a unit of kind 'other' (there is no operator role; its users act for it)."""
-    _, changed = department_upsert(code=OPERATOR_CODE, name=OPERATOR_NAME, kind="other", short_name="承办主体")
+    _, changed = department_upsert(
+        code=OPERATOR_CODE, name=OPERATOR_NAME, kind="other", short_name="承办主体"
+    )
     return int(changed)
 
 
@@ -26,7 +28,8 @@ def load_fund_size() -> int:
         if FundDecision.objects.exists():
             return 0
         decision = FundDecision.objects.create(
-            size=rules.fund_size, decided_on=date(2024, 3, 6),
+            size=rules.fund_size,
+            decided_on=date(2024, 3, 6),
             basis=f"{rules.document} 第七条: 筹集规模暂定为8000万元",
         )
         audit_record(actor=None, action="fund.size.decide", obj=decision, after=snapshot(decision))

@@ -44,15 +44,25 @@ class Application(models.Model):
         OTHER = "other", "其他业务"
 
     enterprise = models.ForeignKey(
-        Department, verbose_name="市场主体", on_delete=models.PROTECT, related_name="fund_applications",
+        Department,
+        verbose_name="市场主体",
+        on_delete=models.PROTECT,
+        related_name="fund_applications",
         limit_choices_to={"kind": "enterprise"},
     )
     bank = models.ForeignKey(
-        Department, verbose_name="合作银行", on_delete=models.PROTECT, related_name="fund_bank_applications",
+        Department,
+        verbose_name="合作银行",
+        on_delete=models.PROTECT,
+        related_name="fund_bank_applications",
         limit_choices_to={"kind": "bank"},
     )
-    entity_kind = models.CharField("主体类型", max_length=16, choices=EntityKind.choices, default="enterprise")
-    loan_kind = models.CharField("到期业务类型", max_length=24, choices=LoanKind.choices, default="working_capital")
+    entity_kind = models.CharField(
+        "主体类型", max_length=16, choices=EntityKind.choices, default="enterprise"
+    )
+    loan_kind = models.CharField(
+        "到期业务类型", max_length=24, choices=LoanKind.choices, default="working_capital"
+    )
     industry = models.CharField("行业", max_length=64, blank=True)
     contact = models.CharField("联系人及电话", max_length=128, blank=True)
     loan_contract_no = models.CharField("到期贷款合同编号", max_length=64, blank=True)
@@ -64,25 +74,37 @@ class Application(models.Model):
     # bank sign-off (第十五条)
     signed_on = models.DateField("银行签署日期", null=True, blank=True)
     bank_opinion = models.TextField("银行意见", blank=True)
-    renewal_amount = models.DecimalField("银行同意续贷金额(元)", null=True, blank=True, max_digits=15, decimal_places=2)
+    renewal_amount = models.DecimalField(
+        "银行同意续贷金额(元)", null=True, blank=True, max_digits=15, decimal_places=2
+    )
     application_documents = models.JSONField("第十五条资料", default=list, blank=True)
     # operator review (第十三条、第十四条、第十六条)
     facts = models.JSONField("审核事实", default=dict, blank=True)
     review_documents = models.JSONField("第十六条资料", default=list, blank=True)
-    approved_amount = models.DecimalField("核定使用金额(元)", null=True, blank=True, max_digits=15, decimal_places=2)
+    approved_amount = models.DecimalField(
+        "核定使用金额(元)", null=True, blank=True, max_digits=15, decimal_places=2
+    )
     planned_repayment = models.DateField("约定还款日期", null=True, blank=True)
     contract_signed_on = models.DateField("三方协议签订日期", null=True, blank=True)
     # money
     disbursed_on = models.DateField("放款日期", null=True, blank=True)
     renewed_on = models.DateField("续贷发放日期", null=True, blank=True)
-    renewed_amount = models.DecimalField("续贷金额(元)", null=True, blank=True, max_digits=15, decimal_places=2)
+    renewed_amount = models.DecimalField(
+        "续贷金额(元)", null=True, blank=True, max_digits=15, decimal_places=2
+    )
     repaid_on = models.DateField("归还日期", null=True, blank=True)
     fee = models.DecimalField("占用费(元)", null=True, blank=True, max_digits=15, decimal_places=2)
     fee_days = models.PositiveIntegerField("计费天数", null=True, blank=True)
-    liability_amount = models.DecimalField("银行应承担金额(元)", null=True, blank=True, max_digits=15, decimal_places=2)
+    liability_amount = models.DecimalField(
+        "银行应承担金额(元)", null=True, blank=True, max_digits=15, decimal_places=2
+    )
     reason = models.TextField("退回、撤回或收回原因", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -92,8 +114,12 @@ class Application(models.Model):
         verbose_name_plural = "周转资金申请"
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(requested__gt=0), name="fund_app_requested_positive"),
-            models.CheckConstraint(condition=Q(maturing_amount__gt=0), name="fund_app_maturing_positive"),
+            models.CheckConstraint(
+                condition=Q(requested__gt=0), name="fund_app_requested_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(maturing_amount__gt=0), name="fund_app_maturing_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,7 +140,11 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     from_state = models.CharField("原状态", max_length=16, blank=True, choices=State.choices)
     to_state = models.CharField("新状态", max_length=16, choices=State.choices)
@@ -133,12 +163,16 @@ class ApplicationEvent(models.Model):
 class Exclusion(models.Model):
     """The list of market entities that may not apply (第十四条)."""
 
-    enterprise = models.ForeignKey(Department, verbose_name="市场主体", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        Department, verbose_name="市场主体", on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField("原因", max_length=48)
     clause = models.CharField("条款", max_length=48)
     text = models.TextField("条文")
     since = models.DateField("记录日期")
-    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField("说明", blank=True)
     lifted_on = models.DateField("解除日期", null=True, blank=True)
 
@@ -188,11 +222,20 @@ class LedgerTransaction(models.Model):
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
     )
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", verbose_name="冲正对象"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name="冲正对象",
     )
     sealed = models.BooleanField("已封账", default=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记账人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="记账人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("记账时间", auto_now_add=True)
 
@@ -209,7 +252,9 @@ class LedgerTransaction(models.Model):
 class LedgerLeg(models.Model):
     """One posting: a positive amount on one side of one account."""
 
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="legs")
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="legs"
+    )
     account = models.CharField("科目", max_length=16, choices=Account.choices)
     side = models.CharField("方向", max_length=1, choices=Side.choices)
     amount = models.DecimalField("金额(元)", max_digits=15, decimal_places=2)
@@ -242,7 +287,9 @@ class Balance(models.Model):
         verbose_name_plural = "科目余额"
         constraints = [
             # the fund's cash can never be overdrawn
-            models.CheckConstraint(condition=~Q(account="bank") | Q(amount__gte=0), name="fund_bank_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(account="bank") | Q(amount__gte=0), name="fund_bank_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,7 +329,9 @@ class DailyTotal(models.Model):
     class Meta:
         verbose_name = "日汇总"
         verbose_name_plural = "日汇总"
-        constraints = [models.UniqueConstraint(fields=["day", "account", "kind"], name="fund_daily_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "account", "kind"], name="fund_daily_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.account} {self.kind}"

@@ -77,16 +77,38 @@ def deadlines(app: Application, *, today: date) -> list[Deadline]:
         last = use_deadline(app.disbursed_on).value
         on = app.repaid_on or today
         late_days = overdue_days(disbursed=app.disbursed_on, on=max(on, app.disbursed_on)).value
-        status = f"超期 {late_days} 日" if late_days else ("已按期归还" if app.repaid_on else f"尚余 {(last - on).days} 日")
-        out.append(Deadline("使用期限(最迟归还日)", last, status, rules.cite("fee"), late=bool(late_days)))
+        status = (
+            f"超期 {late_days} 日"
+            if late_days
+            else ("已按期归还" if app.repaid_on else f"尚余 {(last - on).days} 日")
+        )
+        out.append(
+            Deadline("使用期限(最迟归还日)", last, status, rules.cite("fee"), late=bool(late_days))
+        )
         target, latest_renewal = renewal_deadlines(app.disbursed_on).value
-        check = check_renewal(received=app.disbursed_on, renewed_on=app.renewed_on,
-                              on=max(app.repaid_on or today, app.disbursed_on))
-        out.append(Deadline("银行续贷期限(5日)", target, check.notes[0], rules.cite("renewal"),
-                            late=check.status.value in ("pending_late", "late", "overdue")))
-        out.append(Deadline("银行续贷最长期限(20日)", latest_renewal,
-                            f"超过 {check.overdue_days} 日" if check.overdue_days else check.notes[0],
-                            rules.cite("renewal"), late=check.status.value == "overdue"))
+        check = check_renewal(
+            received=app.disbursed_on,
+            renewed_on=app.renewed_on,
+            on=max(app.repaid_on or today, app.disbursed_on),
+        )
+        out.append(
+            Deadline(
+                "银行续贷期限(5日)",
+                target,
+                check.notes[0],
+                rules.cite("renewal"),
+                late=check.status.value in ("pending_late", "late", "overdue"),
+            )
+        )
+        out.append(
+            Deadline(
+                "银行续贷最长期限(20日)",
+                latest_renewal,
+                f"超过 {check.overdue_days} 日" if check.overdue_days else check.notes[0],
+                rules.cite("renewal"),
+                late=check.status.value == "overdue",
+            )
+        )
     return out
 
 
@@ -103,7 +125,10 @@ def _late_in_use(app: Application, at: date) -> bool:
 
 def is_overdue(app: Application, *, today: date) -> bool:
     return any(d.late for d in deadlines(app, today=today)) and app.state not in (
-        State.REPAID, State.ARCHIVED, State.REJECTED, State.WITHDRAWN
+        State.REPAID,
+        State.ARCHIVED,
+        State.REJECTED,
+        State.WITHDRAWN,
     )
 
 
@@ -134,7 +159,10 @@ class Reconciliation:
         return {
             "ok": self.ok,
             "transactions": self.transactions,
-            "differences": {k: {"kept": f"{a:.2f}", "recomputed": f"{b:.2f}"} for k, (a, b) in self.differences.items()},
+            "differences": {
+                k: {"kept": f"{a:.2f}", "recomputed": f"{b:.2f}"}
+                for k, (a, b) in self.differences.items()
+            },
             "unbalanced": self.unbalanced,
         }
 
@@ -152,9 +180,15 @@ def reconcile() -> Reconciliation:
     unbalanced = [row["transaction__key"] for row in per_tx]
     unsealed = list(LedgerTransaction.objects.filter(sealed=False).values_list("key", flat=True))
     summary = balances_at(date.max)
-    diffs.update({f"daily:{a}": (summary[a], recomputed[a]) for a in summary if summary[a] != recomputed[a]})
-    return Reconciliation(not diffs and not unbalanced and not unsealed, diffs, unbalanced + unsealed,
-                          LedgerTransaction.objects.count())
+    diffs.update(
+        {f"daily:{a}": (summary[a], recomputed[a]) for a in summary if summary[a] != recomputed[a]}
+    )
+    return Reconciliation(
+        not diffs and not unbalanced and not unsealed,
+        diffs,
+        unbalanced + unsealed,
+        LedgerTransaction.objects.count(),
+    )
 
 
 def available(totals: dict[str, Decimal] | None = None) -> Decimal:
@@ -180,7 +214,11 @@ class Group:
 
     @property
     def average_days(self) -> Decimal:
-        return (Decimal(self.days) / self.repaid).quantize(Decimal("0.1")) if self.repaid else Decimal("0.0")
+        return (
+            (Decimal(self.days) / self.repaid).quantize(Decimal("0.1"))
+            if self.repaid
+            else Decimal("0.0")
+        )
 
 
 @dataclass(slots=True)
@@ -206,18 +244,32 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         def g(x: Group) -> dict[str, Any]:
-            return {"name": x.name, "loans": x.loans, "amount": f"{x.amount:.2f}", "fees": f"{x.fees:.2f}",
-                    "average_days": str(x.average_days), "repaid": x.repaid, "overdue": x.overdue,
-                    "bank_liable": x.bank_liable}
+            return {
+                "name": x.name,
+                "loans": x.loans,
+                "amount": f"{x.amount:.2f}",
+                "fees": f"{x.fees:.2f}",
+                "average_days": str(x.average_days),
+                "repaid": x.repaid,
+                "overdue": x.overdue,
+                "bank_liable": x.bank_liable,
+            }
 
         return {
-            "title": self.title, "start": self.start.isoformat(), "end": self.end.isoformat(),
-            "total": g(self.total), "by_bank": [g(x) for x in self.by_bank],
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "total": g(self.total),
+            "by_bank": [g(x) for x in self.by_bank],
             "by_industry": [g(x) for x in self.by_industry],
-            "fee_income": f"{self.fee_income:.2f}", "interest_income": f"{self.interest_income:.2f}",
-            "reserve_added": f"{self.reserve_added:.2f}", "expenses": f"{self.expenses:.2f}",
-            "reserve_balance": f"{self.reserve_balance:.2f}", "reserve_cap": f"{self.reserve_cap:.2f}",
-            "expense_cap": f"{self.expense_cap:.2f}", "year_expenses": f"{self.year_expenses:.2f}",
+            "fee_income": f"{self.fee_income:.2f}",
+            "interest_income": f"{self.interest_income:.2f}",
+            "reserve_added": f"{self.reserve_added:.2f}",
+            "expenses": f"{self.expenses:.2f}",
+            "reserve_balance": f"{self.reserve_balance:.2f}",
+            "reserve_cap": f"{self.reserve_cap:.2f}",
+            "expense_cap": f"{self.expense_cap:.2f}",
+            "year_expenses": f"{self.year_expenses:.2f}",
             "balances_at_end": {k: f"{v:.2f}" for k, v in self.balances_at_end.items()},
         }
 
@@ -248,12 +300,20 @@ def _daily(start: date | None, end: date) -> dict[tuple[str, str], tuple[Decimal
         rows = rows.filter(day__gte=start)
     out: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
     for row in rows.values("account", "kind").annotate(d=Sum("debit"), c=Sum("credit")):
-        out[(row["account"], row["kind"])] = (Decimal(row["d"] or 0).quantize(ZERO), Decimal(row["c"] or 0).quantize(ZERO))
+        out[(row["account"], row["kind"])] = (
+            Decimal(row["d"] or 0).quantize(ZERO),
+            Decimal(row["c"] or 0).quantize(ZERO),
+        )
     return out
 
 
-def _net(sums: dict[tuple[str, str], tuple[Decimal, Decimal]], account: str, *, credit: bool,
-         kind: str | None = None) -> Decimal:
+def _net(
+    sums: dict[tuple[str, str], tuple[Decimal, Decimal]],
+    account: str,
+    *,
+    credit: bool,
+    kind: str | None = None,
+) -> Decimal:
     """Credits − debits (or debits − credits) of an account, of one kind of transaction or all."""
     total = ZERO
     for (acc, k), (d, c) in sums.items():
@@ -284,16 +344,18 @@ def report(kind: str, year: int, number: int = 1, *, today: date | None = None) 
     reserve_added = _net(sums, Account.RESERVE, credit=True)
     expenses = _net(sums, Account.MANAGEMENT, credit=False)
     # loans disbursed in the period, and repayments made in it, from the postings
-    disbursed = (
-        LedgerLeg.objects.filter(transaction__sealed=True, transaction__kind="disburse", account=Account.LOANS,
-                                 transaction__day__range=(start, end))
-        .values("transaction__application_id", "amount")
-    )
-    repaid = (
-        LedgerLeg.objects.filter(transaction__sealed=True, transaction__kind="repay", account=Account.FEE_INCOME,
-                                 transaction__day__range=(start, end))
-        .values("transaction__application_id", "amount")
-    )
+    disbursed = LedgerLeg.objects.filter(
+        transaction__sealed=True,
+        transaction__kind="disburse",
+        account=Account.LOANS,
+        transaction__day__range=(start, end),
+    ).values("transaction__application_id", "amount")
+    repaid = LedgerLeg.objects.filter(
+        transaction__sealed=True,
+        transaction__kind="repay",
+        account=Account.FEE_INCOME,
+        transaction__day__range=(start, end),
+    ).values("transaction__application_id", "amount")
     app_ids = {row["transaction__application_id"] for row in disbursed} | {
         row["transaction__application_id"] for row in repaid
     }
@@ -322,9 +384,11 @@ def report(kind: str, year: int, number: int = 1, *, today: date | None = None) 
             grp.repaid += 1
             grp.days += app.fee_days or 0
     # overdue and bank-liable cases among the loans outstanding or repaid late in the period
-    flagged = Application.objects.filter(disbursed_on__lte=end, disbursed_on__isnull=False).exclude(
-        repaid_on__lt=start
-    ).select_related("bank")
+    flagged = (
+        Application.objects.filter(disbursed_on__lte=end, disbursed_on__isnull=False)
+        .exclude(repaid_on__lt=start)
+        .select_related("bank")
+    )
     for app in flagged:
         late = _late_in_use(app, at)
         if not late and app.state != State.BANK_LIABLE:
@@ -337,13 +401,21 @@ def report(kind: str, year: int, number: int = 1, *, today: date | None = None) 
     year_fee = _fee_income(year_sums)
     year_exp = _net(year_sums, Account.MANAGEMENT, credit=False)
     return Report(
-        title=title, start=start, end=end, total=total,
+        title=title,
+        start=start,
+        end=end,
+        total=total,
         by_bank=sorted(banks.values(), key=lambda g: g.name),
         by_industry=sorted(industries.values(), key=lambda g: g.name),
-        fee_income=fee_income, interest_income=interest, reserve_added=reserve_added, expenses=expenses,
-        balances_at_end=end_balances, reserve_balance=-end_balances[Account.RESERVE],
+        fee_income=fee_income,
+        interest_income=interest,
+        reserve_added=reserve_added,
+        expenses=expenses,
+        balances_at_end=end_balances,
+        reserve_balance=-end_balances[Account.RESERVE],
         reserve_cap=reserve_cap(max(ZERO, -end_balances[Account.CAPITAL])).quantize(ZERO),
-        expense_cap=management_cost_cap(year_fee), year_expenses=year_exp,
+        expense_cap=management_cost_cap(year_fee),
+        year_expenses=year_exp,
         citations=report_citations(),
     )
 
@@ -355,12 +427,15 @@ def report_citations() -> list[Citation]:
     return [
         clause_citation(table["monthly_clause"], table["monthly_text"]),
         clause_citation(table["periodic_clause"], table["periodic_text"]),
-        rules.cite("reserve"), rules.cite("management_cost"), rules.cite("surplus"),
+        rules.cite("reserve"),
+        rules.cite("management_cost"),
+        rules.cite("surplus"),
     ]
 
 
 def transactions_page(*, limit: int = 200) -> list[LedgerTransaction]:
     return list(
-        LedgerTransaction.objects.select_related("application", "reverses").prefetch_related("legs")
+        LedgerTransaction.objects.select_related("application", "reverses")
+        .prefetch_related("legs")
         .order_by("-day", "-pk")[:limit]
     )

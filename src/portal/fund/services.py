@@ -59,7 +59,9 @@ ZERO = Decimal("0.00")
 
 
 def _ensure_balances() -> None:
-    Balance.objects.bulk_create([Balance(account=a.value, amount=ZERO) for a in Account], ignore_conflicts=True)
+    Balance.objects.bulk_create(
+        [Balance(account=a.value, amount=ZERO) for a in Account], ignore_conflicts=True
+    )
 
 
 def _locked_balances() -> dict[str, Decimal]:
@@ -108,12 +110,25 @@ def post(
             field="amount",
         )
     tx = LedgerTransaction.objects.create(
-        key=key, kind=kind, day=day, memo=memo[:255], application=application, reverses=reverses, actor=actor
+        key=key,
+        kind=kind,
+        day=day,
+        memo=memo[:255],
+        application=application,
+        reverses=reverses,
+        actor=actor,
     )
-    LedgerLeg.objects.bulk_create([
-        LedgerLeg(transaction=tx, account=a, side=Side.DEBIT if amt > 0 else Side.CREDIT, amount=abs(amt))
-        for a, amt in rows
-    ])
+    LedgerLeg.objects.bulk_create(
+        [
+            LedgerLeg(
+                transaction=tx,
+                account=a,
+                side=Side.DEBIT if amt > 0 else Side.CREDIT,
+                amount=abs(amt),
+            )
+            for a, amt in rows
+        ]
+    )
     tx.sealed = True
     tx.save(update_fields=["sealed"])
     for account, amount in delta.items():
@@ -124,7 +139,12 @@ def post(
         actor=actor,
         action=f"fund.ledger.{kind}",
         obj=tx,
-        after={"key": key, "day": day, "memo": memo, "legs": [[a, f"{amt:.2f}"] for a, amt in rows]},
+        after={
+            "key": key,
+            "day": day,
+            "memo": memo,
+            "legs": [[a, f"{amt:.2f}"] for a, amt in rows],
+        },
     )
     return tx, True
 
@@ -137,7 +157,9 @@ def _add_daily(day: date, kind: str, rows: list[tuple[str, Decimal]]) -> None:
         sums[account] = (debit + max(amount, ZERO), credit + max(-amount, ZERO))
     for account, (debit, credit) in sums.items():
         row, _ = DailyTotal.objects.get_or_create(day=day, account=account, kind=kind)
-        DailyTotal.objects.filter(pk=row.pk).update(debit=F("debit") + debit, credit=F("credit") + credit)
+        DailyTotal.objects.filter(pk=row.pk).update(
+            debit=F("debit") + debit, credit=F("credit") + credit
+        )
 
 
 @transaction.atomic
@@ -158,7 +180,10 @@ def daily_totals_rebuild() -> int:
         slot = merged.setdefault(key, [ZERO, ZERO])
         slot[0 if row["side"] == Side.DEBIT else 1] += Decimal(row["total"])
     DailyTotal.objects.bulk_create(
-        [DailyTotal(day=d, account=a, kind=k, debit=v[0], credit=v[1]) for (d, a, k), v in merged.items()],
+        [
+            DailyTotal(day=d, account=a, kind=k, debit=v[0], credit=v[1])
+            for (d, a, k), v in merged.items()
+        ],
         batch_size=2000,
     )
     return len(merged)
@@ -170,29 +195,44 @@ def _pure_postings(tx: pure.Transaction) -> list[tuple[str, Decimal]]:
 
 def _need_ledger_writer(actor: User) -> None:
     access.ensure_writer(actor)
-    access.require(access.is_operator(actor) or access.is_finance_office(actor), "只有承办主体或区金融办可以记账")
+    access.require(
+        access.is_operator(actor) or access.is_finance_office(actor),
+        "只有承办主体或区金融办可以记账",
+    )
 
 
 @transaction.atomic
-def capital_pay_in(*, actor: User, amount: Decimal | int | str, day: date, key: str, memo: str = "") -> LedgerTransaction:
+def capital_pay_in(
+    *, actor: User, amount: Decimal | int | str, day: date, key: str, memo: str = ""
+) -> LedgerTransaction:
     """区财政局 pays capital into the fund's account (第七条)."""
     _need_ledger_writer(actor)
     value = money(amount, "amount", "实缴资金")
     tx, _ = post(
-        actor=actor, key=f"capital:{key}", kind=LedgerTransaction.Kind.CAPITAL, day=day,
-        postings=[(Account.BANK, value), (Account.CAPITAL, -value)], memo=memo or "区财政实缴资金到位",
+        actor=actor,
+        key=f"capital:{key}",
+        kind=LedgerTransaction.Kind.CAPITAL,
+        day=day,
+        postings=[(Account.BANK, value), (Account.CAPITAL, -value)],
+        memo=memo or "区财政实缴资金到位",
     )
     return tx
 
 
 @transaction.atomic
-def interest_post(*, actor: User, amount: Decimal | int | str, day: date, key: str) -> LedgerTransaction:
+def interest_post(
+    *, actor: User, amount: Decimal | int | str, day: date, key: str
+) -> LedgerTransaction:
     """Interest earned on the fund's account rolls into the fund (第十二条)."""
     _need_ledger_writer(actor)
     value = money(amount, "amount", "专户利息")
     tx, _ = post(
-        actor=actor, key=f"interest:{key}", kind=LedgerTransaction.Kind.INTEREST, day=day,
-        postings=[(Account.BANK, value), (Account.INTEREST_INCOME, -value)], memo="专户存储孳生利息",
+        actor=actor,
+        key=f"interest:{key}",
+        kind=LedgerTransaction.Kind.INTEREST,
+        day=day,
+        postings=[(Account.BANK, value), (Account.INTEREST_INCOME, -value)],
+        memo="专户存储孳生利息",
     )
     return tx
 
@@ -202,7 +242,13 @@ def year_fee_income(year: int) -> Decimal:
     rows = LedgerLeg.objects.filter(account=Account.FEE_INCOME, transaction__day__year=year)
     credited = sum((leg.amount for leg in rows.filter(side=Side.CREDIT)), ZERO)
     reversed_ = sum(
-        (leg.amount for leg in rows.filter(side=Side.DEBIT, transaction__kind=LedgerTransaction.Kind.REVERSAL)), ZERO
+        (
+            leg.amount
+            for leg in rows.filter(
+                side=Side.DEBIT, transaction__kind=LedgerTransaction.Kind.REVERSAL
+            )
+        ),
+        ZERO,
     )
     return credited - reversed_
 
@@ -215,7 +261,9 @@ def year_management_spent(year: int) -> Decimal:
 
 
 @transaction.atomic
-def expense_post(*, actor: User, amount: Decimal | int | str, day: date, key: str, memo: str) -> LedgerTransaction:
+def expense_post(
+    *, actor: User, amount: Decimal | int | str, day: date, key: str, memo: str
+) -> LedgerTransaction:
     """A management expense, refused above 20% of the year's fee income (第十一条)."""
     _need_ledger_writer(actor)
     value = money(amount, "amount", "管理性开支")
@@ -223,11 +271,17 @@ def expense_post(*, actor: User, amount: Decimal | int | str, day: date, key: st
     if LedgerTransaction.objects.filter(key=f"expense:{key}").exists():
         return LedgerTransaction.objects.get(key=f"expense:{key}")
     ensure_management_expense(
-        year_fee_income=year_fee_income(day.year), spent=year_management_spent(day.year), proposed=value
+        year_fee_income=year_fee_income(day.year),
+        spent=year_management_spent(day.year),
+        proposed=value,
     )
     tx, _ = post(
-        actor=actor, key=f"expense:{key}", kind=LedgerTransaction.Kind.EXPENSE, day=day,
-        postings=[(Account.MANAGEMENT, value), (Account.BANK, -value)], memo=memo or "管理性开支",
+        actor=actor,
+        key=f"expense:{key}",
+        kind=LedgerTransaction.Kind.EXPENSE,
+        day=day,
+        postings=[(Account.MANAGEMENT, value), (Account.BANK, -value)],
+        memo=memo or "管理性开支",
     )
     return tx
 
@@ -237,14 +291,22 @@ def charge_record(*, name: str) -> None:
     from chengqu.fund import check_charge
 
     check_charge(name)
-    raise DomainError("fund.charge_via_repayment", "占用费只能随归还本金一并计收, 不能单独记录", field="charge")
+    raise DomainError(
+        "fund.charge_via_repayment", "占用费只能随归还本金一并计收, 不能单独记录", field="charge"
+    )
 
 
-REVERSIBLE = {LedgerTransaction.Kind.CAPITAL, LedgerTransaction.Kind.INTEREST, LedgerTransaction.Kind.EXPENSE}
+REVERSIBLE = {
+    LedgerTransaction.Kind.CAPITAL,
+    LedgerTransaction.Kind.INTEREST,
+    LedgerTransaction.Kind.EXPENSE,
+}
 
 
 @transaction.atomic
-def transaction_reverse(*, actor: User, tx: LedgerTransaction, day: date, reason: str) -> LedgerTransaction:
+def transaction_reverse(
+    *, actor: User, tx: LedgerTransaction, day: date, reason: str
+) -> LedgerTransaction:
     """Correct a posting by an opposite one linked to it; the original is never changed."""
     _need_ledger_writer(actor)
     if not reason.strip():
@@ -257,16 +319,26 @@ def transaction_reverse(*, actor: User, tx: LedgerTransaction, day: date, reason
         )
     if LedgerTransaction.objects.filter(reverses=tx).exists():
         raise DomainError("fund.already_reversed", f"凭证 {tx.pk} 已冲正过", field="tx")
-    legs = [(leg.account, leg.amount if leg.side == Side.CREDIT else -leg.amount) for leg in tx.legs.all()]
+    legs = [
+        (leg.account, leg.amount if leg.side == Side.CREDIT else -leg.amount)
+        for leg in tx.legs.all()
+    ]
     new, _ = post(
-        actor=actor, key=f"reversal:{tx.key}", kind=LedgerTransaction.Kind.REVERSAL, day=day, postings=legs,
-        memo=f"冲正凭证 {tx.pk}: {reason}", reverses=tx,
+        actor=actor,
+        key=f"reversal:{tx.key}",
+        kind=LedgerTransaction.Kind.REVERSAL,
+        day=day,
+        postings=legs,
+        memo=f"冲正凭证 {tx.pk}: {reason}",
+        reverses=tx,
     )
     return new
 
 
 @transaction.atomic
-def fund_size_decide(*, actor: User, size_wan: Decimal | int | str, decided_on: date, basis: str) -> FundDecision:
+def fund_size_decide(
+    *, actor: User, size_wan: Decimal | int | str, decided_on: date, basis: str
+) -> FundDecision:
     """Record the 区政府's decision on the fund's size (第七条: 暂定8000万元, 可适时调整)."""
     access.ensure_writer(actor)
     access.require(access.is_finance_office(actor), "只有区金融办可以记录资金规模决定")
@@ -279,20 +351,43 @@ def fund_size_decide(*, actor: User, size_wan: Decimal | int | str, decided_on: 
 # ---------------------------------------------------------------- applications
 
 FIELDS = (
-    "enterprise", "bank", "entity_kind", "loan_kind", "industry", "contact", "loan_contract_no",
-    "maturing_amount", "maturity", "requested", "purpose",
+    "enterprise",
+    "bank",
+    "entity_kind",
+    "loan_kind",
+    "industry",
+    "contact",
+    "loan_contract_no",
+    "maturing_amount",
+    "maturity",
+    "requested",
+    "purpose",
 )
 
 
 def _move(
-    app: Application, *, actor: User, to: str, action: str, day: date | None = None, note: str = "",
+    app: Application,
+    *,
+    actor: User,
+    to: str,
+    action: str,
+    day: date | None = None,
+    note: str = "",
     before: dict[str, Any] | None = None,
 ) -> Application:
     old = app.state
     app.state = to
     app.save()
-    ApplicationEvent.objects.create(application=app, actor=actor, from_state=old, to_state=to, day=day, note=note)
-    audit_record(actor=actor, action=f"fund.application.{action}", obj=app, before=before, after=snapshot(app))
+    ApplicationEvent.objects.create(
+        application=app, actor=actor, from_state=old, to_state=to, day=day, note=note
+    )
+    audit_record(
+        actor=actor,
+        action=f"fund.application.{action}",
+        obj=app,
+        before=before,
+        after=snapshot(app),
+    )
     return app
 
 
@@ -304,7 +399,9 @@ def _expect(app: Application, *states: str) -> None:
     if app.state not in states:
         wanted = "、".join(State(s).label for s in states)
         raise DomainError(
-            "fund.wrong_state", f"申请当前状态为“{State(app.state).label}”, 此操作只能在“{wanted}”时进行", field="state"
+            "fund.wrong_state",
+            f"申请当前状态为“{State(app.state).label}”, 此操作只能在“{wanted}”时进行",
+            field="state",
         )
 
 
@@ -358,7 +455,9 @@ def application_create(*, actor: User, data: Mapping[str, Any]) -> Application:
         entity_kind = EntityKind(data.get("entity_kind") or "enterprise").value
         loan_kind = LoanKind(data.get("loan_kind") or "working_capital").value
     except ValueError:
-        raise DomainError("fund.kind", "主体类型或到期业务类型不正确", field="entity_kind") from None
+        raise DomainError(
+            "fund.kind", "主体类型或到期业务类型不正确", field="entity_kind"
+        ) from None
     app = Application(
         enterprise=unit,
         bank=bank,
@@ -374,9 +473,15 @@ def application_create(*, actor: User, data: Mapping[str, Any]) -> Application:
         created_by=actor,
     )
     if app.requested > app.maturing_amount:
-        raise DomainError("fund.amount", f"申请金额 {app.requested} 元超过到期贷款应还金额 {app.maturing_amount} 元", field="requested")
+        raise DomainError(
+            "fund.amount",
+            f"申请金额 {app.requested} 元超过到期贷款应还金额 {app.maturing_amount} 元",
+            field="requested",
+        )
     app.save()
-    ApplicationEvent.objects.create(application=app, actor=actor, to_state=State.DRAFT, note="企业填写申请表")
+    ApplicationEvent.objects.create(
+        application=app, actor=actor, to_state=State.DRAFT, note="企业填写申请表"
+    )
     audit_record(actor=actor, action="fund.application.create", obj=app, after=snapshot(app))
     return app
 
@@ -389,7 +494,15 @@ def application_submit(*, actor: User, application: Application, day: date) -> A
     _expect(app, State.DRAFT)
     check_in_force(day, field="day", act="报送日期")
     before = snapshot(app)
-    return _move(app, actor=actor, to=State.SUBMITTED, action="submit", day=day, note=f"报送{app.bank.name}", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.SUBMITTED,
+        action="submit",
+        day=day,
+        note=f"报送{app.bank.name}",
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -399,13 +512,25 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     _expect(app, State.DRAFT, State.SUBMITTED, State.SIGNED)
     before = snapshot(app)
     app.reason = reason
-    return _move(app, actor=actor, to=State.WITHDRAWN, action="withdraw", note=reason or "企业撤回", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.WITHDRAWN,
+        action="withdraw",
+        note=reason or "企业撤回",
+        before=before,
+    )
 
 
 @transaction.atomic
 def application_sign(
-    *, actor: User, application: Application, signed_on: date, opinion: str,
-    renewal_amount: Decimal | int | str, documents: Iterable[str],
+    *,
+    actor: User,
+    application: Application,
+    signed_on: date,
+    opinion: str,
+    renewal_amount: Decimal | int | str,
+    documents: Iterable[str],
 ) -> Application:
     """The bank signs its consent on the form at least 10 working days before maturity (第十五条)."""
     app = _lock(application)
@@ -423,13 +548,22 @@ def application_sign(
         )
     if renewal < app.requested:
         raise DomainError(
-            "fund.renewal_amount", f"同意续贷金额 {renewal} 元低于还款额 {app.requested} 元(第十五条(一): 不低于还款额)",
+            "fund.renewal_amount",
+            f"同意续贷金额 {renewal} 元低于还款额 {app.requested} 元(第十五条(一): 不低于还款额)",
             field="renewal_amount",
         )
     before = snapshot(app)
     app.signed_on, app.bank_opinion, app.renewal_amount = signed_on, opinion, renewal
     app.application_documents = docs
-    return _move(app, actor=actor, to=State.SIGNED, action="sign", day=signed_on, note=check.message, before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.SIGNED,
+        action="sign",
+        day=signed_on,
+        note=check.message,
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -479,43 +613,70 @@ def fund_available() -> Decimal:
     return available_of({b.account: b.amount for b in Balance.objects.all()})
 
 
-def assess(app: Application, *, facts: Mapping[str, Any] | None = None, documents: Iterable[str] | None = None,
-           amount: Decimal | None = None) -> dict[str, Any]:
+def assess(
+    app: Application,
+    *,
+    facts: Mapping[str, Any] | None = None,
+    documents: Iterable[str] | None = None,
+    amount: Decimal | None = None,
+) -> dict[str, Any]:
     """The operator review's checks without writing anything: eligibility, documents, amount."""
     eligibility = check_eligibility(applicant_of(app, facts))
     docs = list(app.review_documents if documents is None else documents)
     checklist = missing_documents(Stage.REVIEW, EntityKind(app.entity_kind), docs)
     principal = amount if amount is not None else app.principal
     amount_check = check_amount(
-        requested=principal, maturing_due=app.maturing_amount,
+        requested=principal,
+        maturing_due=app.maturing_amount,
         renewal_amount=app.renewal_amount if app.renewal_amount is not None else ZERO,
         available=max(ZERO, fund_available()),
     )
-    return {"eligibility": eligibility, "documents": checklist, "amount": amount_check,
-            "ok": eligibility.value.eligible and checklist.value.complete and amount_check.value.ok}
+    return {
+        "eligibility": eligibility,
+        "documents": checklist,
+        "amount": amount_check,
+        "ok": eligibility.value.eligible and checklist.value.complete and amount_check.value.ok,
+    }
 
 
 @transaction.atomic
 def application_review(
-    *, actor: User, application: Application, day: date, facts: Mapping[str, Any], documents: Iterable[str],
-    approved_amount: Decimal | int | str | None = None, planned_repayment: date | None = None,
+    *,
+    actor: User,
+    application: Application,
+    day: date,
+    facts: Mapping[str, Any],
+    documents: Iterable[str],
+    approved_amount: Decimal | int | str | None = None,
+    planned_repayment: date | None = None,
 ) -> Application:
     """The operator approves: eligible (第十三条/第十四条), documents (第十六条), amount and balance."""
     _as_operator(actor)
     app = _lock(application)
     _expect(app, State.SIGNED)
     check_in_force(day, field="day", act="审核日期")
-    amount = money(approved_amount if approved_amount not in (None, "") else app.requested, "approved_amount", "核定使用金额")
+    amount = money(
+        approved_amount if approved_amount not in (None, "") else app.requested,
+        "approved_amount",
+        "核定使用金额",
+    )
     _locked_balances()
     docs = sorted(set(documents))
     result = assess(app, facts=facts, documents=docs, amount=amount)
-    elig, checklist, amount_check = result["eligibility"].value, result["documents"].value, result["amount"].value
+    elig, checklist, amount_check = (
+        result["eligibility"].value,
+        result["documents"].value,
+        result["amount"].value,
+    )
     if not elig.eligible:
         messages = [f.message for f in elig.failures] + [f.message for f in elig.unknown]
-        raise DomainError("fund.ineligible", "不符合使用条件: " + "; ".join(messages), field="facts")
+        raise DomainError(
+            "fund.ineligible", "不符合使用条件: " + "; ".join(messages), field="facts"
+        )
     if not checklist.complete:
         raise DomainError(
-            "fund.documents_missing", "第十六条资料不全, 缺少: " + "、".join(i.label for i in checklist.missing),
+            "fund.documents_missing",
+            "第十六条资料不全, 缺少: " + "、".join(i.label for i in checklist.missing),
             field="documents",
         )
     if not amount_check.ok:
@@ -527,8 +688,15 @@ def application_review(
     app.review_documents = docs
     app.approved_amount = amount
     app.planned_repayment = planned_repayment
-    return _move(app, actor=actor, to=State.APPROVED, action="review", day=day,
-                 note=f"审核通过, 核定使用金额 {amount} 元", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.APPROVED,
+        action="review",
+        day=day,
+        note=f"审核通过, 核定使用金额 {amount} 元",
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -540,8 +708,15 @@ def application_contract(*, actor: User, application: Application, signed_on: da
     check_in_force(signed_on, field="signed_on", act="协议签订日期")
     before = snapshot(app)
     app.contract_signed_on = signed_on
-    return _move(app, actor=actor, to=State.CONTRACTED, action="contract", day=signed_on,
-                 note="签订三方协议书及借款合同", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.CONTRACTED,
+        action="contract",
+        day=signed_on,
+        note="签订三方协议书及借款合同",
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -549,7 +724,10 @@ def application_disburse(*, actor: User, application: Application, day: date) ->
     """Lend the approved amount to the bank's repayment account; refused if the balance cannot cover it."""
     _as_operator(actor)
     app = _lock(application)
-    if app.state == State.DISBURSED and LedgerTransaction.objects.filter(key=f"loan-{app.pk}:disburse").exists():
+    if (
+        app.state == State.DISBURSED
+        and LedgerTransaction.objects.filter(key=f"loan-{app.pk}:disburse").exists()
+    ):
         return app  # a retried request: posted once already
     _expect(app, State.CONTRACTED)
     check_in_force(day, field="day", act="放款日期")
@@ -557,14 +735,25 @@ def application_disburse(*, actor: User, application: Application, day: date) ->
         raise DomainError("fund.date", "放款日期不能早于三方协议签订日期", field="day")
     principal = app.principal
     post(
-        actor=actor, key=f"loan-{app.pk}:disburse", kind=LedgerTransaction.Kind.DISBURSE, day=day,
+        actor=actor,
+        key=f"loan-{app.pk}:disburse",
+        kind=LedgerTransaction.Kind.DISBURSE,
+        day=day,
         postings=_pure_postings(pure.disbursement(f"loan-{app.pk}:disburse", day, principal)),
-        memo=f"{app.number} 放款 {app.enterprise.name}", application=app,
+        memo=f"{app.number} 放款 {app.enterprise.name}",
+        application=app,
     )
     before = snapshot(app)
     app.disbursed_on = day
-    return _move(app, actor=actor, to=State.DISBURSED, action="disburse", day=day,
-                 note=f"放款 {principal} 元至{app.bank.name}", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.DISBURSED,
+        action="disburse",
+        day=day,
+        note=f"放款 {principal} 元至{app.bank.name}",
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -583,7 +772,9 @@ def application_renew(
     note = "; ".join(check.notes)
     if value < app.principal:
         note += f"; 续贷金额 {value} 元低于还款额 {app.principal} 元, 未足额续贷"
-    return _move(app, actor=actor, to=State.RENEWED, action="renew", day=renewed_on, note=note, before=before)
+    return _move(
+        app, actor=actor, to=State.RENEWED, action="renew", day=renewed_on, note=note, before=before
+    )
 
 
 @transaction.atomic
@@ -591,16 +782,23 @@ def application_repay(*, actor: User, application: Application, repaid_on: date)
     """Principal plus the 占用费 come back (第十八条、第十条); the reserve takes its share (第二十五条)."""
     _as_operator(actor)
     app = _lock(application)
-    if app.state == State.REPAID and LedgerTransaction.objects.filter(key=f"loan-{app.pk}:repay").exists():
+    if (
+        app.state == State.REPAID
+        and LedgerTransaction.objects.filter(key=f"loan-{app.pk}:repay").exists()
+    ):
         return app
     _expect(app, State.DISBURSED, State.RENEWED, State.RECALLED, State.BANK_LIABLE)
     assert app.disbursed_on is not None
     quote = quote_fee(principal=app.principal, disbursed=app.disbursed_on, repaid=repaid_on)
     key = f"loan-{app.pk}:repay"
     post(
-        actor=actor, key=key, kind=LedgerTransaction.Kind.REPAY, day=repaid_on,
+        actor=actor,
+        key=key,
+        kind=LedgerTransaction.Kind.REPAY,
+        day=repaid_on,
         postings=_pure_postings(pure.repayment(key, quote)),
-        memo=f"{app.number} 归还本金 {quote.principal} 元及占用费 {quote.fee} 元", application=app,
+        memo=f"{app.number} 归还本金 {quote.principal} 元及占用费 {quote.fee} 元",
+        application=app,
     )
     if quote.fee:
         totals = _locked_balances()
@@ -608,34 +806,63 @@ def application_repay(*, actor: User, application: Application, repaid_on: date)
         allocation = pure.reserve_allocation(f"loan-{app.pk}:reserve", repaid_on, quote.fee, signed)
         if allocation.value is not None:
             post(
-                actor=actor, key=allocation.value.key, kind=LedgerTransaction.Kind.RESERVE, day=repaid_on,
-                postings=_pure_postings(allocation.value), memo=f"{app.number} 提取风险准备金", application=app,
+                actor=actor,
+                key=allocation.value.key,
+                kind=LedgerTransaction.Kind.RESERVE,
+                day=repaid_on,
+                postings=_pure_postings(allocation.value),
+                memo=f"{app.number} 提取风险准备金",
+                application=app,
             )
     before = snapshot(app)
     payer = "合作银行代为归还" if app.state == State.BANK_LIABLE else "归还"
     app.repaid_on, app.fee, app.fee_days = repaid_on, quote.fee, quote.days
-    return _move(app, actor=actor, to=State.REPAID, action="repay", day=repaid_on,
-                 note=f"{payer}本金 {quote.principal} 元、占用费 {quote.fee} 元({quote.days} 日)", before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.REPAID,
+        action="repay",
+        day=repaid_on,
+        note=f"{payer}本金 {quote.principal} 元、占用费 {quote.fee} 元({quote.days} 日)",
+        before=before,
+    )
 
 
 @transaction.atomic
-def application_recall(*, actor: User, application: Application, found: date, note: str = "") -> Application:
+def application_recall(
+    *, actor: User, application: Application, found: date, note: str = ""
+) -> Application:
     """Misuse: recall early and write the borrower into the exclusion list (第二十三条、第十四条(三))."""
     access.ensure_writer(actor)
-    access.require(access.is_operator(actor) or access.is_finance_office(actor), "只有承办主体或区金融办可以提前收回")
+    access.require(
+        access.is_operator(actor) or access.is_finance_office(actor),
+        "只有承办主体或区金融办可以提前收回",
+    )
     app = _lock(application)
     _expect(app, State.DISBURSED, State.RENEWED)
     assert app.disbursed_on is not None
     recall = recall_on_misuse(principal=app.principal, disbursed=app.disbursed_on, found=found)
     record = Exclusion.objects.create(
-        enterprise=app.enterprise, reason=recall.exclusion.reason, clause=recall.exclusion.clause,
-        text=recall.exclusion.text, since=recall.exclusion.since, application=app, note=note,
+        enterprise=app.enterprise,
+        reason=recall.exclusion.reason,
+        clause=recall.exclusion.clause,
+        text=recall.exclusion.text,
+        since=recall.exclusion.since,
+        application=app,
+        note=note,
     )
     audit_record(actor=actor, action="fund.exclusion.create", obj=record, after=snapshot(record))
     before = snapshot(app)
     app.reason = note
-    return _move(app, actor=actor, to=State.RECALLED, action="recall", day=found,
-                 note="; ".join(recall.notes), before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.RECALLED,
+        action="recall",
+        day=found,
+        note="; ".join(recall.notes),
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -646,15 +873,30 @@ def application_bank_liable(*, actor: User, application: Application, on: date) 
     _expect(app, State.DISBURSED, State.RENEWED)
     assert app.disbursed_on is not None
     result = bank_liability(
-        principal=app.principal, disbursed=app.disbursed_on, bank_agreed=True, borrower_qualified=True,
-        renewed_on=app.renewed_on, renewed_amount=app.renewed_amount or ZERO, repaid=ZERO, on=on,
+        principal=app.principal,
+        disbursed=app.disbursed_on,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=app.renewed_on,
+        renewed_amount=app.renewed_amount or ZERO,
+        repaid=ZERO,
+        on=on,
     )
     if not result.liable:
-        raise DomainError("fund.not_liable", "不适用第二十四条: " + "; ".join(result.reasons), field="on")
+        raise DomainError(
+            "fund.not_liable", "不适用第二十四条: " + "; ".join(result.reasons), field="on"
+        )
     before = snapshot(app)
     app.liability_amount = result.amount
-    return _move(app, actor=actor, to=State.BANK_LIABLE, action="bank_liable", day=on,
-                 note="; ".join((*result.reasons, *result.notes)), before=before)
+    return _move(
+        app,
+        actor=actor,
+        to=State.BANK_LIABLE,
+        action="bank_liable",
+        day=on,
+        note="; ".join((*result.reasons, *result.notes)),
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -675,10 +917,15 @@ EXCLUSION_REASONS = {
 
 
 @transaction.atomic
-def exclusion_record(*, actor: User, enterprise: Department, reason: str, since: date, note: str = "") -> Exclusion:
+def exclusion_record(
+    *, actor: User, enterprise: Department, reason: str, since: date, note: str = ""
+) -> Exclusion:
     """Write a market entity into the list of those who may not apply (第十四条)."""
     access.ensure_writer(actor)
-    access.require(access.is_operator(actor) or access.is_finance_office(actor), "只有承办主体或区金融办可以记录")
+    access.require(
+        access.is_operator(actor) or access.is_finance_office(actor),
+        "只有承办主体或区金融办可以记录",
+    )
     if reason not in EXCLUSION_REASONS:
         raise DomainError("fund.exclusion_reason", f"未知的不得申报原因: {reason}", field="reason")
     if enterprise.kind != Department.Kind.ENTERPRISE:
@@ -687,7 +934,9 @@ def exclusion_record(*, actor: User, enterprise: Department, reason: str, since:
 
     clause, _label = EXCLUSION_REASONS[reason]
     text = next(item.text for item in fund_rules().exclusions if item.clause == clause)
-    record = Exclusion.objects.create(enterprise=enterprise, reason=reason, clause=clause, text=text, since=since, note=note)
+    record = Exclusion.objects.create(
+        enterprise=enterprise, reason=reason, clause=clause, text=text, since=since, note=note
+    )
     audit_record(actor=actor, action="fund.exclusion.create", obj=record, after=snapshot(record))
     return record
 
@@ -702,17 +951,28 @@ def fund_terminate(*, actor: User, day: date, approval: str) -> LedgerTransactio
     access.ensure_writer(actor)
     access.require(access.is_finance_office(actor), "只有区金融办可以办理终止返还")
     if not approval.strip():
-        raise DomainError("fund.approval_required", "终止须经区人民政府批准: 请填写批准文件", field="approval")
+        raise DomainError(
+            "fund.approval_required", "终止须经区人民政府批准: 请填写批准文件", field="approval"
+        )
     totals = _locked_balances()
     if totals[Account.LOANS] != 0:
-        raise DomainError("fund.loans_outstanding", f"尚有借出周转资金 {totals[Account.LOANS]} 元未收回, 不能终止",
-                          field="day")
+        raise DomainError(
+            "fund.loans_outstanding",
+            f"尚有借出周转资金 {totals[Account.LOANS]} 元未收回, 不能终止",
+            field="day",
+        )
     cash, reserve = totals[Account.BANK], -totals[Account.RESERVE]
     if cash <= 0:
         raise DomainError("fund.nothing_to_return", "专户已无资金可返还", field="day")
     legs: list[tuple[str, Decimal]] = [(Account.RETURNED, cash), (Account.BANK, -cash)]
     if reserve > 0:
         legs += [(Account.RESERVE, reserve), (Account.FEE_INCOME, -reserve)]
-    tx, _ = post(actor=actor, key=f"terminate:{day.isoformat()}", kind=LedgerTransaction.Kind.RETURN, day=day,
-                 postings=legs, memo=f"终止, 返还区财政 ({approval})"[:255])
+    tx, _ = post(
+        actor=actor,
+        key=f"terminate:{day.isoformat()}",
+        kind=LedgerTransaction.Kind.RETURN,
+        day=day,
+        postings=legs,
+        memo=f"终止, 返还区财政 ({approval})"[:255],
+    )
     return tx

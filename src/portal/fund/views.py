@@ -54,12 +54,21 @@ def index(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     today = clock.today()
     items = [{"app": a, "overdue": selectors.is_overdue(a, today=today)} for a in rows[:300]]
-    return render(request, "fund/index.html", {
-        "items": items, "states": State.choices, "state": state, "today": today,
-        "can_apply": access.enterprise_of(user) is not None and not access.is_read_only_user(user),
-        "can_see_ledger": access.can_see_ledger(user), "rules": fund_rules(),
-        "citations": [fund_rules().cite(k) for k in ("purpose", "fee", "signoff", "renewal")],
-    })
+    return render(
+        request,
+        "fund/index.html",
+        {
+            "items": items,
+            "states": State.choices,
+            "state": state,
+            "today": today,
+            "can_apply": access.enterprise_of(user) is not None
+            and not access.is_read_only_user(user),
+            "can_see_ledger": access.can_see_ledger(user),
+            "rules": fund_rules(),
+            "citations": [fund_rules().cite(k) for k in ("purpose", "fee", "signoff", "renewal")],
+        },
+    )
 
 
 @role_required(*VIEW_ROLES)
@@ -76,17 +85,26 @@ def create(request: HttpRequest) -> HttpResponse:
             try:
                 data["maturity"] = date.fromisoformat(values.get("maturity", ""))
             except ValueError:
-                raise DomainError("fund.date", "贷款到期日格式应为 YYYY-MM-DD", field="maturity") from None
+                raise DomainError(
+                    "fund.date", "贷款到期日格式应为 YYYY-MM-DD", field="maturity"
+                ) from None
             data["bank"] = banks.filter(pk=values.get("bank") or 0).first()
             app = services.application_create(actor=user, data=data)
             messages.success(request, f"已保存申请 {app.number}")
             return redirect("fund:detail", pk=app.pk)
         except DomainError as exc:
             error = exc
-    return render(request, "fund/create.html", {
-        "banks": banks, "error": error, "values": values,
-        "entity_kinds": Application.EntityKind.choices, "loan_kinds": Application.LoanKind.choices,
-    })
+    return render(
+        request,
+        "fund/create.html",
+        {
+            "banks": banks,
+            "error": error,
+            "values": values,
+            "entity_kinds": Application.EntityKind.choices,
+            "loan_kinds": Application.LoanKind.choices,
+        },
+    )
 
 
 @role_required(*VIEW_ROLES)
@@ -96,19 +114,39 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.today()
     kind = EntityKind(app.entity_kind)
     actions = [a for a in ACTIONS.values() if may_take(user, app, a)]
-    assessment = services.assess(app) if access.sees_all(user) and app.state == State.SIGNED else None
+    assessment = (
+        services.assess(app) if access.sees_all(user) and app.state == State.SIGNED else None
+    )
     rules = fund_rules()
     facts = [(name, rules.fact_labels.get(name, name), app.facts.get(name)) for name in FACT_NAMES]
-    return render(request, "fund/detail.html", {
-        "app": app, "today": today, "deadlines": selectors.deadlines(app, today=today),
-        "events": app.events.select_related("actor"), "actions": actions,
-        "application_docs": [(d, d.key in app.application_documents) for d in document_checklist(Stage.APPLICATION, kind)],
-        "review_docs": [(d, d.key in app.review_documents) for d in document_checklist(Stage.REVIEW, kind)],
-        "facts": facts, "assessment": assessment,
-        "exclusions": services.active_exclusions(app.enterprise) if access.sees_all(user) else [],
-        "transactions": app.transactions.prefetch_related("legs") if access.can_see_ledger(user) else [],
-        "sees_all": access.sees_all(user), "can_see_ledger": access.can_see_ledger(user),
-    })
+    return render(
+        request,
+        "fund/detail.html",
+        {
+            "app": app,
+            "today": today,
+            "deadlines": selectors.deadlines(app, today=today),
+            "events": app.events.select_related("actor"),
+            "actions": actions,
+            "application_docs": [
+                (d, d.key in app.application_documents)
+                for d in document_checklist(Stage.APPLICATION, kind)
+            ],
+            "review_docs": [
+                (d, d.key in app.review_documents) for d in document_checklist(Stage.REVIEW, kind)
+            ],
+            "facts": facts,
+            "assessment": assessment,
+            "exclusions": services.active_exclusions(app.enterprise)
+            if access.sees_all(user)
+            else [],
+            "transactions": app.transactions.prefetch_related("legs")
+            if access.can_see_ledger(user)
+            else [],
+            "sees_all": access.sees_all(user),
+            "can_see_ledger": access.can_see_ledger(user),
+        },
+    )
 
 
 @require_POST
@@ -117,11 +155,17 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     app = _visible(request, pk)
     if action not in ACTIONS:
         raise Http404("没有这个操作")
-    data: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "documents")}
+    data: dict[str, Any] = {
+        k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "documents")
+    }
     data["documents"] = request.POST.getlist("documents")
     if action == "review":
-        data["facts"] = {name: True if request.POST.get(f"fact_{name}") == "yes" else
-                         (False if request.POST.get(f"fact_{name}") == "no" else None) for name in FACT_NAMES}
+        data["facts"] = {
+            name: True
+            if request.POST.get(f"fact_{name}") == "yes"
+            else (False if request.POST.get(f"fact_{name}") == "no" else None)
+            for name in FACT_NAMES
+        }
     try:
         perform(actor=_user(request), application=app, action=action, data=data)
         messages.success(request, f"{ACTIONS[action].label}: 已完成")
@@ -144,22 +188,40 @@ def document(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     user = _ledger_reader(request)
     totals = selectors.balances()
-    writer = (access.is_operator(user) or access.is_finance_office(user)) and not access.is_read_only_user(user)
+    writer = (
+        access.is_operator(user) or access.is_finance_office(user)
+    ) and not access.is_read_only_user(user)
     year = clock.today().year
     fee_income = services.year_fee_income(year)
     spent = services.year_management_spent(year)
     from chengqu.fund import management_cost_cap, reserve_cap
 
-    return render(request, "fund/ledger.html", {
-        "can_see_ledger": True, "balances": [(Account(a).label, a, v) for a, v in totals.items()],
-        "available": selectors.available(totals), "fund_size": selectors.fund_size(),
-        "transactions": selectors.transactions_page(), "writer": writer, "today": clock.today(),
-        "reconciliation": selectors.reconcile(), "finance": access.is_finance_office(user) and writer, "year": year, "fee_income": fee_income, "spent": spent,
-        "expense_cap": management_cost_cap(fee_income),
-        "reserve": -totals[Account.RESERVE],
-        "reserve_cap": reserve_cap(max(Decimal(0), -totals[Account.CAPITAL])).quantize(Decimal("0.01")),
-        "citations": [fund_rules().cite(k) for k in ("fund", "reserve", "management_cost", "surplus")],
-    })
+    return render(
+        request,
+        "fund/ledger.html",
+        {
+            "can_see_ledger": True,
+            "balances": [(Account(a).label, a, v) for a, v in totals.items()],
+            "available": selectors.available(totals),
+            "fund_size": selectors.fund_size(),
+            "transactions": selectors.transactions_page(),
+            "writer": writer,
+            "today": clock.today(),
+            "reconciliation": selectors.reconcile(),
+            "finance": access.is_finance_office(user) and writer,
+            "year": year,
+            "fee_income": fee_income,
+            "spent": spent,
+            "expense_cap": management_cost_cap(fee_income),
+            "reserve": -totals[Account.RESERVE],
+            "reserve_cap": reserve_cap(max(Decimal(0), -totals[Account.CAPITAL])).quantize(
+                Decimal("0.01")
+            ),
+            "citations": [
+                fund_rules().cite(k) for k in ("fund", "reserve", "management_cost", "surplus")
+            ],
+        },
+    )
 
 
 @require_POST
@@ -174,16 +236,23 @@ def ledger_post(request: HttpRequest, kind: str) -> HttpResponse:
             raise DomainError("fund.date", "日期格式应为 YYYY-MM-DD", field="day") from None
         key = p.get("key", "").strip()
         if kind in ("capital", "interest", "expense") and not key:
-            raise DomainError("fund.ledger_key", "请填写业务编号(幂等键), 同一编号只记一次", field="key")
+            raise DomainError(
+                "fund.ledger_key", "请填写业务编号(幂等键), 同一编号只记一次", field="key"
+            )
         if kind == "capital":
-            services.capital_pay_in(actor=user, amount=p.get("amount", ""), day=day, key=key, memo=p.get("memo", ""))
+            services.capital_pay_in(
+                actor=user, amount=p.get("amount", ""), day=day, key=key, memo=p.get("memo", "")
+            )
         elif kind == "interest":
             services.interest_post(actor=user, amount=p.get("amount", ""), day=day, key=key)
         elif kind == "expense":
-            services.expense_post(actor=user, amount=p.get("amount", ""), day=day, key=key, memo=p.get("memo", ""))
+            services.expense_post(
+                actor=user, amount=p.get("amount", ""), day=day, key=key, memo=p.get("memo", "")
+            )
         elif kind == "size":
-            services.fund_size_decide(actor=user, size_wan=p.get("size_wan", ""), decided_on=day,
-                                      basis=p.get("basis", ""))
+            services.fund_size_decide(
+                actor=user, size_wan=p.get("size_wan", ""), decided_on=day, basis=p.get("basis", "")
+            )
         elif kind == "terminate":
             services.fund_terminate(actor=user, day=day, approval=p.get("approval", ""))
         elif kind == "reverse":
@@ -210,7 +279,11 @@ def _period(request: HttpRequest) -> tuple[str, int, int]:
     kind = request.GET.get("kind", "month")
     try:
         year = int(request.GET.get("year", today.year))
-        number = int(request.GET.get("number", today.month if kind == "month" else (today.month - 1) // 3 + 1))
+        number = int(
+            request.GET.get(
+                "number", today.month if kind == "month" else (today.month - 1) // 3 + 1
+            )
+        )
     except ValueError:
         raise DomainError("fund.period", "年份和期数应为整数", field="year") from None
     return kind, year, number
@@ -227,10 +300,20 @@ def reports(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error = exc
     chart = exports.bar_chart_svg(result.by_bank if result else [])
-    return render(request, "fund/reports.html", {
-        "can_see_ledger": True, "report": result, "error": error, "kind": kind, "year": year, "number": number, "chart": chart,
-        "citations": selectors.report_citations(),
-    })
+    return render(
+        request,
+        "fund/reports.html",
+        {
+            "can_see_ledger": True,
+            "report": result,
+            "error": error,
+            "kind": kind,
+            "year": year,
+            "number": number,
+            "chart": chart,
+            "citations": selectors.report_citations(),
+        },
+    )
 
 
 @role_required(*VIEW_ROLES)
@@ -246,27 +329,43 @@ def exclusions(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.sees_all(user):
         raise PermissionDenied("只有承办主体、区金融办和审计可以查看不得申报名单")
-    writer = (access.is_operator(user) or access.is_finance_office(user)) and not access.is_read_only_user(user)
+    writer = (
+        access.is_operator(user) or access.is_finance_office(user)
+    ) and not access.is_read_only_user(user)
     if request.method == "POST":
         if not writer:
             raise PermissionDenied("您无权记录不得申报名单")
         try:
-            enterprise = Department.objects.filter(pk=request.POST.get("enterprise") or 0, kind="enterprise").first()
+            enterprise = Department.objects.filter(
+                pk=request.POST.get("enterprise") or 0, kind="enterprise"
+            ).first()
             if enterprise is None:
                 raise DomainError("fund.enterprise", "请选择企业", field="enterprise")
             try:
                 since = date.fromisoformat(request.POST.get("since", ""))
             except ValueError:
                 raise DomainError("fund.date", "日期格式应为 YYYY-MM-DD", field="since") from None
-            services.exclusion_record(actor=user, enterprise=enterprise, reason=request.POST.get("reason", ""),
-                                      since=since, note=request.POST.get("note", ""))
+            services.exclusion_record(
+                actor=user,
+                enterprise=enterprise,
+                reason=request.POST.get("reason", ""),
+                since=since,
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, "已记入不得申报名单")
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("fund:exclusions")
-    return render(request, "fund/exclusions.html", {
-        "can_see_ledger": True, "rows": Exclusion.objects.select_related("enterprise"), "writer": writer, "today": clock.today(),
-        "enterprises": Department.objects.filter(kind="enterprise").order_by("name"),
-        "reasons": [(k, v[1]) for k, v in services.EXCLUSION_REASONS.items()],
-        "citation": fund_rules().cite("exclusions"),
-    })
+    return render(
+        request,
+        "fund/exclusions.html",
+        {
+            "can_see_ledger": True,
+            "rows": Exclusion.objects.select_related("enterprise"),
+            "writer": writer,
+            "today": clock.today(),
+            "enterprises": Department.objects.filter(kind="enterprise").order_by("name"),
+            "reasons": [(k, v[1]) for k, v in services.EXCLUSION_REASONS.items()],
+            "citation": fund_rules().cite("exclusions"),
+        },
+    )

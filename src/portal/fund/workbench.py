@@ -12,8 +12,15 @@ from portal.core.workbench import Tile
 from portal.fund import access, selectors
 from portal.fund.models import State
 
-OPEN = (State.DRAFT, State.SUBMITTED, State.SIGNED, State.APPROVED, State.CONTRACTED, State.DISBURSED,
-        State.RENEWED)
+OPEN = (
+    State.DRAFT,
+    State.SUBMITTED,
+    State.SIGNED,
+    State.APPROVED,
+    State.CONTRACTED,
+    State.DISBURSED,
+    State.RENEWED,
+)
 LATE_SCAN = 300  # as many as the fund's list page shows
 
 
@@ -34,7 +41,9 @@ def tiles(user: User | AnonymousUser, today: date) -> list[Tile]:
         count = visible.filter(state=state).count()
         if count:
             out.append(Tile("fund", label, f"{url}?state={state}", count=count, tone="yellow"))
-    late = sum(selectors.is_overdue(a, today=today) for a in visible.filter(state__in=OPEN)[:LATE_SCAN])
+    late = sum(
+        selectors.is_overdue(a, today=today) for a in visible.filter(state__in=OPEN)[:LATE_SCAN]
+    )
     if late:
         out.append(Tile("fund", "超过时限的周转资金", url, count=late, tone="red"))
     return out

@@ -25,7 +25,11 @@ class IssueAdmin(ReadOnlyAdmin[Any]):
     change_list_template = "gazette/admin_issue_changelist.html"
 
     def get_urls(self) -> list[URLPattern]:
-        extra = [path("ingest/", self.admin_site.admin_view(self.ingest_view), name="gazette_issue_ingest")]
+        extra = [
+            path(
+                "ingest/", self.admin_site.admin_view(self.ingest_view), name="gazette_issue_ingest"
+            )
+        ]
         return extra + super().get_urls()
 
     def ingest_view(self, request: HttpRequest) -> HttpResponse:
@@ -43,16 +47,22 @@ class IssueAdmin(ReadOnlyAdmin[Any]):
             upload = form.cleaned_data["file"]
             actor = request.user if isinstance(request.user, User) else None
             try:
-                result = issue_ingest(data=upload.read(), source_name=upload.name or "", actor=actor)
+                result = issue_ingest(
+                    data=upload.read(), source_name=upload.name or "", actor=actor
+                )
             except DomainError as exc:
                 form.add_error("file", f"{upload.name}: {exc.message}")
             else:
                 if result.created:
                     messages.success(
-                        request, f"已导入 {result.issue} 第{result.version.version}版: {result.documents} 份文件。"
+                        request,
+                        f"已导入 {result.issue} 第{result.version.version}版: {result.documents} 份文件。",
                     )
                 else:
-                    messages.info(request, f"{result.issue} 第{result.version.version}版已是同一文本, 未作任何改动。")
+                    messages.info(
+                        request,
+                        f"{result.issue} 第{result.version.version}版已是同一文本, 未作任何改动。",
+                    )
                 return HttpResponseRedirect(reverse("admin:gazette_issue_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "title": "导入公报"}
         return render(request, "gazette/admin_ingest.html", context)

@@ -93,25 +93,39 @@ class HitOut(Schema):
 
 def _document_out(version: DocumentVersion, status: Status) -> dict[str, object]:
     return {
-        "key": version.document.key, "number": version.number, "title": version.title,
-        "doc_type": version.doc_type, "category": version.category, "issuer": version.issuer,
-        "signed_date": version.signed_date, "effective_date": version.effective_date,
-        "expiry_date": version.expiry_date, "public": version.public, "status": status.value,
+        "key": version.document.key,
+        "number": version.number,
+        "title": version.title,
+        "doc_type": version.doc_type,
+        "category": version.category,
+        "issuer": version.issuer,
+        "signed_date": version.signed_date,
+        "effective_date": version.effective_date,
+        "expiry_date": version.expiry_date,
+        "public": version.public,
+        "status": status.value,
         "url": document_url(version.document.key),
     }
 
 
-@router.get("/documents", response=list[DocumentOut], auth=None, summary="公报文件列表 (未登录时仅主动公开)")
+@router.get(
+    "/documents", response=list[DocumentOut], auth=None, summary="公报文件列表 (未登录时仅主动公开)"
+)
 def documents(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, object]]:
     rows = selectors.documents_list(
-        user=request.user, category=filters.category, year=filters.year, issuer=filters.issuer,
+        user=request.user,
+        category=filters.category,
+        year=filters.year,
+        issuer=filters.issuer,
         status=filters.status,
     )
     return [_document_out(version, status) for version, status in rows]
 
 
 @router.get(
-    "/documents/{key}", response={200: DocumentDetailOut, 401: ErrorOut}, auth=None,
+    "/documents/{key}",
+    response={200: DocumentDetailOut, 401: ErrorOut},
+    auth=None,
     summary="公报文件详情: 要素、条款、关系 (未登录时非公开文件 401)",
 )
 def document_detail(
@@ -120,7 +134,9 @@ def document_detail(
     document = selectors.document_get(key)
     version = document.current
     if version is None:
-        raise DomainError("gazette.stub", f"{document.key} 未收录于公报库, 仅被其他文件引用或废止", field="key")
+        raise DomainError(
+            "gazette.stub", f"{document.key} 未收录于公报库, 仅被其他文件引用或废止", field="key"
+        )
     if not selectors.can_read(request.user, version):
         raise AuthenticationError
     relations = selectors.document_relations(document)
@@ -130,10 +146,17 @@ def document_detail(
         addressees=list(version.addressees),
         validity=version.validity,
         issue=str(version.issue_version.issue),
-        attachments=[{"eid": a.eid, "title": a.title, "doc_type": a.doc_type} for a in version.attachments.all()],
+        attachments=[
+            {"eid": a.eid, "title": a.title, "doc_type": a.doc_type}
+            for a in version.attachments.all()
+        ],
         clauses=[
             {
-                "eid": c.eid, "kind": c.kind, "num": c.num, "heading": c.heading, "text": c.text,
+                "eid": c.eid,
+                "kind": c.kind,
+                "num": c.num,
+                "heading": c.heading,
+                "text": c.text,
                 "parent": c.parent.eid if c.parent else None,
                 "attachment": c.attachment.eid if c.attachment else None,
                 "url": clause_url(document.key, c.eid),
@@ -146,20 +169,33 @@ def document_detail(
 
 
 def vars_of(related: selectors.Related) -> dict[str, object]:
-    return {"key": related.key, "number": related.number, "title": related.title, "stub": related.stub}
+    return {
+        "key": related.key,
+        "number": related.number,
+        "title": related.title,
+        "stub": related.stub,
+    }
 
 
 @router.get("/search", response=list[HitOut], auth=None, summary="全文检索: 标题、文号与条款")
 def search(request: HttpRequest, params: Query[SearchQuery]) -> list[dict[str, object]]:
     filters = SearchFilters(
-        category=params.category, year=params.year, issuer=params.issuer, status=params.status,
+        category=params.category,
+        year=params.year,
+        issuer=params.issuer,
+        status=params.status,
         public_only=not request.user.is_authenticated,
     )
     hits = gazette_search(query=params.q, filters=filters, limit=params.limit)
     return [
         {
-            "number": h.number, "title": h.title, "clause": h.clause_eid, "clause_label": h.clause_label,
-            "snippet_html": str(h.snippet_html), "status": h.status.value, "url": h.url,
+            "number": h.number,
+            "title": h.title,
+            "clause": h.clause_eid,
+            "clause_label": h.clause_label,
+            "snippet_html": str(h.snippet_html),
+            "status": h.status.value,
+            "url": h.url,
         }
         for h in hits
     ]

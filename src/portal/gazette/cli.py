@@ -32,8 +32,13 @@ def parse(file: Path, as_json: bool) -> None:
 
     result = parse_issue(_read(file))
     data = to_json(result)
-    lines = [f"{result.issue.title or '公报'} {result.issue.year or ''}年第{result.issue.number or '?'}期: {len(result.documents)} 份文件"]
-    lines += [f"  {d['number'] or '(无文号)'}  {d['title']}  条款 {d['clauses']}" for d in data["documents"]]
+    lines = [
+        f"{result.issue.title or '公报'} {result.issue.year or ''}年第{result.issue.number or '?'}期: {len(result.documents)} 份文件"
+    ]
+    lines += [
+        f"  {d['number'] or '(无文号)'}  {d['title']}  条款 {d['clauses']}"
+        for d in data["documents"]
+    ]
     if result.unparsed:
         lines.append(f"未能归位的文字 {len(result.unparsed)} 段")
     emit(as_json, data, "\n".join(lines))
@@ -59,8 +64,12 @@ def ingest(file: Path, as_json: bool) -> None:
     emit(
         as_json,
         {
-            "issue": result.issue.key, "version": result.version.version, "created": result.created,
-            "documents": result.documents, "clauses": result.clauses, "stubs": list(result.stubs),
+            "issue": result.issue.key,
+            "version": result.version.version,
+            "created": result.created,
+            "documents": result.documents,
+            "clauses": result.clauses,
+            "stubs": list(result.stubs),
         },
         text,
     )
@@ -74,8 +83,15 @@ def ingest(file: Path, as_json: bool) -> None:
 @click.option("--status", type=click.Choice([s.value for s in Status]), help="时效性")
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
-def search(query: str, category: str | None, year: int | None, issuer: str | None, status: str | None,
-           limit: int, as_json: bool) -> None:
+def search(
+    query: str,
+    category: str | None,
+    year: int | None,
+    issuer: str | None,
+    status: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """全文检索标题、文号与条款。"""
     from django.utils.html import strip_tags
 
@@ -86,18 +102,29 @@ def search(query: str, category: str | None, year: int | None, issuer: str | Non
     setup_django()
     from portal.gazette.search import SearchFilters, gazette_search
 
-    filters = SearchFilters(category=category, year=year, issuer=issuer, status=Status(status) if status else None)
+    filters = SearchFilters(
+        category=category, year=year, issuer=issuer, status=Status(status) if status else None
+    )
     hits = gazette_search(query=query, filters=filters, limit=limit)
     rows = [
         {
-            "number": h.number, "title": h.title, "clause": h.clause_eid, "clause_label": h.clause_label,
-            "status": h.status.value, "url": h.url, "snippet": strip_tags(h.snippet_html),
+            "number": h.number,
+            "title": h.title,
+            "clause": h.clause_eid,
+            "clause_label": h.clause_label,
+            "status": h.status.value,
+            "url": h.url,
+            "snippet": strip_tags(h.snippet_html),
         }
         for h in hits
     ]
-    text = "\n".join(
-        f"{r['number'] or '(无文号)'} {r['clause_label']}  {r['url']}\n    {r['snippet']}" for r in rows
-    ) or "没有找到匹配的文件或条款。"
+    text = (
+        "\n".join(
+            f"{r['number'] or '(无文号)'} {r['clause_label']}  {r['url']}\n    {r['snippet']}"
+            for r in rows
+        )
+        or "没有找到匹配的文件或条款。"
+    )
     emit(as_json, {"query": query, "hits": rows}, text)
 
 
@@ -115,20 +142,30 @@ def show(number: str, as_json: bool) -> None:
     document = selectors.document_get(number)
     version = document.current
     if version is None:
-        emit(as_json, {"number": document.number, "title": document.title, "stub": True},
-             f"{document.key}: 未收录, 仅被其他文件引用或废止。")
+        emit(
+            as_json,
+            {"number": document.number, "title": document.title, "stub": True},
+            f"{document.key}: 未收录, 仅被其他文件引用或废止。",
+        )
         return
     status = selectors.status_of(version)
     clauses = list(version.clauses.order_by("order").values_list("eid", "num", "heading", "depth"))
     data = {
-        "number": version.number, "title": version.title, "issuer": version.issuer,
-        "category": version.category, "signed_date": version.signed_date,
-        "effective_date": version.effective_date, "expiry_date": version.expiry_date,
-        "public": version.public, "status": status.value, "url": document_url(document.key),
+        "number": version.number,
+        "title": version.title,
+        "issuer": version.issuer,
+        "category": version.category,
+        "signed_date": version.signed_date,
+        "effective_date": version.effective_date,
+        "expiry_date": version.expiry_date,
+        "public": version.public,
+        "status": status.value,
+        "url": document_url(document.key),
         "clauses": [{"eid": e, "num": n, "heading": h} for e, n, h, _ in clauses],
     }
     lines = [
-        f"{version.title}", f"  文号: {version.number or '(无文号)'}  发文机关: {version.issuer or '未标注'}",
+        f"{version.title}",
+        f"  文号: {version.number or '(无文号)'}  发文机关: {version.issuer or '未标注'}",
         (
             f"  成文日期: {version.signed_date or '未标注'}  施行: {version.effective_date or '未载明'}  "
             f"有效期至: {version.expiry_date or '未载明'}  时效性: {status.value}  公开: {version.public}"

@@ -13,7 +13,9 @@ class SearchForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=1949, max_value=2100, required=False)
     issuer = forms.CharField(label="发文机关", max_length=200, required=False)
     status = forms.ChoiceField(
-        label="时效性", required=False, choices=[("", "全部"), *((s.value, s.value) for s in Status)]
+        label="时效性",
+        required=False,
+        choices=[("", "全部"), *((s.value, s.value) for s in Status)],
     )
 
 

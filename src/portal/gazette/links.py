@@ -49,7 +49,9 @@ def citation_resolve(citation: Citation) -> tuple[str | None, str]:
         # Rules cite an article as it is numbered (art_10); in a document with chapters the
         # registry nests it (chp_2__art_10). Accept the nesting when it is unambiguous.
         nested = list(
-            Clause.objects.filter(version_id=document.current_id, eid__endswith=f"__{citation.clause}")[:2]
+            Clause.objects.filter(
+                version_id=document.current_id, eid__endswith=f"__{citation.clause}"
+            )[:2]
         )
         clause = nested[0] if len(nested) == 1 else None
     if clause is None:
@@ -77,7 +79,9 @@ class Implementation:
 _IMPLEMENTATIONS: dict[tuple[str, str, str], Implementation] = {}
 
 
-def implemented_by_register(*, number: str, eid: str, label: str, url: str | Callable[[], str]) -> Implementation:
+def implemented_by_register(
+    *, number: str, eid: str, label: str, url: str | Callable[[], str]
+) -> Implementation:
     """Declare that ``label`` (at ``url``) executes clause ``eid`` of document ``number``.
 
     Call it from the module's ``AppConfig.ready()``; registering the same triple again replaces it.

@@ -56,7 +56,11 @@ class IssueVersion(models.Model):
         verbose_name = "公报版本"
         verbose_name_plural = "公报版本"
         ordering = ["issue", "-version"]
-        constraints = [models.UniqueConstraint(fields=["issue", "version"], name="gazette_issue_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "version"], name="gazette_issue_version_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue} 第{self.version}版"
@@ -92,7 +96,9 @@ class DocumentVersion(models.Model):
     PUBLIC_CHOICES = [(p.value, p.value) for p in Public]
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
-    issue_version = models.ForeignKey(IssueVersion, on_delete=models.PROTECT, related_name="documents")
+    issue_version = models.ForeignKey(
+        IssueVersion, on_delete=models.PROTECT, related_name="documents"
+    )
     order = models.PositiveIntegerField("刊内顺序")
     number = models.CharField("发文字号", max_length=100, null=True, blank=True)  # noqa: DJ001
     code = models.CharField("机关代字", max_length=50, blank=True)
@@ -104,7 +110,9 @@ class DocumentVersion(models.Model):
     issuer = models.CharField("发文机关", max_length=200, blank=True)
     addressees = models.JSONField("主送机关", default=list)
     signed_date = models.DateField("成文日期", null=True, blank=True)
-    public = models.CharField("公开属性", max_length=10, choices=PUBLIC_CHOICES, default=Public.UNMARKED.value)
+    public = models.CharField(
+        "公开属性", max_length=10, choices=PUBLIC_CHOICES, default=Public.UNMARKED.value
+    )
     effective_date = models.DateField("施行日期", null=True, blank=True)
     validity = models.CharField("有效期", max_length=100, blank=True)
     expiry_date = models.DateField("有效期至", null=True, blank=True)
@@ -119,7 +127,9 @@ class DocumentVersion(models.Model):
         verbose_name_plural = "文件版本"
         ordering = ["issue_version", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "issue_version"], name="gazette_docversion_unique")
+            models.UniqueConstraint(
+                fields=["document", "issue_version"], name="gazette_docversion_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -133,7 +143,9 @@ class DocumentVersion(models.Model):
 class Attachment(models.Model):
     """A document attached to another (the 预案 a 印发 notice publishes)."""
 
-    version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="attachments")
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="attachments"
+    )
     eid = models.CharField(max_length=50)
     title = models.CharField("标题", max_length=500, blank=True)
     doc_type = models.CharField("文种", max_length=20, blank=True)
@@ -143,7 +155,9 @@ class Attachment(models.Model):
         verbose_name = "附件"
         verbose_name_plural = "附件"
         ordering = ["version", "order"]
-        constraints = [models.UniqueConstraint(fields=["version", "eid"], name="gazette_attachment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "eid"], name="gazette_attachment_unique")
+        ]
 
     def __str__(self) -> str:
         return self.title or self.eid
@@ -156,7 +170,9 @@ class Clause(models.Model):
     attachment = models.ForeignKey(
         Attachment, on_delete=models.CASCADE, null=True, blank=True, related_name="clauses"
     )
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     eid = models.CharField(max_length=200)
     kind = models.CharField(max_length=20)
     num = models.CharField(max_length=50, blank=True)
@@ -169,7 +185,9 @@ class Clause(models.Model):
         verbose_name = "条款"
         verbose_name_plural = "条款"
         ordering = ["version", "order"]
-        constraints = [models.UniqueConstraint(fields=["version", "eid"], name="gazette_clause_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "eid"], name="gazette_clause_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.version.document} {self.num or self.eid}"
@@ -207,7 +225,9 @@ class SearchEntry(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="+")
-    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    clause = models.ForeignKey(
+        Clause, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     category = models.CharField(max_length=100, blank=True)
     year = models.PositiveIntegerField(null=True, blank=True)
     issuer = models.CharField(max_length=200, blank=True)

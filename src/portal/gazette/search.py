@@ -55,8 +55,9 @@ class Hit:
     score: float
 
 
-def gazette_search(*, query: str, filters: SearchFilters | None = None, limit: int = 50,
-                   on: date | None = None) -> list[Hit]:
+def gazette_search(
+    *, query: str, filters: SearchFilters | None = None, limit: int = 50, on: date | None = None
+) -> list[Hit]:
     """Search titles, 文号 and clause text; best first, at most ``limit`` hits."""
     filters = filters or SearchFilters()
     text = " ".join(query.split())
@@ -81,7 +82,9 @@ def gazette_search(*, query: str, filters: SearchFilters | None = None, limit: i
 
 
 def _ids(number: str) -> set[int]:
-    return set(SearchEntry.objects.filter(document__key=number, clause=None).values_list("id", flat=True))
+    return set(
+        SearchEntry.objects.filter(document__key=number, clause=None).values_list("id", flat=True)
+    )
 
 
 def _number_first(number: str, filters: SearchFilters) -> list[tuple[int, float]]:
@@ -155,7 +158,9 @@ def _postgres(plan: QueryPlan, filters: SearchFilters, fetch: int) -> list[tuple
 
 
 def _like(needle: str, filters: SearchFilters, fetch: int) -> list[tuple[int, float]]:
-    rows = _filtered(SearchEntry.objects.filter(text__contains=needle), filters).order_by("document_id", "id")
+    rows = _filtered(SearchEntry.objects.filter(text__contains=needle), filters).order_by(
+        "document_id", "id"
+    )
     return [(pk, 0.0) for pk in rows.values_list("id", flat=True)[:fetch]]
 
 
@@ -184,19 +189,30 @@ def highlight(text: str, needle: str) -> SafeString | None:
     parts = [
         "…" if left > 0 else "",
         escape(text[left:start]),
-        "<mark>", escape(text[start:end]), "</mark>",
+        "<mark>",
+        escape(text[start:end]),
+        "</mark>",
         escape(text[end:right]),
         "…" if right < len(text) else "",
     ]
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
-def _hits(ranked: list[tuple[int, float]], needle: str, filters: SearchFilters, limit: int,
-          on: date | None, *, verify: bool) -> list[Hit]:
+def _hits(
+    ranked: list[tuple[int, float]],
+    needle: str,
+    filters: SearchFilters,
+    limit: int,
+    on: date | None,
+    *,
+    verify: bool,
+) -> list[Hit]:
     order = {pk: i for i, (pk, _) in enumerate(ranked)}
     scores = dict(ranked)
     entries = sorted(
-        SearchEntry.objects.filter(id__in=list(order)).select_related("document", "version", "clause"),
+        SearchEntry.objects.filter(id__in=list(order)).select_related(
+            "document", "version", "clause"
+        ),
         key=lambda e: order[e.pk],
     )
     found = statuses({e.version_id: e.version for e in entries}.values(), on)
@@ -214,13 +230,20 @@ def _hits(ranked: list[tuple[int, float]], needle: str, filters: SearchFilters, 
         key = entry.document.key
         hits.append(
             Hit(
-                document_key=key, number=entry.version.number, title=entry.version.title,
-                category=entry.category, issuer=entry.issuer, year=entry.year,
+                document_key=key,
+                number=entry.version.number,
+                title=entry.version.title,
+                category=entry.category,
+                issuer=entry.issuer,
+                year=entry.year,
                 clause_eid=clause.eid if clause else None,
-                clause_label=" ".join(p for p in (clause.num, clause.heading) if p) if clause else "标题与文号",
+                clause_label=" ".join(p for p in (clause.num, clause.heading) if p)
+                if clause
+                else "标题与文号",
                 snippet_html=snippet,
                 url=clause_url(key, clause.eid) if clause else document_url(key),
-                status=status, score=scores[entry.pk],
+                status=status,
+                score=scores[entry.pk],
             )
         )
         if len(hits) >= limit:

@@ -31,12 +31,26 @@ def can_read(user: AbstractBaseUser | AnonymousUser, version: DocumentVersion | 
 
 def _domain(version: DocumentVersion) -> DomainDocument:
     return DomainDocument(
-        number=version.number, code=version.code or None, year=version.year, seq=version.seq,
-        title=version.title or None, doc_type=version.doc_type or None, category=version.category or None,
-        issuer=version.issuer or None, addressees=tuple(version.addressees), signed_date=version.signed_date,
-        public=Public(version.public), effective_date=version.effective_date, validity=version.validity or None,
-        expiry_date=version.expiry_date, repeals=(), cites=(), attachments=(), clauses=(),
-        line_start=version.line_start, line_end=version.line_end,
+        number=version.number,
+        code=version.code or None,
+        year=version.year,
+        seq=version.seq,
+        title=version.title or None,
+        doc_type=version.doc_type or None,
+        category=version.category or None,
+        issuer=version.issuer or None,
+        addressees=tuple(version.addressees),
+        signed_date=version.signed_date,
+        public=Public(version.public),
+        effective_date=version.effective_date,
+        validity=version.validity or None,
+        expiry_date=version.expiry_date,
+        repeals=(),
+        cites=(),
+        attachments=(),
+        clauses=(),
+        line_start=version.line_start,
+        line_end=version.line_end,
     )
 
 
@@ -44,7 +58,9 @@ def repealed_on(document_ids: Iterable[int]) -> dict[int, date]:
     """When each document was repealed: the earliest day a current repealer took effect."""
     out: dict[int, date] = {}
     rows = Relation.objects.filter(
-        kind=Relation.Kind.REPEALS, target_id__in=list(document_ids), source__document__current=F("source")
+        kind=Relation.Kind.REPEALS,
+        target_id__in=list(document_ids),
+        source__document__current=F("source"),
     ).values_list("target_id", "source__effective_date", "source__signed_date")
     for target_id, effective, signed in rows:
         when = effective or signed
@@ -58,7 +74,10 @@ def statuses(versions: Iterable[DocumentVersion], on: date | None = None) -> dic
     items = list(versions)
     on = on or today()
     repeals = repealed_on(v.document_id for v in items)
-    return {v.document_id: status_at(_domain(v), on, repealed_on=repeals.get(v.document_id)) for v in items}
+    return {
+        v.document_id: status_at(_domain(v), on, repealed_on=repeals.get(v.document_id))
+        for v in items
+    }
 
 
 def status_of(version: DocumentVersion, on: date | None = None) -> Status:
@@ -93,24 +112,35 @@ def issue_toc(issue: Issue) -> list[TocLine]:
     lines = []
     for entry in version.toc:
         number = entry.get("number")
-        key = number if number and Document.objects.filter(key=number).exists() else stored.get(entry["title"])
+        key = (
+            number
+            if number and Document.objects.filter(key=number).exists()
+            else stored.get(entry["title"])
+        )
         lines.append(TocLine(entry.get("section"), entry["title"], number, entry.get("page"), key))
     return lines
 
 
 def document_get(key: str) -> Document:
     """The document for a key in any bracket form; DomainError gazette.not_found otherwise."""
-    found = Document.objects.select_related("current", "current__issue_version__issue").filter(
-        key__in={key, canonical_key(key)}
-    ).first()
+    found = (
+        Document.objects.select_related("current", "current__issue_version__issue")
+        .filter(key__in={key, canonical_key(key)})
+        .first()
+    )
     if found is None:
         raise DomainError("gazette.not_found", f"公报中没有这份文件: {key}")
     return found
 
 
 def documents_list(
-    *, user: AbstractBaseUser | AnonymousUser, category: str | None = None, year: int | None = None,
-    issuer: str | None = None, status: Status | None = None, on: date | None = None,
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    category: str | None = None,
+    year: int | None = None,
+    issuer: str | None = None,
+    status: Status | None = None,
+    on: date | None = None,
 ) -> list[tuple[DocumentVersion, Status]]:
     """Current versions of the stored documents the user may read, with today's status."""
     versions = DocumentVersion.objects.filter(document__current=F("pk")).select_related("document")
@@ -124,7 +154,9 @@ def documents_list(
         versions = versions.filter(Q(issuer=issuer) | Q(issuer__contains=issuer))
     items = list(versions.order_by("issue_version__issue", "order"))
     found = statuses(items, on)
-    return [(v, found[v.document_id]) for v in items if status is None or found[v.document_id] == status]
+    return [
+        (v, found[v.document_id]) for v in items if status is None or found[v.document_id] == status
+    ]
 
 
 @dataclass
@@ -173,9 +205,9 @@ def document_relations(document: Document) -> dict[str, list[Related]]:
             target = rel.target
             item = Related(target.key, target.number, target.title or rel.title, target.stub)
             out["repeals" if rel.kind == Relation.Kind.REPEALS else "cites"].append(item)
-    incoming = Relation.objects.filter(target=document, source__document__current=F("source")).select_related(
-        "source__document"
-    )
+    incoming = Relation.objects.filter(
+        target=document, source__document__current=F("source")
+    ).select_related("source__document")
     for rel in incoming:
         source = rel.source.document
         item = Related(source.key, source.number, source.title, source.stub)

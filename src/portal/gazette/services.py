@@ -57,7 +57,9 @@ def _ref_key(ref: DocRef) -> str:
     return ref.number or f"无文号:{ref.title}"
 
 
-def issue_ingest(*, data: bytes | str, source_name: str = "", actor: User | None = None) -> IngestResult:
+def issue_ingest(
+    *, data: bytes | str, source_name: str = "", actor: User | None = None
+) -> IngestResult:
     """Parse an issue's text and store it as a new issue version.
 
     The same text (by SHA-256) already stored changes nothing and writes no audit entry. A
@@ -68,16 +70,28 @@ def issue_ingest(*, data: bytes | str, source_name: str = "", actor: User | None
     sha = text_sha256(data)
     existing = IssueVersion.objects.select_related("issue").filter(sha256=sha).first()
     if existing is not None:
-        return IngestResult(existing.issue, existing, created=False, documents=existing.documents.count(),
-                            clauses=Clause.objects.filter(version__issue_version=existing).count(), stubs=())
+        return IngestResult(
+            existing.issue,
+            existing,
+            created=False,
+            documents=existing.documents.count(),
+            clauses=Clause.objects.filter(version__issue_version=existing).count(),
+            stubs=(),
+        )
     result = parse_issue(data)
     raw_text = data if isinstance(data, str) else _decoded(data)
     with transaction.atomic():
         # A concurrent ingest of the same text may have won the race: check again under the lock.
         if IssueVersion.objects.filter(sha256=sha).exists():
             existing = IssueVersion.objects.select_related("issue").get(sha256=sha)
-            return IngestResult(existing.issue, existing, created=False,
-                                documents=existing.documents.count(), clauses=0, stubs=())
+            return IngestResult(
+                existing.issue,
+                existing,
+                created=False,
+                documents=existing.documents.count(),
+                clauses=0,
+                stubs=(),
+            )
         issue = _issue_upsert(result)
         last = issue.versions.order_by("-version").values_list("version", flat=True).first() or 0
         meta = issue_json(result.issue)
@@ -89,7 +103,10 @@ def issue_ingest(*, data: bytes | str, source_name: str = "", actor: User | None
             source_text=raw_text,
             toc=meta["toc"],
             colophon=list(result.issue.colophon),
-            unparsed=[{"line_start": u.line_start, "line_end": u.line_end, "text": u.text} for u in result.unparsed],
+            unparsed=[
+                {"line_start": u.line_start, "line_end": u.line_end, "text": u.text}
+                for u in result.unparsed
+            ],
             ingested_by=actor,
         )
         clause_count = 0
@@ -97,7 +114,9 @@ def issue_ingest(*, data: bytes | str, source_name: str = "", actor: User | None
         for order, parsed in enumerate(result.documents):
             clause_count += _document_store(parsed, version=version, order=order, stubs=stubs)
         # A reference to a document printed later in the same issue is no stub once it is stored.
-        stubs = sorted(Document.objects.filter(key__in=stubs, stub=True).values_list("key", flat=True))
+        stubs = sorted(
+            Document.objects.filter(key__in=stubs, stub=True).values_list("key", flat=True)
+        )
         audit_record(
             actor=actor,
             action="gazette.issue_ingest",
@@ -113,8 +132,14 @@ def issue_ingest(*, data: bytes | str, source_name: str = "", actor: User | None
                 "unparsed": len(result.unparsed),
             },
         )
-    return IngestResult(issue, version, created=True, documents=len(result.documents),
-                        clauses=clause_count, stubs=tuple(stubs))
+    return IngestResult(
+        issue,
+        version,
+        created=True,
+        documents=len(result.documents),
+        clauses=clause_count,
+        stubs=tuple(stubs),
+    )
 
 
 def _decoded(data: bytes) -> str:
@@ -138,12 +163,18 @@ def _issue_upsert(result: ParseResult) -> Issue:
     return issue
 
 
-def _document_store(parsed: ParsedDocument, *, version: IssueVersion, order: int, stubs: list[str]) -> int:
+def _document_store(
+    parsed: ParsedDocument, *, version: IssueVersion, order: int, stubs: list[str]
+) -> int:
     eids = [c.eid for c in parsed.all_clauses()]
     if len(eids) != len(set(eids)):
         duplicate = next(e for e in eids if eids.count(e) > 1)
-        raise DomainError("gazette.duplicate_eid", f"{parsed.key} 中条款标识 {duplicate} 重复, 无法建立永久链接")
-    document, _ = Document.objects.get_or_create(key=parsed.key[:300], defaults={"number": parsed.number})
+        raise DomainError(
+            "gazette.duplicate_eid", f"{parsed.key} 中条款标识 {duplicate} 重复, 无法建立永久链接"
+        )
+    document, _ = Document.objects.get_or_create(
+        key=parsed.key[:300], defaults={"number": parsed.number}
+    )
     document.number = parsed.number
     document.title = (parsed.title or "")[:500]
     document.stub = False
@@ -176,29 +207,46 @@ def _document_store(parsed: ParsedDocument, *, version: IssueVersion, order: int
     count = _clauses_store(doc_version, None, parsed.clauses, start=0)
     for index, parsed_attachment in enumerate(parsed.attachments):
         attachment = Attachment.objects.create(
-            version=doc_version, eid=parsed_attachment.eid, title=(parsed_attachment.title or "")[:500],
-            doc_type=parsed_attachment.doc_type or "", order=index,
+            version=doc_version,
+            eid=parsed_attachment.eid,
+            title=(parsed_attachment.title or "")[:500],
+            doc_type=parsed_attachment.doc_type or "",
+            order=index,
         )
         count += _clauses_store(doc_version, attachment, parsed_attachment.clauses, start=count)
-    for kind, refs in ((Relation.Kind.REPEALS, parsed.repeals), (Relation.Kind.CITES, parsed.cites)):
+    for kind, refs in (
+        (Relation.Kind.REPEALS, parsed.repeals),
+        (Relation.Kind.CITES, parsed.cites),
+    ):
         for ref in refs:
             key = _ref_key(ref)[:300]
             target, created = Document.objects.get_or_create(
-                key=key, defaults={"number": ref.number, "title": (ref.title or "")[:500], "stub": True}
+                key=key,
+                defaults={"number": ref.number, "title": (ref.title or "")[:500], "stub": True},
             )
             if created:
                 stubs.append(key)
             elif target.stub and not target.title and ref.title:
                 target.title = ref.title[:500]
                 target.save(update_fields=["title"])
-            Relation.objects.create(source=doc_version, target=target, kind=kind, title=(ref.title or "")[:500],
-                                    line=ref.line)
+            Relation.objects.create(
+                source=doc_version,
+                target=target,
+                kind=kind,
+                title=(ref.title or "")[:500],
+                line=ref.line,
+            )
     search_index_rebuild(document=document)
     return count
 
 
-def _clauses_store(doc_version: DocumentVersion, attachment: Attachment | None,
-                   roots: tuple[ParsedClause, ...], *, start: int) -> int:
+def _clauses_store(
+    doc_version: DocumentVersion,
+    attachment: Attachment | None,
+    roots: tuple[ParsedClause, ...],
+    *,
+    start: int,
+) -> int:
     """Store a clause tree level by level so each level's parents already have keys."""
     level: list[tuple[ParsedClause, Clause | None]] = [(c, None) for c in roots]
     flat = {id(c): i for i, c in enumerate(walk_clauses(roots))}
@@ -206,14 +254,25 @@ def _clauses_store(doc_version: DocumentVersion, attachment: Attachment | None,
     while level:
         rows = [
             Clause(
-                version=doc_version, attachment=attachment, parent=parent, eid=parsed.eid, kind=parsed.kind,
-                num=(parsed.num or "")[:50], heading=(parsed.heading or "")[:500], text=parsed.text,
-                order=start + flat[id(parsed)], depth=depth,
+                version=doc_version,
+                attachment=attachment,
+                parent=parent,
+                eid=parsed.eid,
+                kind=parsed.kind,
+                num=(parsed.num or "")[:50],
+                heading=(parsed.heading or "")[:500],
+                text=parsed.text,
+                order=start + flat[id(parsed)],
+                depth=depth,
             )
             for parsed, parent in level
         ]
         Clause.objects.bulk_create(rows)
-        level = [(child, row) for (parsed, _), row in zip(level, rows, strict=True) for child in parsed.children]
+        level = [
+            (child, row)
+            for (parsed, _), row in zip(level, rows, strict=True)
+            for child in parsed.children
+        ]
         depth += 1
     return len(flat)
 
@@ -225,14 +284,27 @@ def search_index_rebuild(*, document: Document) -> int:
     if version is None:
         return 0
     common = {
-        "document": document, "version": version, "category": version.category, "year": version.year,
-        "issuer": version.issuer, "public": version.is_public,
+        "document": document,
+        "version": version,
+        "category": version.category,
+        "year": version.year,
+        "issuer": version.issuer,
+        "public": version.is_public,
     }
-    head_parts = [version.number or "", version.title, *version.attachments.values_list("title", flat=True)]
+    head_parts = [
+        version.number or "",
+        version.title,
+        *version.attachments.values_list("title", flat=True),
+    ]
     head = "\n".join(p for p in head_parts if p)
     rows = [SearchEntry(text=head, bigrams=to_bigrams(head), **common)]
     rows.extend(
-        SearchEntry(clause=clause, text=_clause_text(clause), bigrams=to_bigrams(_clause_text(clause)), **common)
+        SearchEntry(
+            clause=clause,
+            text=_clause_text(clause),
+            bigrams=to_bigrams(_clause_text(clause)),
+            **common,
+        )
         for clause in version.clauses.order_by("order")
     )
     rows = [r for r in rows if r.bigrams]

@@ -34,7 +34,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def issue_page(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    return render(request, "gazette/issue.html", {"issue": issue, "toc": selectors.issue_toc(issue)})
+    return render(
+        request, "gazette/issue.html", {"issue": issue, "toc": selectors.issue_toc(issue)}
+    )
 
 
 def document_page(request: HttpRequest, key: str) -> HttpResponse:

@@ -13,13 +13,32 @@ from portal.incentives.models import BatchRun, Claim, ClaimDocument, Payment
 
 @admin.register(BatchRun)
 class BatchRunAdmin(ReadOnlyAdmin[Any]):
-    list_display = ["pk", "file_name", "as_of", "uploaded_by", "uploaded_at", "row_count", "error_count", "total", "published_at"]
+    list_display = [
+        "pk",
+        "file_name",
+        "as_of",
+        "uploaded_by",
+        "uploaded_at",
+        "row_count",
+        "error_count",
+        "total",
+        "published_at",
+    ]
     exclude = ["summary", "errors"]
 
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin[Any]):
-    list_display = ["pk", "enterprise", "measure", "tier", "computed_amount", "approved_amount", "status", "submitted_at"]
+    list_display = [
+        "pk",
+        "enterprise",
+        "measure",
+        "tier",
+        "computed_amount",
+        "approved_amount",
+        "status",
+        "submitted_at",
+    ]
     list_filter = ["status", "measure"]
 
 

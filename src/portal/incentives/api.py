@@ -97,11 +97,20 @@ class BatchOut(Schema):
 
 def _batch_out(batch: BatchRun) -> dict[str, Any]:
     return {
-        "id": batch.pk, "file_name": batch.file_name, "file_sha256": batch.file_sha256, "as_of": batch.as_of,
-        "uploaded_by": str(batch.uploaded_by), "uploaded_at": batch.uploaded_at,
-        "row_count": batch.row_count, "good_count": batch.good_count, "error_count": batch.error_count,
-        "qualified_count": batch.qualified_count, "total": f"{batch.total:.2f}",
-        "published_at": batch.published_at, "summary": batch.summary, "errors": batch.errors,
+        "id": batch.pk,
+        "file_name": batch.file_name,
+        "file_sha256": batch.file_sha256,
+        "as_of": batch.as_of,
+        "uploaded_by": str(batch.uploaded_by),
+        "uploaded_at": batch.uploaded_at,
+        "row_count": batch.row_count,
+        "good_count": batch.good_count,
+        "error_count": batch.error_count,
+        "qualified_count": batch.qualified_count,
+        "total": f"{batch.total:.2f}",
+        "published_at": batch.published_at,
+        "summary": batch.summary,
+        "errors": batch.errors,
     }
 
 
@@ -112,11 +121,12 @@ class ResultsOut(Schema):
 
 def _results(batch: BatchRun, *, qualified_only: bool, offset: int, limit: int) -> dict[str, Any]:
     rows = selectors.batch_results(batch=batch, qualified_only=qualified_only)
-    page = rows[offset: offset + limit]
+    page = rows[offset : offset + limit]
     return {
         "count": rows.count(),
         "results": [
-            {**r.result, "id": r.enterprise_id, "name": r.enterprise_name, "line": r.line} for r in page
+            {**r.result, "id": r.enterprise_id, "name": r.enterprise_name, "line": r.line}
+            for r in page
         ],
     }
 
@@ -134,7 +144,9 @@ def batch_create(
     user = _require(request, permissions.BATCH_RUN_ROLES)
     when = as_of or default_as_of()[0]
     batch = _service(
-        lambda: services.batch_run_create(actor=user, file_name=file.name or "upload", data=file.read(), as_of=when)
+        lambda: services.batch_run_create(
+            actor=user, file_name=file.name or "upload", data=file.read(), as_of=when
+        )
     )
     return Status(201, _batch_out(batch))
 
@@ -147,10 +159,19 @@ def batch_detail(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
 
 @router.get("/batches/{batch_id}/results", response=ResultsOut, summary="逐户结果")
 def batch_results(
-    request: HttpRequest, batch_id: Id, qualified_only: bool = False, offset: Offset = 0, limit: Limit = 100
+    request: HttpRequest,
+    batch_id: Id,
+    qualified_only: bool = False,
+    offset: Offset = 0,
+    limit: Limit = 100,
 ) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_READ_ROLES)
-    return _results(selectors.batch_get(user=user, pk=batch_id), qualified_only=qualified_only, offset=offset, limit=limit)
+    return _results(
+        selectors.batch_get(user=user, pk=batch_id),
+        qualified_only=qualified_only,
+        offset=offset,
+        limit=limit,
+    )
 
 
 @router.post("/batches/{batch_id}/publish", response=BatchOut, summary="公布免申即享名单")
@@ -175,30 +196,51 @@ class BatchClaimsOut(Schema):
     skipped: list[str]
 
 
-@router.post("/batches/{batch_id}/claims", response=BatchClaimsOut, summary="免申即享: 为已登记企业生成兑现申报")
+@router.post(
+    "/batches/{batch_id}/claims",
+    response=BatchClaimsOut,
+    summary="免申即享: 为已登记企业生成兑现申报",
+)
 def batch_claims(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     user = _require(request, permissions.BATCH_RUN_ROLES)
     batch = selectors.batch_get(user=user, pk=batch_id)
     done = _service(lambda: services.batch_claims_create(actor=user, batch=batch))
-    return {"created": [c.pk for c in done.created], "unmatched": done.unmatched, "skipped": done.skipped}
+    return {
+        "created": [c.pk for c in done.created],
+        "unmatched": done.unmatched,
+        "skipped": done.skipped,
+    }
 
 
-@router.get("/published", auth=None, response=list[PublishedOut], summary="已公布的免申即享名单 (公开)")
+@router.get(
+    "/published", auth=None, response=list[PublishedOut], summary="已公布的免申即享名单 (公开)"
+)
 def published_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": b.pk, "as_of": b.as_of, "published_at": b.published_at, "qualified_count": b.qualified_count,
-         "total": f"{b.total:.2f}", "summary": b.summary}
+        {
+            "id": b.pk,
+            "as_of": b.as_of,
+            "published_at": b.published_at,
+            "qualified_count": b.qualified_count,
+            "total": f"{b.total:.2f}",
+            "summary": b.summary,
+        }
         for b in selectors.published_batches()[:200]
     ]
 
 
-@router.get("/published/{batch_id}", auth=None, response=ResultsOut, summary="已公布的免申即享名单 (公开)")
-def published_results(request: HttpRequest, batch_id: Id, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
+@router.get(
+    "/published/{batch_id}", auth=None, response=ResultsOut, summary="已公布的免申即享名单 (公开)"
+)
+def published_results(
+    request: HttpRequest, batch_id: Id, offset: Offset = 0, limit: Limit = 100
+) -> dict[str, Any]:
     batch = selectors.published_batch_get(pk=batch_id)
     body = _results(batch, qualified_only=True, offset=offset, limit=limit)
     # The public list names who and what; the facts and the unmet needs stay internal.
     body["results"] = [
-        {"id": r["id"], "name": r["name"], "awards": r["awards"], "total": r["total"]} for r in body["results"]
+        {"id": r["id"], "name": r["name"], "awards": r["awards"], "total": r["total"]}
+        for r in body["results"]
     ]
     return body
 
@@ -228,20 +270,41 @@ class ClaimOut(Schema):
 
 
 def _claim_out(claim: Claim) -> dict[str, Any]:
-    award = next((a for a in claim.evaluation.get("awards", []) if a["measure"] == claim.measure), None)
+    award = next(
+        (a for a in claim.evaluation.get("awards", []) if a["measure"] == claim.measure), None
+    )
     payment = getattr(claim, "payment", None) if claim.status == Claim.Status.PAID else None
     return {
-        "id": claim.pk, "enterprise": str(claim.enterprise), "measure": claim.measure,
-        "measure_title": claim.measure_title, "tier": claim.tier, "one_off": claim.one_off,
-        "lead_unit": claim.lead_unit, "source": claim.source, "status": claim.status, "status_label": claim.get_status_display(),
-        "as_of": claim.as_of, "submitted_at": claim.submitted_at,
+        "id": claim.pk,
+        "enterprise": str(claim.enterprise),
+        "measure": claim.measure,
+        "measure_title": claim.measure_title,
+        "tier": claim.tier,
+        "one_off": claim.one_off,
+        "lead_unit": claim.lead_unit,
+        "source": claim.source,
+        "status": claim.status,
+        "status_label": claim.get_status_display(),
+        "as_of": claim.as_of,
+        "submitted_at": claim.submitted_at,
         "computed_amount": f"{claim.computed_amount:.2f}",
-        "approved_amount": f"{claim.approved_amount:.2f}" if claim.approved_amount is not None else None,
-        "facts": claim.facts, "citation": award["citation"] if award else None,
-        "documents": [{"id": d.pk, "name": d.name, "sha256": d.sha256, "size": d.size} for d in claim.documents.all()],
+        "approved_amount": f"{claim.approved_amount:.2f}"
+        if claim.approved_amount is not None
+        else None,
+        "facts": claim.facts,
+        "citation": award["citation"] if award else None,
+        "documents": [
+            {"id": d.pk, "name": d.name, "sha256": d.sha256, "size": d.size}
+            for d in claim.documents.all()
+        ],
         "payment": (
-            {"amount": f"{payment.amount:.2f}", "reference": payment.reference, "paid_at": payment.paid_at.isoformat()}
-            if payment is not None else None
+            {
+                "amount": f"{payment.amount:.2f}",
+                "reference": payment.reference,
+                "paid_at": payment.paid_at.isoformat(),
+            }
+            if payment is not None
+            else None
         ),
     }
 
@@ -272,7 +335,9 @@ def claim_create(
     if not isinstance(given, dict):
         raise DomainError("incentives.facts_json", "facts 应为 JSON 对象", field="facts")
     claim = _service(
-        lambda: services.claim_submit(actor=user, measure=measure, facts=given, documents=documents or [])
+        lambda: services.claim_submit(
+            actor=user, measure=measure, facts=given, documents=documents or []
+        )
     )
     return Status(201, _claim_out(claim))
 
@@ -297,18 +362,30 @@ class PayIn(Schema):
 def claim_review(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claim = selectors.claim_get(user=user, pk=claim_id)
-    return _claim_out(_service(lambda: services.claim_review(
-        actor=user, claim=claim, approve=payload.approve, note=payload.note, amount=payload.amount
-    )))
+    return _claim_out(
+        _service(
+            lambda: services.claim_review(
+                actor=user,
+                claim=claim,
+                approve=payload.approve,
+                note=payload.note,
+                amount=payload.amount,
+            )
+        )
+    )
 
 
 @router.post("/claims/{claim_id}/approve", response=ClaimOut, summary="区政府审批")
 def claim_approve(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
     user = _require(request, permissions.CLAIM_READ_ROLES)
     claim = selectors.claim_get(user=user, pk=claim_id)
-    return _claim_out(_service(lambda: services.claim_approve(
-        actor=user, claim=claim, approve=payload.approve, note=payload.note
-    )))
+    return _claim_out(
+        _service(
+            lambda: services.claim_approve(
+                actor=user, claim=claim, approve=payload.approve, note=payload.note
+            )
+        )
+    )
 
 
 @router.post("/claims/{claim_id}/pay", response=ClaimOut, summary="兑现")
@@ -337,6 +414,9 @@ def ledger(request: HttpRequest) -> dict[str, Any]:
     user = _require(request, permissions.LEDGER_ROLES)
     lines, total = selectors.ledger_by_measure(user=user)
     return {
-        "lines": [{"measure": x.measure, "title": x.title, "count": x.count, "total": f"{x.total:.2f}"} for x in lines],
+        "lines": [
+            {"measure": x.measure, "title": x.title, "count": x.count, "total": f"{x.total:.2f}"}
+            for x in lines
+        ],
         "total": f"{total:.2f}",
     }

@@ -39,8 +39,11 @@ def _rows(page: Page[BatchResult]) -> list[dict[str, Any]]:
     rows = []
     for result in page:
         awards = [
-            {**award, "link": links.get(int(award["measure"]), (None, ""))[0],
-             "label": links.get(int(award["measure"]), (None, ""))[1]}
+            {
+                **award,
+                "link": links.get(int(award["measure"]), (None, ""))[0],
+                "label": links.get(int(award["measure"]), (None, ""))[1],
+            }
             for award in result.result["awards"]
         ]
         rows.append({"row": result, "awards": awards, "needs": result.result["needs"]})
@@ -59,27 +62,40 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             try:  # first, so the date stays in the form whatever else is wrong
                 as_of = date.fromisoformat(request.POST.get("as_of", "") or as_of.isoformat())
             except ValueError:
-                raise DomainError("incentives.as_of", "测算日期格式应为 YYYY-MM-DD", field="as_of") from None
+                raise DomainError(
+                    "incentives.as_of", "测算日期格式应为 YYYY-MM-DD", field="as_of"
+                ) from None
             upload = uploaded_file(request, "file")
             if upload is None:
-                raise DomainError("incentives.file", "请选择要上传的 csv 或 xlsx 文件", field="file")
-            run = batch_run_create(actor=request.user, file_name=upload.name or "upload", data=upload.read(), as_of=as_of)
+                raise DomainError(
+                    "incentives.file", "请选择要上传的 csv 或 xlsx 文件", field="file"
+                )
+            run = batch_run_create(
+                actor=request.user,
+                file_name=upload.name or "upload",
+                data=upload.read(),
+                as_of=as_of,
+            )
         except DomainError as exc:
             error = exc
         else:
             messages.success(request, f"已测算 {run.good_count} 户, {run.error_count} 行有错误")
             return redirect("incentives:batch-detail", pk=run.pk)
     rules = default_rules()
-    return render(request, "incentives/batch_list.html", {
-        "batches": selectors.batch_list(user=request.user)[:200],
-        "can_run": permissions.can_run_batch(request.user),
-        "as_of": as_of,
-        "notice": notice,
-        "error": error,
-        "facts": rules.facts.values(),
-        "id_headers": ID_HEADERS,
-        "name_headers": NAME_HEADERS,
-    })
+    return render(
+        request,
+        "incentives/batch_list.html",
+        {
+            "batches": selectors.batch_list(user=request.user)[:200],
+            "can_run": permissions.can_run_batch(request.user),
+            "as_of": as_of,
+            "notice": notice,
+            "error": error,
+            "facts": rules.facts.values(),
+            "id_headers": ID_HEADERS,
+            "name_headers": NAME_HEADERS,
+        },
+    )
 
 
 @role_required(*permissions.BATCH_READ_ROLES)
@@ -88,14 +104,18 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
     results = selectors.batch_results(batch=batch, qualified_only=not show_all)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incentives/batch_detail.html", {
-        "batch": batch,
-        "page": page,
-        "rows": _rows(page),
-        "show_all": show_all,
-        "can_publish": permissions.can_publish_batch(request.user) and not batch.published,
-        "can_open_claims": permissions.can_run_batch(request.user) and batch.published,
-    })
+    return render(
+        request,
+        "incentives/batch_detail.html",
+        {
+            "batch": batch,
+            "page": page,
+            "rows": _rows(page),
+            "show_all": show_all,
+            "can_publish": permissions.can_publish_batch(request.user) and not batch.published,
+            "can_open_claims": permissions.can_run_batch(request.user) and batch.published,
+        },
+    )
 
 
 @role_required(*permissions.BATCH_READ_ROLES)
@@ -134,7 +154,10 @@ def batch_claims(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已生成 {len(done.created)} 条免申即享兑现申报, 进入审核流程")
         if done.unmatched:
             shown = "、".join(done.unmatched[:20]) + (" 等" if len(done.unmatched) > 20 else "")
-            messages.warning(request, f"{len(done.unmatched)} 户未在平台登记为企业单位(单位编码 = 企业标识): {shown}")
+            messages.warning(
+                request,
+                f"{len(done.unmatched)} 户未在平台登记为企业单位(单位编码 = 企业标识): {shown}",
+            )
         if done.skipped:
             shown = "; ".join(done.skipped[:20]) + (" 等" if len(done.skipped) > 20 else "")
             messages.info(request, f"{len(done.skipped)} 项未生成: {shown}")
@@ -143,7 +166,9 @@ def batch_claims(request: HttpRequest, pk: int) -> HttpResponse:
 
 def published_list(request: HttpRequest) -> HttpResponse:
     """Public: the published 免申即享 lists."""
-    return render(request, "incentives/published_list.html", {"batches": selectors.published_batches()})
+    return render(
+        request, "incentives/published_list.html", {"batches": selectors.published_batches()}
+    )
 
 
 def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,4 +176,8 @@ def published_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.published_batch_get(pk=pk)
     results = selectors.batch_results(batch=batch, qualified_only=True)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incentives/published_detail.html", {"batch": batch, "page": page, "rows": _rows(page)})
+    return render(
+        request,
+        "incentives/published_detail.html",
+        {"batch": batch, "page": page, "rows": _rows(page)},
+    )

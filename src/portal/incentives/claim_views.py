@@ -47,13 +47,17 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Claim.Status.values:
         claims = claims.filter(status=status)
-    return render(request, "incentives/claim_list.html", {
-        "claims": claims[:500],
-        "statuses": Claim.Status.choices,
-        "status": status,
-        "can_submit": permissions.enterprise_of(request.user) is not None,
-        "can_see_ledger": permissions.can_see_ledger(request.user),
-    })
+    return render(
+        request,
+        "incentives/claim_list.html",
+        {
+            "claims": claims[:500],
+            "statuses": Claim.Status.choices,
+            "status": status,
+            "can_submit": permissions.enterprise_of(request.user) is not None,
+            "can_see_ledger": permissions.can_see_ledger(request.user),
+        },
+    )
 
 
 @role_required(*permissions.CLAIM_READ_ROLES)
@@ -79,26 +83,36 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                     kind = rules.facts[name].kind
                     facts[name] = travel_groups_from_text(raw) if kind == "travel_groups" else raw
             claim = claim_submit(
-                actor=_user(request), measure=measure.number, facts=facts,
+                actor=_user(request),
+                measure=measure.number,
+                facts=facts,
                 documents=uploaded_files(request, "documents"),
             )
         except DomainError as exc:
             error = exc
         else:
-            messages.success(request, f"已申报第{claim.measure}条, 测算金额 {claim.computed_amount} 元, 待{claim.lead_unit}审核")
+            messages.success(
+                request,
+                f"已申报第{claim.measure}条, 测算金额 {claim.computed_amount} 元, 待{claim.lead_unit}审核",
+            )
             return redirect("incentives:claim-detail", pk=claim.pk)
     fields = [
-        Field(name, rules.facts[name].label, rules.facts[name].kind, source.get(name, "")) for name in measure.facts
+        Field(name, rules.facts[name].label, rules.facts[name].kind, source.get(name, ""))
+        for name in measure.facts
     ]
-    return render(request, "incentives/claim_new.html", {
-        "enterprise": enterprise,
-        "measures": measures,
-        "measure": measure,
-        "fields": fields,
-        "error": error,
-        "travel_help": TRAVEL_HELP,
-        "window": selectors.claims_window(),
-    })
+    return render(
+        request,
+        "incentives/claim_new.html",
+        {
+            "enterprise": enterprise,
+            "measures": measures,
+            "measure": measure,
+            "fields": fields,
+            "error": error,
+            "travel_help": TRAVEL_HELP,
+            "window": selectors.claims_window(),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -108,19 +122,25 @@ def claims_window(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             claims_window_set(
-                actor=_user(request), close=request.POST.get("close", ""), basis=request.POST.get("basis", "")
+                actor=_user(request),
+                close=request.POST.get("close", ""),
+                basis=request.POST.get("basis", ""),
             )
         except DomainError as exc:
             error = exc
         else:
             messages.success(request, "申报截止日已更新, 已记入审计日志")
             return redirect("incentives:claims-window")
-    return render(request, "incentives/claims_window.html", {
-        "window": selectors.claims_window(),
-        "history": selectors.claims_window_history()[:50],
-        "error": error,
-        "form": request.POST if request.method == "POST" else {},
-    })
+    return render(
+        request,
+        "incentives/claims_window.html",
+        {
+            "window": selectors.claims_window(),
+            "history": selectors.claims_window_history()[:50],
+            "error": error,
+            "form": request.POST if request.method == "POST" else {},
+        },
+    )
 
 
 @role_required(*permissions.CLAIM_READ_ROLES)
@@ -128,25 +148,39 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_get(user=request.user, pk=pk)
     rules = default_rules()
     user = request.user
-    history = AuditEntry.objects.filter(object_type="incentives.claim", object_id=str(claim.pk)).order_by("seq")
-    award = next((a for a in claim.evaluation.get("awards", []) if a["measure"] == claim.measure), None)
+    history = AuditEntry.objects.filter(
+        object_type="incentives.claim", object_id=str(claim.pk)
+    ).order_by("seq")
+    award = next(
+        (a for a in claim.evaluation.get("awards", []) if a["measure"] == claim.measure), None
+    )
     citation = rules.measure(claim.measure).citation
     facts = [(rules.facts[k].label if k in rules.facts else k, v) for k, v in claim.facts.items()]
-    return render(request, "incentives/claim_detail.html", {
-        "claim": claim,
-        "award": award,
-        "citation": citation,
-        "facts": facts,
-        "history": history,
-        "documents": claim.documents.all(),
-        "payment": getattr(claim, "payment", None) if claim.status == Claim.Status.PAID else None,
-        "can_add_documents": claim.status == Claim.Status.SUBMITTED and permissions.enterprise_of(user) == claim.enterprise,
-        "can_review": claim.status == Claim.Status.SUBMITTED and permissions.can_review(user, claim.lead_unit),
-        "can_approve": (
-            claim.status == Claim.Status.REVIEWED and permissions.can_approve(user) and claim.reviewed_by_id != user.pk
-        ),
-        "can_pay": claim.status == Claim.Status.APPROVED and permissions.can_pay(user),
-    })
+    return render(
+        request,
+        "incentives/claim_detail.html",
+        {
+            "claim": claim,
+            "award": award,
+            "citation": citation,
+            "facts": facts,
+            "history": history,
+            "documents": claim.documents.all(),
+            "payment": getattr(claim, "payment", None)
+            if claim.status == Claim.Status.PAID
+            else None,
+            "can_add_documents": claim.status == Claim.Status.SUBMITTED
+            and permissions.enterprise_of(user) == claim.enterprise,
+            "can_review": claim.status == Claim.Status.SUBMITTED
+            and permissions.can_review(user, claim.lead_unit),
+            "can_approve": (
+                claim.status == Claim.Status.REVIEWED
+                and permissions.can_approve(user)
+                and claim.reviewed_by_id != user.pk
+            ),
+            "can_pay": claim.status == Claim.Status.APPROVED and permissions.can_pay(user),
+        },
+    )
 
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -156,13 +190,21 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
         if action == "review":
-            claim_review(actor=user, claim=claim, approve=decision, note=note, amount=request.POST.get("amount") or None)
+            claim_review(
+                actor=user,
+                claim=claim,
+                approve=decision,
+                note=note,
+                amount=request.POST.get("amount") or None,
+            )
         elif action == "approve":
             claim_approve(actor=user, claim=claim, approve=decision, note=note)
         elif action == "pay":
             claim_pay(actor=user, claim=claim, reference=request.POST.get("reference", ""))
         else:
-            claim_document_add(actor=user, claim=claim, documents=uploaded_files(request, "documents"))
+            claim_document_add(
+                actor=user, claim=claim, documents=uploaded_files(request, "documents")
+            )
     except DomainError as exc:
         if exc.code in {"incentives.forbidden", "incentives.same_person"}:
             raise PermissionDenied(exc.message) from None
@@ -186,7 +228,9 @@ def claim_document(request: HttpRequest, pk: int) -> HttpResponse:  # a FileResp
     if document is None:
         raise Http404("没有此材料")
     selectors.claim_get(user=request.user, pk=document.claim_id)  # 404 unless the claim is visible
-    response: HttpResponse = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)  # type: ignore[assignment]
+    response: HttpResponse = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.name
+    )  # type: ignore[assignment]
     return response
 
 
@@ -196,6 +240,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     payments = selectors.ledger_payments(user=request.user)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(ledger_workbook(lines, total, payments), "奖励兑现台账.xlsx")
-    return render(request, "incentives/ledger.html", {
-        "lines": lines, "total": total, "payments": payments[:500],
-    })
+    return render(
+        request,
+        "incentives/ledger.html",
+        {
+            "lines": lines,
+            "total": total,
+            "payments": payments[:500],
+        },
+    )

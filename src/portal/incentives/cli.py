@@ -41,7 +41,9 @@ def incentives() -> None:
 
 @incentives.command("evaluate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)"
+)
 @click.option("--detail", is_flag=True, help="输出说明、牵头单位等明细")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: bool) -> None:
@@ -70,7 +72,9 @@ def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: 
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for item in result["results"]:
-        click.echo(f"{item['id']}: 合计 {item['total']} 元, {len(item['awards'])} 项奖励, 待补充 {len(item['needs'])} 项")
+        click.echo(
+            f"{item['id']}: 合计 {item['total']} 元, {len(item['awards'])} 项奖励, 待补充 {len(item['needs'])} 项"
+        )
     for error in result["errors"]:
         click.echo(f"第 {error['index'] + 1} 条 ({error['id']}): {error['message']}", err=True)
 
@@ -84,13 +88,22 @@ def evaluate_command(file: Path, as_of: datetime | None, detail: bool, as_json: 
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="计费日期 (默认今天)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def fee_command(
-    grade: int, area_mu: str | None, area_m2: str | None, trade_price: str | None,
-    self_reclaimed: bool, on: datetime | None, as_json: bool,
+    grade: int,
+    area_mu: str | None,
+    area_m2: str | None,
+    trade_price: str | None,
+    self_reclaimed: bool,
+    on: datetime | None,
+    as_json: bool,
 ) -> None:
     """按城政发〔2024〕1号计算耕地开垦费。"""
     decision = quote_farmland_fee(
-        grade=grade, area_mu=area_mu, area_m2=area_m2, trade_price=trade_price,
-        self_reclaimed=self_reclaimed, on=on.date() if on else clock.today(),
+        grade=grade,
+        area_mu=area_mu,
+        area_m2=area_m2,
+        trade_price=trade_price,
+        self_reclaimed=self_reclaimed,
+        on=on.date() if on else clock.today(),
     )
     body = fee_to_dict(decision)
     if as_json:
@@ -101,8 +114,12 @@ def fee_command(
 
 @incentives.command("batch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "username", required=True, help="以哪个账户的名义测算 (金融办、部门用户或管理员)")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)")
+@click.option(
+    "--user", "username", required=True, help="以哪个账户的名义测算 (金融办、部门用户或管理员)"
+)
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="测算日期 (默认今天, 申报期结束后为截止日)"
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def batch_command(file: Path, username: str, as_of: datetime | None, as_json: bool) -> None:
     """免申即享批量测算并留存 (与网页上传相同: 记录上传人、时间、文件指纹与结果)。"""
@@ -117,17 +134,28 @@ def batch_command(file: Path, username: str, as_of: datetime | None, as_json: bo
     if user is None:
         raise DomainError("incentives.user", f"没有此用户: {username}", field="user")
     run = batch_run_create(
-        actor=user, file_name=file.name, data=file.read_bytes(), as_of=as_of.date() if as_of else default_as_of()[0]
+        actor=user,
+        file_name=file.name,
+        data=file.read_bytes(),
+        as_of=as_of.date() if as_of else default_as_of()[0],
     )
     body = {
-        "id": run.pk, "file_sha256": run.file_sha256, "as_of": run.as_of.isoformat(),
-        "rows": run.row_count, "evaluated": run.good_count, "errors": run.errors,
-        "qualified": run.qualified_count, "total": f"{run.total:.2f}", "summary": run.summary,
+        "id": run.pk,
+        "file_sha256": run.file_sha256,
+        "as_of": run.as_of.isoformat(),
+        "rows": run.row_count,
+        "evaluated": run.good_count,
+        "errors": run.errors,
+        "qualified": run.qualified_count,
+        "total": f"{run.total:.2f}",
+        "summary": run.summary,
     }
     if as_json:
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
-    click.echo(f"批次 #{run.pk}: {run.good_count} 户已测算, {run.error_count} 行有错误, "
-               f"免申即享 {run.qualified_count} 户, 合计 {run.total} 元")
+    click.echo(
+        f"批次 #{run.pk}: {run.good_count} 户已测算, {run.error_count} 行有错误, "
+        f"免申即享 {run.qualified_count} 户, 合计 {run.total} 元"
+    )
     for error in run.errors:
         click.echo(error["message"], err=True)

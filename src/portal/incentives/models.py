@@ -24,7 +24,12 @@ class BatchRun(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        Department, verbose_name="上传单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name="上传单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间")
     file_name = models.CharField("文件名", max_length=255)
@@ -39,8 +44,12 @@ class BatchRun(models.Model):
     errors = models.JSONField("错误行", default=list)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="公布人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="公布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -59,7 +68,9 @@ class BatchRun(models.Model):
 class BatchResult(models.Model):
     """One enterprise's evaluation in a batch (a good row)."""
 
-    batch = models.ForeignKey(BatchRun, verbose_name="批次", on_delete=models.CASCADE, related_name="results")
+    batch = models.ForeignKey(
+        BatchRun, verbose_name="批次", on_delete=models.CASCADE, related_name="results"
+    )
     index = models.PositiveIntegerField("序号")
     line = models.PositiveIntegerField("文件行号", null=True, blank=True)
     enterprise_id = models.CharField("企业标识", max_length=128)
@@ -73,7 +84,9 @@ class BatchResult(models.Model):
         verbose_name_plural = "批量测算结果"
         ordering = ["batch", "index"]
         constraints = [
-            models.UniqueConstraint(fields=["batch", "enterprise_id"], name="incentives_batch_result_unique_id"),
+            models.UniqueConstraint(
+                fields=["batch", "enterprise_id"], name="incentives_batch_result_unique_id"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +104,10 @@ class Claim(models.Model):
         REJECTED = "rejected", "未通过"
 
     enterprise = models.ForeignKey(
-        Department, verbose_name="申报企业", on_delete=models.PROTECT, related_name="incentive_claims"
+        Department,
+        verbose_name="申报企业",
+        on_delete=models.PROTECT,
+        related_name="incentive_claims",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申报人", on_delete=models.PROTECT, related_name="+"
@@ -106,26 +122,45 @@ class Claim(models.Model):
     facts = models.JSONField("申报数据")
     evaluation = models.JSONField("测算结果")
     computed_amount = models.DecimalField("测算金额(元)", max_digits=15, decimal_places=2)
+
     class Source(models.TextChoices):
         APPLICATION = "application", "企业申报"
         BATCH = "batch", "免申即享"
 
-    source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.APPLICATION)
+    source = models.CharField(
+        "来源", max_length=16, choices=Source.choices, default=Source.APPLICATION
+    )
     batch_result = models.ForeignKey(
-        BatchResult, verbose_name="免申即享测算结果", null=True, blank=True, on_delete=models.PROTECT,
+        BatchResult,
+        verbose_name="免申即享测算结果",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="claims",
     )
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.TextField("审核意见", blank=True)
-    approved_amount = models.DecimalField("核定金额(元)", null=True, blank=True, max_digits=15, decimal_places=2)
+    approved_amount = models.DecimalField(
+        "核定金额(元)", null=True, blank=True, max_digits=15, decimal_places=2
+    )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     approval_note = models.TextField("审批意见", blank=True)
@@ -136,7 +171,9 @@ class Claim(models.Model):
         verbose_name_plural = "奖励申报"
         ordering = ["-submitted_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(computed_amount__gt=0), name="incentives_claim_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(computed_amount__gt=0), name="incentives_claim_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gt=0),
                 name="incentives_claim_approved_positive",
@@ -150,7 +187,9 @@ class Claim(models.Model):
 class ClaimDocument(models.Model):
     """A supporting document attached to a claim (证明材料), kept with its SHA-256."""
 
-    claim = models.ForeignKey(Claim, verbose_name="申报", on_delete=models.PROTECT, related_name="documents")
+    claim = models.ForeignKey(
+        Claim, verbose_name="申报", on_delete=models.PROTECT, related_name="documents"
+    )
     file = models.FileField("文件", upload_to="incentives/claims/%Y/%m/")
     name = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
@@ -176,8 +215,12 @@ class Payment(models.Model):
     so two concurrent payments cannot both succeed.
     """
 
-    claim = models.OneToOneField(Claim, verbose_name="申报", on_delete=models.PROTECT, related_name="payment")
-    enterprise = models.ForeignKey(Department, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
+    claim = models.OneToOneField(
+        Claim, verbose_name="申报", on_delete=models.PROTECT, related_name="payment"
+    )
+    enterprise = models.ForeignKey(
+        Department, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
     measure = models.PositiveSmallIntegerField("措施(条)")
     one_off = models.BooleanField("一次性奖励")
     amount = models.DecimalField("兑现金额(元)", max_digits=15, decimal_places=2)
@@ -193,9 +236,13 @@ class Payment(models.Model):
         ordering = ["paid_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "measure"], condition=Q(one_off=True), name="incentives_one_off_paid_once"
+                fields=["enterprise", "measure"],
+                condition=Q(one_off=True),
+                name="incentives_one_off_paid_once",
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="incentives_payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="incentives_payment_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +259,9 @@ class ClaimsWindow(models.Model):
 
     close = models.DateField("申报截止日")
     basis = models.CharField("依据", max_length=255)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField("设置时间")
 
     class Meta:

@@ -83,7 +83,10 @@ def effective_rules() -> Rules:
         if len(_RULES_BY_CLOSE) > 16:
             _RULES_BY_CLOSE.clear()
         known = _RULES_BY_CLOSE[key] = replace(
-            rules, claims_close=window.close, claims_close_assumed=False, claims_close_note=window.source
+            rules,
+            claims_close=window.close,
+            claims_close_assumed=False,
+            claims_close_note=window.source,
         )
     return known
 
@@ -127,7 +130,9 @@ def published_batch_get(*, pk: int) -> BatchRun:
 
 def claim_list(*, user: AnyUser) -> QuerySet[Claim]:
     """Claims the user may read: an enterprise its own; a lead unit its measures'; oversight all."""
-    claims = Claim.objects.select_related("enterprise", "submitted_by", "reviewed_by", "approved_by")
+    claims = Claim.objects.select_related(
+        "enterprise", "submitted_by", "reviewed_by", "approved_by"
+    )
     if not user.is_authenticated or not has_role(user, *permissions.CLAIM_READ_ROLES):
         return claims.none()
     if permissions.sees_all_claims(user):
@@ -176,10 +181,14 @@ def ledger_by_measure(*, user: AnyUser) -> tuple[list[LedgerLine], Decimal]:
     """The ledger summed per measure (every measure listed, zero when nothing was paid)."""
     sums = {
         row["measure"]: (row["n"], row["total"])
-        for row in ledger_payments(user=user).values("measure").annotate(n=Count("pk"), total=Sum("amount"))
+        for row in ledger_payments(user=user)
+        .values("measure")
+        .annotate(n=Count("pk"), total=Sum("amount"))
     }
     lines = []
     for measure in default_rules().measures:
         count, total = sums.get(measure.number, (0, None))
-        lines.append(LedgerLine(measure.number, measure.title, count, round_fen(total or Decimal(0))))
+        lines.append(
+            LedgerLine(measure.number, measure.title, count, round_fen(total or Decimal(0)))
+        )
     return lines, sum((line.total for line in lines), Decimal(0))

@@ -37,7 +37,18 @@ from portal.incentives.models import (
 from portal.incentives.uploads import EnterpriseRows, enterprise_rows_from_bytes
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-DOCUMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip")
+DOCUMENT_SUFFIXES = (
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ofd",
+    ".zip",
+)
 
 
 def local_today() -> date:
@@ -81,12 +92,19 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
             "id": e.id,
             "code": e.code,
             "field": e.field,
-            "message": f"第 {table.lines[e.index]} 行" + (f" ({e.id})" if e.id else "") + f": {e.message}",
+            "message": f"第 {table.lines[e.index]} 行"
+            + (f" ({e.id})" if e.id else "")
+            + f": {e.message}",
         }
         for e in batch.errors
     ]
     summary = [
-        {"measure": m.measure, "title": m.title, "count": m.count, "total": f"{round_fen(m.total):.2f}"}
+        {
+            "measure": m.measure,
+            "title": m.title,
+            "count": m.count,
+            "total": f"{round_fen(m.total):.2f}",
+        }
         for m in batch.by_measure(rules)
     ]
     run = BatchRun.objects.create(
@@ -112,7 +130,8 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
         actor=actor,
         action="incentives.batch.run",
         obj=run,
-        after=snapshot(run, exclude=("errors", "summary")) | {"summary": summary, "error_lines": [e["line"] for e in errors]},
+        after=snapshot(run, exclude=("errors", "summary"))
+        | {"summary": summary, "error_lines": [e["line"] for e in errors]},
     )
     return run
 
@@ -143,14 +162,20 @@ def batch_run_publish(*, actor: User, batch: BatchRun) -> BatchRun:
         raise _refuse("您的角色无权公布免申即享名单")
     batch = BatchRun.objects.select_for_update().get(pk=batch.pk)
     if batch.published_at is not None:
-        raise DomainError("incentives.batch_published", f"该批次已于 {timezone.localtime(batch.published_at):%Y-%m-%d %H:%M} 公布")
+        raise DomainError(
+            "incentives.batch_published",
+            f"该批次已于 {timezone.localtime(batch.published_at):%Y-%m-%d %H:%M} 公布",
+        )
     before = snapshot(batch, exclude=("errors", "summary"))
     batch.published_at = timezone.now()
     batch.published_by = actor
     batch.save(update_fields=["published_at", "published_by"])
     audit_record(
-        actor=actor, action="incentives.batch.publish", obj=batch,
-        before=before, after=snapshot(batch, exclude=("errors", "summary")),
+        actor=actor,
+        action="incentives.batch.publish",
+        obj=batch,
+        before=before,
+        after=snapshot(batch, exclude=("errors", "summary")),
     )
     return batch
 
@@ -170,7 +195,9 @@ def _check_document(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
     name = (upload.name or "").rsplit("/", 1)[-1]
     if not name.lower().endswith(DOCUMENT_SUFFIXES):
         raise DomainError(
-            "incentives.document_type", f"材料 {name} 格式不支持 (可上传 {'、'.join(DOCUMENT_SUFFIXES)})", field="documents"
+            "incentives.document_type",
+            f"材料 {name} 格式不支持 (可上传 {'、'.join(DOCUMENT_SUFFIXES)})",
+            field="documents",
         )
     if upload.size is not None and upload.size > MAX_DOCUMENT_BYTES:
         raise DomainError("incentives.document_size", f"材料 {name} 超过 20MB", field="documents")
@@ -180,14 +207,20 @@ def _check_document(upload: UploadedFile[bytes]) -> tuple[str, bytes]:
     return name, data
 
 
-def _attach(*, actor: User, claim: Claim, uploads: Iterable[UploadedFile[bytes]]) -> list[ClaimDocument]:
+def _attach(
+    *, actor: User, claim: Claim, uploads: Iterable[UploadedFile[bytes]]
+) -> list[ClaimDocument]:
     documents = []
     for upload in uploads:
         name, data = _check_document(upload)
         upload.seek(0)
         document = ClaimDocument(
-            claim=claim, name=name[:255], sha256=sha256_hex(data), size=len(data),
-            uploaded_by=actor, uploaded_at=timezone.now(),
+            claim=claim,
+            name=name[:255],
+            sha256=sha256_hex(data),
+            size=len(data),
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
         )
         document.file.save(name, upload, save=False)
         document.save()
@@ -218,25 +251,41 @@ def claim_submit(
     spec = rules.measure(measure)
     if spec.kind == "guidance" or not spec.facts:
         raise DomainError(
-            "incentives.claim_guidance", f"第{measure}条“{spec.title}”按{spec.lead_unit}的具体办法实施, 不在此申报", field="measure"
+            "incentives.claim_guidance",
+            f"第{measure}条“{spec.title}”按{spec.lead_unit}的具体办法实施, 不在此申报",
+            field="measure",
         )
-    given = {k: v for k, v in facts.items() if v is not None and not (isinstance(v, str) and not v.strip())}
+    given = {
+        k: v
+        for k, v in facts.items()
+        if v is not None and not (isinstance(v, str) and not v.strip())
+    }
     outside = sorted(set(given) - set(spec.facts))
     if outside:
-        raise DomainError("incentives.claim_field", f"字段 {outside[0]} 不属于第{measure}条", field=outside[0])
+        raise DomainError(
+            "incentives.claim_field", f"字段 {outside[0]} 不属于第{measure}条", field=outside[0]
+        )
     if not given:
-        raise DomainError("incentives.claim_facts", f"请填写第{measure}条所需的数据", field=spec.facts[0])
+        raise DomainError(
+            "incentives.claim_facts", f"请填写第{measure}条所需的数据", field=spec.facts[0]
+        )
     as_of = local_today()
     claims_window_check(as_of)
     rules = selectors.effective_rules()
     evaluation = evaluate(given, as_of, rules=rules)
     award = next((a for a in evaluation.awards if a.measure == measure), None)
     if award is None:
-        reasons = [n.message for n in evaluation.needs] + [m.message for m in evaluation.near_misses]
+        reasons = [n.message for n in evaluation.needs] + [
+            m.message for m in evaluation.near_misses
+        ]
         detail = ("; ".join(reasons)) if reasons else "按所填数据不符合奖励条件"
-        raise DomainError("incentives.claim_not_eligible", f"第{measure}条: {detail}", field="measure")
+        raise DomainError(
+            "incentives.claim_not_eligible", f"第{measure}条: {detail}", field="measure"
+        )
     if spec.one_off:
-        already = Claim.objects.filter(enterprise=enterprise, measure=measure).exclude(status=Claim.Status.REJECTED)
+        already = Claim.objects.filter(enterprise=enterprise, measure=measure).exclude(
+            status=Claim.Status.REJECTED
+        )
         if already.exists():
             raise DomainError(
                 "incentives.one_off_claimed",
@@ -260,7 +309,9 @@ def claim_submit(
     )
     attached = _attach(actor=actor, claim=claim, uploads=documents)
     audit_record(
-        actor=actor, action="incentives.claim.submit", obj=claim,
+        actor=actor,
+        action="incentives.claim.submit",
+        obj=claim,
         after=_claim_snapshot(claim) | {"documents": [[d.name, d.sha256] for d in attached]},
     )
     return claim
@@ -304,22 +355,32 @@ def claims_window_set(*, actor: User, close: object, basis: str) -> ClaimsWindow
         try:
             close = date.fromisoformat(close.strip())
         except ValueError:
-            raise DomainError("incentives.claims_close", f"申报截止日格式应为 YYYY-MM-DD: {close!r}", field="close") from None
+            raise DomainError(
+                "incentives.claims_close",
+                f"申报截止日格式应为 YYYY-MM-DD: {close!r}",
+                field="close",
+            ) from None
     if not isinstance(close, date):
         raise DomainError("incentives.claims_close", "请填写申报截止日", field="close")
     basis = basis.strip()
     if not basis:
-        raise DomainError("incentives.claims_basis", "请写明依据(如牵头单位申报细则的文号或通知)", field="basis")
+        raise DomainError(
+            "incentives.claims_basis", "请写明依据(如牵头单位申报细则的文号或通知)", field="basis"
+        )
     if len(basis) > ClaimsWindow._meta.get_field("basis").max_length:  # type: ignore[operator]
         raise DomainError("incentives.claims_basis", "依据不能超过 255 个字", field="basis")
     before = selectors.claims_window()
     if close < before.open:
         raise DomainError(
-            "incentives.claims_close", f"申报截止日不能早于申报开始日 {before.open.isoformat()}", field="close"
+            "incentives.claims_close",
+            f"申报截止日不能早于申报开始日 {before.open.isoformat()}",
+            field="close",
         )
     row = ClaimsWindow.objects.create(close=close, basis=basis, set_by=actor, set_at=timezone.now())
     audit_record(
-        actor=actor, action="incentives.claims_window.set", obj=row,
+        actor=actor,
+        action="incentives.claims_window.set",
+        obj=row,
         before={"close": before.close.isoformat(), "source": before.source},
         after={"close": close.isoformat(), "basis": basis},
     )
@@ -327,7 +388,9 @@ def claims_window_set(*, actor: User, close: object, basis: str) -> ClaimsWindow
 
 
 @transaction.atomic
-def claim_document_add(*, actor: User, claim: Claim, documents: Iterable[UploadedFile[bytes]]) -> list[ClaimDocument]:
+def claim_document_add(
+    *, actor: User, claim: Claim, documents: Iterable[UploadedFile[bytes]]
+) -> list[ClaimDocument]:
     """The enterprise adds supporting documents while its claim awaits review."""
     claim = _locked(claim)
     if permissions.enterprise_of(actor) != claim.enterprise or is_read_only(actor):
@@ -338,7 +401,9 @@ def claim_document_add(*, actor: User, claim: Claim, documents: Iterable[Uploade
     if not attached:
         raise DomainError("incentives.document_missing", "请选择要上传的材料", field="documents")
     audit_record(
-        actor=actor, action="incentives.claim.document_add", obj=claim,
+        actor=actor,
+        action="incentives.claim.document_add",
+        obj=claim,
         after={"documents": [[d.name, d.sha256] for d in attached]},
     )
     return attached
@@ -366,7 +431,9 @@ def claim_review(
     if not permissions.can_review(actor, claim.lead_unit):
         raise _refuse(f"只有牵头单位({claim.lead_unit})、金融办或管理员可以审核")
     if claim.status != Claim.Status.SUBMITTED:
-        raise DomainError("incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审核")
+        raise DomainError(
+            "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审核"
+        )
     before = _claim_snapshot(claim)
     now = timezone.now()
     claim.reviewed_by, claim.reviewed_at, claim.review_note = actor, now, note.strip()
@@ -374,7 +441,9 @@ def claim_review(
         granted = claim.computed_amount if amount in (None, "") else _amount(amount, "amount")
         if granted > claim.computed_amount:
             raise DomainError(
-                "incentives.amount_above", f"核定金额不能高于测算金额 {claim.computed_amount} 元", field="amount"
+                "incentives.amount_above",
+                f"核定金额不能高于测算金额 {claim.computed_amount} 元",
+                field="amount",
             )
         claim.approved_amount = granted
         claim.status = Claim.Status.REVIEWED
@@ -385,8 +454,11 @@ def claim_review(
         claim.rejected_at = now
     claim.save()
     audit_record(
-        actor=actor, action="incentives.claim.review" if approve else "incentives.claim.review_reject",
-        obj=claim, before=before, after=_claim_snapshot(claim),
+        actor=actor,
+        action="incentives.claim.review" if approve else "incentives.claim.review_reject",
+        obj=claim,
+        before=before,
+        after=_claim_snapshot(claim),
     )
     return claim
 
@@ -398,7 +470,9 @@ def claim_approve(*, actor: User, claim: Claim, approve: bool, note: str = "") -
     if not permissions.can_approve(actor):
         raise _refuse("只有区政府或管理员可以审批")
     if claim.status != Claim.Status.REVIEWED:
-        raise DomainError("incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审批")
+        raise DomainError(
+            "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审批"
+        )
     if claim.reviewed_by_id == actor.pk:
         raise _refuse("审核人不能同时审批同一申报", "incentives.same_person")
     before = _claim_snapshot(claim)
@@ -413,8 +487,11 @@ def claim_approve(*, actor: User, claim: Claim, approve: bool, note: str = "") -
         claim.rejected_at = now
     claim.save()
     audit_record(
-        actor=actor, action="incentives.claim.approve" if approve else "incentives.claim.approve_reject",
-        obj=claim, before=before, after=_claim_snapshot(claim),
+        actor=actor,
+        action="incentives.claim.approve" if approve else "incentives.claim.approve_reject",
+        obj=claim,
+        before=before,
+        after=_claim_snapshot(claim),
     )
     return claim
 
@@ -429,7 +506,9 @@ def claim_pay(*, actor: User, claim: Claim, reference: str) -> Payment:
     if not permissions.can_pay(actor):
         raise _refuse("只有金融办或管理员可以登记兑现")
     if claim.status != Claim.Status.APPROVED or claim.approved_amount is None:
-        raise DomainError("incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能兑现")
+        raise DomainError(
+            "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能兑现"
+        )
     reference = reference.strip()
     if not reference:
         raise DomainError("incentives.reference_required", "请填写兑现凭证号", field="reference")
@@ -454,8 +533,11 @@ def claim_pay(*, actor: User, claim: Claim, reference: str) -> Payment:
     claim.status = Claim.Status.PAID
     claim.save(update_fields=["status"])
     audit_record(
-        actor=actor, action="incentives.claim.pay", obj=claim,
-        before=before, after=_claim_snapshot(claim) | {"payment": snapshot(payment)},
+        actor=actor,
+        action="incentives.claim.pay",
+        obj=claim,
+        before=before,
+        after=_claim_snapshot(claim) | {"payment": snapshot(payment)},
     )
     return payment
 
@@ -487,7 +569,9 @@ def batch_claims_create(*, actor: User, batch: BatchRun) -> BatchClaims:
     results = list(batch.results.filter(award_count__gt=0).order_by("index"))
     enterprises = {
         d.code: d
-        for d in Department.objects.filter(kind=Department.Kind.ENTERPRISE, code__in=[r.enterprise_id for r in results])
+        for d in Department.objects.filter(
+            kind=Department.Kind.ENTERPRISE, code__in=[r.enterprise_id for r in results]
+        )
     }
     created: list[Claim] = []
     unmatched: list[str] = []
@@ -505,19 +589,36 @@ def batch_claims_create(*, actor: User, batch: BatchRun) -> BatchClaims:
             if not permissions.can_review(actor, measure.lead_unit):
                 skipped.append(f"{where}: 由{measure.lead_unit}办理")
                 continue
-            existing = Claim.objects.filter(enterprise=enterprise, measure=number).exclude(status=Claim.Status.REJECTED)
-            if existing.filter(batch_result=result).exists() or (measure.one_off and existing.exists()):
+            existing = Claim.objects.filter(enterprise=enterprise, measure=number).exclude(
+                status=Claim.Status.REJECTED
+            )
+            if existing.filter(batch_result=result).exists() or (
+                measure.one_off and existing.exists()
+            ):
                 skipped.append(f"{where}: 已有申报")
                 continue
             claim = Claim.objects.create(
-                enterprise=enterprise, submitted_by=actor, submitted_at=now, as_of=batch.as_of,
-                measure=number, measure_title=measure.title, one_off=measure.one_off, lead_unit=measure.lead_unit,
-                tier=str(award["tier"])[:128], facts={}, evaluation=result.result,
-                computed_amount=Decimal(award["amount"]), source=Claim.Source.BATCH, batch_result=result,
+                enterprise=enterprise,
+                submitted_by=actor,
+                submitted_at=now,
+                as_of=batch.as_of,
+                measure=number,
+                measure_title=measure.title,
+                one_off=measure.one_off,
+                lead_unit=measure.lead_unit,
+                tier=str(award["tier"])[:128],
+                facts={},
+                evaluation=result.result,
+                computed_amount=Decimal(award["amount"]),
+                source=Claim.Source.BATCH,
+                batch_result=result,
             )
             audit_record(
-                actor=actor, action="incentives.claim.from_batch", obj=claim,
-                after=_claim_snapshot(claim) | {"batch": batch.pk, "file_sha256": batch.file_sha256},
+                actor=actor,
+                action="incentives.claim.from_batch",
+                obj=claim,
+                after=_claim_snapshot(claim)
+                | {"batch": batch.pk, "file_sha256": batch.file_sha256},
             )
             created.append(claim)
     return BatchClaims(created, unmatched, skipped)

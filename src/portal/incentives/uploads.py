@@ -81,9 +81,13 @@ def enterprise_rows(path: Path) -> EnterpriseRows:
         name = values.pop("name", None)
         name_text = str(name).strip() if name is not None else ""
         if values.get("id") is None and name_text:
-            values["id"] = name_text  # a list keyed by name only: the name identifies the enterprise
+            values["id"] = (
+                name_text  # a list keyed by name only: the name identifies the enterprise
+            )
         if isinstance(values.get("id"), Decimal):
-            values["id"] = format(values["id"], "f")  # a numeric id read from xlsx: 1001, not 1001.0
+            values["id"] = format(
+                values["id"], "f"
+            )  # a numeric id read from xlsx: 1001, not 1001.0
         for field in list_fields:
             if isinstance(values.get(field), Decimal | int):
                 values[field] = [values[field]]  # one store: a numeric cell, not a list
@@ -100,7 +104,11 @@ def enterprise_rows_from_bytes(file_name: str, data: bytes) -> EnterpriseRows:
     """The same from an upload's bytes (the reader works on files: a temporary copy is read)."""
     suffix = Path(file_name).suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        raise DomainError("incentives.file", f"不支持的文件格式 {suffix or '(无扩展名)'}: 请上传 .csv 或 .xlsx", field="file")
+        raise DomainError(
+            "incentives.file",
+            f"不支持的文件格式 {suffix or '(无扩展名)'}: 请上传 .csv 或 .xlsx",
+            field="file",
+        )
     if not data:
         raise DomainError("incentives.file", f"{file_name} 是空文件", field="file")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -112,4 +120,6 @@ def enterprise_rows_from_bytes(file_name: str, data: bytes) -> EnterpriseRows:
             return enterprise_rows(path)
         except DomainError as error:
             # Name the file the user uploaded, not the temporary copy.
-            raise DomainError(error.code, error.message.replace(path.name, file_name), field="file") from None
+            raise DomainError(
+                error.code, error.message.replace(path.name, file_name), field="file"
+            ) from None

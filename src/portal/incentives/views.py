@@ -47,12 +47,20 @@ def travel_groups_from_text(text: str) -> list[dict[str, Any]]:
         if not any(parts):
             continue
         if len(parts) != 4:
-            raise DomainError("incentives.travel", f"旅游团队第 {number} 行应有 4 项: {TRAVEL_HELP}", field="travel_groups")
+            raise DomainError(
+                "incentives.travel",
+                f"旅游团队第 {number} 行应有 4 项: {TRAVEL_HELP}",
+                field="travel_groups",
+            )
         guests, nights, spots, hotel = parts
-        groups.append({
-            "guests": guests, "nights": nights, "scenic_spots": spots,
-            "district_hotel": hotel in {"是", "y", "yes", "1", "true"},
-        })
+        groups.append(
+            {
+                "guests": guests,
+                "nights": nights,
+                "scenic_spots": spots,
+                "district_hotel": hotel in {"是", "y", "yes", "1", "true"},
+            }
+        )
     return groups
 
 
@@ -79,16 +87,20 @@ def calculator(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc
     sections = [_section(m, rules.facts, source) for m in rules.measures]
-    return render(request, "incentives/calculator.html", {
-        "rules": rules,
-        "sections": sections,
-        "as_of": as_of,
-        "notice": notice,
-        "result": result,
-        "error": error,
-        "guidance": guidance(rules),
-        "travel_help": TRAVEL_HELP,
-    })
+    return render(
+        request,
+        "incentives/calculator.html",
+        {
+            "rules": rules,
+            "sections": sections,
+            "as_of": as_of,
+            "notice": notice,
+            "result": result,
+            "error": error,
+            "guidance": guidance(rules),
+            "travel_help": TRAVEL_HELP,
+        },
+    )
 
 
 def _section(measure: Measure, specs: Any, source: Any) -> dict[str, Any]:
@@ -107,7 +119,9 @@ def farmland_fee(request: HttpRequest) -> HttpResponse:
         try:
             grade = int(source["grade"])
         except ValueError:
-            error = DomainError("incentives.grade", "耕地质量等别应为 7 至 12 的整数", field="grade")
+            error = DomainError(
+                "incentives.grade", "耕地质量等别应为 7 至 12 的整数", field="grade"
+            )
         else:
             try:
                 decision = quote_farmland_fee(
@@ -122,10 +136,14 @@ def farmland_fee(request: HttpRequest) -> HttpResponse:
                 error = exc
             except ValueError:
                 error = DomainError("incentives.date", "日期格式应为 YYYY-MM-DD", field="on")
-    return render(request, "incentives/farmland_fee.html", {
-        "decision": decision,
-        "error": error,
-        "query": source,
-        "rates": standard_rates(),
-        "today": clock.today(),
-    })
+    return render(
+        request,
+        "incentives/farmland_fee.html",
+        {
+            "decision": decision,
+            "error": error,
+            "query": source,
+            "rates": standard_rates(),
+            "today": clock.today(),
+        },
+    )

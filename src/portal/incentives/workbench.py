@@ -23,11 +23,25 @@ def tiles(user: User | AnonymousUser, today: date) -> list[Tile]:
     if department is not None and permissions.can_review(user, department.name):
         count = claims.filter(status=Claim.Status.SUBMITTED, lead_unit=department.name).count()
         if count:
-            out.append(Tile("incentives", "待本单位审核的申报", f"{url}?status=submitted", count=count,
-                            tone="yellow"))
+            out.append(
+                Tile(
+                    "incentives",
+                    "待本单位审核的申报",
+                    f"{url}?status=submitted",
+                    count=count,
+                    tone="yellow",
+                )
+            )
     if permissions.can_approve(user):
         count = claims.filter(status=Claim.Status.REVIEWED).count()
         if count:
-            out.append(Tile("incentives", "待区政府审批的申报", f"{url}?status=reviewed", count=count,
-                            tone="yellow"))
+            out.append(
+                Tile(
+                    "incentives",
+                    "待区政府审批的申报",
+                    f"{url}?status=reviewed",
+                    count=count,
+                    tone="yellow",
+                )
+            )
     return out

@@ -55,7 +55,7 @@ def inbox(
     qs = selectors.inbox(user, kind=kind, unread_only=unread)
     return {
         "unread": selectors.unread_count(user),
-        "items": [_row(n) for n in qs[offset:offset + limit]],
+        "items": [_row(n) for n in qs[offset : offset + limit]],
     }
 
 
@@ -69,7 +69,11 @@ def read(request: HttpRequest, pk: Id) -> dict[str, Any]:
     user = _user(request)
     notification = selectors.notification_get(user, pk)
     receipt = services.mark_read(user=user, notification=notification)
-    return {"id": pk, "read_at": receipt.read_at.isoformat(), "unread": selectors.unread_count(user)}
+    return {
+        "id": pk,
+        "read_at": receipt.read_at.isoformat(),
+        "unread": selectors.unread_count(user),
+    }
 
 
 @router.post("/read-all")
@@ -82,7 +86,9 @@ def read_all(request: HttpRequest, kind: Kind = "") -> dict[str, int]:
 @router.get("/subscriptions")
 def subscriptions(request: HttpRequest) -> dict[str, Any]:
     chosen = selectors.subscribed_topics(_user(request))
-    return {"topics": [
-        {"key": key, "name": name, "words": list(words), "subscribed": key in chosen}
-        for key, name, words in services.topics()
-    ]}
+    return {
+        "topics": [
+            {"key": key, "name": name, "words": list(words), "subscribed": key in chosen}
+            for key, name, words in services.topics()
+        ]
+    }

@@ -73,7 +73,9 @@ class LogChannel:
         return recipient.username
 
     def send(self, recipient: Recipient, message: Message) -> None:
-        log.info("notify (log only) to %s (%s): %s", recipient.username, recipient.name, message.text())
+        log.info(
+            "notify (log only) to %s (%s): %s", recipient.username, recipient.name, message.text()
+        )
 
 
 class EmailChannel:

@@ -26,8 +26,11 @@ def sweep(as_json: bool) -> None:
 
     with transaction.atomic():
         sent = clocks_overdue()
-    emit(as_json, {"sent": [{"id": n.pk, "title": n.title} for n in sent]},
-         f"发送逾期提醒 {len(sent)} 条" + "".join(f"\n  {n.title}" for n in sent))
+    emit(
+        as_json,
+        {"sent": [{"id": n.pk, "title": n.title} for n in sent]},
+        f"发送逾期提醒 {len(sent)} 条" + "".join(f"\n  {n.title}" for n in sent),
+    )
 
 
 @group.command("send")
@@ -37,8 +40,14 @@ def sweep(as_json: bool) -> None:
 @click.option("--unit", "units", multiple=True, help="单位编码 (可多次)")
 @click.option("--position", "positions", multiple=True, help="岗位全称 (可多次)")
 @json_option
-def send(title: str, body: str, usernames: tuple[str, ...], units: tuple[str, ...], positions: tuple[str, ...],
-         as_json: bool) -> None:
+def send(
+    title: str,
+    body: str,
+    usernames: tuple[str, ...],
+    units: tuple[str, ...],
+    positions: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """向用户、单位 (全体用户) 或岗位 (现任人员) 发送一条通知。"""
     setup_django()
     from chengqu.common import DomainError
@@ -55,7 +64,13 @@ def send(title: str, body: str, usernames: tuple[str, ...], units: tuple[str, ..
     )
     if missing:
         raise DomainError("notify.not_found", f"未找到: {'、'.join(missing)}")
-    notice = notify(title=title, body=body, users=found_users, units=found_units, positions=found_posts)
+    notice = notify(
+        title=title, body=body, users=found_users, units=found_units, positions=found_posts
+    )
     if notice is None:
         raise DomainError("notify.no_recipient", "请用 --user、--unit 或 --position 指定收件对象")
-    emit(as_json, {"id": notice.pk, "title": notice.title}, f"已发送通知 #{notice.pk}: {notice.title}")
+    emit(
+        as_json,
+        {"id": notice.pk, "title": notice.title},
+        f"已发送通知 #{notice.pk}: {notice.title}",
+    )

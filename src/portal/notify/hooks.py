@@ -79,7 +79,8 @@ def incident_registered(incident: Incident) -> Notification | None:
 
     if incident.hq is not None:
         return _to_hq(
-            incident, incident.hq,
+            incident,
+            incident.hq,
             title=f"突发事件: {incident.incident_type}({incident.place}) — {incident.hq.name}",
             key=f"incident:{incident.pk}:hq:{incident.hq.key}",
         )
@@ -105,13 +106,16 @@ def incident_routed(incident: Incident) -> Notification | None:
     if incident.hq is None:
         return None
     return _to_hq(
-        incident, incident.hq,
+        incident,
+        incident.hq,
         title=f"突发事件已确定由{incident.hq.name}牵头: {incident.incident_type}({incident.place})",
         key=f"incident:{incident.pk}:hq:{incident.hq.key}",
     )
 
 
-def clocks_overdue(*, now: datetime | None = None, incidents: Iterable[Incident] | None = None) -> list[Notification]:
+def clocks_overdue(
+    *, now: datetime | None = None, incidents: Iterable[Incident] | None = None
+) -> list[Notification]:
     """Tell the HQ of each open incident about every reporting clock now past due with nothing
     filed — once per clock. Run by ``chengqu notify sweep`` (e.g. every minute from cron).
 
@@ -122,8 +126,10 @@ def clocks_overdue(*, now: datetime | None = None, incidents: Iterable[Incident]
 
     now = now or timezone.now()
     if incidents is None:
-        incidents = Incident.objects.filter(status=Incident.Status.OPEN).exclude(plan="").select_related(
-            "hq", "hq__office_host"
+        incidents = (
+            Incident.objects.filter(status=Incident.Status.OPEN)
+            .exclude(plan="")
+            .select_related("hq", "hq__office_host")
         )
     sent: list[Notification] = []
     for incident in incidents:
@@ -162,7 +168,9 @@ def _member_departments() -> list[int]:
     names = [n for d, n in members if not d]
     if names:
         linked.update(
-            Department.objects.filter(Q(name__in=names) | Q(short_name__in=names)).values_list("pk", flat=True)
+            Department.objects.filter(Q(name__in=names) | Q(short_name__in=names)).values_list(
+                "pk", flat=True
+            )
         )
     return sorted(linked)
 

@@ -24,13 +24,19 @@ class Notification(models.Model):
         MESSAGE = "message", "通知"
 
     kind = models.CharField("类别", max_length=16, choices=Kind.choices, default=Kind.MESSAGE)
-    topic = models.CharField("主题", max_length=64, blank=True, help_text="如指挥部编码, 订阅按此匹配")
+    topic = models.CharField(
+        "主题", max_length=64, blank=True, help_text="如指挥部编码, 订阅按此匹配"
+    )
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
     source = models.CharField("依据", max_length=300, blank=True)
     sender = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="发送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # Set by callers that must not send the same notice twice (e.g. one overdue notice per clock).
@@ -53,14 +59,28 @@ class Address(models.Model):
         Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="addresses"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     position = models.ForeignKey(
-        Position, verbose_name="岗位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Position,
+        verbose_name="岗位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     department = models.ForeignKey(
-        Department, verbose_name="单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Department,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     reason = models.CharField("送达原因", max_length=128, blank=True)
 
@@ -93,7 +113,9 @@ class Receipt(models.Model):
     notification = models.ForeignKey(
         Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="receipts"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="+"
+    )
     read_at = models.DateTimeField("阅读时间")
 
     class Meta:
@@ -111,7 +133,10 @@ class Subscription(models.Model):
     """A user wants incidents routed to one HQ (by its key in the routing table)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="notify_subscriptions"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="notify_subscriptions",
     )
     topic = models.CharField("事件类型(指挥部编码)", max_length=64)
     created_at = models.DateTimeField("订阅时间")
@@ -140,7 +165,11 @@ class Delivery(models.Model):
         Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="deliveries"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     channel = models.CharField("渠道", max_length=32)

@@ -93,7 +93,9 @@ class UnreadFirst:
     def unread_count(self) -> int:
         if self._unread_count is None:
             # Without a kind, counted on the addresses alone (no notice is read).
-            self._unread_count = self.unread.count() if self.kind else _ids(self.user, unread_only=True).count()
+            self._unread_count = (
+                self.unread.count() if self.kind else _ids(self.user, unread_only=True).count()
+            )
         return self._unread_count
 
     def count(self) -> int:
@@ -101,14 +103,18 @@ class UnreadFirst:
             if self.unread_only:
                 self._count = self.unread_count()
             else:
-                self._count = self.unread_count() + self.read.count() if self.kind else _ids(self.user).count()
+                self._count = (
+                    self.unread_count() + self.read.count()
+                    if self.kind
+                    else _ids(self.user).count()
+                )
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __iter__(self) -> Iterator[Notification]:
-        return iter(self[0:self.count()])
+        return iter(self[0 : self.count()])
 
     def __getitem__(self, window: slice) -> list[Notification]:
         start, stop = window.start or 0, window.stop
@@ -116,13 +122,15 @@ class UnreadFirst:
         cut = self.unread_count()
         rows: list[Notification] = []
         if start < cut:
-            rows.extend(self.unread[start:min(stop, cut)])
+            rows.extend(self.unread[start : min(stop, cut)])
         if stop > cut and not self.unread_only:
-            rows.extend(self.read[max(start - cut, 0):stop - cut])
+            rows.extend(self.read[max(start - cut, 0) : stop - cut])
         return rows
 
 
-def inbox(user: User | AnonymousUser, *, kind: str = "", unread_only: bool = False) -> UnreadFirst | QuerySet[Notification]:
+def inbox(
+    user: User | AnonymousUser, *, kind: str = "", unread_only: bool = False
+) -> UnreadFirst | QuerySet[Notification]:
     """The inbox: unread first, newest first within each (only the unread ones, if asked)."""
     found = _user(user)
     if found is None:

@@ -50,12 +50,17 @@ def recipients_of(notification: Notification) -> list[int]:
     units = [d for _, _, d in addresses if d]
     if positions:
         users.update(
-            PositionHolding.objects.filter(position_id__in=positions, end__isnull=True, person__user__isnull=False)
-            .values_list("person__user_id", flat=True)
+            PositionHolding.objects.filter(
+                position_id__in=positions, end__isnull=True, person__user__isnull=False
+            ).values_list("person__user_id", flat=True)
         )
     if units:
         users.update(User.objects.filter(department_id__in=units).values_list("pk", flat=True))
-    return list(User.objects.filter(pk__in=users, is_active=True).order_by("pk").values_list("pk", flat=True))
+    return list(
+        User.objects.filter(pk__in=users, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -94,29 +99,57 @@ def notify(
     position_ids = _ids(positions)
     unit_ids = _ids(units)
     topics = [t for t in dict.fromkeys(subscribers_of) if t]
-    subscriber_ids = [
-        pk for pk in Subscription.objects.filter(topic__in=topics, user__is_active=True)
-        .filter(Q(user__is_superuser=True) | Q(user__groups__name__in=[r.value for r in ALL_INCIDENTS]))
-        .order_by("user_id").values_list("user_id", flat=True).distinct()
-        if pk not in user_ids
-    ] if topics else []
+    subscriber_ids = (
+        [
+            pk
+            for pk in Subscription.objects.filter(topic__in=topics, user__is_active=True)
+            .filter(
+                Q(user__is_superuser=True)
+                | Q(user__groups__name__in=[r.value for r in ALL_INCIDENTS])
+            )
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .distinct()
+            if pk not in user_ids
+        ]
+        if topics
+        else []
+    )
     if not (user_ids or position_ids or unit_ids or subscriber_ids):
         return None
     notification = Notification.objects.create(
-        kind=kind, topic=topic or (topics[0] if len(topics) == 1 else ""), title=clean[:200], body=body.strip(),
-        url=url, source=source[:300], sender=sender, key=key or None, created_at=timezone.now(),
+        kind=kind,
+        topic=topic or (topics[0] if len(topics) == 1 else ""),
+        title=clean[:200],
+        body=body.strip(),
+        url=url,
+        source=source[:300],
+        sender=sender,
+        key=key or None,
+        created_at=timezone.now(),
     )
     subscribed = f"订阅: {'、'.join(topics)}"[:128]
     Address.objects.bulk_create(
         [Address(notification=notification, user_id=pk, reason=reason) for pk in user_ids]
-        + [Address(notification=notification, user_id=pk, reason=subscribed) for pk in subscriber_ids]
+        + [
+            Address(notification=notification, user_id=pk, reason=subscribed)
+            for pk in subscriber_ids
+        ]
         + [Address(notification=notification, position_id=pk, reason=reason) for pk in position_ids]
         + [Address(notification=notification, department_id=pk, reason=reason) for pk in unit_ids]
     )
     audit_record(
-        actor=sender, action="notify.send", obj=notification,
-        after={"title": notification.title, "kind": kind, "users": user_ids + subscriber_ids,
-               "positions": position_ids, "units": unit_ids, "topics": topics},
+        actor=sender,
+        action="notify.send",
+        obj=notification,
+        after={
+            "title": notification.title,
+            "kind": kind,
+            "users": user_ids + subscriber_ids,
+            "positions": position_ids,
+            "units": unit_ids,
+            "topics": topics,
+        },
     )
     if external_channels():
         transaction.on_commit(partial(deliver, notification.pk), robust=True)
@@ -126,7 +159,9 @@ def notify(
 def _recipient(user: User) -> Recipient:
     person = getattr(user, "person", None)
     phone = user.phone or (person.phone if person is not None else "")
-    return Recipient(user_id=user.pk, username=user.username, name=str(user), phone=phone, email=user.email)
+    return Recipient(
+        user_id=user.pk, username=user.username, name=str(user), phone=phone, email=user.email
+    )
 
 
 def deliver(notification_id: int) -> list[Delivery]:
@@ -139,7 +174,11 @@ def deliver(notification_id: int) -> list[Delivery]:
     if notification is None:
         return []
     message = Message(notification.pk, notification.title, notification.body, notification.url)
-    users = list(User.objects.filter(pk__in=recipients_of(notification)).select_related("person").order_by("pk"))
+    users = list(
+        User.objects.filter(pk__in=recipients_of(notification))
+        .select_related("person")
+        .order_by("pk")
+    )
     done = set(notification.deliveries.values_list("user_id", "channel"))
     records: list[Delivery] = []
     for channel in external_channels():
@@ -157,10 +196,17 @@ def deliver(notification_id: int) -> list[Delivery]:
                 except Exception as exc:  # any provider error: recorded, the in-app notice stays
                     status, error = Delivery.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
                     log.warning("notify: %s to %s failed: %s", channel.name, user.username, error)
-            records.append(Delivery(
-                notification=notification, user=user, channel=channel.name, target=target[:254],
-                status=status, error=error, attempted_at=timezone.now(),
-            ))
+            records.append(
+                Delivery(
+                    notification=notification,
+                    user=user,
+                    channel=channel.name,
+                    target=target[:254],
+                    status=status,
+                    error=error,
+                    attempted_at=timezone.now(),
+                )
+            )
     Delivery.objects.bulk_create(records)
     return records
 
@@ -234,11 +280,21 @@ def subscriptions_set(*, user: User, wanted: Iterable[str]) -> set[str]:
         )
     unknown = sorted(chosen - known)
     if unknown:
-        raise DomainError("notify.topic_unknown", f"未定义的事件类型: {'、'.join(unknown)}", field="topics")
+        raise DomainError(
+            "notify.topic_unknown", f"未定义的事件类型: {'、'.join(unknown)}", field="topics"
+        )
     current = set(Subscription.objects.filter(user=user).values_list("topic", flat=True))
     Subscription.objects.filter(Q(user=user), ~Q(topic__in=chosen)).delete()
     now = timezone.now()
-    Subscription.objects.bulk_create([Subscription(user=user, topic=t, created_at=now) for t in sorted(chosen - current)])
+    Subscription.objects.bulk_create(
+        [Subscription(user=user, topic=t, created_at=now) for t in sorted(chosen - current)]
+    )
     if chosen != current:
-        audit_record(actor=user, action="notify.subscriptions", obj=user, before=sorted(current), after=sorted(chosen))
+        audit_record(
+            actor=user,
+            action="notify.subscriptions",
+            obj=user,
+            before=sorted(current),
+            after=sorted(chosen),
+        )
     return chosen

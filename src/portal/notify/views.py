@@ -53,13 +53,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         remember(request, box.unread_count())
     rows = cast("list[Notification]", box)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notify/inbox.html", {
-        "page": page,
-        "kind": kind,
-        "unread_only": unread_only,
-        "kinds": Notification.Kind.choices,
-        "unread_total": request_unread(request),
-    })
+    return render(
+        request,
+        "notify/inbox.html",
+        {
+            "page": page,
+            "kind": kind,
+            "unread_only": unread_only,
+            "kinds": Notification.Kind.choices,
+            "unread_total": request_unread(request),
+        },
+    )
 
 
 @login_required
@@ -69,8 +73,12 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     notification = selectors.notification_get(user, pk)
     services.mark_read(user=user, notification=notification)
-    if request.POST.get("open") and notification.url and url_has_allowed_host_and_scheme(
-        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        request.POST.get("open")
+        and notification.url
+        and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return redirect(notification.url)
     return redirect(_back(request))
@@ -99,6 +107,12 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             return redirect("notify:subscriptions")
     chosen = selectors.subscribed_topics(user)
     rows = [(key, name, words, key in chosen) for key, name, words in services.topics()]
-    return render(request, "notify/subscriptions.html", {
-        "rows": rows, "error": error, "allowed": services.may_subscribe(user),
-    })
+    return render(
+        request,
+        "notify/subscriptions.html",
+        {
+            "rows": rows,
+            "error": error,
+            "allowed": services.may_subscribe(user),
+        },
+    )

@@ -20,7 +20,9 @@ def is_bureau(user: User | AnonymousUser) -> bool:
     if has_role(user, Role.ADMIN):
         return True
     return (
-        isinstance(user, User) and has_role(user, Role.UNIT) and user.department is not None
+        isinstance(user, User)
+        and has_role(user, Role.UNIT)
+        and user.department is not None
         and user.department.code == BUREAU_CODE
     )
 
@@ -32,7 +34,9 @@ def is_expert(user: User | AnonymousUser) -> bool:
 def census_area(user: User | AnonymousUser) -> Department | None:
     """The town or street whose records a census-team user works on; None for anyone else."""
     if (
-        isinstance(user, User) and has_role(user, Role.UNIT) and user.department is not None
+        isinstance(user, User)
+        and has_role(user, Role.UNIT)
+        and user.department is not None
         and user.department.kind in CENSUS_KINDS
     ):
         return user.department

@@ -89,19 +89,46 @@ class RegisterFilters(Filters):
 
 def _out(r: Relic) -> RelicOut:
     return RelicOut(
-        id=r.pk, code=r.code, name=r.name, town=r.department.name, address=r.address, longitude=r.longitude,
-        latitude=r.latitude, datum=r.datum, elevation=r.elevation, level=r.level, category=r.category, era=r.era,
-        ownership=r.ownership, use=r.use, state=r.state, managing_body=r.managing_body, stage=r.stage, as_of=r.as_of,
+        id=r.pk,
+        code=r.code,
+        name=r.name,
+        town=r.department.name,
+        address=r.address,
+        longitude=r.longitude,
+        latitude=r.latitude,
+        datum=r.datum,
+        elevation=r.elevation,
+        level=r.level,
+        category=r.category,
+        era=r.era,
+        ownership=r.ownership,
+        use=r.use,
+        state=r.state,
+        managing_body=r.managing_body,
+        stage=r.stage,
+        as_of=r.as_of,
     )
 
 
 def _public(r: Relic) -> PublicRelicOut:
     sensitive = is_sensitive(Category(r.category), marked=r.sensitive) if r.category else True
-    point = Coordinates(r.longitude, r.latitude) if r.longitude is not None and r.latitude is not None and not sensitive else None
+    point = (
+        Coordinates(r.longitude, r.latitude)
+        if r.longitude is not None and r.latitude is not None and not sensitive
+        else None
+    )
     return PublicRelicOut(
-        code=r.code, name=r.name, town=r.department.name, level=r.level, category=r.category, era=r.era,
-        location=location_description(town=r.department.name, address=r.address, point=point, sensitive=sensitive),
-        longitude=point.longitude if point else None, latitude=point.latitude if point else None,
+        code=r.code,
+        name=r.name,
+        town=r.department.name,
+        level=r.level,
+        category=r.category,
+        era=r.era,
+        location=location_description(
+            town=r.department.name, address=r.address, point=point, sensitive=sensitive
+        ),
+        longitude=point.longitude if point else None,
+        latitude=point.latitude if point else None,
     )
 
 
@@ -112,8 +139,11 @@ def phase(request: HttpRequest, on: Day | None = None) -> PhaseOut:
     decision = phase_on(day)
     point = standard_time_point()
     return PhaseOut(
-        on=day, phase=decision.value.key if decision.value else None, name=decision.value.name if decision.value else None,
-        notes=list(decision.notes), standard_time_point=point.value,
+        on=day,
+        phase=decision.value.key if decision.value else None,
+        name=decision.value.name if decision.value else None,
+        notes=list(decision.notes),
+        standard_time_point=point.value,
         citations=[c.label() for c in (*decision.citations, *point.citations)],
     )
 
@@ -125,7 +155,7 @@ def relic_list(request: HttpRequest, filters: Query[RegisterFilters]) -> list[Re
         raise PermissionDenied("您的角色无权使用文物普查")
     params = filters.dict()
     offset = params.pop("offset")
-    found = relic_search(relics_for(request.user), **params)[offset:offset + LIMIT]
+    found = relic_search(relics_for(request.user), **params)[offset : offset + LIMIT]
     return [_out(r) for r in found]
 
 
@@ -141,4 +171,4 @@ def public_list(request: HttpRequest, filters: Query[Filters]) -> list[PublicRel
     """The published register; sensitive sites without coordinates."""
     params = filters.dict()
     offset = params.pop("offset")
-    return [_public(r) for r in relic_search(published_relics(), **params)[offset:offset + LIMIT]]
+    return [_public(r) for r in relic_search(published_relics(), **params)[offset : offset + LIMIT]]

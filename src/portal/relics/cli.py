@@ -72,10 +72,21 @@ def check_point(lon: str, lat: str, as_json: bool) -> None:
 
     point = parse_coordinates(lon, lat)
     inside = in_district(point)
-    data = {"longitude": str(point.longitude), "latitude": str(point.latitude), "inside": inside.value, "notes": list(inside.notes)}
-    emit(as_json, data, f"({point.longitude}, {point.latitude}) {'在' if inside.value else '不在'}城区范围内")
+    data = {
+        "longitude": str(point.longitude),
+        "latitude": str(point.latitude),
+        "inside": inside.value,
+        "notes": list(inside.notes),
+    }
+    emit(
+        as_json,
+        data,
+        f"({point.longitude}, {point.latitude}) {'在' if inside.value else '不在'}城区范围内",
+    )
     if not inside.value:
-        raise DomainError("relics.outside", f"坐标 ({point.longitude}, {point.latitude}) 不在晋城市城区范围内")
+        raise DomainError(
+            "relics.outside", f"坐标 ({point.longitude}, {point.latitude}) 不在晋城市城区范围内"
+        )
 
 
 @group.command("import")
@@ -109,9 +120,13 @@ def export(path: Path, actor: str, forms: bool, as_json: bool) -> None:
 
     user = _actor(actor)
     relics = relics_for(user)
-    data, count = census_forms_xlsx(relics) if forms else register_xlsx(relics.iterator(chunk_size=2000))
+    data, count = (
+        census_forms_xlsx(relics) if forms else register_xlsx(relics.iterator(chunk_size=2000))
+    )
     path.write_bytes(data)
-    export_logged(actor=user, kind="forms" if forms else "register", count=count, filters={"cli": str(path)})
+    export_logged(
+        actor=user, kind="forms" if forms else "register", count=count, filters={"cli": str(path)}
+    )
     emit(as_json, {"path": str(path), "count": count}, f"已导出 {count} 条到 {path}")
 
 
@@ -126,12 +141,28 @@ def progress_(on: str | None, actor: str, as_json: bool) -> None:
 
     report = progress(_actor(actor), _day(on))
     units = [
-        {"unit": u.department.name, "registered": u.registered, "reexamined": u.reexamined, "percent": u.percent,
-         "leads": u.leads, "awaiting_verification": u.awaiting_verification, "published": u.published,
-         "open_issues": u.open_issues, "open_cases": u.open_cases}
+        {
+            "unit": u.department.name,
+            "registered": u.registered,
+            "reexamined": u.reexamined,
+            "percent": u.percent,
+            "leads": u.leads,
+            "awaiting_verification": u.awaiting_verification,
+            "published": u.published,
+            "open_issues": u.open_issues,
+            "open_cases": u.open_cases,
+        }
         for u in report.units
     ]
-    data = {"date": report.on.isoformat(), "phase": report.phase.key if report.phase else None, "target": report.target,
-            "reexamined": report.total_reexamined, "units": units}
-    text = "\n".join(f"{u['unit']}: 已复查 {u['reexamined']}/{u['registered']}, 待认定 {u['awaiting_verification']}" for u in units)
+    data = {
+        "date": report.on.isoformat(),
+        "phase": report.phase.key if report.phase else None,
+        "target": report.target,
+        "reexamined": report.total_reexamined,
+        "units": units,
+    }
+    text = "\n".join(
+        f"{u['unit']}: 已复查 {u['reexamined']}/{u['registered']}, 待认定 {u['awaiting_verification']}"
+        for u in units
+    )
     emit(as_json, data, text or "没有可见的镇(街道)")

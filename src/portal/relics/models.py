@@ -39,20 +39,34 @@ class Relic(models.Model):
     longitude = models.DecimalField("经度", max_digits=10, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     datum = models.CharField("坐标系", max_length=16, default="CGCS2000")
-    elevation = models.DecimalField("海拔(米)", max_digits=7, decimal_places=1, null=True, blank=True)
-    level = models.CharField("保护级别", max_length=16, choices=_choices(ProtectionLevel), blank=True)
+    elevation = models.DecimalField(
+        "海拔(米)", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    level = models.CharField(
+        "保护级别", max_length=16, choices=_choices(ProtectionLevel), blank=True
+    )
     category = models.CharField("文物类别", max_length=16, choices=_choices(Category), blank=True)
     era = models.CharField("年代", max_length=64, blank=True)
     ownership = models.CharField("权属", max_length=64, blank=True)
     use = models.CharField("使用情况", max_length=128, blank=True)
-    state = models.CharField("保存状况", max_length=16, choices=_choices(PreservationState), blank=True)
+    state = models.CharField(
+        "保存状况", max_length=16, choices=_choices(PreservationState), blank=True
+    )
     managing_body = models.CharField("管理机构", max_length=128, blank=True)
     sensitive = models.BooleanField("涉密/易盗掘 (不公开坐标)", default=False)
-    origin = models.CharField("来源", max_length=16, choices=Origin.choices, default=Origin.REGISTERED)
-    stage = models.CharField("状态", max_length=16, choices=_choices(LeadStage), default=LeadStage.REGISTERED.value)
+    origin = models.CharField(
+        "来源", max_length=16, choices=Origin.choices, default=Origin.REGISTERED
+    )
+    stage = models.CharField(
+        "状态", max_length=16, choices=_choices(LeadStage), default=LeadStage.REGISTERED.value
+    )
     as_of = models.DateField("数据时点")
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="认定专家", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="认定专家",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     verified_note = models.TextField("认定意见", blank=True)
@@ -87,14 +101,20 @@ class RelicFile(models.Model):
         PHOTO = "photo", "照片"
         DRAWING = "drawing", "图纸"
 
-    relic = models.ForeignKey(Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="files")
+    relic = models.ForeignKey(
+        Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="files"
+    )
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     file = models.FileField("文件", upload_to="relics/%Y/%m/")
     format = models.CharField("格式", max_length=8)
     size = models.PositiveIntegerField("大小(字节)")
     caption = models.CharField("说明", max_length=128, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -110,7 +130,9 @@ class RelicFile(models.Model):
 class Reexamination(models.Model):
     """The 复查 of a registered relic: found as recorded, changed, damaged or lost."""
 
-    relic = models.ForeignKey(Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="reexaminations")
+    relic = models.ForeignKey(
+        Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="reexaminations"
+    )
     outcome = models.CharField("复查结果", max_length=16, choices=_choices(ReexamOutcome))
     cause = models.CharField("损毁原因", max_length=16, choices=_choices(DamageCause), blank=True)
     changes = models.TextField("变化情况", blank=True)
@@ -136,7 +158,9 @@ class DamageCase(models.Model):
         OPEN = "open", "调查处理中"
         CLOSED = "closed", "已办结"
 
-    relic = models.ForeignKey(Relic, verbose_name="文物", on_delete=models.PROTECT, related_name="cases")
+    relic = models.ForeignKey(
+        Relic, verbose_name="文物", on_delete=models.PROTECT, related_name="cases"
+    )
     reexamination = models.OneToOneField(
         Reexamination, verbose_name="复查记录", on_delete=models.PROTECT, related_name="case"
     )
@@ -163,7 +187,9 @@ class QualityIssue(models.Model):
         RESOLVED = "resolved", "已纠正"
         ACCEPTED = "accepted", "专家确认无误"
 
-    relic = models.ForeignKey(Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="issues")
+    relic = models.ForeignKey(
+        Relic, verbose_name="文物", on_delete=models.CASCADE, related_name="issues"
+    )
     code = models.CharField("检查项", max_length=64)
     severity = models.CharField("严重程度", max_length=8)
     message = models.CharField("说明", max_length=255)
@@ -173,7 +199,11 @@ class QualityIssue(models.Model):
     found_at = models.DateTimeField("发现时间")
     closed_at = models.DateTimeField("处理时间", null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = models.CharField("处理意见", max_length=255, blank=True)

@@ -21,7 +21,13 @@ def relics_for(user: User | AnonymousUser) -> QuerySet[Relic]:
 
 
 def relic_search(
-    queryset: QuerySet[Relic], *, q: str = "", category: str = "", level: str = "", town: str = "", stage: str = "",
+    queryset: QuerySet[Relic],
+    *,
+    q: str = "",
+    category: str = "",
+    level: str = "",
+    town: str = "",
+    stage: str = "",
 ) -> QuerySet[Relic]:
     """Filter by category, level, town and stage; ``q`` searches name, code, address and era (Chinese substring)."""
     if q:
@@ -86,21 +92,44 @@ def progress(user: User | AnonymousUser, on: date) -> Progress:
     per_unit: dict[int, dict[str, Any]] = {}
     rows = relics.values("department_id").annotate(
         registered=Count("pk", filter=Q(origin=Relic.Origin.REGISTERED), distinct=True),
-        reexamined=Count("pk", filter=Q(origin=Relic.Origin.REGISTERED, reexaminations__isnull=False), distinct=True),
-        leads=Count("pk", filter=Q(origin=Relic.Origin.NEW) & ~Q(stage=LeadStage.REJECTED.value), distinct=True),
+        reexamined=Count(
+            "pk",
+            filter=Q(origin=Relic.Origin.REGISTERED, reexaminations__isnull=False),
+            distinct=True,
+        ),
+        leads=Count(
+            "pk",
+            filter=Q(origin=Relic.Origin.NEW) & ~Q(stage=LeadStage.REJECTED.value),
+            distinct=True,
+        ),
         awaiting=Count("pk", filter=Q(stage=LeadStage.SURVEYED.value), distinct=True),
-        verified=Count("pk", filter=Q(origin=Relic.Origin.NEW, stage__in=[LeadStage.VERIFIED.value, LeadStage.REGISTERED.value, LeadStage.PUBLISHED.value]), distinct=True),
+        verified=Count(
+            "pk",
+            filter=Q(
+                origin=Relic.Origin.NEW,
+                stage__in=[
+                    LeadStage.VERIFIED.value,
+                    LeadStage.REGISTERED.value,
+                    LeadStage.PUBLISHED.value,
+                ],
+            ),
+            distinct=True,
+        ),
         published=Count("pk", filter=Q(stage=LeadStage.PUBLISHED.value), distinct=True),
     )
     for row in rows:
         per_unit[row["department_id"]] = dict(row)
     issues = dict(
         visible(user, QualityIssue.objects.filter(status=QualityIssue.Status.OPEN))
-        .values_list("relic__department_id").annotate(n=Count("pk")).values_list("relic__department_id", "n")
+        .values_list("relic__department_id")
+        .annotate(n=Count("pk"))
+        .values_list("relic__department_id", "n")
     )
     cases = dict(
         visible(user, DamageCase.objects.filter(status=DamageCase.Status.OPEN))
-        .values_list("relic__department_id").annotate(n=Count("pk")).values_list("relic__department_id", "n")
+        .values_list("relic__department_id")
+        .annotate(n=Count("pk"))
+        .values_list("relic__department_id", "n")
     )
     departments = census_units()
     area = census_area(user)
@@ -111,24 +140,41 @@ def progress(user: User | AnonymousUser, on: date) -> Progress:
     units = []
     for department in departments:
         got: dict[str, Any] = per_unit.get(department.pk, {})
-        units.append(UnitProgress(
-            department=department, registered=got.get("registered", 0), reexamined=got.get("reexamined", 0),
-            leads=got.get("leads", 0), awaiting_verification=got.get("awaiting", 0), verified=got.get("verified", 0),
-            published=got.get("published", 0), open_issues=issues.get(department.pk, 0), open_cases=cases.get(department.pk, 0),
-        ))
+        units.append(
+            UnitProgress(
+                department=department,
+                registered=got.get("registered", 0),
+                reexamined=got.get("reexamined", 0),
+                leads=got.get("leads", 0),
+                awaiting_verification=got.get("awaiting", 0),
+                verified=got.get("verified", 0),
+                published=got.get("published", 0),
+                open_issues=issues.get(department.pk, 0),
+                open_cases=cases.get(department.pk, 0),
+            )
+        )
     phase = phase_on(on)
     target = registered_count()
     return Progress(
-        on=on, phase=phase.value, phase_citations=phase.citations, phase_notes=phase.notes,
-        target=target.value, target_citation=target.citations[0], units=tuple(units),
-        total_registered=sum(u.registered for u in units), total_reexamined=sum(u.reexamined for u in units),
+        on=on,
+        phase=phase.value,
+        phase_citations=phase.citations,
+        phase_notes=phase.notes,
+        target=target.value,
+        target_citation=target.citations[0],
+        units=tuple(units),
+        total_registered=sum(u.registered for u in units),
+        total_reexamined=sum(u.reexamined for u in units),
     )
 
 
 def review_queue(user: User | AnonymousUser) -> tuple[QuerySet[Relic], QuerySet[QualityIssue]]:
     """For experts: leads awaiting verification, and open warnings awaiting confirmation."""
     leads = relics_for(user).filter(stage=LeadStage.SURVEYED.value).order_by("updated_at")
-    warnings = visible(user, QualityIssue.objects.select_related("relic", "relic__department")).filter(
-        status=QualityIssue.Status.OPEN, severity="warning",
+    warnings = visible(
+        user, QualityIssue.objects.select_related("relic", "relic__department")
+    ).filter(
+        status=QualityIssue.Status.OPEN,
+        severity="warning",
     )
     return leads, warnings

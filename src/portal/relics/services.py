@@ -56,7 +56,11 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
             out[name] = model_text(Relic, name, str(data[name] or "").strip())
     if "name" in out and not out["name"]:
         raise DomainError("relics.name", "名称不能为空", field="name")
-    for name, parse in (("level", parse_level), ("category", parse_category), ("state", parse_state)):
+    for name, parse in (
+        ("level", parse_level),
+        ("category", parse_category),
+        ("state", parse_state),
+    ):
         if name in data:
             raw = str(data[name] or "").strip()
             out[name] = parse(raw).value if raw else ""
@@ -79,7 +83,9 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
         try:
             out["elevation"] = Decimal(raw).quantize(Decimal("0.1")) if raw else None
         except InvalidOperation:
-            raise DomainError("relics.elevation", f"海拔「{raw}」不是有效的数值 (米)", field="elevation") from None
+            raise DomainError(
+                "relics.elevation", f"海拔「{raw}」不是有效的数值 (米)", field="elevation"
+            ) from None
     if "sensitive" in data:
         out["sensitive"] = str(data["sensitive"]).strip() in {"1", "true", "True", "是", "on", "y"}
     return out
@@ -93,19 +99,38 @@ def search_text_of(relic: Relic) -> str:
 def _neighbours(relic: Relic) -> list[Neighbour]:
     if relic.longitude is None or relic.latitude is None:
         return []
-    rows = Relic.objects.filter(
-        longitude__range=(relic.longitude - WINDOW, relic.longitude + WINDOW),
-        latitude__range=(relic.latitude - WINDOW, relic.latitude + WINDOW),
-    ).exclude(pk=relic.pk).exclude(stage=LeadStage.REJECTED.value)
-    return [Neighbour(r.code, r.name, r.longitude, r.latitude) for r in rows if r.longitude and r.latitude]
+    rows = (
+        Relic.objects.filter(
+            longitude__range=(relic.longitude - WINDOW, relic.longitude + WINDOW),
+            latitude__range=(relic.latitude - WINDOW, relic.latitude + WINDOW),
+        )
+        .exclude(pk=relic.pk)
+        .exclude(stage=LeadStage.REJECTED.value)
+    )
+    return [
+        Neighbour(r.code, r.name, r.longitude, r.latitude)
+        for r in rows
+        if r.longitude and r.latitude
+    ]
 
 
 def _facts(relic: Relic, photographs: int | None = None) -> RecordFacts:
     return RecordFacts(
-        key=relic.code, name=relic.name, address=relic.address, longitude=relic.longitude,
-        latitude=relic.latitude, level=relic.level, category=relic.category, era=relic.era,
-        ownership=relic.ownership, use=relic.use, state=relic.state, managing_body=relic.managing_body,
-        photographs=photographs if photographs is not None else relic.files.filter(kind=RelicFile.Kind.PHOTO).count(),
+        key=relic.code,
+        name=relic.name,
+        address=relic.address,
+        longitude=relic.longitude,
+        latitude=relic.latitude,
+        level=relic.level,
+        category=relic.category,
+        era=relic.era,
+        ownership=relic.ownership,
+        use=relic.use,
+        state=relic.state,
+        managing_body=relic.managing_body,
+        photographs=photographs
+        if photographs is not None
+        else relic.files.filter(kind=RelicFile.Kind.PHOTO).count(),
     )
 
 
@@ -115,14 +140,18 @@ def _refuse_same_name_duplicate(relic: Relic) -> None:
             raise DomainError("relics.duplicate", issue.message, field="name")
 
 
-def quality_refresh(relic: Relic, *, neighbours: list[Neighbour] | None = None, photographs: int | None = None) -> list[QualityIssue]:
+def quality_refresh(
+    relic: Relic, *, neighbours: list[Neighbour] | None = None, photographs: int | None = None
+) -> list[QualityIssue]:
     """Run the checks of 五(五) on one record and bring its issue list up to date (inside a transaction).
 
     New findings open issues; findings that went away are marked resolved; an expert's acceptance of a
     warning stands while the finding stays the same.
     """
     now = timezone.now()
-    found = check_record(_facts(relic, photographs), neighbours if neighbours is not None else _neighbours(relic)).value
+    found = check_record(
+        _facts(relic, photographs), neighbours if neighbours is not None else _neighbours(relic)
+    ).value
     current = {i.code: i for i in relic.issues.all()} if relic.pk else {}
     seen = set()
     for finding in found:
@@ -130,23 +159,41 @@ def quality_refresh(relic: Relic, *, neighbours: list[Neighbour] | None = None, 
         existing = current.get(finding.code)
         if existing is None:
             QualityIssue.objects.create(
-                relic=relic, code=finding.code, severity=finding.severity, message=finding.message[:255],
-                field=finding.field, clause=finding.citation.clause, found_at=now,
+                relic=relic,
+                code=finding.code,
+                severity=finding.severity,
+                message=finding.message[:255],
+                field=finding.field,
+                clause=finding.citation.clause,
+                found_at=now,
             )
         elif existing.status == QualityIssue.Status.RESOLVED:
-            existing.status, existing.closed_at, existing.closed_by, existing.note = QualityIssue.Status.OPEN, None, None, ""
+            existing.status, existing.closed_at, existing.closed_by, existing.note = (
+                QualityIssue.Status.OPEN,
+                None,
+                None,
+                "",
+            )
             existing.message, existing.found_at = finding.message[:255], now
             existing.save()
     for code, existing in current.items():
         if code not in seen and existing.status == QualityIssue.Status.OPEN:
-            existing.status, existing.closed_at, existing.note = QualityIssue.Status.RESOLVED, now, "复核时已不再存在"
+            existing.status, existing.closed_at, existing.note = (
+                QualityIssue.Status.RESOLVED,
+                now,
+                "复核时已不再存在",
+            )
             existing.save()
     return list(relic.issues.filter(status=QualityIssue.Status.OPEN))
 
 
 def _check_area(department: Department) -> None:
     if department.kind not in CENSUS_KINDS:
-        raise DomainError("relics.department", f"{department.name} 不是镇或街道, 普查以镇(街道)为基本单元", field="department")
+        raise DomainError(
+            "relics.department",
+            f"{department.name} 不是镇或街道, 普查以镇(街道)为基本单元",
+            field="department",
+        )
 
 
 # ------------------------------------------------------------------ the register
@@ -161,7 +208,14 @@ def _next_code(department: Department) -> str:
 
 
 @transaction.atomic
-def relic_create(*, actor: User, department: Department, data: dict[str, Any], origin: str = Relic.Origin.NEW, code: str = "") -> Relic:
+def relic_create(
+    *,
+    actor: User,
+    department: Department,
+    data: dict[str, Any],
+    origin: str = Relic.Origin.NEW,
+    code: str = "",
+) -> Relic:
     """Record a new lead (census team, own area) or a registered relic (文物局). Source: 三(一)(二)."""
     _check_area(department)
     require_edit(actor, department.pk)
@@ -172,7 +226,14 @@ def relic_create(*, actor: User, department: Department, data: dict[str, Any], o
     if Relic.objects.filter(code=code).exists():
         raise DomainError("relics.code", f"普查编号 {code} 已存在", field="code")
     stage = LeadStage.LEAD if origin == Relic.Origin.NEW else LeadStage.REGISTERED
-    relic = Relic(code=code, department=department, origin=origin, stage=stage.value, as_of=standard_time_point().value, **fields)
+    relic = Relic(
+        code=code,
+        department=department,
+        origin=origin,
+        stage=stage.value,
+        as_of=standard_time_point().value,
+        **fields,
+    )
     relic.full_clean()
     _refuse_same_name_duplicate(relic)
     relic.search_text = search_text_of(relic)
@@ -197,12 +258,16 @@ def relic_update(*, actor: User, relic: Relic, data: dict[str, Any]) -> Relic:
     relic.search_text = search_text_of(relic)
     relic.save()
     quality_refresh(relic)
-    audit_record(actor=actor, action="relics.update", obj=relic, before=before, after=snapshot(relic))
+    audit_record(
+        actor=actor, action="relics.update", obj=relic, before=before, after=snapshot(relic)
+    )
     return relic
 
 
 @transaction.atomic
-def relic_file_add(*, actor: User, relic: Relic, kind: str, upload: UploadedFile[Any], caption: str = "") -> RelicFile:
+def relic_file_add(
+    *, actor: User, relic: Relic, kind: str, upload: UploadedFile[Any], caption: str = ""
+) -> RelicFile:
     """Attach a photograph or drawing; anything that is not an image (or PDF drawing) is refused."""
     require_edit(actor, relic.department_id)
     if kind not in RelicFile.Kind.values:
@@ -211,22 +276,44 @@ def relic_file_add(*, actor: User, relic: Relic, kind: str, upload: UploadedFile
     head = upload.read(16)
     upload.seek(0)
     fmt = file_kind(head, drawing=kind == RelicFile.Kind.DRAWING, size=upload.size)
-    item = RelicFile(relic=relic, kind=kind, format=fmt, size=upload.size or 0, caption=caption[:128], uploaded_by=actor)
+    item = RelicFile(
+        relic=relic,
+        kind=kind,
+        format=fmt,
+        size=upload.size or 0,
+        caption=caption[:128],
+        uploaded_by=actor,
+    )
     item.file.save(f"{relic.code}-{kind}.{fmt}", upload, save=False)
     item.save()
     quality_refresh(relic)
-    audit_record(actor=actor, action="relics.file_add", obj=item, after={**snapshot(item, exclude=("file",)), "file": item.file.name})
+    audit_record(
+        actor=actor,
+        action="relics.file_add",
+        obj=item,
+        after={**snapshot(item, exclude=("file",)), "file": item.file.name},
+    )
     return item
 
 
 @transaction.atomic
 def relic_reexamine(
-    *, actor: User, relic: Relic, outcome: str, cause: str = "", changes: str = "", examined_on: date | None = None,
+    *,
+    actor: User,
+    relic: Relic,
+    outcome: str,
+    cause: str = "",
+    changes: str = "",
+    examined_on: date | None = None,
 ) -> Reexamination:
     """Record the 复查 of a registered relic; damage by people or neglect opens a case (五(一))."""
     require_edit(actor, relic.department_id)
     if relic.origin != Relic.Origin.REGISTERED:
-        raise DomainError("relics.reexamine", "复查只适用于已登记的文物; 新发现线索请走调查认定程序", field="outcome")
+        raise DomainError(
+            "relics.reexamine",
+            "复查只适用于已登记的文物; 新发现线索请走调查认定程序",
+            field="outcome",
+        )
     try:
         result = ReexamOutcome(outcome)
     except ValueError:
@@ -241,12 +328,18 @@ def relic_reexamine(
     if result is ReexamOutcome.CHANGED and not changes.strip():
         raise DomainError("relics.changes", "复查结果为“有变化”时须写明变化情况", field="changes")
     record = Reexamination.objects.create(
-        relic=relic, outcome=result.value, cause=why.value if why and result in (ReexamOutcome.DAMAGED, ReexamOutcome.LOST) else "",
-        changes=changes.strip(), examined_on=examined_on or timezone.localdate(), examined_by=actor,
+        relic=relic,
+        outcome=result.value,
+        cause=why.value if why and result in (ReexamOutcome.DAMAGED, ReexamOutcome.LOST) else "",
+        changes=changes.strip(),
+        examined_on=examined_on or timezone.localdate(),
+        examined_by=actor,
     )
     audit_record(actor=actor, action="relics.reexamine", obj=record, after=snapshot(record))
     if opens and why is not None:
-        case = DamageCase.objects.create(relic=relic, reexamination=record, cause=why.value, opened_at=timezone.now())
+        case = DamageCase.objects.create(
+            relic=relic, reexamination=record, cause=why.value, opened_at=timezone.now()
+        )
         audit_record(actor=actor, action="relics.case_open", obj=case, after=snapshot(case))
     return record
 
@@ -259,9 +352,15 @@ def case_close(*, actor: User, case: DamageCase, outcome: str) -> DamageCase:
         raise DomainError("relics.case_outcome", "请填写处理结果", field="outcome")
     case = DamageCase.objects.select_for_update().get(pk=case.pk)
     before = snapshot(case)
-    case.status, case.closed_at, case.outcome = DamageCase.Status.CLOSED, timezone.now(), outcome.strip()
+    case.status, case.closed_at, case.outcome = (
+        DamageCase.Status.CLOSED,
+        timezone.now(),
+        outcome.strip(),
+    )
     case.save()
-    audit_record(actor=actor, action="relics.case_close", obj=case, before=before, after=snapshot(case))
+    audit_record(
+        actor=actor, action="relics.case_close", obj=case, before=before, after=snapshot(case)
+    )
     return case
 
 
@@ -289,7 +388,11 @@ def lead_submit(*, actor: User, relic: Relic) -> Relic:
     require_edit(actor, relic.department_id)
     errors = [i for i in quality_refresh(relic) if i.severity == "error"]
     if errors:
-        raise DomainError("relics.incomplete", "调查信息不完整, 不能提交认定: " + "; ".join(i.message for i in errors), field="stage")
+        raise DomainError(
+            "relics.incomplete",
+            "调查信息不完整, 不能提交认定: " + "; ".join(i.message for i in errors),
+            field="stage",
+        )
     return _move(actor, relic, LeadStage.SURVEYED, "relics.survey")
 
 
@@ -300,7 +403,9 @@ def lead_verify(*, actor: User, relic: Relic, accept: bool, note: str) -> Relic:
     if not note.strip():
         raise DomainError("relics.note", "请填写认定意见", field="note")
     target = LeadStage.VERIFIED if accept else LeadStage.REJECTED
-    return _move(actor, relic, target, "relics.verify", verified_by=actor, verified_note=note.strip())
+    return _move(
+        actor, relic, target, "relics.verify", verified_by=actor, verified_note=note.strip()
+    )
 
 
 @transaction.atomic
@@ -325,7 +430,8 @@ def relic_publish(*, actor: User, relic: Relic) -> Relic:
     if open_issues:
         raise DomainError(
             "relics.quality_open",
-            f"{relic.name} 有 {len(open_issues)} 个未处理的质量问题, 不能公布: " + "; ".join(i.message for i in open_issues),
+            f"{relic.name} 有 {len(open_issues)} 个未处理的质量问题, 不能公布: "
+            + "; ".join(i.message for i in open_issues),
             field="stage",
         )
     return _move(actor, relic, LeadStage.PUBLISHED, "relics.publish", published_at=timezone.now())
@@ -342,14 +448,23 @@ def issue_accept(*, actor: User, issue: QualityIssue, note: str) -> QualityIssue
     """An expert confirms a warning (e.g. two records close together are different relics)."""
     require(is_expert(actor), "只有专家可以确认质量问题")
     if issue.severity != "warning":
-        raise DomainError("relics.issue_error", "该问题必须纠正数据, 不能由专家确认放行", field="status")
+        raise DomainError(
+            "relics.issue_error", "该问题必须纠正数据, 不能由专家确认放行", field="status"
+        )
     if not note.strip():
         raise DomainError("relics.note", "请填写确认意见", field="note")
     issue = QualityIssue.objects.select_for_update().get(pk=issue.pk)
     before = snapshot(issue)
-    issue.status, issue.closed_at, issue.closed_by, issue.note = QualityIssue.Status.ACCEPTED, timezone.now(), actor, note.strip()[:255]
+    issue.status, issue.closed_at, issue.closed_by, issue.note = (
+        QualityIssue.Status.ACCEPTED,
+        timezone.now(),
+        actor,
+        note.strip()[:255],
+    )
     issue.save()
-    audit_record(actor=actor, action="relics.issue_accept", obj=issue, before=before, after=snapshot(issue))
+    audit_record(
+        actor=actor, action="relics.issue_accept", obj=issue, before=before, after=snapshot(issue)
+    )
     return issue
 
 
@@ -357,19 +472,45 @@ def issue_accept(*, actor: User, issue: QualityIssue, note: str) -> QualityIssue
 
 
 IMPORT_ALIASES = {
-    "普查编号": "code", "编号": "code", "名称": "name", "镇(街道)": "town", "镇街": "town", "所在镇(街道)": "town",
-    "地址": "address", "经度": "longitude", "纬度": "latitude", "海拔": "elevation", "海拔(米)": "elevation",
-    "保护级别": "level", "文物类别": "category", "类别": "category", "年代": "era", "权属": "ownership",
-    "使用情况": "use", "保存状况": "state", "管理机构": "managing_body", "不公开坐标": "sensitive",
+    "普查编号": "code",
+    "编号": "code",
+    "名称": "name",
+    "镇(街道)": "town",
+    "镇街": "town",
+    "所在镇(街道)": "town",
+    "地址": "address",
+    "经度": "longitude",
+    "纬度": "latitude",
+    "海拔": "elevation",
+    "海拔(米)": "elevation",
+    "保护级别": "level",
+    "文物类别": "category",
+    "类别": "category",
+    "年代": "era",
+    "权属": "ownership",
+    "使用情况": "use",
+    "保存状况": "state",
+    "管理机构": "managing_body",
+    "不公开坐标": "sensitive",
 }
-IMPORT_REQUIRED = (("code", "普查编号"), ("name", "名称"), ("town", "镇(街道)"), ("category", "文物类别"), ("level", "保护级别"))
+IMPORT_REQUIRED = (
+    ("code", "普查编号"),
+    ("name", "名称"),
+    ("town", "镇(街道)"),
+    ("category", "文物类别"),
+    ("level", "保护级别"),
+)
 
 
-def _lines_near(grid: dict[tuple[int, int], list[tuple[int, Neighbour]]], relic: Relic) -> list[tuple[int, Neighbour]]:
+def _lines_near(
+    grid: dict[tuple[int, int], list[tuple[int, Neighbour]]], relic: Relic
+) -> list[tuple[int, Neighbour]]:
     if relic.longitude is None or relic.latitude is None:
         return []
     cx, cy = int(relic.longitude / WINDOW), int(relic.latitude / WINDOW)
-    return [item for dx in (-1, 0, 1) for dy in (-1, 0, 1) for item in grid.get((cx + dx, cy + dy), [])]
+    return [
+        item for dx in (-1, 0, 1) for dy in (-1, 0, 1) for item in grid.get((cx + dx, cy + dy), [])
+    ]
 
 
 @dataclass
@@ -401,7 +542,9 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         def fail(field_name: str, message: str, line: int = row.line) -> None:
             result.errors.append({"line": line, "field": field_name, "message": message})
 
-        missing = [label for key, label in IMPORT_REQUIRED if str(values.get(key, "")).strip() == ""]
+        missing = [
+            label for key, label in IMPORT_REQUIRED if str(values.get(key, "")).strip() == ""
+        ]
         if missing:
             fail(missing[0], f"缺少必填项: {'、'.join(missing)}")
             continue
@@ -427,14 +570,30 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
             label = next((k for k, v in IMPORT_ALIASES.items() if v == exc.field), exc.field or "")
             fail(label, exc.message)
             continue
-        prepared.append((row.line, Relic(code=code, department=town, origin=Relic.Origin.REGISTERED, stage=LeadStage.REGISTERED.value, as_of=as_of, **fields)))
+        prepared.append(
+            (
+                row.line,
+                Relic(
+                    code=code,
+                    department=town,
+                    origin=Relic.Origin.REGISTERED,
+                    stage=LeadStage.REGISTERED.value,
+                    as_of=as_of,
+                    **fields,
+                ),
+            )
+        )
     # Same name at the same place: against the register and within the file.
     grid: dict[tuple[int, int], list[tuple[int, Neighbour]]] = {}
 
     def cell(lon: Decimal, lat: Decimal) -> tuple[int, int]:
         return int(lon / WINDOW), int(lat / WINDOW)
 
-    existing = Relic.objects.exclude(longitude=None).exclude(latitude=None).values_list("code", "name", "longitude", "latitude")
+    existing = (
+        Relic.objects.exclude(longitude=None)
+        .exclude(latitude=None)
+        .values_list("code", "name", "longitude", "latitude")
+    )
     for code, name, lon, lat in existing.iterator(chunk_size=5000):
         if lon is None or lat is None:
             continue
@@ -444,15 +603,31 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         near: list[Neighbour] = []
         if relic.longitude is not None and relic.latitude is not None:
             cx, cy = cell(relic.longitude, relic.latitude)
-            near = [n for dx in (-1, 0, 1) for dy in (-1, 0, 1) for _, n in grid.get((cx + dx, cy + dy), [])]
-            grid.setdefault((cx, cy), []).append((line, Neighbour(relic.code, relic.name, relic.longitude, relic.latitude)))
+            near = [
+                n
+                for dx in (-1, 0, 1)
+                for dy in (-1, 0, 1)
+                for _, n in grid.get((cx + dx, cy + dy), [])
+            ]
+            grid.setdefault((cx, cy), []).append(
+                (line, Neighbour(relic.code, relic.name, relic.longitude, relic.latitude))
+            )
         found = check_record(_facts(relic, photographs=0), near).value
         findings[relic.code] = found
         for issue in found:
             if issue.code == "duplicate.same_name":
-                other_line = next((ln for ln, n in _lines_near(grid, relic) if ln and ln != line and n.key in issue.message), 0)
+                other_line = next(
+                    (
+                        ln
+                        for ln, n in _lines_near(grid, relic)
+                        if ln and ln != line and n.key in issue.message
+                    ),
+                    0,
+                )
                 where = f" (文件第 {other_line} 行)" if other_line else ""
-                result.errors.append({"line": line, "field": "名称", "message": issue.message + where})
+                result.errors.append(
+                    {"line": line, "field": "名称", "message": issue.message + where}
+                )
     if not rows:
         result.errors.append({"line": 1, "field": "", "message": "文件中没有数据行"})
     if result.errors:
@@ -463,14 +638,21 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
     with transaction.atomic():
         relics = Relic.objects.bulk_create([r for _, r in prepared], batch_size=500)
         if any(r.pk is None for r in relics):  # a backend without RETURNING: read the ids back
-            ids = dict(Relic.objects.filter(code__in=[r.code for r in relics]).values_list("code", "pk"))
+            ids = dict(
+                Relic.objects.filter(code__in=[r.code for r in relics]).values_list("code", "pk")
+            )
             for r in relics:
                 r.pk = ids[r.code]
         now = timezone.now()
         issues = [
             QualityIssue(
-                relic=relic, code=finding.code, severity=finding.severity, message=finding.message[:255],
-                field=finding.field, clause=finding.citation.clause, found_at=now,
+                relic=relic,
+                code=finding.code,
+                severity=finding.severity,
+                message=finding.message[:255],
+                field=finding.field,
+                clause=finding.citation.clause,
+                found_at=now,
             )
             for relic in relics
             for finding in findings[relic.code]
@@ -478,7 +660,10 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         QualityIssue.objects.bulk_create(issues, batch_size=1000)
         codes = sorted(r.code for r in relics)
         audit_record(
-            actor=actor, action="relics.import", object_type="relics.relic", object_id="import",
+            actor=actor,
+            action="relics.import",
+            object_type="relics.relic",
+            object_id="import",
             # A file name may take the whole 255 characters of the audit's object column.
             object_repr=f"导入 {(filename or path.name)[:200]}: {len(codes)} 处",
             after={"file": filename or path.name, "count": len(codes), "codes": codes},
@@ -491,6 +676,10 @@ def export_logged(*, actor: User, kind: str, count: int, filters: dict[str, Any]
     """Log an export (五(五) 数据信息安全: who took which data out, when)."""
     with transaction.atomic():
         audit_record(
-            actor=actor, action=f"relics.export.{kind}", object_type="relics.relic", object_id="export",
-            object_repr=f"导出 {kind}: {count} 条", after={"kind": kind, "count": count, "filters": filters},
+            actor=actor,
+            action=f"relics.export.{kind}",
+            object_type="relics.relic",
+            object_id="export",
+            object_repr=f"导出 {kind}: {count} 条",
+            after={"kind": kind, "count": count, "filters": filters},
         )

@@ -50,8 +50,37 @@ from portal.relics.selectors import (
 )
 
 PAGE_SIZE = 50
-IMPORT_COLUMNS = ("普查编号", "名称", "镇(街道)", "地址", "经度", "纬度", "海拔", "保护级别", "文物类别", "年代", "权属", "使用情况", "保存状况", "管理机构", "不公开坐标")
-FORM_FIELDS = ("name", "address", "longitude", "latitude", "elevation", "level", "category", "era", "ownership", "use", "state", "managing_body")
+IMPORT_COLUMNS = (
+    "普查编号",
+    "名称",
+    "镇(街道)",
+    "地址",
+    "经度",
+    "纬度",
+    "海拔",
+    "保护级别",
+    "文物类别",
+    "年代",
+    "权属",
+    "使用情况",
+    "保存状况",
+    "管理机构",
+    "不公开坐标",
+)
+FORM_FIELDS = (
+    "name",
+    "address",
+    "longitude",
+    "latitude",
+    "elevation",
+    "level",
+    "category",
+    "era",
+    "ownership",
+    "use",
+    "state",
+    "managing_body",
+)
 
 
 def _choices(enum: Any) -> list[tuple[str, str]]:
@@ -60,8 +89,12 @@ def _choices(enum: Any) -> list[tuple[str, str]]:
 
 def _vocab() -> dict[str, Any]:
     return {
-        "levels": _choices(ProtectionLevel), "categories": _choices(Category), "states": _choices(PreservationState),
-        "outcomes": _choices(ReexamOutcome), "causes": _choices(DamageCause), "stages": _choices(LeadStage),
+        "levels": _choices(ProtectionLevel),
+        "categories": _choices(Category),
+        "states": _choices(PreservationState),
+        "outcomes": _choices(ReexamOutcome),
+        "causes": _choices(DamageCause),
+        "stages": _choices(LeadStage),
     }
 
 
@@ -89,10 +122,18 @@ def _unit_status(phase_key: str | None, u: UnitProgress) -> str:
         return "准备阶段: 梳理名录和线索"
     if phase_key == "phase_2":
         left = u.registered - u.reexamined
-        return f"实地调查: 尚有 {left} 处未复查, {u.leads} 条线索在调查" if left or u.leads else "实地调查: 复查已完成"
+        return (
+            f"实地调查: 尚有 {left} 处未复查, {u.leads} 条线索在调查"
+            if left or u.leads
+            else "实地调查: 复查已完成"
+        )
     if phase_key == "phase_3":
         pending = u.awaiting_verification + u.verified - u.published
-        return f"认定公布: {u.awaiting_verification} 条待认定, 问题 {u.open_issues} 个" if pending > 0 or u.open_issues else "认定公布: 已完成"
+        return (
+            f"认定公布: {u.awaiting_verification} 条待认定, 问题 {u.open_issues} 个"
+            if pending > 0 or u.open_issues
+            else "认定公布: 已完成"
+        )
     return "普查已结束" if phase_key is None else ""
 
 
@@ -102,16 +143,30 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("relics:public")
     report = progress(request.user, clock.today())
     bars = [
-        {"unit": u, "width": min(100, u.percent) * 2, "status": _unit_status(report.phase.key if report.phase else None, u)}
+        {
+            "unit": u,
+            "width": min(100, u.percent) * 2,
+            "status": _unit_status(report.phase.key if report.phase else None, u),
+        }
         for u in report.units
     ]
     leads, warnings = review_queue(request.user)
-    return render(request, "relics/index.html", {
-        "report": report, "bars": bars, "time_point": standard_time_point(),
-        "queue_count": leads.count() + warnings.count(), "is_bureau": is_bureau(request.user),
-        "is_expert": is_expert(request.user), "area": census_area(request.user),
-        "open_cases": DamageCase.objects.filter(status=DamageCase.Status.OPEN, relic__in=relics_for(request.user)).select_related("relic")[:20],
-    })
+    return render(
+        request,
+        "relics/index.html",
+        {
+            "report": report,
+            "bars": bars,
+            "time_point": standard_time_point(),
+            "queue_count": leads.count() + warnings.count(),
+            "is_bureau": is_bureau(request.user),
+            "is_expert": is_expert(request.user),
+            "area": census_area(request.user),
+            "open_cases": DamageCase.objects.filter(
+                status=DamageCase.Status.OPEN, relic__in=relics_for(request.user)
+            ).select_related("relic")[:20],
+        },
+    )
 
 
 # ------------------------------------------------------------------ register
@@ -120,14 +175,25 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def relic_list(request: HttpRequest) -> HttpResponse:
     _user(request)
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "category", "level", "town", "stage")}
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("q", "category", "level", "town", "stage")
+    }
     found = relic_search(relics_for(request.user), **params)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
-    return render(request, "relics/list.html", {
-        "page": page, "params": params, "query": query, "towns": _towns(request.user), **_vocab(),
-        "is_bureau": is_bureau(request.user), "area": census_area(request.user),
-    })
+    return render(
+        request,
+        "relics/list.html",
+        {
+            "page": page,
+            "params": params,
+            "query": query,
+            "towns": _towns(request.user),
+            **_vocab(),
+            "is_bureau": is_bureau(request.user),
+            "area": census_area(request.user),
+        },
+    )
 
 
 def _towns(user: Any) -> QuerySet[Department]:
@@ -139,13 +205,25 @@ def _towns(user: Any) -> QuerySet[Department]:
 def relic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relic = _relic(request, pk)
-    return render(request, "relics/detail.html", {
-        "relic": relic, "files": relic.files.all(), "reexams": relic.reexaminations.select_related("examined_by"),
-        "issues": relic.issues.exclude(status=QualityIssue.Status.RESOLVED), "cases": relic.cases.all(),
-        "can_edit": may_edit(user, relic.department_id), "is_bureau": is_bureau(user), "is_expert": is_expert(user) and not is_read_only(user),
-        "sensitive": is_sensitive(Category(relic.category), marked=relic.sensitive) if relic.category else relic.sensitive,
-        "today": clock.today().isoformat(), **_vocab(),
-    })
+    return render(
+        request,
+        "relics/detail.html",
+        {
+            "relic": relic,
+            "files": relic.files.all(),
+            "reexams": relic.reexaminations.select_related("examined_by"),
+            "issues": relic.issues.exclude(status=QualityIssue.Status.RESOLVED),
+            "cases": relic.cases.all(),
+            "can_edit": may_edit(user, relic.department_id),
+            "is_bureau": is_bureau(user),
+            "is_expert": is_expert(user) and not is_read_only(user),
+            "sensitive": is_sensitive(Category(relic.category), marked=relic.sensitive)
+            if relic.category
+            else relic.sensitive,
+            "today": clock.today().isoformat(),
+            **_vocab(),
+        },
+    )
 
 
 def _form_data(request: HttpRequest) -> dict[str, Any]:
@@ -167,16 +245,32 @@ def relic_new(request: HttpRequest) -> HttpResponse:
         try:
             if department is None:
                 raise DomainError("relics.department", "请选择所在镇(街道)", field="department")
-            relic = services.relic_create(actor=user, department=department, data=values, origin=origin, code=request.POST.get("code", ""))
+            relic = services.relic_create(
+                actor=user,
+                department=department,
+                data=values,
+                origin=origin,
+                code=request.POST.get("code", ""),
+            )
         except DomainError as exc:
             error = exc
         else:
             messages.success(request, f"已保存 {relic.code} {relic.name}")
             return _back(relic)
-    return render(request, "relics/form.html", {
-        "values": values, "error": error, "towns": towns, "is_bureau": is_bureau(user), "relic": None,
-        "datum": datum(), **_vocab(),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "relics/form.html",
+        {
+            "values": values,
+            "error": error,
+            "towns": towns,
+            "is_bureau": is_bureau(user),
+            "relic": None,
+            "datum": datum(),
+            **_vocab(),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -186,7 +280,9 @@ def relic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_edit(user, relic.department_id):
         raise PermissionDenied("无权修改")
     error = None
-    values: dict[str, Any] = {n: getattr(relic, n) if getattr(relic, n) is not None else "" for n in FORM_FIELDS}
+    values: dict[str, Any] = {
+        n: getattr(relic, n) if getattr(relic, n) is not None else "" for n in FORM_FIELDS
+    }
     values["sensitive"] = relic.sensitive
     if request.method == "POST":
         values = _form_data(request)
@@ -197,9 +293,19 @@ def relic_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return _back(relic)
-    return render(request, "relics/form.html", {
-        "values": values, "error": error, "relic": relic, "is_bureau": is_bureau(user), "datum": datum(), **_vocab(),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "relics/form.html",
+        {
+            "values": values,
+            "error": error,
+            "relic": relic,
+            "is_bureau": is_bureau(user),
+            "datum": datum(),
+            **_vocab(),
+        },
+        status=400 if error else 200,
+    )
 
 
 def _act(request: HttpRequest, relic: Relic, call: Any, done: str) -> HttpResponse:
@@ -222,9 +328,18 @@ def relic_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if refused is not None or upload is None:
         messages.error(request, refused.message if refused is not None else "请选择文件")
         return _back(relic)
-    return _act(request, relic, lambda: services.relic_file_add(
-        actor=user, relic=relic, kind=request.POST.get("kind", "photo"), upload=upload, caption=request.POST.get("caption", ""),
-    ), "文件已上传")
+    return _act(
+        request,
+        relic,
+        lambda: services.relic_file_add(
+            actor=user,
+            relic=relic,
+            kind=request.POST.get("kind", "photo"),
+            upload=upload,
+            caption=request.POST.get("caption", ""),
+        ),
+        "文件已上传",
+    )
 
 
 @require_POST
@@ -237,10 +352,16 @@ def relic_reexamine(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             on = date.fromisoformat(request.POST.get("examined_on") or clock.today().isoformat())
         except ValueError:
-            raise DomainError("relics.date", "复查日期格式应为 YYYY-MM-DD", field="examined_on") from None
+            raise DomainError(
+                "relics.date", "复查日期格式应为 YYYY-MM-DD", field="examined_on"
+            ) from None
         services.relic_reexamine(
-            actor=user, relic=relic, outcome=request.POST.get("outcome", ""), cause=request.POST.get("cause", ""),
-            changes=request.POST.get("changes", ""), examined_on=on,
+            actor=user,
+            relic=relic,
+            outcome=request.POST.get("outcome", ""),
+            cause=request.POST.get("cause", ""),
+            changes=request.POST.get("changes", ""),
+            examined_on=on,
         )
 
     return _act(request, relic, call, "复查结果已登记")
@@ -255,9 +376,18 @@ def relic_stage(request: HttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")
     calls = {
         "submit": (lambda: services.lead_submit(actor=user, relic=relic), "已提交专家认定"),
-        "verify": (lambda: services.lead_verify(actor=user, relic=relic, accept=True, note=note), "已认定为不可移动文物"),
-        "reject": (lambda: services.lead_verify(actor=user, relic=relic, accept=False, note=note), "已决定不予认定"),
-        "return": (lambda: services.lead_return(actor=user, relic=relic, note=note), "已退回补充调查"),
+        "verify": (
+            lambda: services.lead_verify(actor=user, relic=relic, accept=True, note=note),
+            "已认定为不可移动文物",
+        ),
+        "reject": (
+            lambda: services.lead_verify(actor=user, relic=relic, accept=False, note=note),
+            "已决定不予认定",
+        ),
+        "return": (
+            lambda: services.lead_return(actor=user, relic=relic, note=note),
+            "已退回补充调查",
+        ),
         "register": (lambda: services.relic_register(actor=user, relic=relic), "已登记"),
         "publish": (lambda: services.relic_publish(actor=user, relic=relic), "已公布"),
         "unpublish": (lambda: services.relic_unpublish(actor=user, relic=relic), "已撤回公布"),
@@ -274,7 +404,12 @@ def relic_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_accept(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     issue = get_object_or_404(QualityIssue.objects.filter(relic__in=relics_for(user)), pk=pk)
-    return _act(request, issue.relic, lambda: services.issue_accept(actor=user, issue=issue, note=request.POST.get("note", "")), "已确认")
+    return _act(
+        request,
+        issue.relic,
+        lambda: services.issue_accept(actor=user, issue=issue, note=request.POST.get("note", "")),
+        "已确认",
+    )
 
 
 @require_POST
@@ -282,7 +417,12 @@ def issue_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = get_object_or_404(DamageCase.objects.filter(relic__in=relics_for(user)), pk=pk)
-    return _act(request, case.relic, lambda: services.case_close(actor=user, case=case, outcome=request.POST.get("outcome", "")), "案件已办结")
+    return _act(
+        request,
+        case.relic,
+        lambda: services.case_close(actor=user, case=case, outcome=request.POST.get("outcome", "")),
+        "案件已办结",
+    )
 
 
 @login_required
@@ -303,7 +443,11 @@ def review(request: HttpRequest) -> HttpResponse:
     if not is_expert(user) and not is_bureau(user):
         raise PermissionDenied("只有专家和文物局可以查看审核队列")
     leads, warnings = review_queue(user)
-    return render(request, "relics/review.html", {"leads": leads[:200], "warnings": warnings[:200], "near": near_metres()})
+    return render(
+        request,
+        "relics/review.html",
+        {"leads": leads[:200], "warnings": warnings[:200], "near": near_metres()},
+    )
 
 
 # ------------------------------------------------------------------ import / export
@@ -332,14 +476,21 @@ def import_register(request: HttpRequest) -> HttpResponse:
         if result is not None and result.ok:
             messages.success(request, f"已导入 {result.created} 处不可移动文物")
             return redirect("relics:list")
-    return render(request, "relics/import.html", {"result": result, "error": error, "columns": IMPORT_COLUMNS}, status=400 if (error or (result and not result.ok)) else 200)
+    return render(
+        request,
+        "relics/import.html",
+        {"result": result, "error": error, "columns": IMPORT_COLUMNS},
+        status=400 if (error or (result and not result.ok)) else 200,
+    )
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
     user = _user(request)
     if not (is_bureau(user) or sees_all(user) or census_area(user)):
         raise PermissionDenied
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "category", "level", "town", "stage")}
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("q", "category", "level", "town", "stage")
+    }
     relics = relic_search(relics_for(user), **params).prefetch_related("reexaminations")
     if kind == "register":
         data, count = register_xlsx(relics.iterator(chunk_size=2000))
@@ -347,7 +498,9 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         data, count = census_forms_xlsx(relics)
         name = "普查登记表.xlsx"
-    services.export_logged(actor=user, kind=kind, count=count, filters={k: v for k, v in params.items() if v})
+    services.export_logged(
+        actor=user, kind=kind, count=count, filters={k: v for k, v in params.items() if v}
+    )
     return xlsx_response(data, name)
 
 
@@ -365,11 +518,20 @@ def export_forms(request: HttpRequest) -> HttpResponse:
 
 
 def _public_row(relic: Relic) -> dict[str, Any]:
-    sensitive = is_sensitive(Category(relic.category), marked=relic.sensitive) if relic.category else True
-    point = Coordinates(relic.longitude, relic.latitude) if relic.longitude is not None and relic.latitude is not None else None
+    sensitive = (
+        is_sensitive(Category(relic.category), marked=relic.sensitive) if relic.category else True
+    )
+    point = (
+        Coordinates(relic.longitude, relic.latitude)
+        if relic.longitude is not None and relic.latitude is not None
+        else None
+    )
     return {
-        "relic": relic, "sensitive": sensitive,
-        "location": location_description(town=relic.department.name, address=relic.address, point=point, sensitive=sensitive),
+        "relic": relic,
+        "sensitive": sensitive,
+        "location": location_description(
+            town=relic.department.name, address=relic.address, point=point, sensitive=sensitive
+        ),
     }
 
 
@@ -378,14 +540,21 @@ def public_list(request: HttpRequest) -> HttpResponse:
     found = relic_search(published_relics(), **params)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
-    return render(request, "relics/public_list.html", {
-        "page": page, "rows": [_public_row(r) for r in page], "params": params, "query": query,
-        "towns": census_units(), "total": published_relics().count(), **_vocab(),
-    })
+    return render(
+        request,
+        "relics/public_list.html",
+        {
+            "page": page,
+            "rows": [_public_row(r) for r in page],
+            "params": params,
+            "query": query,
+            "towns": census_units(),
+            "total": published_relics().count(),
+            **_vocab(),
+        },
+    )
 
 
 def public_detail(request: HttpRequest, code: str) -> HttpResponse:
     relic = get_object_or_404(published_relics(), code=code)
     return render(request, "relics/public_detail.html", {"row": _public_row(relic)})
-
-

@@ -36,7 +36,9 @@ def _user(request: HttpRequest) -> User:
 @router.get("/tasks", summary="任务台账")
 def tasks(
     request: HttpRequest,
-    unit: Annotated[str, Query(max_length=max_len(LoopItem, "unit_name"))] = "",  # a unit's id, or words of its name
+    unit: Annotated[
+        str, Query(max_length=max_len(LoopItem, "unit_name"))
+    ] = "",  # a unit's id, or words of its name
     livelihood: bool = False,
     source: Annotated[str, Query(max_length=max_len(LoopItem, "source"))] = "",
     overdue: bool = False,
@@ -44,11 +46,21 @@ def tasks(
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     user = _user(request)
-    params = {"unit": unit, "livelihood": "1" if livelihood else "", "source": source,
-              "overdue": "1" if overdue else ""}
-    qs = filter_items(visible_items(user), params, today=clock.today()).select_related("unit").order_by("pk")
-    return [{**task_json(i), "state": i.state, "progress": i.progress}
-            for i in qs[offset: offset + limit]]
+    params = {
+        "unit": unit,
+        "livelihood": "1" if livelihood else "",
+        "source": source,
+        "overdue": "1" if overdue else "",
+    }
+    qs = (
+        filter_items(visible_items(user), params, today=clock.today())
+        .select_related("unit")
+        .order_by("pk")
+    )
+    return [
+        {**task_json(i), "state": i.state, "progress": i.progress}
+        for i in qs[offset : offset + limit]
+    ]
 
 
 class ActIn(Schema):
@@ -66,6 +78,18 @@ def act(request: HttpRequest, pk: Id, payload: ActIn) -> dict[str, Any]:
     item = LoopItem.objects.filter(pk=pk).first()
     if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
         raise Http404("没有这项任务")
-    item = services.loop_act(actor=user, item=item, action=payload.action, text=payload.text,
-                             evidence=payload.evidence, progress=payload.progress, new_due=payload.new_due)
-    return {"id": item.pk, "state": item.state, "progress": item.progress, "due": item.due.isoformat()}
+    item = services.loop_act(
+        actor=user,
+        item=item,
+        action=payload.action,
+        text=payload.text,
+        evidence=payload.evidence,
+        progress=payload.progress,
+        new_due=payload.new_due,
+    )
+    return {
+        "id": item.pk,
+        "state": item.state,
+        "progress": item.progress,
+        "due": item.due.isoformat(),
+    }

@@ -11,10 +11,30 @@ class SupervisionConfig(AppConfig):
 
         for number, eid, label, url in (
             ("城政办发〔2024〕9号", "att_1", "任务台账", "/supervision/"),
-            ("城政发〔2024〕5号", "para_1", "安全生产重点任务", "/supervision/?source=城政发〔2024〕5号"),
-            ("城政办发〔2024〕3号", "para_3", "消防安全检查清单", "/supervision/hazards/checklist/"),
-            ("城政办发〔2024〕3号", "para_5__subpara_2", "隐患三个清单与整改闭环", "/supervision/hazards/"),
-            ("城政办发〔2024〕3号", "para_5__subpara_3", "大曝光", "/supervision/hazards/exposure/"),
+            (
+                "城政发〔2024〕5号",
+                "para_1",
+                "安全生产重点任务",
+                "/supervision/?source=城政发〔2024〕5号",
+            ),
+            (
+                "城政办发〔2024〕3号",
+                "para_3",
+                "消防安全检查清单",
+                "/supervision/hazards/checklist/",
+            ),
+            (
+                "城政办发〔2024〕3号",
+                "para_5__subpara_2",
+                "隐患三个清单与整改闭环",
+                "/supervision/hazards/",
+            ),
+            (
+                "城政办发〔2024〕3号",
+                "para_5__subpara_3",
+                "大曝光",
+                "/supervision/hazards/exposure/",
+            ),
             ("城政办发〔2024〕3号", "para_6", "工作步骤与报送时间", "/supervision/schedule/"),
             ("城政办发〔2024〕4号", "para_2", "两节环境卫生保障阶段", "/supervision/schedule/"),
         ):

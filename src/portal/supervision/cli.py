@@ -25,11 +25,18 @@ def _parsed(file: Path | None) -> Any:
     try:
         return parse_issue(file.read_bytes())
     except OSError as exc:
-        raise DomainError("supervision.file", f"无法读取公报文件 {file}: {exc}", field="file") from None
+        raise DomainError(
+            "supervision.file", f"无法读取公报文件 {file}: {exc}", field="file"
+        ) from None
 
 
 @group.command("import-gazette")
-@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), help="公报全文 (默认随附的2024年第1期)")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="公报全文 (默认随附的2024年第1期)",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def import_gazette(file: Path | None, as_json: bool) -> None:
     """导入公报中的任务分工; 重复导入不会重复建任务, 也不会丢失已记录的进展。"""
@@ -43,16 +50,25 @@ def import_gazette(file: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        click.echo(f"新增 {result.created} 项, 更新 {result.updated} 项, 未变 {result.unchanged} 项。")
+        click.echo(
+            f"新增 {result.created} 项, 更新 {result.updated} 项, 未变 {result.unchanged} 项。"
+        )
 
 
 def task_json(item: Any) -> dict[str, Any]:
     return {
-        "id": item.pk, "source": item.source, "text": item.text, "leader": item.leader,
+        "id": item.pk,
+        "source": item.source,
+        "text": item.text,
+        "leader": item.leader,
         "lead_unit": item.unit_name or (item.unit.name if item.unit else ""),
-        "responsible_leader": item.responsible_leader, "supervisors": list(item.supervisors),
-        "sections": list(item.sections), "persons": list(item.persons), "livelihood": item.livelihood,
-        "deadline": item.due.isoformat(), "deadline_source": item.due_source,
+        "responsible_leader": item.responsible_leader,
+        "supervisors": list(item.supervisors),
+        "sections": list(item.sections),
+        "persons": list(item.persons),
+        "livelihood": item.livelihood,
+        "deadline": item.due.isoformat(),
+        "deadline_source": item.due_source,
         "milestones": [{"date": m["date"], "text": m["text"]} for m in item.milestones],
     }
 
@@ -103,10 +119,17 @@ def hazards_checklist(as_json: bool) -> None:
 
     groups = checklist(_parsed(None))
     data: list[dict[str, Any]] = [
-        {"group": g.group, "items": [
-            {"id": i.id, "text": i.text, "citation": {"document": i.citation.document, "clause": i.citation.clause}}
-            for i in g.items
-        ]}
+        {
+            "group": g.group,
+            "items": [
+                {
+                    "id": i.id,
+                    "text": i.text,
+                    "citation": {"document": i.citation.document, "clause": i.citation.clause},
+                }
+                for i in g.items
+            ],
+        }
         for g in groups
     ]
     if as_json:
@@ -136,11 +159,25 @@ def _escalate(kind: str, on: str | None, as_json: bool) -> None:
         raise DomainError("supervision.date", "日期格式应为 YYYY-MM-DD", field="date") from None
     done = escalate_overdue(kind=kind, today=day)
     if as_json:
-        click.echo(json.dumps([
-            {"id": e.item_id, "number": e.number, "unit": e.unit, "days_overdue": e.days_overdue,
-             "from_level": e.from_level, "to_level": e.to_level, "label": e.label, "told": list(e.told)}
-            for e in done
-        ], ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": e.item_id,
+                        "number": e.number,
+                        "unit": e.unit,
+                        "days_overdue": e.days_overdue,
+                        "from_level": e.from_level,
+                        "to_level": e.to_level,
+                        "label": e.label,
+                        "told": list(e.told),
+                    }
+                    for e in done
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     for e in done:
         click.echo(f"{e.item_id}\t{e.unit}\t逾期{e.days_overdue}天\t{e.label}")

@@ -32,10 +32,19 @@ class LoopItem(models.Model):
     title = models.CharField("标题", max_length=200, blank=True)
     text = models.TextField("内容")
     parent = models.ForeignKey(
-        "self", verbose_name="上级任务", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     unit = models.ForeignKey(
-        Department, verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="supervision_items",
     )
     unit_name = models.CharField("牵头单位(原文)", max_length=300, blank=True)
@@ -58,7 +67,11 @@ class LoopItem(models.Model):
     due = models.DateField("完成期限", db_index=True)
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="报结人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="报结人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     pending_due = models.DateField("申请延期至", null=True, blank=True)
@@ -83,8 +96,21 @@ class LoopItem(models.Model):
             models.Index(fields=["kind", "unit", "due"], name="sv_item_kind_unit_due"),
             # covers the bulletin's grouped count with the people it names (and a unit's leaders): no
             # table reads for 100,000 items
-            models.Index(fields=["kind", "unit", "leader", "state", "due", "dispatched", "progress", "closed_on",
-                                 "responsible_leader", "persons"], name="sv_item_bulletin"),
+            models.Index(
+                fields=[
+                    "kind",
+                    "unit",
+                    "leader",
+                    "state",
+                    "due",
+                    "dispatched",
+                    "progress",
+                    "closed_on",
+                    "responsible_leader",
+                    "persons",
+                ],
+                name="sv_item_bulletin",
+            ),
             models.Index(fields=["kind", "unit", "source"], name="sv_item_kind_unit_source"),
         ]
 
@@ -95,10 +121,16 @@ class LoopItem(models.Model):
 class LoopEvent(models.Model):
     """One step on an item's loop: who did what, when, with what words and evidence."""
 
-    item = models.ForeignKey(LoopItem, verbose_name="事项", on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(
+        LoopItem, verbose_name="事项", on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField("操作", max_length=24)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField("时间")
@@ -131,7 +163,10 @@ class Venue(models.Model):
     venue_class = models.CharField("场所类别", max_length=16)  # nine_small | mixed_use | crowded
     kind = models.CharField("场所类型", max_length=64)
     street = models.ForeignKey(
-        Department, verbose_name="属地镇(街道)", on_delete=models.PROTECT, related_name="supervision_venues"
+        Department,
+        verbose_name="属地镇(街道)",
+        on_delete=models.PROTECT,
+        related_name="supervision_venues",
     )
     grid = models.CharField("网格", max_length=64, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
@@ -143,7 +178,9 @@ class Venue(models.Model):
         verbose_name = "排查场所"
         verbose_name_plural = "排查场所"
         ordering = ["street", "name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["street", "name"], name="sv_venue_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="sv_venue_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -152,13 +189,19 @@ class Venue(models.Model):
 class SelfInspection(models.Model):
     """A venue's self-inspection record signed by its person in charge (五(一), 附件2)."""
 
-    venue = models.ForeignKey(Venue, verbose_name="场所", on_delete=models.PROTECT, related_name="self_inspections")
+    venue = models.ForeignKey(
+        Venue, verbose_name="场所", on_delete=models.PROTECT, related_name="self_inspections"
+    )
     inspected_on = models.DateField("自查日期")
     signed_by = models.CharField("场所责任人(签字)", max_length=64)
     findings = models.JSONField("自查发现(检查项编号)", default=list, blank=True)
     note = models.TextField("自查情况", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -173,8 +216,12 @@ class SelfInspection(models.Model):
 class Hazard(models.Model):
     """The hazard-specific part of a loop item: venue, checklist item, 三个清单 and flags."""
 
-    item = models.OneToOneField(LoopItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="hazard")
-    venue = models.ForeignKey(Venue, verbose_name="场所", on_delete=models.PROTECT, related_name="hazards")
+    item = models.OneToOneField(
+        LoopItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="hazard"
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name="场所", on_delete=models.PROTECT, related_name="hazards"
+    )
     check_id = models.CharField("检查项", max_length=8)
     clause = models.CharField("条款", max_length=64)
     inspector_kind = models.CharField("排查主体", max_length=16)
@@ -201,7 +248,11 @@ class Exposure(models.Model):
     hazards = models.ManyToManyField(Hazard, verbose_name="曝光隐患", related_name="exposures")
     note = models.CharField("说明", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -221,7 +272,11 @@ class Bulletin(models.Model):
     title = models.CharField("标题", max_length=200)
     figures = models.JSONField("各单位情况", default=list)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     published_at = models.DateTimeField("发布时间")
 
@@ -238,13 +293,21 @@ class ObligationRecord(models.Model):
     """One occurrence of a recurring obligation (安委会会议, 一线督查, 综合演练 …) a unit records."""
 
     obligation = models.CharField("周期性工作", max_length=48)
-    unit = models.ForeignKey(Department, verbose_name="责任单位", on_delete=models.PROTECT,
-                             related_name="supervision_obligation_records")
+    unit = models.ForeignKey(
+        Department,
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="supervision_obligation_records",
+    )
     held_on = models.DateField("开展日期")
     person = models.CharField("主持或带队人", max_length=64)
     note = models.TextField("会议纪要或佐证材料")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField("登记时间")
 
@@ -252,7 +315,9 @@ class ObligationRecord(models.Model):
         verbose_name = "周期性工作记录"
         verbose_name_plural = "周期性工作记录"
         ordering = ["obligation", "unit", "held_on", "pk"]
-        indexes = [models.Index(fields=["obligation", "unit", "held_on"], name="sv_obl_rec_key_unit_day")]
+        indexes = [
+            models.Index(fields=["obligation", "unit", "held_on"], name="sv_obl_rec_key_unit_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.obligation} {self.unit} {self.held_on}"

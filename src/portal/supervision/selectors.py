@@ -40,22 +40,32 @@ def visible_items(user: User | AnonymousUser, kind: str = LoopItem.Kind.TASK) ->
         return qs
     if not isinstance(user, User) or user.department_id is None:
         return qs.none()
-    shared = LoopItem.co_units.through.objects.filter(department_id=user.department_id).values("loopitem_id")
+    shared = LoopItem.co_units.through.objects.filter(department_id=user.department_id).values(
+        "loopitem_id"
+    )
     return qs.filter(Q(unit_id=user.department_id) | Q(pk__in=shared))
 
 
-def filter_items(qs: QuerySet[LoopItem], params: dict[str, str], *, today: date) -> QuerySet[LoopItem]:
+def filter_items(
+    qs: QuerySet[LoopItem], params: dict[str, str], *, today: date
+) -> QuerySet[LoopItem]:
     """Apply the ledger's filters: leader, unit, status, overdue, livelihood, source, q."""
     if params.get("leader"):
         qs = qs.filter(leader=params["leader"])
     if params.get("unit"):
-        qs = qs.filter(Q(unit_id=params["unit"]) if params["unit"].isdigit() else Q(unit_name__contains=params["unit"]))
+        qs = qs.filter(
+            Q(unit_id=params["unit"])
+            if params["unit"].isdigit()
+            else Q(unit_name__contains=params["unit"])
+        )
     if params.get("status"):
         qs = qs.filter(state=params["status"])
     if params.get("overdue"):
         qs = qs.filter(state__in=OPEN_STATES, due__lt=today)
     if params.get("livelihood"):
-        qs = qs.filter(livelihood__in=[True])  # `= 1`, not a bare column, so SQLite can use its index
+        qs = qs.filter(
+            livelihood__in=[True]
+        )  # `= 1`, not a bare column, so SQLite can use its index
     if params.get("source"):
         qs = qs.filter(source=params["source"])
     if params.get("q"):
@@ -75,12 +85,23 @@ def rows(items: list[LoopItem], *, today: date) -> list[Row]:
     soon, margin = due_soon_days(), behind_margin()
     out = []
     for item in items:
-        colour = colour_code(State(item.state), item.dispatched, item.due, item.progress, today, soon, margin)
-        out.append(Row(item=item, colour=colour, colour_label=COLOUR_LABELS[colour], overdue=colour is Colour.RED))
+        colour = colour_code(
+            State(item.state), item.dispatched, item.due, item.progress, today, soon, margin
+        )
+        out.append(
+            Row(
+                item=item,
+                colour=colour,
+                colour_label=COLOUR_LABELS[colour],
+                overdue=colour is Colour.RED,
+            )
+        )
     return out
 
 
-def distinct_values(user: User | AnonymousUser, field: str, kind: str = LoopItem.Kind.TASK) -> list[str]:
+def distinct_values(
+    user: User | AnonymousUser, field: str, kind: str = LoopItem.Kind.TASK
+) -> list[str]:
     """The distinct non-empty values of ``field`` (leader, source) among the items the user sees, for
     the ledger's filters. For a unit user the lead-unit and co-unit parts are asked separately so
     each uses its index (an OR of the two makes SQLite scan every item of the kind)."""
@@ -88,12 +109,18 @@ def distinct_values(user: User | AnonymousUser, field: str, kind: str = LoopItem
         return _seek_distinct(LoopItem.objects.filter(kind=kind), field)
     if isinstance(user, User) and user.department_id is not None:
         own = LoopItem.objects.filter(kind=kind, unit_id=user.department_id)
-        shared = list(LoopItem.co_units.through.objects.filter(department_id=user.department_id)
-                      .values_list("loopitem_id", flat=True))
+        shared = list(
+            LoopItem.co_units.through.objects.filter(department_id=user.department_id).values_list(
+                "loopitem_id", flat=True
+            )
+        )
         values = set(_seek_distinct(own, field))
         # by primary key only, kind checked here: with the kind in the query SQLite scans an index
-        values |= {v for k, v in LoopItem.objects.filter(pk__in=shared).order_by().values_list("kind", field)
-                   if k == kind}
+        values |= {
+            v
+            for k, v in LoopItem.objects.filter(pk__in=shared).order_by().values_list("kind", field)
+            if k == kind
+        }
         return sorted(v for v in values if v)
     return []
 
@@ -123,7 +150,9 @@ class DaysBetween(Func):
     output_field = IntegerField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        (a_sql, a_params), (b_sql, b_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        (a_sql, a_params), (b_sql, b_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
         params = [*b_params, *a_params]
         if connection.vendor == "sqlite":
             return f"CAST(ROUND(julianday({b_sql}) - julianday({a_sql})) AS INTEGER)", params
@@ -150,13 +179,21 @@ def _with_lag(qs: QuerySet[LoopItem], *, end: date) -> QuerySet[LoopItem]:
     """Annotate the days planned (``sv_total``), the days gone on ``end`` (``sv_gone``) and how far
     the reported progress trails the time gone (``sv_lag`` > 0: more than the margin behind)."""
     margin = behind_margin()
-    qs = qs.annotate(sv_total=DaysBetween(F("dispatched"), F("due")),
-                     sv_gone=DaysBetween(F("dispatched"), Value(end, output_field=DateField())))
-    return qs.annotate(sv_lag=ExpressionWrapper(F("sv_gone") * 100 - (F("progress") + margin) * F("sv_total"),
-                                                output_field=IntegerField()))
+    qs = qs.annotate(
+        sv_total=DaysBetween(F("dispatched"), F("due")),
+        sv_gone=DaysBetween(F("dispatched"), Value(end, output_field=DateField())),
+    )
+    return qs.annotate(
+        sv_lag=ExpressionWrapper(
+            F("sv_gone") * 100 - (F("progress") + margin) * F("sv_total"),
+            output_field=IntegerField(),
+        )
+    )
 
 
-def bulletin_figures(qs: QuerySet[LoopItem], *, end: date, by: str = "unit") -> list[dict[str, Any]]:
+def bulletin_figures(
+    qs: QuerySet[LoopItem], *, end: date, by: str = "unit"
+) -> list[dict[str, Any]]:
     """Per unit (or per district leader, ``by="leader"``) on ``end``: done, on track, behind
     (yellow), overdue (red). An item closed after ``end`` counts as it stood then (still open).
     Counted by the database in one grouped query (100,000 items in well under a second)."""
@@ -173,12 +210,24 @@ def bulletin_figures(qs: QuerySet[LoopItem], *, end: date, by: str = "unit") -> 
         # text; grouped with the 责任领导 and 责任人 too, to name those of the late items
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: {k: set() for k in _NO_PEOPLE})
         keyed = ("sv_bucket", "responsible_leader", "persons")
-        by_unit = list(counted.filter(unit_id__isnull=False).values("unit_id", *keyed).annotate(n=Count("pk"))
-                       .values_list("unit_id", *keyed, "n"))
-        names = dict(Department.objects.filter(pk__in={r[0] for r in by_unit}).values_list("pk", "name"))
-        no_unit = (counted.filter(unit_id__isnull=True).values("unit_name", *keyed).annotate(n=Count("pk"))
-                   .values_list("unit_name", *keyed, "n"))
-        named = [(names[u], *rest) for u, *rest in by_unit] + [(t or "未明确单位", *rest) for t, *rest in no_unit]
+        by_unit = list(
+            counted.filter(unit_id__isnull=False)
+            .values("unit_id", *keyed)
+            .annotate(n=Count("pk"))
+            .values_list("unit_id", *keyed, "n")
+        )
+        names = dict(
+            Department.objects.filter(pk__in={r[0] for r in by_unit}).values_list("pk", "name")
+        )
+        no_unit = (
+            counted.filter(unit_id__isnull=True)
+            .values("unit_name", *keyed)
+            .annotate(n=Count("pk"))
+            .values_list("unit_name", *keyed, "n")
+        )
+        named = [(names[u], *rest) for u, *rest in by_unit] + [
+            (t or "未明确单位", *rest) for t, *rest in no_unit
+        ]
         for unit, bucket, leader, persons, n in named:
             table[unit][bucket] += n
             if bucket in ("behind", "overdue"):
@@ -186,9 +235,19 @@ def bulletin_figures(qs: QuerySet[LoopItem], *, end: date, by: str = "unit") -> 
                 if leader:
                     entry[f"{bucket}_leaders"].add(leader)
                 entry[f"{bucket}_persons"].update(p for p in (persons or []) if p)
-        return [{"unit": unit, **counts, "total": sum(counts.values()),
-                 **{k: sorted(v) for k, v in found[unit].items()}} for unit, counts in sorted(table.items())]
-    return [{"unit": unit, **counts, "total": sum(counts.values())} for unit, counts in sorted(table.items())]
+        return [
+            {
+                "unit": unit,
+                **counts,
+                "total": sum(counts.values()),
+                **{k: sorted(v) for k, v in found[unit].items()},
+            }
+            for unit, counts in sorted(table.items())
+        ]
+    return [
+        {"unit": unit, **counts, "total": sum(counts.values())}
+        for unit, counts in sorted(table.items())
+    ]
 
 
 _NO_PEOPLE = ("overdue_leaders", "overdue_persons", "behind_leaders", "behind_persons")
@@ -208,8 +267,9 @@ class DutyRow:
         return tuple(p for p in self.periods if p.status is PeriodStatus.MISSED)
 
 
-def duty_rows(user: User | AnonymousUser, *, today: date, start: date | None = None,
-              end: date | None = None) -> list[DutyRow]:
+def duty_rows(
+    user: User | AnonymousUser, *, today: date, start: date | None = None, end: date | None = None
+) -> list[DutyRow]:
     """Per recurring obligation and responsible unit (the table's default units and any unit that
     recorded one), the periods met, open and missed; a unit user sees only its own unit."""
     all_units = sees_all_units(user)
@@ -217,7 +277,11 @@ def duty_rows(user: User | AnonymousUser, *, today: date, start: date | None = N
     if not all_units and own is None:
         return []
     records: dict[tuple[str, int], list[date]] = defaultdict(list)
-    qs = ObligationRecord.objects.all() if all_units else ObligationRecord.objects.filter(unit_id=own)
+    qs = (
+        ObligationRecord.objects.all()
+        if all_units
+        else ObligationRecord.objects.filter(unit_id=own)
+    )
     for key, unit_id, held_on in qs.order_by().values_list("obligation", "unit_id", "held_on"):
         records[(key, unit_id)].append(held_on)
     duties = obligations()
@@ -235,17 +299,27 @@ def duty_rows(user: User | AnonymousUser, *, today: date, start: date | None = N
         for unit in sorted(units.values(), key=lambda d: d.name):
             if not all_units and unit.pk != own:
                 continue
-            periods = compliance(o, records.get((o.key, unit.pk), []), today=today, start=start, end=end)
+            periods = compliance(
+                o, records.get((o.key, unit.pk), []), today=today, start=start, end=end
+            )
             if periods:
                 out.append(DutyRow(key=o.key, label=o.label, unit=unit, periods=periods))
     return out
 
 
-def missed_duties(user: User | AnonymousUser, *, today: date, start: date, end: date) -> list[dict[str, Any]]:
+def missed_duties(
+    user: User | AnonymousUser, *, today: date, start: date, end: date
+) -> list[dict[str, Any]]:
     """For a bulletin: every period of a recurring obligation that ended short within
     ``start``–``end`` (as it stands ``today``), per unit."""
     return [
-        {"unit": row.unit.name, "obligation": row.label, "period": p.label, "done": p.done, "at_least": p.at_least}
+        {
+            "unit": row.unit.name,
+            "obligation": row.label,
+            "period": p.label,
+            "done": p.done,
+            "at_least": p.at_least,
+        }
         for row in duty_rows(user, today=today, start=start, end=end)
         for p in row.missed
         if p.due <= end

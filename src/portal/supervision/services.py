@@ -45,7 +45,13 @@ from portal.supervision.models import (
 from portal.supervision.units import collective_members, is_collective, resolve_unit
 
 UNIT_ACTIONS = {Action.ACCEPT, Action.PROGRESS, Action.SUBMIT, Action.REQUEST_EXTENSION}
-INSPECTOR_ACTIONS = {Action.PASS, Action.RETURN, Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.ESCALATE}
+INSPECTOR_ACTIONS = {
+    Action.PASS,
+    Action.RETURN,
+    Action.APPROVE_EXTENSION,
+    Action.REJECT_EXTENSION,
+    Action.ESCALATE,
+}
 VERIFIERS = (Role.INSPECTORATE, Role.ADMIN)
 
 ACTION_LABELS = {
@@ -65,9 +71,25 @@ ACTION_LABELS = {
 }
 
 # Fields an import may change; the loop's own fields (state, progress, dates agreed) never.
-_IMPORTED = ("source", "eid", "number", "title", "text", "unit_name", "leader", "leader_title",
-             "responsible_leader", "supervisors", "sections", "persons", "livelihood", "liaison", "towns",
-             "milestones", "due_source")
+_IMPORTED = (
+    "source",
+    "eid",
+    "number",
+    "title",
+    "text",
+    "unit_name",
+    "leader",
+    "leader_title",
+    "responsible_leader",
+    "supervisors",
+    "sections",
+    "persons",
+    "livelihood",
+    "liaison",
+    "towns",
+    "milestones",
+    "due_source",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,36 +107,52 @@ def _snap(item: LoopItem) -> dict[str, Any]:
     return snapshot(item, exclude=("co_units",))
 
 
-def _upsert(values: dict[str, Any], *, key: str, unit_names: list[str], dispatched: date, due: date) -> str:
+def _upsert(
+    values: dict[str, Any], *, key: str, unit_names: list[str], dispatched: date, due: date
+) -> str:
     """Create the item with ``key`` or bring its imported fields up to date; 'created' | 'updated' |
     'unchanged'. Progress, state and agreed dates already recorded are kept."""
     item = LoopItem.objects.filter(key=key).first()
     if item is None:
         dispatch(dispatched=dispatched, due=due)  # refuses a deadline before the dispatch date
         units = [u for u in (resolve_unit(n) for n in unit_names) if u is not None]
-        item = LoopItem(key=key, kind=LoopItem.Kind.TASK, dispatched=dispatched, due=due,
-                        unit=units[0] if units else None, **values)
+        item = LoopItem(
+            key=key,
+            kind=LoopItem.Kind.TASK,
+            dispatched=dispatched,
+            due=due,
+            unit=units[0] if units else None,
+            **values,
+        )
         item.full_clean()
         item.save()
         item.co_units.set({u.pk for u in units[1:]})
         audit_record(actor=None, action="supervision.item.import", obj=item, after=_snap(item))
-        LoopEvent.objects.create(item=item, action="dispatch", at=timezone.now(), on=dispatched, text="导入公报任务")
+        LoopEvent.objects.create(
+            item=item, action="dispatch", at=timezone.now(), on=dispatched, text="导入公报任务"
+        )
         return "created"
     before = _snap(item)
     for name in _IMPORTED:
         if name in values:
             setattr(item, name, values[name])
-    if item.state != LoopItem.State.CLOSED and item.pending_due is None and not item.events.filter(
-        action=Action.APPROVE_EXTENSION
-    ).exists():
+    if (
+        item.state != LoopItem.State.CLOSED
+        and item.pending_due is None
+        and not item.events.filter(action=Action.APPROVE_EXTENSION).exists()
+    ):
         item.due = due  # a changed deadline in the text, unless an extension was agreed
     after = _snap(item)
     if before == after:
         return "unchanged"
     item.full_clean()
     item.save()
-    audit_record(actor=None, action="supervision.item.reimport", obj=item, before=before, after=after)
-    LoopEvent.objects.create(item=item, action="import_update", at=timezone.now(), on=clock.today(), text="公报文本变更")
+    audit_record(
+        actor=None, action="supervision.item.reimport", obj=item, before=before, after=after
+    )
+    LoopEvent.objects.create(
+        item=item, action="import_update", at=timezone.now(), on=clock.today(), text="公报文本变更"
+    )
     return "updated"
 
 
@@ -129,40 +167,86 @@ def tasks_import_gazette(*, parsed: ParseResult) -> ImportResult:
         for t in report:
             dispatched = signed or t.deadline.due
             values = {
-                "source": t.source, "eid": t.eid, "number": t.number, "title": t.text[:60], "text": t.text,
-                "unit_name": t.lead_unit, "leader": t.leader, "leader_title": t.leader_title,
-                "responsible_leader": t.responsible_leader, "supervisors": list(t.supervisors),
-                "sections": list(t.sections), "persons": list(t.persons), "livelihood": t.livelihood,
-                "liaison": t.liaison, "towns": t.towns,
-                "milestones": [{"date": m.due.isoformat(), "text": m.text} for m in t.deadline.milestones],
+                "source": t.source,
+                "eid": t.eid,
+                "number": t.number,
+                "title": t.text[:60],
+                "text": t.text,
+                "unit_name": t.lead_unit,
+                "leader": t.leader,
+                "leader_title": t.leader_title,
+                "responsible_leader": t.responsible_leader,
+                "supervisors": list(t.supervisors),
+                "sections": list(t.sections),
+                "persons": list(t.persons),
+                "livelihood": t.livelihood,
+                "liaison": t.liaison,
+                "towns": t.towns,
+                "milestones": [
+                    {"date": m.due.isoformat(), "text": m.text} for m in t.deadline.milestones
+                ],
                 "due_source": str(t.deadline.source),
             }
-            counts[_upsert(values, key=t.key, unit_names=[t.lead_unit], dispatched=dispatched,
-                           due=t.deadline.due)] += 1
+            counts[
+                _upsert(
+                    values,
+                    key=t.key,
+                    unit_names=[t.lead_unit],
+                    dispatched=dispatched,
+                    due=t.deadline.due,
+                )
+            ] += 1
     safety = import_safety_tasks(parsed)
     if safety:
         signed = find_document(parsed, safety[0].source).signed_date
         for s in safety:
             dispatched = signed or s.deadline.due
             values = {
-                "source": s.source, "eid": s.eid, "number": s.number, "title": s.title, "text": s.text,
-                "unit_name": "、".join(s.units), "towns": s.towns, "due_source": str(s.deadline.source),
-                "milestones": [{"date": m.due.isoformat(), "text": m.text} for m in s.deadline.milestones],
+                "source": s.source,
+                "eid": s.eid,
+                "number": s.number,
+                "title": s.title,
+                "text": s.text,
+                "unit_name": "、".join(s.units),
+                "towns": s.towns,
+                "due_source": str(s.deadline.source),
+                "milestones": [
+                    {"date": m.due.isoformat(), "text": m.text} for m in s.deadline.milestones
+                ],
             }
-            counts[_upsert(values, key=s.key, unit_names=list(s.units), dispatched=dispatched,
-                           due=s.deadline.due)] += 1
+            counts[
+                _upsert(
+                    values,
+                    key=s.key,
+                    unit_names=list(s.units),
+                    dispatched=dispatched,
+                    due=s.deadline.due,
+                )
+            ] += 1
     for step in campaign_steps():
         document = next((d for d in parsed.documents if d.number == step.document), None)
         if document is None:
             continue
         dispatched = min(step.start or step.due, document.signed_date or step.due)
         values = {
-            "source": step.document, "eid": step.citation.clause, "number": step.label,
-            "title": step.label, "text": step.citation.text or step.label, "unit_name": "各镇(街道)、各部门",
-            "due_source": "text", "milestones": [],
+            "source": step.document,
+            "eid": step.citation.clause,
+            "number": step.label,
+            "title": step.label,
+            "text": step.citation.text or step.label,
+            "unit_name": "各镇(街道)、各部门",
+            "due_source": "text",
+            "milestones": [],
         }
-        counts[_upsert(values, key=f"{step.document}#{step.citation.clause}#{step.label}",
-                       unit_names=["各镇(街道)及区直各有关单位"], dispatched=dispatched, due=step.due)] += 1
+        counts[
+            _upsert(
+                values,
+                key=f"{step.document}#{step.citation.clause}#{step.label}",
+                unit_names=["各镇(街道)及区直各有关单位"],
+                dispatched=dispatched,
+                due=step.due,
+            )
+        ] += 1
     _share_collectives()
     return ImportResult(**counts)
 
@@ -170,7 +254,9 @@ def tasks_import_gazette(*, parsed: ParseResult) -> ImportResult:
 def _share_collectives() -> None:
     """Give every unit a collective stands for (各镇(街道), 区直各有关单位) a share of the items that
     name it; run after the import so units created by it are included. Adds only."""
-    for item in LoopItem.objects.filter(kind=LoopItem.Kind.TASK, key__isnull=False).only("pk", "unit_id", "unit_name"):
+    for item in LoopItem.objects.filter(kind=LoopItem.Kind.TASK, key__isnull=False).only(
+        "pk", "unit_id", "unit_name"
+    ):
         members = set()
         for name in item.unit_name.split("、"):
             if is_collective(name):
@@ -185,9 +271,15 @@ def _share_collectives() -> None:
 
 def _state(item: LoopItem) -> LoopState:
     return LoopState(
-        state=State(item.state), dispatched=item.dispatched, due=item.due, progress=item.progress,
-        submitted_by=str(item.submitted_by_id or ""), pending_due=item.pending_due,
-        escalation=item.escalation, returns=item.returns, closed_on=item.closed_on,
+        state=State(item.state),
+        dispatched=item.dispatched,
+        due=item.due,
+        progress=item.progress,
+        submitted_by=str(item.submitted_by_id or ""),
+        pending_due=item.pending_due,
+        escalation=item.escalation,
+        returns=item.returns,
+        closed_on=item.closed_on,
     )
 
 
@@ -205,15 +297,26 @@ def _check_actor(actor: User, item: LoopItem, action: Action) -> None:
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="action")
     if action in UNIT_ACTIONS:
         if not (has_role(actor, Role.UNIT) and is_unit_member(actor, item)):
-            raise DomainError("supervision.not_your_unit", "只有责任单位可以办理此事项", field="action")
+            raise DomainError(
+                "supervision.not_your_unit", "只有责任单位可以办理此事项", field="action"
+            )
     elif not has_role(actor, *VERIFIERS):
-        raise DomainError("supervision.not_inspector", "只有督查室可以审核、批准延期或升级督办", field="action")
+        raise DomainError(
+            "supervision.not_inspector", "只有督查室可以审核、批准延期或升级督办", field="action"
+        )
 
 
 @transaction.atomic
 def loop_act(
-    *, actor: User, item: LoopItem, action: Action | str, on: date | None = None, text: str = "",
-    evidence: str = "", progress: int | None = None, new_due: date | None = None,
+    *,
+    actor: User,
+    item: LoopItem,
+    action: Action | str,
+    on: date | None = None,
+    text: str = "",
+    evidence: str = "",
+    progress: int | None = None,
+    new_due: date | None = None,
 ) -> LoopItem:
     """One step of the loop on a task or hazard, checked by the pure loop and by role and unit."""
     try:
@@ -226,8 +329,15 @@ def loop_act(
     before = _snap(item)
     open_children = item.children.exclude(state=LoopItem.State.CLOSED).count()
     after_state = transition(
-        _state(item), action, on=day, actor=str(actor.pk), progress=progress, evidence=evidence,
-        reason=text, new_due=new_due, open_children=open_children,
+        _state(item),
+        action,
+        on=day,
+        actor=str(actor.pk),
+        progress=progress,
+        evidence=evidence,
+        reason=text,
+        new_due=new_due,
+        open_children=open_children,
     )
     item.state = after_state.state.value
     item.progress = after_state.progress
@@ -243,11 +353,24 @@ def loop_act(
     if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
         item.pending_reason = ""
     item.save()
-    LoopEvent.objects.create(item=item, action=action.value, actor=actor, at=timezone.now(), on=day, text=text,
-                             evidence=evidence, progress=progress if action is Action.PROGRESS else None,
-                             new_due=new_due if action is Action.REQUEST_EXTENSION else None)
-    audit_record(actor=actor, action=f"supervision.item.{action.value}", obj=item, before=before,
-                 after=_snap(item))
+    LoopEvent.objects.create(
+        item=item,
+        action=action.value,
+        actor=actor,
+        at=timezone.now(),
+        on=day,
+        text=text,
+        evidence=evidence,
+        progress=progress if action is Action.PROGRESS else None,
+        new_due=new_due if action is Action.REQUEST_EXTENSION else None,
+    )
+    audit_record(
+        actor=actor,
+        action=f"supervision.item.{action.value}",
+        obj=item,
+        before=before,
+        after=_snap(item),
+    )
     if action is Action.PASS and item.kind == LoopItem.Kind.HAZARD and item.parent_id is not None:
         _close_parent_when_done(item.parent_id, day)
     return item
@@ -257,23 +380,48 @@ def _close_parent_when_done(parent_id: int, day: date) -> None:
     """整改一处、销案一处: a split hazard closes by itself once its last part is closed (each part was
     re-inspected by someone other than its fixer)."""
     parent = LoopItem.objects.select_for_update().get(pk=parent_id)
-    if parent.state == LoopItem.State.CLOSED or parent.children.exclude(state=LoopItem.State.CLOSED).exists():
+    if (
+        parent.state == LoopItem.State.CLOSED
+        or parent.children.exclude(state=LoopItem.State.CLOSED).exists()
+    ):
         return
     before = _snap(parent)
-    parent.state, parent.closed_on, parent.progress, parent.pending_due = LoopItem.State.CLOSED, day, 100, None
+    parent.state, parent.closed_on, parent.progress, parent.pending_due = (
+        LoopItem.State.CLOSED,
+        day,
+        100,
+        None,
+    )
     parent.save()
     n = parent.children.count()
-    LoopEvent.objects.create(item=parent, action="children_closed", actor=None, at=timezone.now(), on=day,
-                             text=f"{n}项分项隐患均已复查销案,本隐患销案")
-    audit_record(actor=None, action="supervision.item.children_closed", obj=parent, before=before,
-                 after=_snap(parent))
+    LoopEvent.objects.create(
+        item=parent,
+        action="children_closed",
+        actor=None,
+        at=timezone.now(),
+        on=day,
+        text=f"{n}项分项隐患均已复查销案,本隐患销案",
+    )
+    audit_record(
+        actor=None,
+        action="supervision.item.children_closed",
+        obj=parent,
+        before=before,
+        after=_snap(parent),
+    )
     if parent.parent_id is not None:
         _close_parent_when_done(parent.parent_id, day)
 
 
 @transaction.atomic
 def hazard_split(
-    *, actor: User, item: LoopItem, unit: Department, measure: str, responsible_person: str, deadline: date,
+    *,
+    actor: User,
+    item: LoopItem,
+    unit: Department,
+    measure: str,
+    responsible_person: str,
+    deadline: date,
     problem: str = "",
 ) -> Hazard:
     """Split a hazard that needs several measures or responsible units into a part with its own
@@ -284,8 +432,12 @@ def hazard_split(
     item = LoopItem.objects.select_for_update().get(pk=item.pk)
     if item.kind != LoopItem.Kind.HAZARD:
         raise DomainError("hazard.split_kind", "只有隐患可以拆分为分项隐患", field="action")
-    if not (has_role(actor, *VERIFIERS) or (has_role(actor, Role.UNIT) and is_unit_member(actor, item))):
-        raise DomainError("supervision.not_your_unit", "只有督查室或隐患属地可以拆分隐患", field="unit")
+    if not (
+        has_role(actor, *VERIFIERS) or (has_role(actor, Role.UNIT) and is_unit_member(actor, item))
+    ):
+        raise DomainError(
+            "supervision.not_your_unit", "只有督查室或隐患属地可以拆分隐患", field="unit"
+        )
     if item.state == LoopItem.State.CLOSED:
         raise DomainError("loop.closed", "事项已办结,不能再操作", field="action")
     if item.state == LoopItem.State.SUBMITTED:
@@ -293,29 +445,70 @@ def hazard_split(
     parent = Hazard.objects.select_related("venue").get(item=item)
     today = clock.today()
     if deadline > item.due:
-        raise DomainError("hazard.split_due", f"分项整改时限不能晚于原隐患的整改时限{item.due}", field="deadline")
-    lists = three_lists(problem=problem or item.text, measure=measure, responsible_unit=unit.name,
-                        responsible_person=responsible_person, deadline=deadline, found_on=today)
+        raise DomainError(
+            "hazard.split_due", f"分项整改时限不能晚于原隐患的整改时限{item.due}", field="deadline"
+        )
+    lists = three_lists(
+        problem=problem or item.text,
+        measure=measure,
+        responsible_unit=unit.name,
+        responsible_person=responsible_person,
+        deadline=deadline,
+        found_on=today,
+    )
     dispatch(dispatched=today, due=deadline)
-    child = LoopItem(kind=LoopItem.Kind.HAZARD, parent=item, source=item.source, eid=item.eid,
-                     number=f"{item.number}-{item.children.count() + 1}",
-                     title=f"{parent.venue.name}: {lists.measure[:40]}", text=lists.problem, unit=unit,
-                     unit_name=unit.name, persons=[lists.responsible_person], dispatched=today, due=deadline,
-                     escalation=1 if parent.major else 0)
+    child = LoopItem(
+        kind=LoopItem.Kind.HAZARD,
+        parent=item,
+        source=item.source,
+        eid=item.eid,
+        number=f"{item.number}-{item.children.count() + 1}",
+        title=f"{parent.venue.name}: {lists.measure[:40]}",
+        text=lists.problem,
+        unit=unit,
+        unit_name=unit.name,
+        persons=[lists.responsible_person],
+        dispatched=today,
+        due=deadline,
+        escalation=1 if parent.major else 0,
+    )
     child.full_clean()
     child.save()
     if item.unit_id and item.unit_id != unit.pk:
-        child.co_units.add(item.unit_id)  # the town or street keeps sight of every part on its ground
-    part = Hazard.objects.create(item=child, venue=parent.venue, check_id=parent.check_id, clause=parent.clause,
-                                 inspector_kind=parent.inspector_kind, found_on=parent.found_on,
-                                 measure=lists.measure, responsible_person=lists.responsible_person,
-                                 tough=parent.tough, plan=parent.plan, major=parent.major,
-                                 credit_flag=parent.credit_flag)
-    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=today,
-                             text=f"拆分分项隐患 {child.number}: {unit.name} {lists.responsible_person} "
-                                  f"{lists.measure} (时限 {deadline})")
-    LoopEvent.objects.create(item=child, action="dispatch", actor=actor, at=timezone.now(), on=today,
-                             text=f"由隐患 {item.number} 拆分")
+        child.co_units.add(
+            item.unit_id
+        )  # the town or street keeps sight of every part on its ground
+    part = Hazard.objects.create(
+        item=child,
+        venue=parent.venue,
+        check_id=parent.check_id,
+        clause=parent.clause,
+        inspector_kind=parent.inspector_kind,
+        found_on=parent.found_on,
+        measure=lists.measure,
+        responsible_person=lists.responsible_person,
+        tough=parent.tough,
+        plan=parent.plan,
+        major=parent.major,
+        credit_flag=parent.credit_flag,
+    )
+    LoopEvent.objects.create(
+        item=item,
+        action="split",
+        actor=actor,
+        at=timezone.now(),
+        on=today,
+        text=f"拆分分项隐患 {child.number}: {unit.name} {lists.responsible_person} "
+        f"{lists.measure} (时限 {deadline})",
+    )
+    LoopEvent.objects.create(
+        item=child,
+        action="dispatch",
+        actor=actor,
+        at=timezone.now(),
+        on=today,
+        text=f"由隐患 {item.number} 拆分",
+    )
     audit_record(actor=actor, action="supervision.hazard.split", obj=child, after=_snap(child))
     return part
 
@@ -333,15 +526,34 @@ def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due:
     if due > item.due:
         raise DomainError("supervision.split_due", "分解任务的期限不能晚于原任务", field="due")
     dispatch(dispatched=clock.today(), due=due)
-    child = LoopItem(kind=item.kind, parent=item, source=item.source, eid=item.eid,
-                     number=f"{item.number}-{item.children.count() + 1}", title=text[:60], text=text,
-                     unit=unit, unit_name=unit.name, leader=item.leader, leader_title=item.leader_title,
-                     responsible_leader=item.responsible_leader, livelihood=item.livelihood,
-                     dispatched=clock.today(), due=due, due_source="text")
+    child = LoopItem(
+        kind=item.kind,
+        parent=item,
+        source=item.source,
+        eid=item.eid,
+        number=f"{item.number}-{item.children.count() + 1}",
+        title=text[:60],
+        text=text,
+        unit=unit,
+        unit_name=unit.name,
+        leader=item.leader,
+        leader_title=item.leader_title,
+        responsible_leader=item.responsible_leader,
+        livelihood=item.livelihood,
+        dispatched=clock.today(),
+        due=due,
+        due_source="text",
+    )
     child.full_clean()
     child.save()
-    LoopEvent.objects.create(item=item, action="split", actor=actor, at=timezone.now(), on=clock.today(),
-                             text=f"分解给{unit.name}: {text}")
+    LoopEvent.objects.create(
+        item=item,
+        action="split",
+        actor=actor,
+        at=timezone.now(),
+        on=clock.today(),
+        text=f"分解给{unit.name}: {text}",
+    )
     audit_record(actor=actor, action="supervision.item.split", obj=child, after=_snap(child))
     return child
 
@@ -351,8 +563,16 @@ def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due:
 
 @transaction.atomic
 def venue_register(
-    *, actor: User, name: str, venue_class: str, kind: str, street: Department, responsible_person: str,
-    grid: str = "", address: str = "", phone: str = "",
+    *,
+    actor: User,
+    name: str,
+    venue_class: str,
+    kind: str,
+    street: Department,
+    responsible_person: str,
+    grid: str = "",
+    address: str = "",
+    phone: str = "",
 ) -> Venue:
     """Register a venue of one of the three classes in a town or street."""
     if is_read_only(actor):
@@ -361,15 +581,24 @@ def venue_register(
     if venue_class not in classes:
         raise DomainError("hazard.venue_class", "请选择场所类别", field="venue_class")
     if kind not in classes[venue_class].kinds:
-        raise DomainError("hazard.venue_kind", f"{classes[venue_class].label}不包括“{kind}”", field="kind")
+        raise DomainError(
+            "hazard.venue_kind", f"{classes[venue_class].label}不包括“{kind}”", field="kind"
+        )
     if street.kind not in (Department.Kind.TOWN, Department.Kind.STREET):
         raise DomainError("hazard.street", "属地须为镇或街道", field="street")
     if not name.strip() or not responsible_person.strip():
         raise DomainError("hazard.venue_name", "请填写场所名称和责任人", field="name")
     venue, _ = Venue.objects.get_or_create(
-        street=street, name=name.strip(),
-        defaults={"venue_class": venue_class, "kind": kind, "grid": grid, "address": address,
-                  "responsible_person": responsible_person.strip(), "phone": phone},
+        street=street,
+        name=name.strip(),
+        defaults={
+            "venue_class": venue_class,
+            "kind": kind,
+            "grid": grid,
+            "address": address,
+            "responsible_person": responsible_person.strip(),
+            "phone": phone,
+        },
     )
     audit_record(actor=actor, action="supervision.venue.register", obj=venue, after=snapshot(venue))
     return venue
@@ -377,7 +606,13 @@ def venue_register(
 
 @transaction.atomic
 def self_inspection_record(
-    *, actor: User, venue: Venue, inspected_on: date, signed_by: str, findings: list[str], known_ids: set[str],
+    *,
+    actor: User,
+    venue: Venue,
+    inspected_on: date,
+    signed_by: str,
+    findings: list[str],
+    known_ids: set[str],
     note: str = "",
 ) -> SelfInspection:
     """A venue's self-inspection (附件2): signed by the venue's person in charge, findings named by
@@ -385,24 +620,50 @@ def self_inspection_record(
     if is_read_only(actor):
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="signed_by")
     if not has_role(actor, *VERIFIERS) and actor.department_id != venue.street_id:
-        raise DomainError("supervision.not_your_unit", "只能登记本辖区场所的自查记录", field="venue")
+        raise DomainError(
+            "supervision.not_your_unit", "只能登记本辖区场所的自查记录", field="venue"
+        )
     if signed_by.strip() != venue.responsible_person:
-        raise DomainError("hazard.self_sign", f"自查记录须由场所责任人{venue.responsible_person}签字确认",
-                          field="signed_by")
+        raise DomainError(
+            "hazard.self_sign",
+            f"自查记录须由场所责任人{venue.responsible_person}签字确认",
+            field="signed_by",
+        )
     unknown = [f for f in findings if f not in known_ids]
     if unknown:
         raise DomainError("hazard.check", f"未知检查项: {'、'.join(unknown)}", field="findings")
-    record = SelfInspection.objects.create(venue=venue, inspected_on=inspected_on, signed_by=signed_by.strip(),
-                                           findings=findings, note=note, recorded_by=actor)
-    audit_record(actor=actor, action="supervision.self_inspection.record", obj=record, after=snapshot(record))
+    record = SelfInspection.objects.create(
+        venue=venue,
+        inspected_on=inspected_on,
+        signed_by=signed_by.strip(),
+        findings=findings,
+        note=note,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action="supervision.self_inspection.record", obj=record, after=snapshot(record)
+    )
     return record
 
 
 @transaction.atomic
 def hazard_report(
-    *, actor: User, venue: Venue, check_id: str, check_text: str, clause: str, inspector_kind: str,
-    problem: str, measure: str, responsible_person: str, deadline: date, found_on: date | None = None,
-    tough: bool = False, plan: str = "", major: bool = False, credit_flag: bool = False,
+    *,
+    actor: User,
+    venue: Venue,
+    check_id: str,
+    check_text: str,
+    clause: str,
+    inspector_kind: str,
+    problem: str,
+    measure: str,
+    responsible_person: str,
+    deadline: date,
+    found_on: date | None = None,
+    tough: bool = False,
+    plan: str = "",
+    major: bool = False,
+    credit_flag: bool = False,
 ) -> Hazard:
     """A hazard found in an inspection: checked against the inspector's scope, entered on the three
     lists, dispatched to the venue's town or street."""
@@ -410,28 +671,62 @@ def hazard_report(
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="problem")
     day = found_on or clock.today()
     check_inspector_scope(inspector_kind, venue.venue_class)
-    lists = three_lists(problem=problem, measure=measure, responsible_unit=venue.name,
-                        responsible_person=responsible_person, deadline=deadline, found_on=day)
+    lists = three_lists(
+        problem=problem,
+        measure=measure,
+        responsible_unit=venue.name,
+        responsible_person=responsible_person,
+        deadline=deadline,
+        found_on=day,
+    )
     if tough and not plan.strip():
         raise DomainError("hazard.plan", "攻坚整治对象须明确整改方案", field="plan")
-    item = LoopItem(kind=LoopItem.Kind.HAZARD, source=FIRE_NUMBER, eid=clause, number=check_id,
-                    title=f"{venue.name}: {lists.problem[:40]}", text=lists.problem, unit=venue.street,
-                    unit_name=venue.street.name, persons=[lists.responsible_person], dispatched=day,
-                    due=deadline, escalation=1 if major else 0)
+    item = LoopItem(
+        kind=LoopItem.Kind.HAZARD,
+        source=FIRE_NUMBER,
+        eid=clause,
+        number=check_id,
+        title=f"{venue.name}: {lists.problem[:40]}",
+        text=lists.problem,
+        unit=venue.street,
+        unit_name=venue.street.name,
+        persons=[lists.responsible_person],
+        dispatched=day,
+        due=deadline,
+        escalation=1 if major else 0,
+    )
     item.full_clean()
     item.save()
-    hazard = Hazard.objects.create(item=item, venue=venue, check_id=check_id, clause=clause,
-                                   inspector_kind=inspector_kind, found_on=day, measure=lists.measure,
-                                   responsible_person=lists.responsible_person, tough=tough, plan=plan,
-                                   major=major, credit_flag=credit_flag)
-    LoopEvent.objects.create(item=item, action="dispatch", actor=actor, at=timezone.now(), on=day,
-                             text=f"检查项 {check_id} {check_text}")
+    hazard = Hazard.objects.create(
+        item=item,
+        venue=venue,
+        check_id=check_id,
+        clause=clause,
+        inspector_kind=inspector_kind,
+        found_on=day,
+        measure=lists.measure,
+        responsible_person=lists.responsible_person,
+        tough=tough,
+        plan=plan,
+        major=major,
+        credit_flag=credit_flag,
+    )
+    LoopEvent.objects.create(
+        item=item,
+        action="dispatch",
+        actor=actor,
+        at=timezone.now(),
+        on=day,
+        text=f"检查项 {check_id} {check_text}",
+    )
     audit_record(actor=actor, action="supervision.hazard.report", obj=item, after=_snap(item))
     return hazard
 
 
 @transaction.atomic
-def exposure_record(*, actor: User, held_on: date, hazards: list[Hazard], note: str = "") -> Exposure:
+def exposure_record(
+    *, actor: User, held_on: date, hazards: list[Hazard], note: str = ""
+) -> Exposure:
     """A 大曝光 naming at least the minimum number of units (五(三))."""
     if not has_role(actor, *VERIFIERS) or is_read_only(actor):
         raise DomainError("supervision.not_inspector", "只有督查室可以登记曝光", field="hazards")
@@ -443,25 +738,40 @@ def exposure_record(*, actor: User, held_on: date, hazards: list[Hazard], note: 
         raise DomainError("hazard.exposure_min", f"每次曝光单位不少于{minimum}家", field="hazards")
     exposure = Exposure.objects.create(held_on=held_on, note=note, created_by=actor)
     exposure.hazards.set(hazards)
-    audit_record(actor=actor, action="supervision.exposure.record", obj=exposure,
-                 after={"held_on": held_on, "hazards": sorted(h.pk for h in hazards)})
+    audit_record(
+        actor=actor,
+        action="supervision.exposure.record",
+        obj=exposure,
+        after={"held_on": held_on, "hazards": sorted(h.pk for h in hazards)},
+    )
     return exposure
 
 
 @transaction.atomic
-def bulletin_publish(*, actor: User, period_start: date, period_end: date, figures: list[dict[str, Any]],
-                     title: str = "") -> Bulletin:
+def bulletin_publish(
+    *,
+    actor: User,
+    period_start: date,
+    period_end: date,
+    figures: list[dict[str, Any]],
+    title: str = "",
+) -> Bulletin:
     """The 督查室 publishes a bulletin for a period with the figures as they stand."""
     if not has_role(actor, *VERIFIERS) or is_read_only(actor):
         raise DomainError("supervision.not_inspector", "只有督查室可以发布通报", field="period")
     if period_end < period_start:
         raise DomainError("supervision.period", "截止日期不能早于起始日期", field="period_end")
     bulletin = Bulletin.objects.create(
-        period_start=period_start, period_end=period_end, figures=figures, published_by=actor,
+        period_start=period_start,
+        period_end=period_end,
+        figures=figures,
+        published_by=actor,
         title=title or f"2024年区《政府工作报告》任务落实情况通报({period_start}至{period_end})",
         published_at=timezone.now(),
     )
-    audit_record(actor=actor, action="supervision.bulletin.publish", obj=bulletin, after=snapshot(bulletin))
+    audit_record(
+        actor=actor, action="supervision.bulletin.publish", obj=bulletin, after=snapshot(bulletin)
+    )
     return bulletin
 
 
@@ -480,28 +790,46 @@ def obligation_record(
     if is_read_only(actor):
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="obligation")
     duty = obligation(key)
-    if not has_role(actor, *VERIFIERS) and not (has_role(actor, Role.UNIT) and actor.department_id == unit.pk):
+    if not has_role(actor, *VERIFIERS) and not (
+        has_role(actor, Role.UNIT) and actor.department_id == unit.pk
+    ):
         raise DomainError("supervision.not_your_unit", "只能登记本单位的周期性工作", field="unit")
     first = date(duty.start.year, duty.start.month if duty.every == "month" else 1, 1)
     if not first <= held_on <= duty.end:
-        raise DomainError("supervision.obligation_span",
-                          f"{duty.label}的登记期间为{first}至{duty.end}", field="held_on")
+        raise DomainError(
+            "supervision.obligation_span",
+            f"{duty.label}的登记期间为{first}至{duty.end}",
+            field="held_on",
+        )
     if held_on > clock.today():
         raise DomainError("supervision.obligation_future", "开展日期不能晚于今天", field="held_on")
     if not person.strip():
         raise DomainError("supervision.obligation_person", "请填写主持或带队人", field="person")
     if not note.strip():
         raise DomainError("supervision.obligation_note", "请填写会议纪要或佐证材料", field="note")
-    record = ObligationRecord.objects.create(obligation=duty.key, unit=unit, held_on=held_on, person=person.strip(),
-                                             note=note.strip(), recorded_by=actor, recorded_at=timezone.now())
-    audit_record(actor=actor, action="supervision.obligation.record", obj=record, after=snapshot(record))
+    record = ObligationRecord.objects.create(
+        obligation=duty.key,
+        unit=unit,
+        held_on=held_on,
+        person=person.strip(),
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor, action="supervision.obligation.record", obj=record, after=snapshot(record)
+    )
     return record
 
 
 # ------------------------------------------------------------------ automatic escalation
 
-_OPEN_STATES = (LoopItem.State.DISPATCHED, LoopItem.State.ACCEPTED, LoopItem.State.IN_PROGRESS,
-                LoopItem.State.RETURNED)
+_OPEN_STATES = (
+    LoopItem.State.DISPATCHED,
+    LoopItem.State.ACCEPTED,
+    LoopItem.State.IN_PROGRESS,
+    LoopItem.State.RETURNED,
+)
 GOVERNMENT_OFFICE = ("晋城市城区人民政府办公室", "区政府办")
 
 
@@ -520,8 +848,11 @@ class Escalated:
 def _named(item: LoopItem, who: tuple[str, ...]) -> list[str]:
     names = []
     if "responsible_leader" in who:
-        names.append(f"责任领导{item.responsible_leader}" if item.responsible_leader else
-                     (f"责任人{'、'.join(item.persons)}" if item.persons else ""))
+        names.append(
+            f"责任领导{item.responsible_leader}"
+            if item.responsible_leader
+            else (f"责任人{'、'.join(item.persons)}" if item.persons else "")
+        )
     if "leader" in who and item.leader:
         names.append(f"分管区领导{item.leader}")
     return [n for n in names if n]
@@ -539,14 +870,24 @@ def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]
     day = today or clock.today()
     steps = escalation_steps()
     ids = list(
-        LoopItem.objects.filter(kind=kind, state__in=_OPEN_STATES, escalation__lt=steps[-1].level,
-                                due__lte=day - timedelta(days=steps[0].after_days))
-        .order_by("due", "pk").values_list("pk", flat=True)
+        LoopItem.objects.filter(
+            kind=kind,
+            state__in=_OPEN_STATES,
+            escalation__lt=steps[-1].level,
+            due__lte=day - timedelta(days=steps[0].after_days),
+        )
+        .order_by("due", "pk")
+        .values_list("pk", flat=True)
     )
-    inspectors = list(User.objects.filter(groups__name=Role.INSPECTORATE.value, is_active=True)
-                      .values_list("pk", flat=True))
-    office = Department.objects.filter(name__in=GOVERNMENT_OFFICE).first() or Department.objects.filter(
-        short_name__in=GOVERNMENT_OFFICE).first()
+    inspectors = list(
+        User.objects.filter(groups__name=Role.INSPECTORATE.value, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    office = (
+        Department.objects.filter(name__in=GOVERNMENT_OFFICE).first()
+        or Department.objects.filter(short_name__in=GOVERNMENT_OFFICE).first()
+    )
     done: list[Escalated] = []
     for pk in ids:
         with transaction.atomic():
@@ -566,22 +907,60 @@ def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]
             if "inspectorate" in step.tell:
                 told.append("区政府督查室")
             if "government_office" in step.tell:
-                told.append(office.short_name if office is not None and office.short_name else GOVERNMENT_OFFICE[1])
+                told.append(
+                    office.short_name
+                    if office is not None and office.short_name
+                    else GOVERNMENT_OFFICE[1]
+                )
             named = _named(item, step.name)
-            text = (f"逾期{late}天,自动升级为{step.label}(原为{ESCALATION_LABELS[old]});"
-                    f"告知{'、'.join(told)}" + (f";请{'、'.join(named)}督促办理" if named else "") + "。")
-            LoopEvent.objects.create(item=item, action=Action.ESCALATE.value, actor=None, at=timezone.now(), on=day,
-                                     text=text)
-            audit_record(actor=None, action="supervision.item.auto_escalate", obj=item, before=before,
-                         after=_snap(item))
-            notify(
-                title=f"督办升级: {item.number} {item.title or item.text[:30]}"[:200], body=text,
-                url=f"/supervision/item/{item.pk}/", source=f"{step.citation.document} {step.citation.clause}",
-                users=inspectors if "inspectorate" in step.tell else (),
-                units=[*(units if "unit" in step.tell else []),
-                       *([office.pk] if office is not None and "government_office" in step.tell else [])],
-                key=f"supervision.escalate.{item.pk}.{step.level}", reason="督办升级",
+            text = (
+                f"逾期{late}天,自动升级为{step.label}(原为{ESCALATION_LABELS[old]});"
+                f"告知{'、'.join(told)}"
+                + (f";请{'、'.join(named)}督促办理" if named else "")
+                + "。"
             )
-            done.append(Escalated(item.pk, item.number, item.unit_name, late, old, step.level, step.label,
-                                  tuple(told)))
+            LoopEvent.objects.create(
+                item=item,
+                action=Action.ESCALATE.value,
+                actor=None,
+                at=timezone.now(),
+                on=day,
+                text=text,
+            )
+            audit_record(
+                actor=None,
+                action="supervision.item.auto_escalate",
+                obj=item,
+                before=before,
+                after=_snap(item),
+            )
+            notify(
+                title=f"督办升级: {item.number} {item.title or item.text[:30]}"[:200],
+                body=text,
+                url=f"/supervision/item/{item.pk}/",
+                source=f"{step.citation.document} {step.citation.clause}",
+                users=inspectors if "inspectorate" in step.tell else (),
+                units=[
+                    *(units if "unit" in step.tell else []),
+                    *(
+                        [office.pk]
+                        if office is not None and "government_office" in step.tell
+                        else []
+                    ),
+                ],
+                key=f"supervision.escalate.{item.pk}.{step.level}",
+                reason="督办升级",
+            )
+            done.append(
+                Escalated(
+                    item.pk,
+                    item.number,
+                    item.unit_name,
+                    late,
+                    old,
+                    step.level,
+                    step.label,
+                    tuple(told),
+                )
+            )
     return done

@@ -83,26 +83,43 @@ def index(request: HttpRequest) -> HttpResponse:
     """任务台账: filter by leader, unit, status, overdue, 民生实事, source; 'my tasks' for unit users."""
     user = _user(request)
     today = clock.today()
-    params = {k: request.GET.get(k, "").strip() for k in ("leader", "unit", "status", "overdue", "livelihood",
-                                                          "source", "q", "mine")}
+    params = {
+        k: request.GET.get(k, "").strip()
+        for k in ("leader", "unit", "status", "overdue", "livelihood", "source", "q", "mine")
+    }
     base = visible_items(user)
     if params["mine"] and user.department_id:
         params["unit"] = str(user.department_id)
     qs = filter_items(base, params, today=today).select_related("unit").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
-        return attachment(exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today), "任务台账.xlsx", XLSX)
+        return attachment(
+            exports.ledger_workbook(qs.iterator(chunk_size=2000), today=today),
+            "任务台账.xlsx",
+            XLSX,
+        )
     page, items = _page(qs, request.GET.get("page"), ("unit",))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "supervision/ledger.html", {
-        "page": page, "rows": rows(items, today=today), "params": params,
-        "leaders": distinct_values(user, "leader"), "states": LoopItem.State.choices, "today": today,
-        "query": query.urlencode(), "sources": distinct_values(user, "source"),
-        "can_verify": has_role(user, Role.INSPECTORATE, Role.ADMIN),
-    })
+    return render(
+        request,
+        "supervision/ledger.html",
+        {
+            "page": page,
+            "rows": rows(items, today=today),
+            "params": params,
+            "leaders": distinct_values(user, "leader"),
+            "states": LoopItem.State.choices,
+            "today": today,
+            "query": query.urlencode(),
+            "sources": distinct_values(user, "source"),
+            "can_verify": has_role(user, Role.INSPECTORATE, Role.ADMIN),
+        },
+    )
 
 
-def _page(qs: Any, number: str | None, related: tuple[str, ...], size: int = 50) -> tuple[Any, list[LoopItem]]:
+def _page(
+    qs: Any, number: str | None, related: tuple[str, ...], size: int = 50
+) -> tuple[Any, list[LoopItem]]:
     """A page of a ledger in two steps: the page's ids from the index alone (a deep page skips
     index entries, not joined rows), then those rows by primary key with ``related``, in order."""
     page = Paginator(qs.values_list("pk", flat=True), size).get_page(number)
@@ -128,17 +145,34 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit_user = writable and has_role(user, Role.UNIT) and services.is_unit_member(user, item)
     verifier = writable and has_role(user, Role.INSPECTORATE, Role.ADMIN)
     hazard = Hazard.objects.filter(item=item).select_related("venue").first()
-    citation = Citation(document=item.source, clause=item.eid, text="") if item.source and item.eid else None
-    return render(request, "supervision/item.html", {
-        "item": item, "row": row, "events": item.events.select_related("actor"), "today": today,
-        "unit_user": unit_user, "verifier": verifier, "hazard": hazard, "citation": citation,
-        "state_label": STATE_LABELS[State(item.state)], "escalation_label": ESCALATION_LABELS[item.escalation],
-        "children": item.children.all(), "units": Department.objects.filter(active=True).order_by("kind", "name"),
-        "closed": item.state == LoopItem.State.CLOSED,
-        "can_split_hazard": item.kind == LoopItem.Kind.HAZARD and item.state != LoopItem.State.SUBMITTED
-        and (unit_user or verifier),
-        "open_children": item.children.exclude(state=LoopItem.State.CLOSED).count(),
-    })
+    citation = (
+        Citation(document=item.source, clause=item.eid, text="")
+        if item.source and item.eid
+        else None
+    )
+    return render(
+        request,
+        "supervision/item.html",
+        {
+            "item": item,
+            "row": row,
+            "events": item.events.select_related("actor"),
+            "today": today,
+            "unit_user": unit_user,
+            "verifier": verifier,
+            "hazard": hazard,
+            "citation": citation,
+            "state_label": STATE_LABELS[State(item.state)],
+            "escalation_label": ESCALATION_LABELS[item.escalation],
+            "children": item.children.all(),
+            "units": Department.objects.filter(active=True).order_by("kind", "name"),
+            "closed": item.state == LoopItem.State.CLOSED,
+            "can_split_hazard": item.kind == LoopItem.Kind.HAZARD
+            and item.state != LoopItem.State.SUBMITTED
+            and (unit_user or verifier),
+            "open_children": item.children.exclude(state=LoopItem.State.CLOSED).count(),
+        },
+    )
 
 
 def _date(value: str, field: str) -> date | None:
@@ -163,19 +197,30 @@ def item_act(request: HttpRequest, pk: int) -> HttpResponse:
             if due is None:
                 raise DomainError("supervision.split_due", "请填写分解任务的期限", field="due")
             if item.kind == LoopItem.Kind.HAZARD:
-                services.hazard_split(actor=user, item=item, unit=unit, measure=request.POST.get("measure", ""),
-                                      responsible_person=request.POST.get("responsible_person", ""), deadline=due,
-                                      problem=request.POST.get("text", ""))
+                services.hazard_split(
+                    actor=user,
+                    item=item,
+                    unit=unit,
+                    measure=request.POST.get("measure", ""),
+                    responsible_person=request.POST.get("responsible_person", ""),
+                    deadline=due,
+                    problem=request.POST.get("text", ""),
+                )
                 messages.success(request, "已拆分分项隐患。")
             else:
-                services.task_split(actor=user, item=item, unit=unit, text=request.POST.get("text", ""), due=due)
+                services.task_split(
+                    actor=user, item=item, unit=unit, text=request.POST.get("text", ""), due=due
+                )
                 messages.success(request, "已分解任务。")
         else:
             if action not in {a.value for a in Action}:
                 raise DomainError("supervision.action", "未知操作", field="action")
             progress_raw = request.POST.get("progress", "").strip()
             services.loop_act(
-                actor=user, item=item, action=action, text=request.POST.get("text", ""),
+                actor=user,
+                item=item,
+                action=action,
+                text=request.POST.get("text", ""),
                 evidence=request.POST.get("evidence", ""),
                 progress=int(progress_raw) if progress_raw.isdigit() else None,
                 new_due=_date(request.POST.get("new_due", ""), "new_due"),
@@ -206,22 +251,39 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     title = f"督查通报({start}至{end})" + ("(按区领导)" if by == "leader" else "")
     fmt = request.GET.get("format")
     if fmt == "xlsx":
-        return attachment(exports.bulletin_workbook(figures, title=title, missed=missed), "督查通报.xlsx", XLSX)
+        return attachment(
+            exports.bulletin_workbook(figures, title=title, missed=missed), "督查通报.xlsx", XLSX
+        )
     if fmt == "docx":
-        return attachment(exports.bulletin_docx(figures, title=title, period=f"{start}至{end}", missed=missed),
-                         "督查通报.docx", DOCX)
+        return attachment(
+            exports.bulletin_docx(figures, title=title, period=f"{start}至{end}", missed=missed),
+            "督查通报.docx",
+            DOCX,
+        )
     if request.method == "POST":
         try:
-            services.bulletin_publish(actor=user, period_start=start, period_end=end, figures=figures, title=title)
+            services.bulletin_publish(
+                actor=user, period_start=start, period_end=end, figures=figures, title=title
+            )
             messages.success(request, "通报已发布。")
         except DomainError as err:
             messages.error(request, err.message)
         return redirect(f"{request.path}?start={start}&end={end}")
-    return render(request, "supervision/bulletin.html", {
-        "figures": figures, "start": start, "end": end, "by": by, "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
-        "published": Bulletin.objects.all()[:20], "can_publish": has_role(user, Role.INSPECTORATE, Role.ADMIN)
-        and not is_read_only(user), "chart": _chart(figures), "missed": missed,
-    })
+    return render(
+        request,
+        "supervision/bulletin.html",
+        {
+            "figures": figures,
+            "start": start,
+            "end": end,
+            "by": by,
+            "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
+            "published": Bulletin.objects.all()[:20],
+            "can_publish": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user),
+            "chart": _chart(figures),
+            "missed": missed,
+        },
+    )
 
 
 def _chart(figures: list[dict[str, Any]]) -> dict[str, Any]:
@@ -234,10 +296,16 @@ def _chart(figures: list[dict[str, Any]]) -> dict[str, Any]:
         for b in BUCKETS:
             w = round(340 * f[b] / top)
             if w:
-                parts.append({"x": x, "w": w, "fill": colours[b], "label": f"{BUCKET_LABELS[b]} {f[b]}"})
+                parts.append(
+                    {"x": x, "w": w, "fill": colours[b], "label": f"{BUCKET_LABELS[b]} {f[b]}"}
+                )
             x += w
         bars.append({"y": i * 22, "unit": f["unit"], "parts": parts, "total": f["total"]})
-    return {"bars": bars, "height": len(bars) * 22 + 4, "legend": [(BUCKET_LABELS[b], colours[b]) for b in BUCKETS]}
+    return {
+        "bars": bars,
+        "height": len(bars) * 22 + 4,
+        "legend": [(BUCKET_LABELS[b], colours[b]) for b in BUCKETS],
+    }
 
 
 @_role_required
@@ -247,8 +315,16 @@ def schedule(request: HttpRequest) -> HttpResponse:
     duties = []
     for o in obligations():
         periods = occurrences(o, start=date(2024, 3, 9), end=date(2024, 12, 31))
-        duties.append({"o": o, "periods": len(periods), "next": next((p for p in periods if p.due >= today), None)})
-    return render(request, "supervision/schedule.html", {"steps": campaign_steps(), "duties": duties})
+        duties.append(
+            {
+                "o": o,
+                "periods": len(periods),
+                "next": next((p for p in periods if p.due >= today), None),
+            }
+        )
+    return render(
+        request, "supervision/schedule.html", {"steps": campaign_steps(), "duties": duties}
+    )
 
 
 @_role_required
@@ -270,8 +346,12 @@ def duties(request: HttpRequest) -> HttpResponse:
             if held_on is None:
                 raise DomainError("supervision.obligation_date", "请填写开展日期", field="held_on")
             services.obligation_record(
-                actor=user, key=request.POST.get("obligation", ""), unit=unit, held_on=held_on,
-                person=request.POST.get("person", ""), note=request.POST.get("note", ""),
+                actor=user,
+                key=request.POST.get("obligation", ""),
+                unit=unit,
+                held_on=held_on,
+                person=request.POST.get("person", ""),
+                note=request.POST.get("note", ""),
             )
             messages.success(request, "已登记。")
             return redirect("supervision:duties")
@@ -281,13 +361,22 @@ def duties(request: HttpRequest) -> HttpResponse:
     records = ObligationRecord.objects.select_related("unit").order_by("-held_on", "-pk")
     if not sees_all_units(user):
         records = records.filter(unit_id=user.department_id or 0)
-    return render(request, "supervision/duties.html", {
-        "rows": rows_, "duties": obligations(), "today": today, "records": records[:50],
-        "labels": {o.key: o.label for o in obligations()},
-        "can_record": not is_read_only(user) and (all_units or (has_role(user, Role.UNIT) and user.department_id)),
-        "all_units": all_units, "units": Department.objects.filter(active=True).order_by("kind", "name"),
-        "missed": sum(len(r.missed) for r in rows_),
-    })
+    return render(
+        request,
+        "supervision/duties.html",
+        {
+            "rows": rows_,
+            "duties": obligations(),
+            "today": today,
+            "records": records[:50],
+            "labels": {o.key: o.label for o in obligations()},
+            "can_record": not is_read_only(user)
+            and (all_units or (has_role(user, Role.UNIT) and user.department_id)),
+            "all_units": all_units,
+            "units": Department.objects.filter(active=True).order_by("kind", "name"),
+            "missed": sum(len(r.missed) for r in rows_),
+        },
+    )
 
 
 # ------------------------------------------------------------------ hazards
@@ -301,15 +390,31 @@ def hazards(request: HttpRequest) -> HttpResponse:
     qs = filter_items(visible_items(user, LoopItem.Kind.HAZARD), params, today=today)
     qs = qs.select_related("unit", "hazard__venue").order_by("due", "pk")
     if request.GET.get("format") == "xlsx":
-        return attachment(exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today), "隐患三个清单.xlsx", XLSX)
+        return attachment(
+            exports.three_lists_workbook(qs.iterator(chunk_size=2000), today=today),
+            "隐患三个清单.xlsx",
+            XLSX,
+        )
     page, items = _page(qs, request.GET.get("page"), ("unit", "hazard__venue"))
-    counted = dict(visible_items(user, LoopItem.Kind.HAZARD).order_by().values_list("state").annotate(n=Count("pk")))
+    counted = dict(
+        visible_items(user, LoopItem.Kind.HAZARD)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
     stats = {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
-    return render(request, "supervision/hazards.html", {
-        "page": page, "rows": rows(items, today=today), "params": params,
-        "states": LoopItem.State.choices, "stats": [(label, stats[s]) for s, label in LoopItem.State.choices],
-        "can_report": not is_read_only(user),
-    })
+    return render(
+        request,
+        "supervision/hazards.html",
+        {
+            "page": page,
+            "rows": rows(items, today=today),
+            "params": params,
+            "states": LoopItem.State.choices,
+            "stats": [(label, stats[s]) for s, label in LoopItem.State.choices],
+            "can_report": not is_read_only(user),
+        },
+    )
 
 
 @_role_required
@@ -318,16 +423,24 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     groups = checklist(_parsed())
     items = {i.id: (g, i) for g in groups for i in g.items}
-    streets = Department.objects.filter(kind__in=(Department.Kind.TOWN, Department.Kind.STREET), active=True)
-    if user.department and user.department.kind in (Department.Kind.TOWN, Department.Kind.STREET) and not has_role(
-        user, Role.INSPECTORATE, Role.ADMIN
+    streets = Department.objects.filter(
+        kind__in=(Department.Kind.TOWN, Department.Kind.STREET), active=True
+    )
+    if (
+        user.department
+        and user.department.kind in (Department.Kind.TOWN, Department.Kind.STREET)
+        and not has_role(user, Role.INSPECTORATE, Role.ADMIN)
     ):
         streets = streets.filter(pk=user.department.pk)
-    form: dict[str, str] = {k: str(v) for k, v in request.POST.dict().items() if k != "csrfmiddlewaretoken"}
+    form: dict[str, str] = {
+        k: str(v) for k, v in request.POST.dict().items() if k != "csrfmiddlewaretoken"
+    }
     if request.method == "POST":
         try:
             if is_read_only(user):
-                raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="name")
+                raise DomainError(
+                    "supervision.read_only", "审计账户只能查看,不能办理", field="name"
+                )
             street = streets.filter(pk=form.get("street") or 0).first()
             if street is None:
                 raise DomainError("hazard.street", "请选择属地镇(街道)", field="street")
@@ -338,25 +451,45 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
             if due is None:
                 raise DomainError("hazard.deadline", "请填写整改时限", field="deadline")
             venue = services.venue_register(
-                actor=user, name=form.get("venue", ""), venue_class=form.get("venue_class", ""),
-                kind=form.get("kind", ""), street=street, responsible_person=form.get("venue_person", ""),
+                actor=user,
+                name=form.get("venue", ""),
+                venue_class=form.get("venue_class", ""),
+                kind=form.get("kind", ""),
+                street=street,
+                responsible_person=form.get("venue_person", ""),
                 grid=form.get("grid", ""),
             )
             hazard = services.hazard_report(
-                actor=user, venue=venue, check_id=check.id, check_text=check.text, clause=check.citation.clause,
-                inspector_kind=form.get("inspector_kind", ""), problem=form.get("problem", "") or check.text,
-                measure=form.get("measure", ""), responsible_person=form.get("responsible_person", ""),
-                deadline=due, tough=bool(form.get("tough")), plan=form.get("plan", ""),
-                major=bool(form.get("major")), credit_flag=bool(form.get("credit_flag")),
+                actor=user,
+                venue=venue,
+                check_id=check.id,
+                check_text=check.text,
+                clause=check.citation.clause,
+                inspector_kind=form.get("inspector_kind", ""),
+                problem=form.get("problem", "") or check.text,
+                measure=form.get("measure", ""),
+                responsible_person=form.get("responsible_person", ""),
+                deadline=due,
+                tough=bool(form.get("tough")),
+                plan=form.get("plan", ""),
+                major=bool(form.get("major")),
+                credit_flag=bool(form.get("credit_flag")),
             )
             messages.success(request, "隐患已登记并进入整改闭环。")
             return redirect("supervision:item", pk=hazard.item_id)
         except DomainError as err:
             messages.error(request, err.message)
-    return render(request, "supervision/hazard_new.html", {
-        "groups": groups, "classes": venue_classes(), "streets": streets, "form": form,
-        "inspectors": [(k, v[0]) for k, v in inspector_scopes().items()],
-    })
+    return render(
+        request,
+        "supervision/hazard_new.html",
+        {
+            "groups": groups,
+            "classes": venue_classes(),
+            "streets": streets,
+            "form": form,
+            "inspectors": [(k, v[0]) for k, v in inspector_scopes().items()],
+        },
+    )
 
 
 @_role_required
@@ -374,24 +507,40 @@ def self_inspection(request: HttpRequest) -> HttpResponse:
             if venue is None:
                 raise DomainError("hazard.venue", "请选择场所", field="venue")
             services.self_inspection_record(
-                actor=user, venue=venue, inspected_on=_date(request.POST.get("inspected_on", ""), "inspected_on")
-                or clock.today(), signed_by=request.POST.get("signed_by", ""),
-                findings=request.POST.getlist("findings"), known_ids=known, note=request.POST.get("note", ""),
+                actor=user,
+                venue=venue,
+                inspected_on=_date(request.POST.get("inspected_on", ""), "inspected_on")
+                or clock.today(),
+                signed_by=request.POST.get("signed_by", ""),
+                findings=request.POST.getlist("findings"),
+                known_ids=known,
+                note=request.POST.get("note", ""),
             )
             messages.success(request, "自查记录已登记。")
             return redirect("supervision:self_inspection")
         except DomainError as err:
             messages.error(request, err.message)
     records = SelfInspection.objects.filter(venue__in=venues).select_related("venue")[:50]
-    return render(request, "supervision/self_inspection.html", {
-        "venues": venues[:500], "groups": groups, "records": records, "today": clock.today(),
-        "can_record": not is_read_only(user),
-    })
+    return render(
+        request,
+        "supervision/self_inspection.html",
+        {
+            "venues": venues[:500],
+            "groups": groups,
+            "records": records,
+            "today": clock.today(),
+            "can_record": not is_read_only(user),
+        },
+    )
 
 
 @_role_required
 def hazard_checklist(request: HttpRequest) -> HttpResponse:
-    return render(request, "supervision/checklist.html", {"groups": checklist(_parsed()), "classes": venue_classes()})
+    return render(
+        request,
+        "supervision/checklist.html",
+        {"groups": checklist(_parsed()), "classes": venue_classes()},
+    )
 
 
 @_role_required
@@ -402,21 +551,35 @@ def exposure(request: HttpRequest) -> HttpResponse:
         try:
             held_on = _date(request.POST.get("held_on", ""), "held_on") or clock.today()
             chosen = list(Hazard.objects.filter(pk__in=request.POST.getlist("hazard")))
-            services.exposure_record(actor=user, held_on=held_on, hazards=chosen, note=request.POST.get("note", ""))
+            services.exposure_record(
+                actor=user, held_on=held_on, hazards=chosen, note=request.POST.get("note", "")
+            )
             messages.success(request, "曝光已登记。")
         except DomainError as err:
             messages.error(request, err.message)
         return redirect("supervision:exposure")
     open_items = visible_items(user, LoopItem.Kind.HAZARD).exclude(state=LoopItem.State.CLOSED)
-    candidates = (Hazard.objects.filter(item__in=open_items).select_related("venue", "item")
-                  .order_by("-major", "item__due", "pk")[:30])
-    held = [(e.held_on, e.hazards.values("venue").distinct().count()) for e in Exposure.objects.all()]
+    candidates = (
+        Hazard.objects.filter(item__in=open_items)
+        .select_related("venue", "item")
+        .order_by("-major", "item__due", "pk")[:30]
+    )
+    held = [
+        (e.held_on, e.hazards.values("venue").distinct().count()) for e in Exposure.objects.all()
+    ]
     start = min((e for e, _ in held), default=date(2024, 2, 4))
     checks = check_exposure(exposure_slots(campaign_start=min(start, date(2024, 2, 4))), held)
-    return render(request, "supervision/exposure.html", {
-        "candidates": candidates, "checks": checks, "exposures": Exposure.objects.all()[:20],
-        "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user), "today": clock.today(),
-    })
+    return render(
+        request,
+        "supervision/exposure.html",
+        {
+            "candidates": candidates,
+            "checks": checks,
+            "exposures": Exposure.objects.all()[:20],
+            "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user),
+            "today": clock.today(),
+        },
+    )
 
 
 @_role_required

@@ -19,16 +19,36 @@ def tiles(user: User | AnonymousUser, today: date) -> list[Tile]:
         return []
     out: list[Tile] = []
     soon = today + timedelta(days=due_soon_days())
-    for kind, noun, url in ((LoopItem.Kind.TASK, "任务", reverse("supervision:index")),
-                            (LoopItem.Kind.HAZARD, "火灾隐患", reverse("supervision:hazards"))):
+    for kind, noun, url in (
+        (LoopItem.Kind.TASK, "任务", reverse("supervision:index")),
+        (LoopItem.Kind.HAZARD, "火灾隐患", reverse("supervision:hazards")),
+    ):
         items = visible_items(user, kind).filter(state__in=OPEN_STATES)
         overdue = items.filter(due__lt=today).count()
         returned = items.filter(state="returned").count()
         coming = items.filter(due__gte=today, due__lte=soon).count()
         if overdue:
-            out.append(Tile("supervision", f"逾期{noun}", f"{url}?overdue=1", count=overdue, tone="red"))
+            out.append(
+                Tile("supervision", f"逾期{noun}", f"{url}?overdue=1", count=overdue, tone="red")
+            )
         if returned:
-            out.append(Tile("supervision", f"被退回的{noun}", f"{url}?status=returned", count=returned, tone="yellow"))
+            out.append(
+                Tile(
+                    "supervision",
+                    f"被退回的{noun}",
+                    f"{url}?status=returned",
+                    count=returned,
+                    tone="yellow",
+                )
+            )
         if coming:
-            out.append(Tile("supervision", f"{due_soon_days()}日内到期的{noun}", url, count=coming, tone="blue"))
+            out.append(
+                Tile(
+                    "supervision",
+                    f"{due_soon_days()}日内到期的{noun}",
+                    url,
+                    count=coming,
+                    tone="blue",
+                )
+            )
     return out

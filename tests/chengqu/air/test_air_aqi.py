@@ -26,7 +26,13 @@ def _cases() -> list[tuple[str, str, str, Decimal, int]]:
     for standard in all_standards():
         for report in Report:
             for key, indicator_key in standard.reports[report].items():
-                if report is Report.HOURLY and indicator_key in standard.reports[Report.DAILY].values() and key != "pm25" and key != "pm10" and key.startswith("o3"):
+                if (
+                    report is Report.HOURLY
+                    and indicator_key in standard.reports[Report.DAILY].values()
+                    and key != "pm25"
+                    and key != "pm10"
+                    and key.startswith("o3")
+                ):
                     continue  # O3 rows are the same in both reports; test them once
                 indicator = standard.indicators[indicator_key]
                 for point, node in zip(indicator.breakpoints, indicator.iaqi, strict=True):
@@ -43,11 +49,15 @@ def _on(name: str) -> date:
 
 
 def _vector(conc: dict[str, float], report: str, on: date) -> float:
-    return float(compute_aqi_arrays({k: np.array([v]) for k, v in conc.items()}, report=report, on=on).aqi[0])
+    return float(
+        compute_aqi_arrays({k: np.array([v]) for k, v in conc.items()}, report=report, on=on).aqi[0]
+    )
 
 
 @pytest.mark.parametrize(("name", "key", "report", "point", "node"), _cases())
-def test_every_breakpoint_gives_its_iaqi_and_the_sides_round_up(name: str, key: str, report: str, point: Decimal, node: int) -> None:
+def test_every_breakpoint_gives_its_iaqi_and_the_sides_round_up(
+    name: str, key: str, report: str, point: Decimal, node: int
+) -> None:
     """On a breakpoint the IAQI is exactly the node; just below it rounds up to the node; just
     above it rounds up to node + 1 (进位取整, HJ 633-2012 5.4)."""
     on = _on(name)
@@ -172,14 +182,29 @@ def test_primary_pollutant_only_above_50_and_all_on_a_tie() -> None:
 
 @pytest.mark.parametrize(
     ("aqi_input", "level", "category", "colour"),
-    [(50, 1, "优", "绿色"), (51, 2, "良", "黄色"), (100, 2, "良", "黄色"), (101, 3, "轻度污染", "橙色"),
-     (150, 3, "轻度污染", "橙色"), (151, 4, "中度污染", "红色"), (200, 4, "中度污染", "红色"),
-     (201, 5, "重度污染", "紫色"), (300, 5, "重度污染", "紫色"), (301, 6, "严重污染", "褐红色")],
+    [
+        (50, 1, "优", "绿色"),
+        (51, 2, "良", "黄色"),
+        (100, 2, "良", "黄色"),
+        (101, 3, "轻度污染", "橙色"),
+        (150, 3, "轻度污染", "橙色"),
+        (151, 4, "中度污染", "红色"),
+        (200, 4, "中度污染", "红色"),
+        (201, 5, "重度污染", "紫色"),
+        (300, 5, "重度污染", "紫色"),
+        (301, 6, "严重污染", "褐红色"),
+    ],
 )
-def test_levels_categories_and_colours(aqi_input: int, level: int, category: str, colour: str) -> None:
+def test_levels_categories_and_colours(
+    aqi_input: int, level: int, category: str, colour: str
+) -> None:
     """HJ 633-2012 表2: 0–50 一级 … >300 六级."""
     std = standard_for(D2012)
-    assert (std.category_of(aqi_input).level, std.category_of(aqi_input).category, std.category_of(aqi_input).colour) == (level, category, colour)
+    assert (
+        std.category_of(aqi_input).level,
+        std.category_of(aqi_input).category,
+        std.category_of(aqi_input).colour,
+    ) == (level, category, colour)
     # the NO2 1-h row is linear with slope 1/2 below 200, so NO2 = 2·AQI gives exactly that AQI
     if aqi_input <= 100:
         result = compute_aqi({"no2": 2 * aqi_input}, report="hourly", on=D2012)
@@ -212,9 +237,14 @@ def test_na_is_never_zero() -> None:
 
 @pytest.mark.parametrize(
     ("conc", "code", "field"),
-    [({"pm25": -1}, "air.negative", "pm25"), ({"pm25": "abc"}, "air.invalid", "pm25"),
-     ({"co": 900}, "air.co_unit", "co"), ({"voc": 1}, "air.pollutant_unknown", "voc"),
-     ({"so2_24h": 1}, "air.pollutant_unknown", "so2_24h"), ({"pm25": True}, "air.invalid", "pm25")],
+    [
+        ({"pm25": -1}, "air.negative", "pm25"),
+        ({"pm25": "abc"}, "air.invalid", "pm25"),
+        ({"co": 900}, "air.co_unit", "co"),
+        ({"voc": 1}, "air.pollutant_unknown", "voc"),
+        ({"so2_24h": 1}, "air.pollutant_unknown", "so2_24h"),
+        ({"pm25": True}, "air.invalid", "pm25"),
+    ],
 )
 def test_bad_input_names_the_field(conc: dict[str, object], code: str, field: str) -> None:
     with pytest.raises(DomainError) as err:
@@ -233,8 +263,14 @@ def test_json_shape_of_the_cli_contract() -> None:
     doc = compute_aqi({"pm25": 80, "o3_8h": 100}, report="daily", on=D2012).to_json()
     assert {"aqi", "level", "category", "colour", "primary", "iaqi", "standard"} <= doc.keys()
     assert doc["iaqi"] == {"pm25": 107, "o3_8h": 50}
-    assert (doc["aqi"], doc["level"], doc["category"], doc["colour"], doc["primary"], doc["standard"]) == (
-        107, 3, "轻度污染", "橙色", ["PM2.5"], "HJ 633-2012")
+    assert (
+        doc["aqi"],
+        doc["level"],
+        doc["category"],
+        doc["colour"],
+        doc["primary"],
+        doc["standard"],
+    ) == (107, 3, "轻度污染", "橙色", ["PM2.5"], "HJ 633-2012")
 
 
 # ---------------------------------------------------------------- properties
@@ -246,7 +282,9 @@ _HOURLY_KEYS = (*_DAILY_KEYS, "so2_24h")
 def _conc(key: str) -> st.SearchStrategy[Decimal | None]:
     top = 149 if key.startswith("co") else 4000
     places = 3 if key.startswith("co") else 2
-    number = st.decimals(min_value=0, max_value=top, places=places, allow_nan=False, allow_infinity=False)
+    number = st.decimals(
+        min_value=0, max_value=top, places=places, allow_nan=False, allow_infinity=False
+    )
     return st.one_of(st.none(), number)
 
 
@@ -265,7 +303,9 @@ def test_numpy_path_equals_exact_path(case: tuple[str, date, dict[str, Decimal |
     report, on, conc = case
     exact = compute_aqi(conc, report=report, on=on)
     arrays = compute_aqi_arrays(
-        {k: np.array([np.nan if v is None else float(v)]) for k, v in conc.items()}, report=report, on=on
+        {k: np.array([np.nan if v is None else float(v)]) for k, v in conc.items()},
+        report=report,
+        on=on,
     )
     vector_aqi = arrays.aqi[0]
     assert (None if math.isnan(vector_aqi) else int(vector_aqi)) == exact.aqi
@@ -280,11 +320,26 @@ def test_numpy_path_equals_exact_path(case: tuple[str, date, dict[str, Decimal |
 @settings(max_examples=200, deadline=None)
 @given(
     st.sampled_from(list(all_standards())),
-    st.sampled_from(["so2_24h", "no2_24h", "co_24h", "pm10_24h", "pm25_24h", "o3_1h", "o3_8h", "no2_1h", "co_1h", "so2_1h"]),
+    st.sampled_from(
+        [
+            "so2_24h",
+            "no2_24h",
+            "co_24h",
+            "pm10_24h",
+            "pm25_24h",
+            "o3_1h",
+            "o3_8h",
+            "no2_1h",
+            "co_1h",
+            "so2_1h",
+        ]
+    ),
     st.floats(min_value=0, max_value=1, allow_nan=False),
     st.floats(min_value=0, max_value=1, allow_nan=False),
 )
-def test_iaqi_never_decreases_with_concentration(standard: Standard, indicator_key: str, a: float, b: float) -> None:
+def test_iaqi_never_decreases_with_concentration(
+    standard: Standard, indicator_key: str, a: float, b: float
+) -> None:
     indicator = standard.indicators[indicator_key]
     top = float(indicator.top)
     low, high = sorted((a * top, b * top))

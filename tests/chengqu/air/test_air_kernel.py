@@ -44,7 +44,9 @@ def test_every_integer_crossing_of_every_row_matches_the_exact_path(table: str, 
 
 
 def test_nan_of_either_sign_is_na_and_far_above_the_table_is_capped() -> None:
-    negative_nan = np.array([np.copysign(np.nan, -1.0)])  # what 0/0 gives on x86 (a running mean of nothing)
+    negative_nan = np.array(
+        [np.copysign(np.nan, -1.0)]
+    )  # what 0/0 gives on x86 (a running mean of nothing)
     assert np.signbit(negative_nan[0])
     values = np.concatenate([negative_nan, [np.nan, 1e9, np.inf, 500.0, 500.5]])
     result = compute_aqi_arrays({"pm25": values}, on=all_standards()[0].effective, validate=False)
@@ -55,15 +57,21 @@ def test_nan_of_either_sign_is_na_and_far_above_the_table_is_capped() -> None:
 
 
 def test_unvalidated_negative_values_read_as_zero_not_another_rows_table() -> None:
-    result = compute_aqi_arrays({"pm25": [-1e6, -0.5], "co": [-3.0, 1.0]}, on=all_standards()[0].effective, validate=False)
+    result = compute_aqi_arrays(
+        {"pm25": [-1e6, -0.5], "co": [-3.0, 1.0]}, on=all_standards()[0].effective, validate=False
+    )
     assert list(result.iaqi["pm25"]) == [0, 0]
     assert list(result.iaqi["co"]) == [0, 25]
 
 
 def test_results_do_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(7)
-    conc = {"pm25": rng.uniform(0, 600, 5000).round(1), "o3_8h": rng.uniform(0, 900, 5000).round(0),
-            "o3_1h": rng.uniform(0, 1300, 5000).round(0), "co": rng.uniform(0, 70, 5000).round(1)}
+    conc = {
+        "pm25": rng.uniform(0, 600, 5000).round(1),
+        "o3_8h": rng.uniform(0, 900, 5000).round(0),
+        "o3_1h": rng.uniform(0, 1300, 5000).round(0),
+        "co": rng.uniform(0, 70, 5000).round(1),
+    }
     conc["pm25"][::7] = np.nan
     on = all_standards()[0].effective
     whole = compute_aqi_arrays(conc, on=on)
@@ -110,8 +118,11 @@ def test_reused_output_buffers_give_the_same_results_as_fresh_arrays():
     on = all_standards()[-1].effective
     buffers = AqiBuffers.for_size(6000)
     for size in (6000, 2500):  # a smaller last chunk reuses the front of the buffers
-        conc = {"pm25": rng.uniform(0, 300, size).round(0), "so2": rng.uniform(0, 900, size).round(0),
-                "co": rng.uniform(0, 20, size).round(1)}
+        conc = {
+            "pm25": rng.uniform(0, 300, size).round(0),
+            "so2": rng.uniform(0, 900, size).round(0),
+            "co": rng.uniform(0, 20, size).round(1),
+        }
         conc["so2"][::5] = np.nan
         fresh = compute_aqi_arrays(conc, report="hourly", on=on)
         reused = compute_aqi_arrays(conc, report="hourly", on=on, buffers=buffers)

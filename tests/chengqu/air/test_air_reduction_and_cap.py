@@ -17,7 +17,12 @@ TOTAL = {"so2": Decimal("100"), "nox": Decimal("200"), "pm": Decimal("50"), "voc
 
 
 def _entry(name: str, so2_cut: str, exempt: frozenset[str] = frozenset()) -> ListEntry:
-    emissions = {"so2": Decimal("60"), "nox": Decimal("100"), "pm": Decimal("20"), "vocs": Decimal("5")}
+    emissions = {
+        "so2": Decimal("60"),
+        "nox": Decimal("100"),
+        "pm": Decimal("20"),
+        "vocs": Decimal("5"),
+    }
     cuts = {"so2": Decimal(so2_cut), "nox": Decimal("30"), "pm": Decimal("5"), "vocs": Decimal("1")}
     return ListEntry(name, emissions, {"III": cuts, "II": cuts, "I": cuts}, exempt)
 
@@ -65,19 +70,41 @@ def test_identifier_follows_gb_t_35965_and_times_carry_plus_eight():
     assert cap_time(moment) == "2026-01-05T08:30:15+08:00"
 
 
-@pytest.mark.parametrize(("level", "severity"), [("yellow", "Moderate"), ("orange", "Severe"), ("red", "Extreme")])
+@pytest.mark.parametrize(
+    ("level", "severity"), [("yellow", "Moderate"), ("orange", "Severe"), ("red", "Extreme")]
+)
 def test_alerts_validate_against_the_cap_schema_with_severity_by_colour(level, severity):
     sent = datetime(2026, 1, 5, 8, 0, tzinfo=SHANGHAI)
-    first = CapAlert(identifier_for(sent, 0), sent, "Alert", level, "城区发布重污染天气预警", "描述", "减少户外活动")
+    first = CapAlert(
+        identifier_for(sent, 0),
+        sent,
+        "Alert",
+        level,
+        "城区发布重污染天气预警",
+        "描述",
+        "减少户外活动",
+    )
     xml = alert_xml(first)
     assert check_schema(xml.encode()).passed
     assert f"<severity>{severity}</severity>" in xml
     assert "<areaDesc>晋城市城区</areaDesc>" in xml
     later = datetime(2026, 1, 6, 8, 0, tzinfo=SHANGHAI)
-    cancel = CapAlert(identifier_for(later, 0), later, "Cancel", level, "解除", "解除", "", references=(first.reference(),))
+    cancel = CapAlert(
+        identifier_for(later, 0),
+        later,
+        "Cancel",
+        level,
+        "解除",
+        "解除",
+        "",
+        references=(first.reference(),),
+    )
     xml = alert_xml(cancel)
     assert check_schema(xml.encode()).passed
-    assert f"<references>{first.sender},{first.identifier},2026-01-05T08:00:00+08:00</references>" in xml
+    assert (
+        f"<references>{first.sender},{first.identifier},2026-01-05T08:00:00+08:00</references>"
+        in xml
+    )
 
 
 def test_an_update_without_references_is_refused():
@@ -95,7 +122,9 @@ def test_the_cap_organ_code_is_configurable_and_the_default_is_marked_assumed():
     ident = identifier_for(moment, 3, org_code="123")
     assert ident == "14050212300000_20260105083015_3"
     assert org_code_assumed("123") is False
-    alert = CapAlert(ident, moment, "Alert", "yellow", "城区发布重污染天气预警", "描述", "减少户外活动")
+    alert = CapAlert(
+        ident, moment, "Alert", "yellow", "城区发布重污染天气预警", "描述", "减少户外活动"
+    )
     assert alert.sender == "14050212300000"
     assert f"<sender>{alert.sender}</sender>" in alert_xml(alert)
     for bad in ("12", "12a", "1234"):

@@ -56,7 +56,9 @@ def test_truck_bans_by_level() -> None:
 
 
 @pytest.mark.parametrize("response", ["III", "II", "I"])
-def test_every_level_bans_barbecue_without_fume_cleaning_and_has_all_categories(response: str) -> None:
+def test_every_level_bans_barbecue_without_fume_cleaning_and_has_all_categories(
+    response: str,
+) -> None:
     measures = measures_for(response)
     assert any("烧烤" in m.text and m.source == "其他" for m in measures)
     categories = {m.category for m in measures}
@@ -73,7 +75,11 @@ def test_industrial_measures_point_at_the_matching_list_level() -> None:
 
 def test_reduction_targets() -> None:
     """4.3 黄色、橙色和红色预警期间的减排比例…20%、30%和40%以上."""
-    assert [reduction_target(r) for r in ("III", "II", "I")] == [Decimal(20), Decimal(30), Decimal(40)]
+    assert [reduction_target(r) for r in ("III", "II", "I")] == [
+        Decimal(20),
+        Decimal(30),
+        Decimal(40),
+    ]
     with pytest.raises(DomainError):
         reduction_target("IV")
 
@@ -94,7 +100,9 @@ def test_measure_texts_are_quoted_from_the_gazette() -> None:
     """Every measure's text appears in the gazette's plan (modulo how it was split into parts)."""
     from importlib import resources
 
-    gazette = resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8")
+    gazette = (
+        resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8")
+    )
     flat = "".join(gazette.split())
     for measure in all_measures():
         fragment = "".join(measure.text.split()).rstrip("。;")
@@ -103,7 +111,12 @@ def test_measure_texts_are_quoted_from_the_gazette() -> None:
 
 def test_standard_tables_name_their_document_and_dates() -> None:
     old, new = all_standards()
-    assert (old.name, old.expires, new.name, new.effective.isoformat()) == ("HJ 633-2012", new.effective, "HJ 633—2026", "2026-03-01")
+    assert (old.name, old.expires, new.name, new.effective.isoformat()) == (
+        "HJ 633-2012",
+        new.effective,
+        "HJ 633—2026",
+        "2026-03-01",
+    )
     assert old.verified
     assert not new.verified
     assert "verified" in load_table("air_hj633_2026")["document"]

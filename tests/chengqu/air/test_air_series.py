@@ -59,7 +59,7 @@ def test_running_daily_aqi_equals_the_exact_engine_on_trailing_24_hours() -> Non
     result = running_daily_aqi(panel)
     for station, t in [(0, 30), (1, 47), (0, 71)]:
         window = {c: panel.values[c][station, t - 23 : t + 1] for c in COLUMNS}
-        eights = [panel.values["o3"][station, e - 7:e + 1].mean() for e in range(t - 23, t + 1)]
+        eights = [panel.values["o3"][station, e - 7 : e + 1].mean() for e in range(t - 23, t + 1)]
         conc = {c: float(window[c].mean()) for c in ("so2", "no2", "co", "pm10", "pm25")}
         conc["o3_1h"] = float(window["o3"].max())
         conc["o3_8h"] = float(max(eights))
@@ -74,7 +74,10 @@ def test_daily_report_equals_the_exact_engine_on_each_natural_day() -> None:
         for day in (0, 1):
             hours = slice(day * 24, day * 24 + 24)
             o3 = panel.values["o3"][station, hours]
-            conc = {c: float(panel.values[c][station, hours].mean()) for c in ("so2", "no2", "co", "pm10", "pm25")}
+            conc = {
+                c: float(panel.values[c][station, hours].mean())
+                for c in ("so2", "no2", "co", "pm10", "pm25")
+            }
             conc["o3_1h"] = float(o3.max())
             conc["o3_8h"] = float(max(o3[e - 7 : e + 1].mean() for e in range(7, 24)))
             exact = compute_aqi(conc, report="daily", on=date(2025, 1, 1) + timedelta(days=day))

@@ -37,7 +37,7 @@ def test_yellow_one_day_above_200() -> None:
 
 
 def test_day_at_exactly_200_is_not_above_200() -> None:
-    """">200" excludes 200 (民法典 第1259条 reading of 大于/超过)."""
+    """ ">200" excludes 200 (民法典 第1259条 reading of 大于/超过)."""
     assert _daily(200, 90) == ("none", "none")
 
 
@@ -52,7 +52,7 @@ def test_above_150_for_47_hours_is_not_yellow() -> None:
 
 
 def test_na_breaks_a_run() -> None:
-    """"持续" is an unbroken run: an NA hour splits 48 hours into two short runs."""
+    """ "持续" is an unbroken run: an NA hour splits 48 hours into two short runs."""
     values: list[int | None] = [151] * 24 + [None] + [151] * 24
     d = decide_warning(evaluation_from_running_aqi(values))
     assert d.level is WarningLevel.NONE
@@ -180,8 +180,13 @@ def test_city_notice_sets_the_level() -> None:
 # ---- 4.1 / 4.3 output
 
 
-@pytest.mark.parametrize(("days", "response", "target", "sprinkle"), [((201,), "III", 20, 3), ((201, 201), "II", 30, 4), ((250, 250, 301), "I", 40, 5)])
-def test_response_target_and_measures_follow_the_level(days: tuple[int, ...], response: str, target: int, sprinkle: int) -> None:
+@pytest.mark.parametrize(
+    ("days", "response", "target", "sprinkle"),
+    [((201,), "III", 20, 3), ((201, 201), "II", 30, 4), ((250, 250, 301), "I", 40, 5)],
+)
+def test_response_target_and_measures_follow_the_level(
+    days: tuple[int, ...], response: str, target: int, sprinkle: int
+) -> None:
     """4.1 黄色Ⅲ级、橙色Ⅱ级、红色Ⅰ级; 4.3 减排比例 20%、30%、40%; 4.2 洒水 3/4/5 次."""
     d = decide_warning(evaluation_from_daily(days))
     assert (d.response, d.reduction_target_percent) == (response, target)
@@ -191,12 +196,29 @@ def test_response_target_and_measures_follow_the_level(days: tuple[int, ...], re
 
 def test_to_json_has_the_cli_shape() -> None:
     doc = decide_warning(evaluation_from_daily([201, 201])).to_json()
-    assert {"level", "action", "response", "reduction_target_percent", "measures", "reasons", "citations"} <= doc.keys()
-    assert (doc["level"], doc["action"], doc["response"], doc["reduction_target_percent"]) == ("orange", "issue", "II", 30)
+    assert {
+        "level",
+        "action",
+        "response",
+        "reduction_target_percent",
+        "measures",
+        "reasons",
+        "citations",
+    } <= doc.keys()
+    assert (doc["level"], doc["action"], doc["response"], doc["reduction_target_percent"]) == (
+        "orange",
+        "issue",
+        "II",
+        30,
+    )
     assert {"category", "text", "responsible", "citation"} <= doc["measures"][0].keys()
     assert doc["reasons"][0]["run"] == {"start": 0, "hours": 48}
     none = decide_warning(evaluation_from_daily([90])).to_json()
-    assert (none["response"], none["reduction_target_percent"], none["measures"]) == (None, None, [])
+    assert (none["response"], none["reduction_target_percent"], none["measures"]) == (
+        None,
+        None,
+        [],
+    )
 
 
 # ---- evaluation series
@@ -225,7 +247,12 @@ def test_empty_forecast_is_refused() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=500)), min_size=1, max_size=200), st.integers(min_value=0, max_value=500))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(min_value=0, max_value=500)), min_size=1, max_size=200
+    ),
+    st.integers(min_value=0, max_value=500),
+)
 def test_runs_cover_exactly_the_values_above(values: list[int | None], above: int) -> None:
     covered = {t for run in runs_above(values, above) for t in range(run.start, run.end + 1)}
     assert covered == {t for t, v in enumerate(values) if v is not None and v > above}

@@ -46,7 +46,9 @@ def test_every_clock_quotes_the_gazette_word_for_word() -> None:
         ("animal.suspected", 0, "3.3.3", Anchor.SUSPECTED),
     ],
 )
-def test_each_clock_has_its_limit_anchor_and_clause(key: str, minutes: int, clause: str, anchor: Anchor) -> None:
+def test_each_clock_has_its_limit_anchor_and_clause(
+    key: str, minutes: int, clause: str, anchor: Anchor
+) -> None:
     rule = next(r for r in clock_rules() if r.key == key)
     assert rule.within == timedelta(minutes=minutes)
     assert rule.citation.clause == clause
@@ -89,10 +91,18 @@ def test_the_final_report_is_due_when_handling_ends() -> None:
 
 def test_animal_office_has_thirty_minutes_from_receiving_the_report() -> None:
     received = T0 + timedelta(hours=3)
-    deadlines = by_key(report_deadlines("突发重大动物疫情", "Ⅲ", T0, anchors={"office_received": received}))
+    deadlines = by_key(
+        report_deadlines("突发重大动物疫情", "Ⅲ", T0, anchors={"office_received": received})
+    )
     office = deadlines["animal.office_report"]
     assert office.due == received + timedelta(minutes=30)
-    assert office.recipients == ("区委", "区政府", "市农业农村局", "市重大动物疫情应急指挥部办公室", "区应急救援总指挥部办公室")
+    assert office.recipients == (
+        "区委",
+        "区政府",
+        "市农业农村局",
+        "市重大动物疫情应急指挥部办公室",
+        "区应急救援总指挥部办公室",
+    )
     assert office.citation.document == "城政办发〔2024〕2号"
     assert office.notes == ()
 
@@ -169,8 +179,14 @@ moments = st.datetimes(
 )
 
 
-@given(moments, st.sampled_from(["饮用水水源地", "突发重大动物疫情"]), st.sampled_from([None, "Ⅰ", "Ⅱ"]))
-def test_deadlines_are_aware_shanghai_and_not_before_the_start(start: datetime, kind: str, level: str | None) -> None:
+@given(
+    moments,
+    st.sampled_from(["饮用水水源地", "突发重大动物疫情"]),
+    st.sampled_from([None, "Ⅰ", "Ⅱ"]),
+)
+def test_deadlines_are_aware_shanghai_and_not_before_the_start(
+    start: datetime, kind: str, level: str | None
+) -> None:
     for deadline in report_deadlines(kind, level, start):
         if deadline.due is None:
             continue

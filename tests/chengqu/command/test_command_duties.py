@@ -37,7 +37,9 @@ def test_the_water_drill_missed_last_year_is_overdue_only_after_year_end() -> No
 def test_revisions_every_three_years_from_the_plan_or_the_last_revision() -> None:
     assert next_due("water_revision", None, today=date(2024, 4, 1)).value.due == date(2027, 3, 15)
     assert next_due("air_revision", None, today=date(2027, 1, 15)).value.overdue
-    assert next_due("air_revision", date(2026, 2, 1), today=date(2027, 1, 15)).value.due == date(2029, 2, 1)
+    assert next_due("air_revision", date(2026, 2, 1), today=date(2027, 1, 15)).value.due == date(
+        2029, 2, 1
+    )
 
 
 def test_duty_and_unquantified_duties_have_no_date() -> None:

@@ -27,17 +27,22 @@ from chengqu.common import SHANGHAI, DomainError
 @pytest.mark.parametrize(
     ("entered", "impact", "in_area", "warning", "response", "asks_level_one"),
     [
-        (False, None, True, "橙色", "Ⅱ", False),    # reached the area, zone not yet polluted
+        (False, None, True, "橙色", "Ⅱ", False),  # reached the area, zone not yet polluted
         (False, "large", True, "橙色", "Ⅱ", False),  # the expert view matters only inside the zone
         (True, "small", True, "橙色", "Ⅱ", False),
         (True, "large", True, "红色", "Ⅰ", True),
-        (True, None, True, "", "Ⅰ", True),           # in the zone, not yet judged: cannot tell
-        (None, None, True, "", "Ⅰ", True),           # cannot tell whether it entered
-        (False, None, False, "", "", False),         # not yet in the plan's area
+        (True, None, True, "", "Ⅰ", True),  # in the zone, not yet judged: cannot tell
+        (None, None, True, "", "Ⅰ", True),  # cannot tell whether it entered
+        (False, None, False, "", "", False),  # not yet in the plan's area
     ],
 )
 def test_water_warning_and_response(
-    entered: bool | None, impact: str | None, in_area: bool, warning: str, response: str, asks_level_one: bool
+    entered: bool | None,
+    impact: str | None,
+    in_area: bool,
+    warning: str,
+    response: str,
+    asks_level_one: bool,
 ) -> None:
     decision = classify_water(entered, impact, in_area=in_area)
     assert decision.value.warning == warning
@@ -114,9 +119,16 @@ def test_end_is_always_after_a_full_period(last_case: date, days: int) -> None:
 
 @pytest.mark.parametrize(
     ("grade", "part"),
-    [("一般", Part.COMMAND), ("较大", Part.INITIAL), ("重大", Part.INITIAL), ("特别重大", Part.INITIAL)],
+    [
+        ("一般", Part.COMMAND),
+        ("较大", Part.INITIAL),
+        ("重大", Part.INITIAL),
+        ("特别重大", Part.INITIAL),
+    ],
 )
-def test_a_specialised_hq_commands_general_events_and_does_initial_response_from_larger(grade: str, part: Part) -> None:
+def test_a_specialised_hq_commands_general_events_and_does_initial_response_from_larger(
+    grade: str, part: Part
+) -> None:
     # "较大及其以上": 以上 includes 较大 (民法典 第1259条)
     assert hq_part("traffic", grade).value is part
 

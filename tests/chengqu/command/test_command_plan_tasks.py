@@ -42,7 +42,7 @@ def _clean(text: str) -> str:
 def _clause(start: str, end: str) -> str:
     """The gazette's text between two headings of the water plan (whitespace removed)."""
     begin = GAZETTE.index(_clean(start))
-    return GAZETTE[begin:GAZETTE.index(_clean(end), begin)]
+    return GAZETTE[begin : GAZETTE.index(_clean(end), begin)]
 
 
 # ------------------------------------------------------------------ water tasks
@@ -51,7 +51,9 @@ def _clause(start: str, end: str) -> str:
 def test_the_nine_working_groups_are_the_plans() -> None:
     groups = water_groups()
     assert len(groups) == 9
-    sentence = _clean("区指挥部下设综合协调组、应急处置组、应急监测组、供水保障组、医疗救护组、后勤保障组、宣传报道组、应急专家组及治安警戒组等9个应急工作组。")
+    sentence = _clean(
+        "区指挥部下设综合协调组、应急处置组、应急监测组、供水保障组、医疗救护组、后勤保障组、宣传报道组、应急专家组及治安警戒组等9个应急工作组。"
+    )
     assert sentence in GAZETTE
     for name in groups:
         assert name in sentence
@@ -209,20 +211,33 @@ def test_the_national_lab_must_decide() -> None:
         record_sample(chain, 2, "result_at", at, result="")
 
 
-@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["sent_at", "received_at", "result_at"]),
-                          st.integers(-300, 600), st.sampled_from(["确诊", "排除", "不能认定"])), max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            st.sampled_from(["sent_at", "received_at", "result_at"]),
+            st.integers(-300, 600),
+            st.sampled_from(["确诊", "排除", "不能认定"]),
+        ),
+        max_size=25,
+    )
+)
 def test_any_accepted_sequence_keeps_the_chain_in_order(moves) -> None:
     chain = empty_chain()
     for index, field, minutes, result in moves:
         try:
-            chain = record_sample(chain, index, field, T0 + timedelta(minutes=minutes), result=result).value
+            chain = record_sample(
+                chain, index, field, T0 + timedelta(minutes=minutes), result=result
+            ).value
         except DomainError:
             continue
     times = []
     for i, step in enumerate(chain):
         recorded = [t for t in (step.sent_at, step.received_at, step.result_at) if t is not None]
         # within a lab: no gaps and non-decreasing
-        assert [t is not None for t in (step.sent_at, step.received_at, step.result_at)][: len(recorded)] == [True] * len(recorded)
+        assert [t is not None for t in (step.sent_at, step.received_at, step.result_at)][
+            : len(recorded)
+        ] == [True] * len(recorded)
         assert recorded == sorted(recorded)
         if step.sent_at is not None and i > 0:
             assert chain[i - 1].result == "不能认定"
@@ -234,13 +249,27 @@ def test_any_accepted_sequence_keeps_the_chain_in_order(moves) -> None:
 
 
 def test_a_compensation_line_is_exact_yuan_with_its_basis() -> None:
-    decision = check_compensation(kind="扑杀动物", item="生猪", owner="张三养殖场", quantity="120", unit="头",
-                                  amount="96000.50", basis="按省级强制扑杀补助标准")
+    decision = check_compensation(
+        kind="扑杀动物",
+        item="生猪",
+        owner="张三养殖场",
+        quantity="120",
+        unit="头",
+        amount="96000.50",
+        basis="按省级强制扑杀补助标准",
+    )
     line = decision.value
     assert line.amount == Decimal("96000.50")
     assert decision.citations[0].clause == "5.2"
-    other = check_compensation(kind="销毁动物产品", item="猪肉", owner="李四", quantity="1.5", unit="吨",
-                               amount="0.10", basis="x").value
+    other = check_compensation(
+        kind="销毁动物产品",
+        item="猪肉",
+        owner="李四",
+        quantity="1.5",
+        unit="吨",
+        amount="0.10",
+        basis="x",
+    ).value
     assert compensation_total([line, other]) == Decimal("96000.60")
 
 
@@ -258,15 +287,24 @@ def test_a_compensation_line_is_exact_yuan_with_its_basis() -> None:
     ],
 )
 def test_bad_compensation_input_is_refused_with_its_field(field, values) -> None:
-    base = {"kind": "扑杀动物", "item": "生猪", "owner": "张三", "quantity": "1", "unit": "头", "amount": "800",
-            "basis": "规定"}
+    base = {
+        "kind": "扑杀动物",
+        "item": "生猪",
+        "owner": "张三",
+        "quantity": "1",
+        "unit": "头",
+        "amount": "800",
+        "basis": "规定",
+    }
     with pytest.raises(DomainError) as caught:
         check_compensation(**{**base, **values})
     assert caught.value.field == field
 
 
 def test_compensation_text_is_the_plans() -> None:
-    assert _clean("因扑灭或者防止重大动物疫情受到经济损失的,区人民政府应当在应急响应终止后") in GAZETTE
+    assert (
+        _clean("因扑灭或者防止重大动物疫情受到经济损失的,区人民政府应当在应急响应终止后") in GAZETTE
+    )
 
 
 # ------------------------------------------------------------------ assessment
@@ -296,7 +334,10 @@ def test_missing_sections_are_named() -> None:
     content[form.sections[1].name] = "   "
     assert assessment_missing("plan_animal_epidemic", content) == (form.sections[1].name,)
     water = assessment_form("plan_water_source")
-    assert assessment_missing("plan_water_source", {s.name: "x" for s in water.sections if s.required}) == ()
+    assert (
+        assessment_missing("plan_water_source", {s.name: "x" for s in water.sections if s.required})
+        == ()
+    )
 
 
 # ------------------------------------------------------------------ incubation verification

@@ -15,23 +15,142 @@ GAZETTE = read_gazette_issue("gazette-2024-1.txt").split("\n")
 
 # 8号, name by name: (key, name, commanders, deputies, office host, office directors) as holder names.
 SPECIAL = [
-    ("earthquake", "抗震救灾指挥部", ["冯晓伟"], ["王孟", "郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "王孟"]),
-    ("forest_fire", "森林防灭火指挥部", ["冯晓伟", "张海忠"], ["田会锋", "郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "郭海峰"]),
-    ("flood_drought", "防汛抗旱指挥部", ["冯晓伟", "刘小虎"], ["刘杰", "郭海峰", "杨珂", "尹风义", "姚林云", "赵慧琴", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "尹风义"]),
-    ("geological", "地质灾害应急指挥部", ["冯晓伟", "张海忠"], ["郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "郭海峰"]),
-    ("meteorological", "气象灾害应急指挥部", ["刘小虎"], ["刘杰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"], "区气象局", ["赵慧琴"]),
-    ("work_safety", "生产安全事故应急指挥部", ["冯晓伟", "牛大伟"], ["陈玉霞", "姚林云", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "陈玉霞"]),
-    ("coal_mine", "煤矿生产安全事故应急指挥部", ["冯晓伟"], ["杜阳阳", "姚林云", "杨顺龙", "李双寅"], "区应急管理局", ["姚林云", "杜阳阳"]),
-    ("traffic", "交通事故应急指挥部", ["张海忠"], ["田会锋", "陈志刚", "姚林云", "杨顺龙", "李双寅", "原宁峰"], "区交通局", ["陈志刚"]),
-    ("culture_tourism", "文化旅游事故应急指挥部", ["郭晓晨"], ["刘杰", "卫娟", "姚林云", "杨顺龙", "李双寅"], "区文旅局", ["卫娟"]),
-    ("campus", "校园安全事故应急指挥部", ["郭晓晨"], ["刘杰", "王孟", "姚林云", "杨顺龙", "李双寅"], "区教科局", ["王孟"]),
-    ("construction", "城乡建设事故应急指挥部", ["张海忠"], ["田会锋", "杨珂", "韩宁", "姚林云", "杨顺龙", "李双寅"], "区住建局", ["杨珂", "韩宁"]),
-    ("special_equipment", "特种设备事故应急指挥部", ["史晋雷"], ["曹谦", "姚林云", "杨顺龙", "李双寅", "王晋阳"], "区市场监管局", ["王晋阳"]),
-    ("eco_environment", "生态环境事件应急指挥部", ["冯军彪"], ["冯文娟", "姚林云", "焦冬栋", "杨顺龙", "李双寅"], "区生态环境分局", ["焦冬栋"]),
-    ("public_health", "公共卫生事件应急指挥部", ["史晋雷"], ["曹谦", "张丰亮", "姚林云", "杨顺龙", "李双寅"], "区卫体局", ["张丰亮"]),
-    ("market_regulation", "市场监管事件应急指挥部", ["史晋雷"], ["曹谦", "姚林云", "杨顺龙", "李双寅", "王晋阳"], "区市场监管局", ["王晋阳"]),
-    ("animal_epidemic", "动物疫情应急指挥部", ["史晋雷"], ["曹谦", "张丰亮", "姚林云", "杨顺龙", "李双寅", "刘静霞", "司俊霞"], "区畜牧兽医中心", ["司俊霞"]),
-    ("social_security", "社会安全事件应急指挥部", ["赵耀华"], ["曹谦", "姚林云", "杨顺龙", "李双寅", "原宁峰"], "区公安分局", ["原宁峰"]),
+    (
+        "earthquake",
+        "抗震救灾指挥部",
+        ["冯晓伟"],
+        ["王孟", "郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "王孟"],
+    ),
+    (
+        "forest_fire",
+        "森林防灭火指挥部",
+        ["冯晓伟", "张海忠"],
+        ["田会锋", "郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "郭海峰"],
+    ),
+    (
+        "flood_drought",
+        "防汛抗旱指挥部",
+        ["冯晓伟", "刘小虎"],
+        ["刘杰", "郭海峰", "杨珂", "尹风义", "姚林云", "赵慧琴", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "尹风义"],
+    ),
+    (
+        "geological",
+        "地质灾害应急指挥部",
+        ["冯晓伟", "张海忠"],
+        ["郭海峰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "郭海峰"],
+    ),
+    (
+        "meteorological",
+        "气象灾害应急指挥部",
+        ["刘小虎"],
+        ["刘杰", "姚林云", "赵慧琴", "杨顺龙", "李双寅"],
+        "区气象局",
+        ["赵慧琴"],
+    ),
+    (
+        "work_safety",
+        "生产安全事故应急指挥部",
+        ["冯晓伟", "牛大伟"],
+        ["陈玉霞", "姚林云", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "陈玉霞"],
+    ),
+    (
+        "coal_mine",
+        "煤矿生产安全事故应急指挥部",
+        ["冯晓伟"],
+        ["杜阳阳", "姚林云", "杨顺龙", "李双寅"],
+        "区应急管理局",
+        ["姚林云", "杜阳阳"],
+    ),
+    (
+        "traffic",
+        "交通事故应急指挥部",
+        ["张海忠"],
+        ["田会锋", "陈志刚", "姚林云", "杨顺龙", "李双寅", "原宁峰"],
+        "区交通局",
+        ["陈志刚"],
+    ),
+    (
+        "culture_tourism",
+        "文化旅游事故应急指挥部",
+        ["郭晓晨"],
+        ["刘杰", "卫娟", "姚林云", "杨顺龙", "李双寅"],
+        "区文旅局",
+        ["卫娟"],
+    ),
+    (
+        "campus",
+        "校园安全事故应急指挥部",
+        ["郭晓晨"],
+        ["刘杰", "王孟", "姚林云", "杨顺龙", "李双寅"],
+        "区教科局",
+        ["王孟"],
+    ),
+    (
+        "construction",
+        "城乡建设事故应急指挥部",
+        ["张海忠"],
+        ["田会锋", "杨珂", "韩宁", "姚林云", "杨顺龙", "李双寅"],
+        "区住建局",
+        ["杨珂", "韩宁"],
+    ),
+    (
+        "special_equipment",
+        "特种设备事故应急指挥部",
+        ["史晋雷"],
+        ["曹谦", "姚林云", "杨顺龙", "李双寅", "王晋阳"],
+        "区市场监管局",
+        ["王晋阳"],
+    ),
+    (
+        "eco_environment",
+        "生态环境事件应急指挥部",
+        ["冯军彪"],
+        ["冯文娟", "姚林云", "焦冬栋", "杨顺龙", "李双寅"],
+        "区生态环境分局",
+        ["焦冬栋"],
+    ),
+    (
+        "public_health",
+        "公共卫生事件应急指挥部",
+        ["史晋雷"],
+        ["曹谦", "张丰亮", "姚林云", "杨顺龙", "李双寅"],
+        "区卫体局",
+        ["张丰亮"],
+    ),
+    (
+        "market_regulation",
+        "市场监管事件应急指挥部",
+        ["史晋雷"],
+        ["曹谦", "姚林云", "杨顺龙", "李双寅", "王晋阳"],
+        "区市场监管局",
+        ["王晋阳"],
+    ),
+    (
+        "animal_epidemic",
+        "动物疫情应急指挥部",
+        ["史晋雷"],
+        ["曹谦", "张丰亮", "姚林云", "杨顺龙", "李双寅", "刘静霞", "司俊霞"],
+        "区畜牧兽医中心",
+        ["司俊霞"],
+    ),
+    (
+        "social_security",
+        "社会安全事件应急指挥部",
+        ["赵耀华"],
+        ["曹谦", "姚林云", "杨顺龙", "李双寅", "原宁峰"],
+        "区公安分局",
+        ["原宁峰"],
+    ),
 ]
 
 
@@ -43,7 +162,9 @@ def test_there_are_seventeen_specialised_hqs_and_one_general_hq() -> None:
     assert len(ROSTER.special()) == 17
     assert [hq.kind for hq in ROSTER.hqs].count(Kind.GENERAL) == 1
     assert {hq.key for hq in ROSTER.hqs if hq.kind is Kind.PLAN} == {
-        "plan_heavy_pollution", "plan_animal_epidemic", "plan_water_source",
+        "plan_heavy_pollution",
+        "plan_animal_epidemic",
+        "plan_water_source",
     }
 
 
@@ -87,14 +208,24 @@ def test_the_general_hq_commanders_and_office() -> None:
     assert names(hq.in_role(Role.EXECUTIVE_DEPUTY_CHIEF)) == ["冯晓伟"]
     assert hq.office.host == "区应急管理局"
     assert [ROSTER.holder_of(d) for d in hq.office.directors] == ["姚林云"]
-    assert hq.office.text.startswith("区应急救援总指挥部(区减灾委员会)下设办公室,办公室设在区应急管理局")
+    assert hq.office.text.startswith(
+        "区应急救援总指挥部(区减灾委员会)下设办公室,办公室设在区应急管理局"
+    )
     assert hq.duties.startswith("加挂区减灾委员会牌子")
 
 
 def test_the_reconstructed_table_gives_nine_deputies_and_fifty_members() -> None:
     hq = ROSTER.general()
     assert names(hq.in_role(Role.DEPUTY_CHIEF)) == [
-        "张海忠", "郭晓晨", "史晋雷", "赵耀华", "牛大伟", "刘小虎", "冯军彪", "靳睿", "许钟蔚",
+        "张海忠",
+        "郭晓晨",
+        "史晋雷",
+        "赵耀华",
+        "牛大伟",
+        "刘小虎",
+        "冯军彪",
+        "靳睿",
+        "许钟蔚",
     ]
     members = names(hq.members)
     assert len(members) == 50
@@ -142,8 +273,20 @@ def test_the_emergency_bureau_director_sits_in_every_specialised_hq() -> None:
     assert {"general", "plan_animal_epidemic", "plan_heavy_pollution"} <= hqs
     assert "plan_water_source" not in hqs
     directs = {seat.hq for seat in seats if seat.role is Role.OFFICE_DIRECTOR}
-    assert directs == {"general", "earthquake", "forest_fire", "flood_drought", "geological", "work_safety", "coal_mine"}
-    assert all(seat.role is Role.DEPUTY_COMMANDER for seat in seats if seat.hq in {hq.key for hq in ROSTER.special()} and seat.role is not Role.OFFICE_DIRECTOR)
+    assert directs == {
+        "general",
+        "earthquake",
+        "forest_fire",
+        "flood_drought",
+        "geological",
+        "work_safety",
+        "coal_mine",
+    }
+    assert all(
+        seat.role is Role.DEPUTY_COMMANDER
+        for seat in seats
+        if seat.hq in {hq.key for hq in ROSTER.special()} and seat.role is not Role.OFFICE_DIRECTOR
+    )
     assert ROSTER.holder_of("区应急管理局局长") == "姚林云"
 
 
@@ -183,7 +326,10 @@ def test_dual_commander_hqs_are_four_in_the_notice() -> None:
 
 def test_plan_hqs_keep_the_plans_words_and_their_groups() -> None:
     water = ROSTER.headquarters("plan_water_source")
-    assert [s.as_written for s in water.deputies] == ["区政府办协管生态环境工作的副主任", "市生态环境局城区分局局长"]
+    assert [s.as_written for s in water.deputies] == [
+        "区政府办协管生态环境工作的副主任",
+        "市生态环境局城区分局局长",
+    ]
     assert len(water.groups) == 9
     animal = ROSTER.headquarters("plan_animal_epidemic")
     assert len(animal.groups) == 6

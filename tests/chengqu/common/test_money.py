@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from chengqu.common import DomainError, format_yuan, from_fen, from_wan, round_fen, to_fen, yuan
 
-AMOUNTS = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4, allow_nan=False)
+AMOUNTS = st.decimals(
+    min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4, allow_nan=False
+)
 
 
 def test_half_a_fen_rounds_up_not_to_even():

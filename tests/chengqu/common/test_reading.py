@@ -44,7 +44,10 @@ def test_an_empty_band_is_refused():
         Band(Decimal(30), Decimal(20))
 
 
-@given(st.decimals(min_value=0, max_value=100, places=2), st.decimals(min_value=0, max_value=100, places=2))
+@given(
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.decimals(min_value=0, max_value=100, places=2),
+)
 def test_adjacent_tiers_never_overlap_and_leave_no_gap(value, cut):
     low, high = Band(Decimal(0), cut) if cut > 0 else None, Band(cut)
     in_low = low.contains(value) if low else False

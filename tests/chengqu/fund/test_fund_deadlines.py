@@ -46,7 +46,9 @@ def test_the_issue_example_across_national_day_2024() -> None:
         (date(2024, 7, 15), date(2024, 7, 1)),
     ],
 )
-def test_the_latest_sign_date_across_holidays_and_adjusted_days(maturity: date, latest: date) -> None:
+def test_the_latest_sign_date_across_holidays_and_adjusted_days(
+    maturity: date, latest: date
+) -> None:
     assert latest_signoff_date(maturity).value == latest
 
 
@@ -71,7 +73,9 @@ def test_signing_a_day_late_is_refused_with_the_latest_date() -> None:
 def test_signing_early_on_a_weekend_is_in_time() -> None:
     check = ensure_signoff(date(2024, 9, 22), date(2024, 10, 14))  # a Sunday
     assert check.ok
-    assert check.working_days_before == 12  # 09-23..27, 09-29 (adjusted), 09-30, 10-08..11, 10-12 (adjusted)
+    assert (
+        check.working_days_before == 12
+    )  # 09-23..27, 09-29 (adjusted), 09-30, 10-08..11, 10-12 (adjusted)
 
 
 def test_signing_on_or_after_maturity_is_late() -> None:
@@ -101,7 +105,9 @@ def test_a_maturity_in_a_year_the_calendar_does_not_know_is_refused() -> None:
 
 
 def test_a_deadline_after_the_banfa_expires_says_so() -> None:
-    calendar = WorkdayCalendar.from_toml('[year.2029]\nsource = "test"\nholidays = ["2029-04-04", "2029-04-05"]\n')
+    calendar = WorkdayCalendar.from_toml(
+        '[year.2029]\nsource = "test"\nholidays = ["2029-04-04", "2029-04-05"]\n'
+    )
     decision = latest_signoff_date(date(2029, 4, 30), calendar=calendar)
     assert decision.value == date(2029, 4, 16)
     assert "2029-04-04" in decision.notes[-1]
@@ -129,8 +135,10 @@ def test_the_use_deadline_is_twenty_days_after_disbursement() -> None:
     assert use_deadline(date(2024, 5, 6)).value == date(2024, 5, 26)
 
 
-@pytest.mark.parametrize(("on", "late"), [(date(2024, 5, 6), 0), (date(2024, 5, 26), 0),
-                                          (date(2024, 5, 27), 1), (date(2024, 6, 5), 10)])
+@pytest.mark.parametrize(
+    ("on", "late"),
+    [(date(2024, 5, 6), 0), (date(2024, 5, 26), 0), (date(2024, 5, 27), 1), (date(2024, 6, 5), 10)],
+)
 def test_overdue_days_count_past_the_twentieth_day(on: date, late: int) -> None:
     decision = overdue_days(disbursed=date(2024, 5, 6), on=on)
     assert decision.value == late
@@ -177,41 +185,91 @@ DISBURSED = date(2024, 5, 6)
 
 
 def test_a_bank_that_did_not_renew_repays_principal_and_fee() -> None:
-    liability = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=True, borrower_qualified=True, renewed_on=None,
-                               renewed_amount=0, repaid=0, on=date(2024, 5, 30))
+    liability = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=None,
+        renewed_amount=0,
+        repaid=0,
+        on=date(2024, 5, 30),
+    )
     assert liability.liable
     assert liability.amount == Decimal("1004800.00")  # 24 days × 200
     assert liability.citations[0].clause == "art_24"
 
 
 def test_a_short_renewal_makes_the_bank_liable_for_what_is_unpaid() -> None:
-    liability = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=True, borrower_qualified=True, renewed_on=date(2024, 5, 10),
-                               renewed_amount="600000", repaid="600000", on=date(2024, 5, 27))
+    liability = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=date(2024, 5, 10),
+        renewed_amount="600000",
+        repaid="600000",
+        on=date(2024, 5, 27),
+    )
     assert liability.liable
     assert liability.amount == Decimal("404200.00")
     assert any("未足额" in reason for reason in liability.reasons)
 
 
 def test_a_bank_that_renewed_on_time_and_in_full_is_not_liable() -> None:
-    liability = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=True, borrower_qualified=True, renewed_on=date(2024, 5, 20),
-                               renewed_amount="1000000", repaid=0, on=date(2024, 6, 10))
+    liability = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=date(2024, 5, 20),
+        renewed_amount="1000000",
+        repaid=0,
+        on=date(2024, 6, 10),
+    )
     assert not liability.liable
     assert liability.amount == 0
 
 
 @pytest.mark.parametrize(("agreed", "qualified"), [(False, True), (True, False)])
-def test_without_agreement_or_a_qualified_borrower_the_bank_is_not_liable(agreed: bool, qualified: bool) -> None:
-    liability = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=agreed, borrower_qualified=qualified, renewed_on=None,
-                               renewed_amount=0, repaid=0, on=date(2024, 6, 10))
+def test_without_agreement_or_a_qualified_borrower_the_bank_is_not_liable(
+    agreed: bool, qualified: bool
+) -> None:
+    liability = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=agreed,
+        borrower_qualified=qualified,
+        renewed_on=None,
+        renewed_amount=0,
+        repaid=0,
+        on=date(2024, 6, 10),
+    )
     assert not liability.liable
 
 
 def test_no_liability_while_the_renewal_period_runs_or_once_repaid() -> None:
-    running = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=True, borrower_qualified=True, renewed_on=None,
-                             renewed_amount=0, repaid=0, on=date(2024, 5, 20))
+    running = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=None,
+        renewed_amount=0,
+        repaid=0,
+        on=date(2024, 5, 20),
+    )
     assert not running.liable
-    repaid = bank_liability(principal=PRINCIPAL, disbursed=DISBURSED, bank_agreed=True, borrower_qualified=True, renewed_on=date(2024, 5, 28),
-                            renewed_amount="1000000", repaid="1004400", on=date(2024, 5, 28))
+    repaid = bank_liability(
+        principal=PRINCIPAL,
+        disbursed=DISBURSED,
+        bank_agreed=True,
+        borrower_qualified=True,
+        renewed_on=date(2024, 5, 28),
+        renewed_amount="1000000",
+        repaid="1004400",
+        on=date(2024, 5, 28),
+    )
     assert not repaid.liable
 
 
@@ -219,7 +277,9 @@ def test_no_liability_while_the_renewal_period_runs_or_once_repaid() -> None:
 
 
 def test_misuse_recalls_the_loan_with_fee_to_date_and_excludes_the_borrower() -> None:
-    recall = recall_on_misuse(principal="1000000", disbursed=date(2024, 5, 6), found=date(2024, 5, 10))
+    recall = recall_on_misuse(
+        principal="1000000", disbursed=date(2024, 5, 6), found=date(2024, 5, 10)
+    )
     assert recall.due == Decimal("1000800.00")
     assert recall.exclusion.clause == "art_14__subpara_3"
     assert recall.exclusion.since == date(2024, 5, 10)

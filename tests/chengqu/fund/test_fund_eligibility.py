@@ -65,7 +65,9 @@ def test_an_individual_business_answers_only_for_its_operator() -> None:
     assert decision.value.eligible
     assert not decision.value.unknown
     blemished = check_eligibility(replace(GOOD_INDIVIDUAL, operator_credit_clean=False))
-    assert [(f.fact, f.clause) for f in blemished.value.failures] == [("operator_credit_clean", "art_13__subpara_3")]
+    assert [(f.fact, f.clause) for f in blemished.value.failures] == [
+        ("operator_credit_clean", "art_13__subpara_3")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +115,9 @@ def test_a_fact_not_yet_established_keeps_the_applicant_waiting() -> None:
     decision = check_eligibility(replace(GOOD_ENTERPRISE, licences_complete=None))
     assert not decision.value.eligible
     assert not decision.value.failures
-    assert [(f.fact, f.clause) for f in decision.value.unknown] == [("licences_complete", "art_13__subpara_2")]
+    assert [(f.fact, f.clause) for f in decision.value.unknown] == [
+        ("licences_complete", "art_13__subpara_2")
+    ]
 
 
 @pytest.mark.parametrize("kind", [LoanKind.PROJECT, LoanKind.OFF_BALANCE_SHEET, LoanKind.OTHER])
@@ -123,7 +127,9 @@ def test_only_working_capital_loans_are_bridged(kind: LoanKind) -> None:
 
 
 def test_several_failures_are_all_reported() -> None:
-    decision = check_eligibility(replace(GOOD_ENTERPRISE, pays_tax_in_district=False, misused_funds=True))
+    decision = check_eligibility(
+        replace(GOOD_ENTERPRISE, pays_tax_in_district=False, misused_funds=True)
+    )
     assert {f.fact for f in decision.value.failures} == {"pays_tax_in_district", "misused_funds"}
 
 
@@ -134,9 +140,21 @@ def test_a_fact_that_is_not_yes_or_no_is_refused() -> None:
 
 # ---------------------------------------------------------------- documents
 
-APPLICATION_KEYS = ["renewal_consent", "maturing_loan_contract", "renewal_in_progress_proof", "credit_report"]
-REVIEW_KEYS = ["business_licence", "identity_card", "credit_certificate", "tax_certificate",
-               "financial_statements", "articles_of_association", "account_opening_notice"]
+APPLICATION_KEYS = [
+    "renewal_consent",
+    "maturing_loan_contract",
+    "renewal_in_progress_proof",
+    "credit_report",
+]
+REVIEW_KEYS = [
+    "business_licence",
+    "identity_card",
+    "credit_certificate",
+    "tax_certificate",
+    "financial_statements",
+    "articles_of_association",
+    "account_opening_notice",
+]
 
 
 def test_the_bank_file_is_complete_without_other_documents() -> None:
@@ -145,7 +163,9 @@ def test_the_bank_file_is_complete_without_other_documents() -> None:
     assert decision.value.missing == ()
 
 
-@pytest.mark.parametrize(("stage", "keys"), [(Stage.APPLICATION, APPLICATION_KEYS), (Stage.REVIEW, REVIEW_KEYS)])
+@pytest.mark.parametrize(
+    ("stage", "keys"), [(Stage.APPLICATION, APPLICATION_KEYS), (Stage.REVIEW, REVIEW_KEYS)]
+)
 def test_each_missing_document_is_named_with_its_clause(stage: Stage, keys: list[str]) -> None:
     for absent in keys:
         decision = missing_documents(stage, EntityKind.ENTERPRISE, [k for k in keys if k != absent])
@@ -171,7 +191,9 @@ def test_an_enterprise_must_file_its_articles() -> None:
 
 def test_an_unknown_document_key_is_refused() -> None:
     with pytest.raises(DomainError) as caught:
-        missing_documents(Stage.APPLICATION, EntityKind.ENTERPRISE, [*APPLICATION_KEYS, "renewal_consnet"])
+        missing_documents(
+            Stage.APPLICATION, EntityKind.ENTERPRISE, [*APPLICATION_KEYS, "renewal_consnet"]
+        )
     assert caught.value.code == "fund.document_unknown"
     assert "renewal_consnet" in caught.value.message
 
@@ -180,8 +202,9 @@ def test_an_unknown_document_key_is_refused() -> None:
 
 
 def test_an_amount_within_the_loan_the_renewal_and_the_fund_is_accepted() -> None:
-    decision = check_amount(requested="3000000", maturing_due="3000000", renewal_amount="3000000",
-                            available="80000000")
+    decision = check_amount(
+        requested="3000000", maturing_due="3000000", renewal_amount="3000000", available="80000000"
+    )
     assert decision.value.ok
     assert decision.value.amount == Decimal("3000000.00")
 
@@ -189,17 +212,41 @@ def test_an_amount_within_the_loan_the_renewal_and_the_fund_is_accepted() -> Non
 @pytest.mark.parametrize(
     ("args", "clause"),
     [
-        ({"requested": "3000001", "maturing_due": "3000000", "renewal_amount": "4000000", "available": "9e7"}, "art_2"),
-        ({"requested": "3000000", "maturing_due": "3000000", "renewal_amount": "2999999.99", "available": "9e7"},
-         "art_15__subpara_1"),
-        ({"requested": "3000000", "maturing_due": "3000000", "renewal_amount": "3000000", "available": "2999999"},
-         "art_7"),
+        (
+            {
+                "requested": "3000001",
+                "maturing_due": "3000000",
+                "renewal_amount": "4000000",
+                "available": "9e7",
+            },
+            "art_2",
+        ),
+        (
+            {
+                "requested": "3000000",
+                "maturing_due": "3000000",
+                "renewal_amount": "2999999.99",
+                "available": "9e7",
+            },
+            "art_15__subpara_1",
+        ),
+        (
+            {
+                "requested": "3000000",
+                "maturing_due": "3000000",
+                "renewal_amount": "3000000",
+                "available": "2999999",
+            },
+            "art_7",
+        ),
     ],
 )
 def test_each_amount_problem_is_named_and_cited(args: dict[str, str], clause: str) -> None:
     decision = check_amount(
-        requested=args["requested"], maturing_due=args["maturing_due"],
-        renewal_amount=args["renewal_amount"], available=args["available"],
+        requested=args["requested"],
+        maturing_due=args["maturing_due"],
+        renewal_amount=args["renewal_amount"],
+        available=args["available"],
     )
     assert not decision.value.ok
     assert len(decision.value.problems) == 1

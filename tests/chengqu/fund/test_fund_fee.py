@@ -14,7 +14,9 @@ D0 = date(2024, 5, 6)
 
 
 def test_the_cli_example_of_the_issue() -> None:
-    quote = quote_fee(principal=Decimal("5000000"), disbursed=date(2024, 5, 6), repaid=date(2024, 5, 16))
+    quote = quote_fee(
+        principal=Decimal("5000000"), disbursed=date(2024, 5, 6), repaid=date(2024, 5, 16)
+    )
     body = quote.as_dict()
     assert (body["days"], body["fee"], body["over_limit"]) == (10, "10000.00", False)
     assert body["citations"][0]["clause"] == "art_10"
@@ -52,16 +54,22 @@ def test_twenty_one_days_is_over_the_limit_and_still_charged() -> None:
 
 def test_half_a_fen_rounds_up_not_to_even() -> None:
     # 25 × 0.0002 × 1 = 0.005: half up gives 0.01, banker's rounding would give 0.00
-    assert quote_fee(principal="25", disbursed=D0, repaid=D0 + timedelta(days=1)).fee == Decimal("0.01")
+    assert quote_fee(principal="25", disbursed=D0, repaid=D0 + timedelta(days=1)).fee == Decimal(
+        "0.01"
+    )
     # 125 × 0.0002 × 1 = 0.025: half up gives 0.03, banker's rounding 0.02
-    assert quote_fee(principal="125", disbursed=D0, repaid=D0 + timedelta(days=1)).fee == Decimal("0.03")
+    assert quote_fee(principal="125", disbursed=D0, repaid=D0 + timedelta(days=1)).fee == Decimal(
+        "0.03"
+    )
 
 
 @pytest.mark.parametrize(
     ("principal", "days", "fee"),
     [("3333333.33", 13, "8666.67"), ("1234567.89", 20, "4938.27")],
 )
-def test_rounding_once_does_not_drift_like_rounding_daily(principal: str, days: int, fee: str) -> None:
+def test_rounding_once_does_not_drift_like_rounding_daily(
+    principal: str, days: int, fee: str
+) -> None:
     quote = quote_fee(principal=principal, disbursed=D0, repaid=D0 + timedelta(days=days))
     assert quote.fee == Decimal(fee)
 
@@ -73,8 +81,16 @@ def test_repayment_before_disbursement_is_refused() -> None:
     assert caught.value.field == "repaid"
 
 
-@pytest.mark.parametrize(("principal", "code"), [(0.5, "money.float"), ("0", "fund.amount"), ("-5", "fund.amount"),
-                                                 ("100.001", "fund.amount_precision"), ("abc", "money.invalid")])
+@pytest.mark.parametrize(
+    ("principal", "code"),
+    [
+        (0.5, "money.float"),
+        ("0", "fund.amount"),
+        ("-5", "fund.amount"),
+        ("100.001", "fund.amount_precision"),
+        ("abc", "money.invalid"),
+    ],
+)
 def test_a_principal_that_is_not_an_amount_is_refused(principal: object, code: str) -> None:
     with pytest.raises(DomainError) as caught:
         quote_fee(principal=principal, disbursed=D0, repaid=D0)  # type: ignore[arg-type]
@@ -138,7 +154,9 @@ STARTS = st.dates(min_value=date(2024, 4, 5), max_value=date(2029, 4, 4))
 def test_the_exact_fee_is_linear_in_days(principal: Decimal, a: int, b: int, start: date) -> None:
     fa = quote_fee(principal=principal, disbursed=start, repaid=start + timedelta(days=a)).exact_fee
     fb = quote_fee(principal=principal, disbursed=start, repaid=start + timedelta(days=b)).exact_fee
-    fab = quote_fee(principal=principal, disbursed=start, repaid=start + timedelta(days=a + b)).exact_fee
+    fab = quote_fee(
+        principal=principal, disbursed=start, repaid=start + timedelta(days=a + b)
+    ).exact_fee
     assert fab == fa + fb
 
 

@@ -74,7 +74,9 @@ MONEY = st.decimals(min_value=Decimal("0"), max_value=Decimal("100000000"), plac
 
 
 @given(MONEY, MONEY, MONEY)
-def test_the_reserve_never_passes_its_cap_nor_ten_percent(fee: Decimal, paid_in: Decimal, current: Decimal) -> None:
+def test_the_reserve_never_passes_its_cap_nor_ten_percent(
+    fee: Decimal, paid_in: Decimal, current: Decimal
+) -> None:
     amount = allocate_reserve(fee, paid_in, current)
     assert amount >= 0
     assert amount <= (fee * Decimal("0.1")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -86,7 +88,9 @@ def test_the_reserve_never_passes_its_cap_nor_ten_percent(fee: Decimal, paid_in:
 
 
 @given(st.lists(MONEY, min_size=1, max_size=30), MONEY)
-def test_allocations_accumulate_up_to_the_cap_and_no_further(fees: list[Decimal], paid_in: Decimal) -> None:
+def test_allocations_accumulate_up_to_the_cap_and_no_further(
+    fees: list[Decimal], paid_in: Decimal
+) -> None:
     reserve = Decimal("0.00")
     for fee in fees:
         reserve += allocate_reserve(fee, paid_in, reserve)
@@ -126,12 +130,18 @@ DAY = date(2024, 5, 6)
 
 
 def capital(amount: Decimal) -> Transaction:
-    return Transaction("capital:1", DAY, (Posting(Account.BANK, amount), Posting(Account.CAPITAL, -amount)))
+    return Transaction(
+        "capital:1", DAY, (Posting(Account.BANK, amount), Posting(Account.CAPITAL, -amount))
+    )
 
 
 def test_an_unbalanced_transaction_is_refused() -> None:
     with pytest.raises(DomainError) as caught:
-        Transaction("x", DAY, (Posting(Account.BANK, Decimal("1.00")), Posting(Account.CAPITAL, Decimal("-0.99"))))
+        Transaction(
+            "x",
+            DAY,
+            (Posting(Account.BANK, Decimal("1.00")), Posting(Account.CAPITAL, Decimal("-0.99"))),
+        )
     assert caught.value.code == "fund.ledger_unbalanced"
 
 
@@ -150,7 +160,11 @@ def test_a_retried_posting_is_refused_not_counted_twice() -> None:
 
 def test_a_loan_lifecycle_balances_and_explains_every_yuan() -> None:
     quote = quote_fee(principal="5000000", disbursed=DAY, repaid=DAY + timedelta(days=10))
-    txs = [capital(PAID_IN), disbursement("loan-1:disburse", DAY, quote.principal), repayment("loan-1:repay", quote)]
+    txs = [
+        capital(PAID_IN),
+        disbursement("loan-1:disburse", DAY, quote.principal),
+        repayment("loan-1:repay", quote),
+    ]
     totals = balances(txs)
     reserve = reserve_allocation("loan-1:reserve", quote.repaid, quote.fee, totals)
     assert reserve.value is not None

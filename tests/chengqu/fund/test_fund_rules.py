@@ -26,7 +26,9 @@ def quoted_texts(node: object, path: str = "") -> list[tuple[str, str, str]]:
         for key, value in node.items():
             if key.endswith("text") and isinstance(value, str):
                 clause_key = key.replace("text", "clause")
-                found.append((f"{path}.{key}", str(node.get(clause_key, node.get("clause", ""))), value))
+                found.append(
+                    (f"{path}.{key}", str(node.get(clause_key, node.get("clause", ""))), value)
+                )
             else:
                 found.extend(quoted_texts(value, f"{path}.{key}"))
     elif isinstance(node, list):
@@ -76,7 +78,9 @@ def test_the_registry_agrees_on_the_period_of_validity() -> None:
 def test_five_years_from_the_fifth_of_april_end_on_the_fourth() -> None:
     rules = fund_rules()
     assert rules.validity_years == 5
-    assert rules.expires == rules.effective.replace(year=rules.effective.year + 5) - timedelta(days=1)
+    assert rules.expires == rules.effective.replace(year=rules.effective.year + 5) - timedelta(
+        days=1
+    )
 
 
 def test_the_numbers_of_the_banfa() -> None:
@@ -93,8 +97,12 @@ def test_the_numbers_of_the_banfa() -> None:
 
 def test_checklists_follow_the_articles_in_order() -> None:
     rules = fund_rules()
-    assert [i.clause for i in rules.application_documents] == [f"art_15__subpara_{n}" for n in range(1, 6)]
-    assert [i.clause for i in rules.review_documents] == [f"art_16__subpara_{n}" for n in range(1, 9)]
+    assert [i.clause for i in rules.application_documents] == [
+        f"art_15__subpara_{n}" for n in range(1, 6)
+    ]
+    assert [i.clause for i in rules.review_documents] == [
+        f"art_16__subpara_{n}" for n in range(1, 9)
+    ]
 
 
 def test_citations_name_the_document_and_clause() -> None:
@@ -108,8 +116,13 @@ def test_citations_name_the_document_and_clause() -> None:
 
 @pytest.mark.parametrize(
     ("clause", "eid"),
-    [("art_1", "chp_1__art_1"), ("art_10", "chp_2__art_10"), ("art_15__subpara_1", "chp_3__art_15__subpara_1"),
-     ("art_25", "chp_4__art_25"), ("art_26", "chp_5__art_26")],
+    [
+        ("art_1", "chp_1__art_1"),
+        ("art_10", "chp_2__art_10"),
+        ("art_15__subpara_1", "chp_3__art_15__subpara_1"),
+        ("art_25", "chp_4__art_25"),
+        ("art_26", "chp_5__art_26"),
+    ],
 )
 def test_registry_eids_add_the_chapter(clause: str, eid: str) -> None:
     assert registry_eid(clause) == eid

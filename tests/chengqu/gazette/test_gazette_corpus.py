@@ -52,7 +52,9 @@ def test_whole_file_parses_with_metadata_blocks() -> None:
 
 
 @pytest.mark.parametrize(("meta", "body"), RECORDS, ids=[m["发文字号"] for m, _ in RECORDS])
-def test_each_document_alone_yields_its_own_number_and_dates(meta: dict[str, str], body: str) -> None:
+def test_each_document_alone_yields_its_own_number_and_dates(
+    meta: dict[str, str], body: str
+) -> None:
     """Without the metadata table, the body's own 文号, title and 成文日期 must come out."""
     (doc,) = parse_issue(body).documents
     expected_number = normalise_doc_number(meta["发文字号"])
@@ -93,7 +95,21 @@ def test_regulation_articles_and_effective_date() -> None:
 def test_title_broken_over_three_lines() -> None:
     result = parse_issue(FIXTURE.read_bytes())
     decision = result.documents[1]
-    assert decision.title == "国务院关于在海南博鳌乐城国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》有关规定的决定"
+    assert (
+        decision.title
+        == "国务院关于在海南博鳌乐城国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》有关规定的决定"
+    )
     assert decision.doc_type == "决定"
-    roles = {s.role for s in result.spans if decision.line_start <= s.line_start <= decision.line_end}
-    assert {"metadata", "title", "number", "addressees", "signature", "date", "note", "clause"} <= roles
+    roles = {
+        s.role for s in result.spans if decision.line_start <= s.line_start <= decision.line_end
+    }
+    assert {
+        "metadata",
+        "title",
+        "number",
+        "addressees",
+        "signature",
+        "date",
+        "note",
+        "clause",
+    } <= roles

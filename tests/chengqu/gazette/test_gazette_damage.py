@@ -26,7 +26,9 @@ def text_of(document: Document, eid: str) -> str:
 
 def test_line_broken_mid_sentence_is_rejoined(result: ParseResult) -> None:
     # lines 91/93: "…确保山西金秋铸造有限公司" | "年产11万吨铸造技术改造项目顺利实施…"
-    assert "确保山西金秋铸造有限公司年产11万吨铸造技术改造项目顺利实施" in text_of(doc(result, "城政发〔2024〕2号"), "intro")
+    assert "确保山西金秋铸造有限公司年产11万吨铸造技术改造项目顺利实施" in text_of(
+        doc(result, "城政发〔2024〕2号"), "intro"
+    )
 
 
 def test_article_broken_mid_word_is_rejoined(result: ParseResult) -> None:
@@ -120,8 +122,14 @@ def test_mangled_table_is_repaired(result: ParseResult) -> None:
     rows = para.text.split("\n")
     assert "副总指挥:张海忠\t区委常委、副区长\t杨顺龙\t区消防救援大队队长" in rows
     assert "焦冬栋\t区生态环境分局局长" in rows
-    assert any(r.startswith("总指挥部主要职责:加挂区减灾委员会牌子") and r.endswith("其他重大事项。") for r in rows)
-    assert "区应急救援总指挥部(区减灾委员会)下设办公室,办公室设在区应急管理局,由区应急管理局局长姚林云兼任办公室主任。" in rows
+    assert any(
+        r.startswith("总指挥部主要职责:加挂区减灾委员会牌子") and r.endswith("其他重大事项。")
+        for r in rows
+    )
+    assert (
+        "区应急救援总指挥部(区减灾委员会)下设办公室,办公室设在区应急管理局,由区应急管理局局长姚林云兼任办公室主任。"
+        in rows
+    )
 
 
 def test_repeal_sentence_broken_after_a_date(result: ParseResult) -> None:
@@ -129,7 +137,9 @@ def test_repeal_sentence_broken_after_a_date(result: ParseResult) -> None:
     plan = doc(result, "城政办发〔2024〕2号")
     assert [r.number for r in plan.repeals] == ["城政办发〔2016〕80号"]
     assert plan.signed_date is not None
-    assert plan.signed_date.isoformat() == "2024-01-24"  # the 2016 date is not taken for a signature
+    assert (
+        plan.signed_date.isoformat() == "2024-01-24"
+    )  # the 2016 date is not taken for a signature
 
 
 def test_member_lists_stay_one_per_line(result: ParseResult) -> None:

@@ -38,13 +38,19 @@ def render(result: ParseResult) -> dict[str, Any]:
     out = to_json(result)
     out["issue"]["colophon"] = list(result.issue.colophon)
     for doc, row in zip(result.documents, out["documents"], strict=True):
-        row.update({
-            "code": doc.code, "year": doc.year, "seq": doc.seq, "page": doc.page,
-            "addressees": list(doc.addressees), "validity": doc.validity,
-            "lines": [doc.line_start, doc.line_end],
-            "outline": _clause_rows(doc.clauses),
-            "attachment_outlines": {a.eid: _clause_rows(a.clauses) for a in doc.attachments},
-        })
+        row.update(
+            {
+                "code": doc.code,
+                "year": doc.year,
+                "seq": doc.seq,
+                "page": doc.page,
+                "addressees": list(doc.addressees),
+                "validity": doc.validity,
+                "lines": [doc.line_start, doc.line_end],
+                "outline": _clause_rows(doc.clauses),
+                "attachment_outlines": {a.eid: _clause_rows(a.clauses) for a in doc.attachments},
+            }
+        )
     return out
 
 
@@ -53,19 +59,29 @@ def test_bundled_issue_matches_golden_file(result: ParseResult) -> None:
     text = json.dumps(rendered, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if os.environ.get("CHENGQU_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8")
-    assert GOLDEN.exists(), "golden file missing: run with CHENGQU_UPDATE_GOLDEN=1 once and review it"
+    assert GOLDEN.exists(), (
+        "golden file missing: run with CHENGQU_UPDATE_GOLDEN=1 once and review it"
+    )
     assert json.loads(GOLDEN.read_text(encoding="utf-8")) == json.loads(text)
 
 
 def test_issue_cover_and_contents(result: ParseResult) -> None:
     issue = result.issue
-    assert (issue.title, issue.year, issue.number, issue.cumulative_number) == ("晋城市城区人民政府公报", 2024, 1, 5)
+    assert (issue.title, issue.year, issue.number, issue.cumulative_number) == (
+        "晋城市城区人民政府公报",
+        2024,
+        1,
+        5,
+    )
     assert issue.published == date(2024, 3, 30)
     assert issue.organiser == "晋城市城区人民政府办公室"
     assert issue.periodicity == "季度刊"
     assert len(issue.toc) == 13
     # the title broken over two lines in the contents (lines 53-55) is whole
-    assert issue.toc[6].title == "晋城市城区人民政府办公室关于印发晋城市城区2024年春节元宵节期间环境卫生保障实施方案的通知"
+    assert (
+        issue.toc[6].title
+        == "晋城市城区人民政府办公室关于印发晋城市城区2024年春节元宵节期间环境卫生保障实施方案的通知"
+    )
     assert [e.page for e in issue.toc] == [3, 3, 5, 11, 16, 21, 24, 25, 27, 35, 46, 55, 56]
     assert issue.colophon[0] == "主办单位:晋城市城区人民政府办公室"
 
@@ -89,7 +105,10 @@ EXPECTED = [
 
 
 def test_thirteen_documents_with_their_metadata(result: ParseResult) -> None:
-    got = [(d.number, d.category, d.doc_type, d.signed_date, d.public, d.line_start) for d in result.documents]
+    got = [
+        (d.number, d.category, d.doc_type, d.signed_date, d.public, d.line_start)
+        for d in result.documents
+    ]
     assert got == EXPECTED
     for doc, entry in zip(result.documents, result.issue.toc, strict=True):
         assert doc.title == entry.title  # body heading (spaces removed) equals the contents line
@@ -111,8 +130,16 @@ def test_three_repeals(result: ParseResult) -> None:
     repeals = [(d.number, r.number, r.title) for d in result.documents for r in d.repeals]
     assert repeals == [
         ("城政办发〔2024〕2号", "城政办发〔2016〕80号", "晋城市城区突发动物疫情应急预案"),
-        ("城政办发〔2024〕8号", "城政办发〔2019〕40号", "晋城市城区人民政府办公室关于建立城区应急救援指挥体系的通知"),
-        ("城政发〔2024〕1号", "城政发〔2020〕15号", "关于进一步完善城区耕地开垦费征收的实施意见(试行)"),
+        (
+            "城政办发〔2024〕8号",
+            "城政办发〔2019〕40号",
+            "晋城市城区人民政府办公室关于建立城区应急救援指挥体系的通知",
+        ),
+        (
+            "城政发〔2024〕1号",
+            "城政发〔2020〕15号",
+            "关于进一步完善城区耕地开垦费征收的实施意见(试行)",
+        ),
     ]
 
 

@@ -42,7 +42,9 @@ def test_bad_input_has_a_clear_error(data: bytes | str, code: str) -> None:
 
 
 def test_gb18030_bytes_parse_identically_to_utf8() -> None:
-    assert to_json(parse_issue(ISSUE.encode("gb18030"))) == to_json(parse_issue(ISSUE.encode("utf-8")))
+    assert to_json(parse_issue(ISSUE.encode("gb18030"))) == to_json(
+        parse_issue(ISSUE.encode("utf-8"))
+    )
 
 
 def test_gbk_bytes_parse_identically_to_utf8() -> None:
@@ -79,4 +81,6 @@ def test_a_document_without_a_number_is_kept_with_number_null() -> None:
 def test_unplaceable_text_is_kept_with_line_numbers() -> None:
     text = "某某内部资料 第3页\n\n" + NOTICE
     result = parse_issue(text)
-    assert [(u.line_start, u.line_end, u.text) for u in result.unparsed] == [(1, 1, "某某内部资料 第3页")]
+    assert [(u.line_start, u.line_end, u.text) for u in result.unparsed] == [
+        (1, 1, "某某内部资料 第3页")
+    ]

@@ -12,7 +12,15 @@ from chengqu.common.errors import DomainError
 from chengqu.gazette import cn_to_int, normalise_doc_number, parse_cn_date, parse_doc_number
 from chengqu.gazette.numbers import find_doc_numbers
 
-BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("［", "］"), ("﹝", "﹞"), ("【", "】")]
+BRACKETS = [
+    ("〔", "〕"),
+    ("[", "]"),
+    ("(", ")"),
+    ("（", "）"),
+    ("［", "］"),
+    ("﹝", "﹞"),
+    ("【", "】"),
+]
 CODES = ["城政发", "城政办发", "晋政办发", "国办发明电", "城环字", "晋市安委办发"]
 
 
@@ -50,7 +58,9 @@ def test_variants(text: str, canonical: str) -> None:
     assert normalise_doc_number(text) == canonical
 
 
-@pytest.mark.parametrize("text", ["", "城政发2024年2号", "X市财发〔1992〕字第36号", "城政发〔24〕2号", "2024年3月5日"])
+@pytest.mark.parametrize(
+    "text", ["", "城政发2024年2号", "X市财发〔1992〕字第36号", "城政发〔24〕2号", "2024年3月5日"]
+)
 def test_not_a_number(text: str) -> None:
     assert normalise_doc_number(text) is None
     with pytest.raises(DomainError) as err:
@@ -65,7 +75,16 @@ def test_numbers_in_running_text_drop_lead_words() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十九", 29), ("三十一", 31), ("一百零五", 105), ("36", 36)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十九", 29),
+        ("三十一", 31),
+        ("一百零五", 105),
+        ("36", 36),
+    ],
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert cn_to_int(text) == value

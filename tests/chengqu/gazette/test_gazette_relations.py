@@ -49,7 +49,9 @@ def test_graph_has_repeals_cites_attachments_and_stubs(result: ParseResult) -> N
     attached = graph.incoming("城政办发〔2024〕1号", RelationKind.ATTACHMENT_OF)
     assert [e.source for e in attached] == ["城政办发〔2024〕1号!att_1"]
     assert len([e for e in graph.edges if e.kind == RelationKind.ATTACHMENT_OF]) == 8
-    assert [e.source for e in graph.incoming("城政发〔2020〕15号", RelationKind.REPEALS)] == ["城政发〔2024〕1号"]
+    assert [e.source for e in graph.incoming("城政发〔2020〕15号", RelationKind.REPEALS)] == [
+        "城政发〔2024〕1号"
+    ]
 
 
 def test_repeal_dates_come_from_the_repealer(result: ParseResult) -> None:
@@ -72,8 +74,12 @@ def test_status_boundaries_of_a_five_year_measure(result: ParseResult) -> None:
 
 def test_status_of_a_stub_repealed_by_the_issue(result: ParseResult) -> None:
     dates = repeal_dates(result.documents)
-    old = dataclasses.replace(doc(result, "城政发〔2024〕1号"), number="城政发〔2020〕15号",
-                              effective_date=date(2020, 5, 1), expiry_date=None)
+    old = dataclasses.replace(
+        doc(result, "城政发〔2024〕1号"),
+        number="城政发〔2020〕15号",
+        effective_date=date(2020, 5, 1),
+        expiry_date=None,
+    )
     assert status_at(old, date(2024, 2, 29), repeals=dates) == Status.IN_FORCE
     assert status_at(old, date(2024, 3, 1), repeals=dates) == Status.REPEALED
 
@@ -92,5 +98,9 @@ def test_status_is_one_of_four_and_monotone(result: ParseResult, offset: int) ->
     opinion = doc(result, "城政发〔2024〕1号")
     day = date(2024, 3, 1) + timedelta(days=offset)
     status = status_at(opinion, day)
-    expected = Status.NOT_YET if offset < 0 else (Status.IN_FORCE if day <= date(2029, 2, 28) else Status.EXPIRED)
+    expected = (
+        Status.NOT_YET
+        if offset < 0
+        else (Status.IN_FORCE if day <= date(2029, 2, 28) else Status.EXPIRED)
+    )
     assert status == expected

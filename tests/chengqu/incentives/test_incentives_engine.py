@@ -22,7 +22,9 @@ def test_a_missing_fact_is_asked_for_never_read_as_zero() -> None:
 
 
 def test_a_blank_fact_counts_as_missing_as_in_an_empty_spreadsheet_cell() -> None:
-    result = evaluate({"industrial_annual_output": "200000000", "industrial_q1_growth": "  "}, AS_OF)
+    result = evaluate(
+        {"industrial_annual_output": "200000000", "industrial_q1_growth": "  "}, AS_OF
+    )
     assert [n.field for n in result.needs] == ["industrial_q1_growth"]
 
 
@@ -61,7 +63,9 @@ def test_near_misses_give_the_nearest_tier_per_fact_when_two_conditions_could_mo
     result = evaluate(facts, AS_OF)
     by_field = {m.field: m for m in result.near_misses}
     assert by_field["lodging_catering_growth_h1"].shortfall == Decimal("3")  # to 500万 & 15%
-    assert by_field["lodging_catering_revenue_h1"].shortfall == Decimal("1000000")  # to 1500万 & 10%
+    assert by_field["lodging_catering_revenue_h1"].shortfall == Decimal(
+        "1000000"
+    )  # to 1500万 & 10%
     assert len(result.near_misses) == 2
 
 
@@ -84,8 +88,12 @@ def test_growth_written_as_a_fraction_is_asked_about_when_the_reading_changes_th
     assert "25%" in need.message
 
 
-def test_growth_written_as_a_fraction_is_read_as_percent_and_said_so_when_the_award_is_the_same() -> None:
-    result = evaluate({"transport_growth_jan_feb": "0.03"}, AS_OF)  # 0.03% or 3%: no award either way
+def test_growth_written_as_a_fraction_is_read_as_percent_and_said_so_when_the_award_is_the_same() -> (
+    None
+):
+    result = evaluate(
+        {"transport_growth_jan_feb": "0.03"}, AS_OF
+    )  # 0.03% or 3%: no award either way
     assert result.needs == ()
     assert any("0.03%" in note and "结果相同" in note for note in result.notes)
 
@@ -97,7 +105,10 @@ def test_growth_with_a_percent_sign_is_unambiguous() -> None:
 
 
 def test_results_before_a_window_closes_are_flagged_as_provisional() -> None:
-    result = evaluate({"lodging_catering_revenue_h1": "6000000", "lodging_catering_growth_h1": "20"}, date(2024, 5, 1))
+    result = evaluate(
+        {"lodging_catering_revenue_h1": "6000000", "lodging_catering_growth_h1": "20"},
+        date(2024, 5, 1),
+    )
     assert result.awards
     assert any("尚未结束" in note for note in result.notes)
 
@@ -112,18 +123,46 @@ def test_results_before_a_window_closes_are_flagged_as_provisional() -> None:
         ({"q1_investment": True}, "q1_investment", "incentives.type"),
         ({"q1_investmnt": "60000000"}, "q1_investmnt", "incentives.unknown_field"),
         ({"transport_growth_jan_feb": "-100.01"}, "transport_growth_jan_feb", "incentives.growth"),
-        ({"tourism_show_performances_h1": "100.5"}, "tourism_show_performances_h1", "incentives.integer"),
-        ({"new_chain_store_areas": ["80", "0"]}, "new_chain_store_areas[1]", "incentives.area"),
-        ({"travel_groups": [{"guests": 100, "nights": 1, "scenic_spots": 2}]}, "travel_groups[0].district_hotel", "incentives.missing"),
         (
-            {"travel_groups": [{"guests": 100, "nights": 1, "scenic_spots": 2, "district_hotel": True, "bus": 2}]},
+            {"tourism_show_performances_h1": "100.5"},
+            "tourism_show_performances_h1",
+            "incentives.integer",
+        ),
+        ({"new_chain_store_areas": ["80", "0"]}, "new_chain_store_areas[1]", "incentives.area"),
+        (
+            {"travel_groups": [{"guests": 100, "nights": 1, "scenic_spots": 2}]},
+            "travel_groups[0].district_hotel",
+            "incentives.missing",
+        ),
+        (
+            {
+                "travel_groups": [
+                    {
+                        "guests": 100,
+                        "nights": 1,
+                        "scenic_spots": 2,
+                        "district_hotel": True,
+                        "bus": 2,
+                    }
+                ]
+            },
             "travel_groups[0].bus",
             "incentives.unknown_field",
         ),
-        ({"travel_groups": [{"guests": 100, "nights": 1, "scenic_spots": 2, "district_hotel": "也许"}]}, "travel_groups[0].district_hotel", "incentives.bool"),
+        (
+            {
+                "travel_groups": [
+                    {"guests": 100, "nights": 1, "scenic_spots": 2, "district_hotel": "也许"}
+                ]
+            },
+            "travel_groups[0].district_hotel",
+            "incentives.bool",
+        ),
     ],
 )
-def test_bad_input_is_refused_with_a_chinese_message_naming_the_field(facts: dict[str, object], field: str, code: str) -> None:
+def test_bad_input_is_refused_with_a_chinese_message_naming_the_field(
+    facts: dict[str, object], field: str, code: str
+) -> None:
     with pytest.raises(DomainError) as caught:
         evaluate(facts, AS_OF)
     assert caught.value.code == code
@@ -211,14 +250,18 @@ def test_json_has_the_cli_shape_with_amounts_as_yuan_dot_fen_strings() -> None:
 
 
 def test_detailed_json_adds_guidance_notes_and_lead_units() -> None:
-    document = to_dict(evaluate_many([{"id": "E1", "award_winner_sales_h1": "3000000"}], AS_OF), detail=True)
+    document = to_dict(
+        evaluate_many([{"id": "E1", "award_winner_sales_h1": "3000000"}], AS_OF), detail=True
+    )
     result = document["results"][0]
     assert result["awards"][0]["lead_unit"]
     assert any(g["measure"] == 16 for g in result["guidance"])
     assert any("核实" in n for n in result["notes"])
 
 
-def test_the_non_formula_parts_of_measures_9_10_and_16_come_back_as_guidance_with_their_clause() -> None:
+def test_the_non_formula_parts_of_measures_9_10_and_16_come_back_as_guidance_with_their_clause() -> (
+    None
+):
     items = {g.measure: g for g in guidance()}
     assert set(items) == {9, 10, 16}
     assert items[9].citation.clause == "item_9"

@@ -30,7 +30,9 @@ def test_every_grade_pays_its_standard_rate_per_mu(grade: int, rate: str) -> Non
 
 
 def test_standard_rates_are_the_six_grades_of_the_opinion() -> None:
-    assert standard_rates() == {g: Decimal(r) * 10000 for g, r in zip(range(7, 13), (26, 24, 22, 20, 18, 16), strict=True)}
+    assert standard_rates() == {
+        g: Decimal(r) * 10000 for g, r in zip(range(7, 13), (26, 24, 22, 20, 18, 16), strict=True)
+    }
 
 
 @pytest.mark.parametrize("grade", [6, 13, 0, -7])
@@ -83,7 +85,9 @@ def test_a_trading_platform_price_above_the_standard_is_charged() -> None:
     assert any(c.clause == "para_4__subpara_3" for c in decision.citations)
 
 
-@pytest.mark.parametrize(("price", "rate"), [("219999.99", "220000"), ("220000", "220000"), ("220000.01", "220000.01")])
+@pytest.mark.parametrize(
+    ("price", "rate"), [("219999.99", "220000"), ("220000", "220000"), ("220000.01", "220000.01")]
+)
 def test_a_trading_platform_price_never_goes_below_the_standard(price: str, rate: str) -> None:
     decision = quote_farmland_fee(grade=9, area_mu="1", trade_price=price, on=ON)
     assert decision.value.rate_per_mu == Decimal(rate)
@@ -91,12 +95,19 @@ def test_a_trading_platform_price_never_goes_below_the_standard(price: str, rate
 
 # 四(一)(四): "国家、省、市…有特别规定的,按其规定执行" / "出台新规定的,按新规定执行"
 def test_a_special_rule_overrides_the_rate_and_its_basis_is_recorded() -> None:
-    override = FeeOverride(rate_per_mu="150000", basis="省重点工程耕地开垦费特别规定", level="省", document="晋政发〔2024〕X号")
+    override = FeeOverride(
+        rate_per_mu="150000",
+        basis="省重点工程耕地开垦费特别规定",
+        level="省",
+        document="晋政发〔2024〕X号",
+    )
     decision = quote_farmland_fee(grade=7, area_mu="2", on=ON, override=override)
     assert decision.value.fee == Decimal("300000.00")
     assert decision.value.basis == "override"
     recorded = [c for c in decision.citations if c.clause == "override"]
-    assert [(c.document, c.text) for c in recorded] == [("晋政发〔2024〕X号", "省重点工程耕地开垦费特别规定")]
+    assert [(c.document, c.text) for c in recorded] == [
+        ("晋政发〔2024〕X号", "省重点工程耕地开垦费特别规定")
+    ]
     assert {"para_4__subpara_1", "para_4__subpara_4"} <= {c.clause for c in decision.citations}
 
 
@@ -108,7 +119,9 @@ def test_a_special_rule_overrides_the_rate_and_its_basis_is_recorded() -> None:
         FeeOverride(rate_per_mu="-1", basis="某规定", level="市"),
     ],
 )
-def test_an_override_without_basis_or_from_an_unknown_level_is_refused(override: FeeOverride) -> None:
+def test_an_override_without_basis_or_from_an_unknown_level_is_refused(
+    override: FeeOverride,
+) -> None:
     with pytest.raises(DomainError) as caught:
         quote_farmland_fee(grade=7, area_mu="2", on=ON, override=override)
     assert caught.value.field == "override"
@@ -116,7 +129,8 @@ def test_an_override_without_basis_or_from_an_unknown_level_is_refused(override:
 
 # 四(三): "本实施意见从2024年3月1日起施行,有效期五年。"
 @pytest.mark.parametrize(
-    ("on", "code"), [(date(2024, 2, 29), "farmland.not_in_force"), (date(2029, 3, 1), "farmland.expired")]
+    ("on", "code"),
+    [(date(2024, 2, 29), "farmland.not_in_force"), (date(2029, 3, 1), "farmland.expired")],
 )
 def test_a_date_outside_the_five_years_from_1_march_2024_is_refused(on: date, code: str) -> None:
     with pytest.raises(DomainError) as caught:
@@ -142,7 +156,9 @@ def test_the_first_and_last_day_in_force_are_accepted(on: date) -> None:
         ({"area_mu": "1", "trade_price": "abc"}, "trade_price"),
     ],
 )
-def test_bad_areas_and_prices_are_refused_naming_the_field(kwargs: dict[str, object], field: str) -> None:
+def test_bad_areas_and_prices_are_refused_naming_the_field(
+    kwargs: dict[str, object], field: str
+) -> None:
     with pytest.raises(DomainError) as caught:
         quote_farmland_fee(grade=7, on=ON, **kwargs)  # type: ignore[arg-type]
     assert caught.value.field == field

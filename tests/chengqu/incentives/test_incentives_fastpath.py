@@ -45,14 +45,21 @@ def _thresholds(fact: str) -> list[Decimal]:
 
 
 # At a threshold, a fen or a unit either side, and decimals of a growth percentage either side.
-NEAR = [Decimal(d) for d in ("0", "0.01", "-0.01", "1", "-1", "0.5", "0.1", "-0.1", "0.001", "-0.001", "0.00")]
+NEAR = [
+    Decimal(d)
+    for d in ("0", "0.01", "-0.01", "1", "-1", "0.5", "0.1", "-0.1", "0.001", "-0.001", "0.00")
+]
 
 
 def _around(fact: str) -> st.SearchStrategy[Decimal]:
     """A threshold of the fact, a hair or one unit either side of it, or anything."""
     points = _thresholds(fact) or [Decimal(0)]
     near = st.builds(
-        lambda t, d: max(t + d, Decimal(0)) if not fact.endswith(("growth_jan_feb", "growth_h1", "q1_growth")) else t + d,
+        lambda t, d: (
+            max(t + d, Decimal(0))
+            if not fact.endswith(("growth_jan_feb", "growth_h1", "q1_growth"))
+            else t + d
+        ),
         st.sampled_from(points),
         st.sampled_from(NEAR),
     )
@@ -73,7 +80,9 @@ def _shown(value: Decimal) -> st.SearchStrategy[object]:
 def _fact_value(name: str) -> st.SearchStrategy[object]:
     kind = RULES.facts[name].kind
     if kind == "percent":
-        small = st.integers(min_value=-99, max_value=99).map(lambda c: Decimal(c) / 100)  # 0.25 for 25%?
+        small = st.integers(min_value=-99, max_value=99).map(
+            lambda c: Decimal(c) / 100
+        )  # 0.25 for 25%?
         explicit = st.integers(min_value=-1000, max_value=3000).map(lambda t: f"{Decimal(t) / 10}%")
         return st.one_of(_around(name).flatmap(_shown), small.flatmap(_shown), explicit)
     if kind == "count":
@@ -83,7 +92,9 @@ def _fact_value(name: str) -> st.SearchStrategy[object]:
             st.integers(min_value=0, max_value=10**6),
         ).flatmap(lambda n: st.sampled_from([n, str(n), f"{n}.0"]))
     if kind == "area_list":
-        areas = st.lists(st.integers(min_value=1, max_value=100_000).map(lambda c: Decimal(c) / 100), max_size=6)
+        areas = st.lists(
+            st.integers(min_value=1, max_value=100_000).map(lambda c: Decimal(c) / 100), max_size=6
+        )
         return st.one_of(areas, areas.map(lambda xs: ";".join(format(x, "f") for x in xs)))
     if kind == "travel_groups":
         group = st.fixed_dictionaries(
@@ -98,7 +109,9 @@ def _fact_value(name: str) -> st.SearchStrategy[object]:
     return _around(name).flatmap(_shown)
 
 
-BAD = st.sampled_from(["-5", "abc", "NaN", "Infinity", 1.5, True, "", None, "  ", "12%", "-101%", "3.5"])
+BAD = st.sampled_from(
+    ["-5", "abc", "NaN", "Infinity", 1.5, True, "", None, "  ", "12%", "-101%", "3.5"]
+)
 FACTS = sorted(RULES.facts)
 
 
@@ -127,13 +140,17 @@ def _fast(facts: dict[str, object], as_of: date) -> tuple[str, Any]:
 
 @settings(max_examples=400, deadline=None)
 @given(enterprises(bad=True), st.sampled_from(AS_OFS))
-def test_the_fast_path_gives_exactly_the_reference_result(facts: dict[str, object], as_of: date) -> None:
+def test_the_fast_path_gives_exactly_the_reference_result(
+    facts: dict[str, object], as_of: date
+) -> None:
     assert _fast(facts, as_of) == _reference(facts, as_of)
 
 
 @settings(max_examples=300, deadline=None)
 @given(enterprises(bad=True))
-def test_the_fast_parser_types_every_value_as_the_reference_parser(facts: dict[str, object]) -> None:
+def test_the_fast_parser_types_every_value_as_the_reference_parser(
+    facts: dict[str, object],
+) -> None:
     try:
         expected: Any = parse_facts(facts, RULES)
     except DomainError as error:
@@ -144,14 +161,20 @@ def test_the_fast_parser_types_every_value_as_the_reference_parser(facts: dict[s
         got = (error.code, error.message, error.field)
     assert got == expected
     if not isinstance(got, tuple):  # same Decimal digits and exponent, not just equal numbers
-        assert {k: repr(v) for k, v in got.values.items()} == {k: repr(v) for k, v in expected.values.items()}
+        assert {k: repr(v) for k, v in got.values.items()} == {
+            k: repr(v) for k, v in expected.values.items()
+        }
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(enterprises(bad=True), max_size=12))
-def test_a_batch_gives_each_row_the_reference_result_or_its_error(rows: list[dict[str, object]]) -> None:
+def test_a_batch_gives_each_row_the_reference_result_or_its_error(
+    rows: list[dict[str, object]],
+) -> None:
     as_of = date(2024, 7, 15)
-    batch = to_dict(evaluate_many([{"id": f"E{i}", **row} for i, row in enumerate(rows)], as_of), detail=True)
+    batch = to_dict(
+        evaluate_many([{"id": f"E{i}", **row} for i, row in enumerate(rows)], as_of), detail=True
+    )
     expected_results = []
     expected_errors = []
     for i, row in enumerate(rows):
@@ -159,7 +182,15 @@ def test_a_batch_gives_each_row_the_reference_result_or_its_error(rows: list[dic
         if status == "ok":
             expected_results.append({**value, "id": f"E{i}"})
         else:
-            expected_errors.append({"index": i, "id": f"E{i}", "code": value[0], "message": value[1], "field": value[2]})
+            expected_errors.append(
+                {
+                    "index": i,
+                    "id": f"E{i}",
+                    "code": value[0],
+                    "message": value[1],
+                    "field": value[2],
+                }
+            )
     assert batch == {"results": expected_results, "errors": expected_errors}
 
 
@@ -224,20 +255,52 @@ def _reference_batch(rows: list[object], as_of: date) -> dict[str, Any]:
         raw_id = row.get("id") if isinstance(row, Mapping) else None
         row_id = None if raw_id is None or str(raw_id).strip() == "" else str(raw_id).strip()
         if not isinstance(row, Mapping):
-            errors.append({"index": index, "id": None, "code": "incentives.row", "message": "每条记录应为字段到数值的映射", "field": None})
+            errors.append(
+                {
+                    "index": index,
+                    "id": None,
+                    "code": "incentives.row",
+                    "message": "每条记录应为字段到数值的映射",
+                    "field": None,
+                }
+            )
             continue
         if row_id is None:
-            errors.append({"index": index, "id": None, "code": "incentives.id_missing", "message": "记录缺少企业标识(id)", "field": "id"})
+            errors.append(
+                {
+                    "index": index,
+                    "id": None,
+                    "code": "incentives.id_missing",
+                    "message": "记录缺少企业标识(id)",
+                    "field": "id",
+                }
+            )
             continue
         if row_id in seen:
-            errors.append({"index": index, "id": row_id, "code": "incentives.id_duplicate", "message": f"企业标识(id) {row_id} 重复", "field": "id"})
+            errors.append(
+                {
+                    "index": index,
+                    "id": row_id,
+                    "code": "incentives.id_duplicate",
+                    "message": f"企业标识(id) {row_id} 重复",
+                    "field": "id",
+                }
+            )
             continue
         seen.add(row_id)
         status, value = _reference(row, as_of)  # type: ignore[arg-type]
         if status == "ok":
             results.append({**value, "id": row_id})
         else:
-            errors.append({"index": index, "id": row_id, "code": value[0], "message": value[1], "field": value[2]})
+            errors.append(
+                {
+                    "index": index,
+                    "id": row_id,
+                    "code": value[0],
+                    "message": value[1],
+                    "field": value[2],
+                }
+            )
     return {"results": results, "errors": errors}
 
 
@@ -271,7 +334,9 @@ def batches(draw: st.DrawFn) -> list[object]:
 
 @settings(max_examples=150, deadline=None)
 @given(batches(), st.sampled_from(AS_OFS))
-def test_a_batch_parsed_column_by_column_equals_the_reference_row_by_row(rows: list[object], as_of: date) -> None:
+def test_a_batch_parsed_column_by_column_equals_the_reference_row_by_row(
+    rows: list[object], as_of: date
+) -> None:
     assert to_dict(evaluate_many(rows, as_of), detail=True) == _reference_batch(rows, as_of)  # type: ignore[arg-type]
 
 
@@ -287,32 +352,42 @@ def test_a_large_batch_of_boundary_values_equals_the_reference() -> None:
         if kind == "count":
             values[name] = [str(max(int(t) + d, 0)) for t in points for d in (-1, 0, 1)]
         else:
-            values[name] = [format(t + d, "f") for t in points for d in NEAR if kind == "percent" or t + d >= 0]
+            values[name] = [
+                format(t + d, "f") for t in points for d in NEAR if kind == "percent" or t + d >= 0
+            ]
     width = max(len(v) for v in values.values())
     for i in range(width * 3):
         row: dict[str, object] = {"id": f"E{i}"}
         for offset, (name, options) in enumerate(values.items()):
             row[name] = options[(i + offset) % len(options)]
         row["new_chain_store_areas"] = ["99.99", "100", "100.01", "199.99", "200", "200.01"][i % 6]
-        row["travel_groups"] = [{"guests": 1000 + i % 3 - 1, "nights": 1, "scenic_spots": 2, "district_hotel": True}]
+        row["travel_groups"] = [
+            {"guests": 1000 + i % 3 - 1, "nights": 1, "scenic_spots": 2, "district_hotel": True}
+        ]
         rows.append(row)
     assert to_dict(evaluate_many(rows, AS_OFS[1]), detail=True) == _reference_batch(rows, AS_OFS[1])  # type: ignore[arg-type]
 
 
 @settings(max_examples=60, deadline=None)
 @given(batches(), st.sampled_from(AS_OFS))
-def test_the_summary_read_from_the_decisions_equals_the_awards_of_the_rows(rows: list[object], as_of: date) -> None:
+def test_the_summary_read_from_the_decisions_equals_the_awards_of_the_rows(
+    rows: list[object], as_of: date
+) -> None:
     """by_measure and total come from the batch's decisions before any row is built; they must
     count and add exactly what the rows, once read, and the reference path award."""
     batch = evaluate_many(rows, as_of)  # type: ignore[arg-type]
     summary = {m.measure: (m.count, m.total) for m in batch.by_measure()}
     total = batch.total
-    expected: dict[int, tuple[int, Decimal]] = {m.number: (0, Decimal(0)) for m in RULES.measures if m.kind != "guidance"}
+    expected: dict[int, tuple[int, Decimal]] = {
+        m.number: (0, Decimal(0)) for m in RULES.measures if m.kind != "guidance"
+    }
     for result in _reference_batch(rows, as_of)["results"]:
         for award in result["awards"]:
             count, amount = expected[award["measure"]]
             expected[award["measure"]] = (count + 1, amount + Decimal(award["amount"]))
-    assert {m: (c, f"{t:.2f}") for m, (c, t) in summary.items()} == {m: (c, f"{t:.2f}") for m, (c, t) in expected.items()}
+    assert {m: (c, f"{t:.2f}") for m, (c, t) in summary.items()} == {
+        m: (c, f"{t:.2f}") for m, (c, t) in expected.items()
+    }
     assert total == sum((row.evaluation.total for row in batch.results), Decimal(0))
     assert f"{total:.2f}" == f"{sum((t for _, t in expected.values()), Decimal(0)):.2f}"
 
@@ -322,24 +397,45 @@ def test_rows_read_in_any_order_are_each_the_enterprise_evaluated_alone() -> Non
     and again, are the same objects, equal to evaluating each enterprise on its own."""
     as_of = AS_OFS[1]
     rows = [
-        {"id": f"E{i}", "q1_investment": str(4_000_000 + i * 997_001), "transport_growth_jan_feb": str(i % 40 - 5)}
+        {
+            "id": f"E{i}",
+            "q1_investment": str(4_000_000 + i * 997_001),
+            "transport_growth_jan_feb": str(i % 40 - 5),
+        }
         for i in range(60)
     ]
     batch = evaluate_many(rows, as_of)
     first = [row.evaluation for row in reversed(batch.results)][::-1]
     assert [row.evaluation for row in batch.results] == first
-    assert all(a is b for a, b in zip(first, [row.evaluation for row in batch.results], strict=True))
+    assert all(
+        a is b for a, b in zip(first, [row.evaluation for row in batch.results], strict=True)
+    )
     for row, evaluation in zip(rows, first, strict=True):
         alone = {k: v for k, v in row.items() if k != "id"}
         assert evaluation == evaluate(alone, as_of)
-        assert evaluation_to_dict(evaluation, detail=True) == _reference(alone, as_of)[1] | {"id": None}
+        assert evaluation_to_dict(evaluation, detail=True) == _reference(alone, as_of)[1] | {
+            "id": None
+        }
 
 
 def test_a_large_export_with_repeated_values_and_tour_groups_equals_the_reference() -> None:
     """Over 1,000 rows whose growth rates and counts repeat (read once per distinct text), with
     texts that are equal numbers written differently ("12.5", "12.50", "1.25E1", " 12.5"), and
     tour groups shared between rows: every row as the reference path gives it."""
-    growth = ["12.5", "12.50", "1.25E1", " 12.5", "0.5", "-0.5", "0", "-100", "15", "20", "19.9", "20.1"]
+    growth = [
+        "12.5",
+        "12.50",
+        "1.25E1",
+        " 12.5",
+        "0.5",
+        "-0.5",
+        "0",
+        "-100",
+        "15",
+        "20",
+        "19.9",
+        "20.1",
+    ]
     counts = ["0", "100", "99", "101", "7", "8", "9", "10"]
     groups = [
         {"guests": 1000, "nights": 1, "scenic_spots": 2, "district_hotel": True},
@@ -380,7 +476,10 @@ def test_a_row_whose_unit_question_stops_a_measure_is_neither_paid_nor_counted()
     rows = [
         {"id": "asked", "transport_growth_jan_feb": "0.25"},
         {"id": "plain", "transport_growth_jan_feb": "12"},
-        {"id": "small", "transport_growth_jan_feb": "-0.5"},  # unclear, but both readings pay nothing
+        {
+            "id": "small",
+            "transport_growth_jan_feb": "-0.5",
+        },  # unclear, but both readings pay nothing
     ]
     batch = evaluate_many(rows, AS_OFS[1], rules=rules)
     summary = {m.measure: (m.count, m.total) for m in batch.by_measure(rules)}

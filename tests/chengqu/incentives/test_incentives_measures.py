@@ -31,7 +31,7 @@ def only(result: Evaluation, measure: int) -> Decimal | None:
 @pytest.mark.parametrize(
     ("investment", "expected"),
     [
-        ("49999999.99", None),              # just below 5000万: 以上 includes 5000万 only
+        ("49999999.99", None),  # just below 5000万: 以上 includes 5000万 only
         ("50000000", Decimal("100000.00")),  # at 5000万 (以上 includes): 2‰ = 10万
         ("60000000", Decimal("120000.00")),
         ("61234567.89", Decimal("122469.14")),  # 122469.13578 rounded once, half up
@@ -40,7 +40,9 @@ def only(result: Evaluation, measure: int) -> Decimal | None:
         ("900000000", Decimal("150000.00")),
     ],
 )
-def test_measure_1_pays_two_per_mille_of_investment_from_50m_capped_at_150k(investment: str, expected: Decimal | None) -> None:
+def test_measure_1_pays_two_per_mille_of_investment_from_50m_capped_at_150k(
+    investment: str, expected: Decimal | None
+) -> None:
     assert paid({"q1_investment": investment}, 1) == expected
 
 
@@ -55,7 +57,9 @@ def test_measure_1_pays_two_per_mille_of_investment_from_50m_capped_at_150k(inve
         ("500000000.01", Decimal("100000.00")),
     ],
 )
-def test_measure_2_pays_50k_from_100m_and_100k_from_500m(total: str, expected: Decimal | None) -> None:
+def test_measure_2_pays_50k_from_100m_and_100k_from_500m(
+    total: str, expected: Decimal | None
+) -> None:
     assert paid({"new_project_total_investment": total}, 2) == expected
 
 
@@ -74,7 +78,9 @@ def test_measure_2_pays_50k_from_100m_and_100k_from_500m(total: str, expected: D
         ("5000000.01", "150", Decimal("50000.00")),
     ],
 )
-def test_measure_3_pays_by_growth_band_for_service_firms_with_5m_revenue(revenue: str, growth: str, expected: Decimal | None) -> None:
+def test_measure_3_pays_by_growth_band_for_service_firms_with_5m_revenue(
+    revenue: str, growth: str, expected: Decimal | None
+) -> None:
     facts = {"other_service_revenue_jan_feb": revenue, "other_service_growth_jan_feb": growth}
     assert paid(facts, 3) == expected
 
@@ -93,7 +99,9 @@ def test_measure_3_pays_by_growth_band_for_service_firms_with_5m_revenue(revenue
         ("-3", None),
     ],
 )
-def test_measure_4_pays_transport_firms_by_growth_reached(growth: str, expected: Decimal | None) -> None:
+def test_measure_4_pays_transport_firms_by_growth_reached(
+    growth: str, expected: Decimal | None
+) -> None:
     assert paid({"transport_growth_jan_feb": growth}, 4) == expected
 
 
@@ -108,7 +116,9 @@ def test_measure_4_pays_transport_firms_by_growth_reached(growth: str, expected:
         ("5000.01", Decimal("30000.00")),
     ],
 )
-def test_measure_5_pays_real_estate_firms_by_q1_sales_area(area: str, expected: Decimal | None) -> None:
+def test_measure_5_pays_real_estate_firms_by_q1_sales_area(
+    area: str, expected: Decimal | None
+) -> None:
     assert paid({"real_estate_sales_area_q1": area}, 5) == expected
 
 
@@ -131,7 +141,9 @@ def test_measure_5_pays_real_estate_firms_by_q1_sales_area(area: str, expected: 
         ("3000000000", "40", Decimal("50000.00")),
     ],
 )
-def test_measure_6_pays_industry_by_output_band_and_its_growth_threshold(output: str, growth: str, expected: Decimal | None) -> None:
+def test_measure_6_pays_industry_by_output_band_and_its_growth_threshold(
+    output: str, growth: str, expected: Decimal | None
+) -> None:
     assert paid({"industrial_annual_output": output, "industrial_q1_growth": growth}, 6) == expected
 
 
@@ -146,7 +158,9 @@ def test_measure_6_pays_industry_by_output_band_and_its_growth_threshold(output:
         ("19000000", Decimal("50000.00")),
     ],
 )
-def test_measure_7_pays_below_scale_industry_once_at_its_highest_tier(revenue: str, expected: Decimal | None) -> None:
+def test_measure_7_pays_below_scale_industry_once_at_its_highest_tier(
+    revenue: str, expected: Decimal | None
+) -> None:
     assert paid({"below_scale_industrial_q1_revenue": revenue}, 7) == expected
 
 
@@ -170,13 +184,22 @@ ONLINE_OK = {"promotion_online_sales": "5000000", "promotion_firms": 30, "promot
         ({"promotion_online_sales": "4999999.99"}, None),
         ({"promotion_firms": 29}, None),
         ({"promotion_views": 99999}, None),
-        ({"promotion_online_sales": "5000000.01", "promotion_firms": 31, "promotion_views": 100001}, Decimal("80000.00")),
+        (
+            {
+                "promotion_online_sales": "5000000.01",
+                "promotion_firms": 31,
+                "promotion_views": 100001,
+            },
+            Decimal("80000.00"),
+        ),
         ({"promotion_costs": "100000"}, Decimal("100000.00")),
         ({"promotion_costs": "100000.01"}, Decimal("100000.00")),  # 最高不超过10万元
         ({"promotion_costs": "350000"}, Decimal("100000.00")),
     ],
 )
-def test_measure_10_subsidises_actual_costs_up_to_100k_when_online_thresholds_met(change: dict[str, object], expected: Decimal | None) -> None:
+def test_measure_10_subsidises_actual_costs_up_to_100k_when_online_thresholds_met(
+    change: dict[str, object], expected: Decimal | None
+) -> None:
     facts = {**ONLINE_OK, "promotion_costs": "80000", **change}
     assert paid(facts, 10) == expected
 
@@ -231,7 +254,9 @@ def test_measure_11_pays_each_new_chain_store_by_its_area(areas: object, expecte
         ("90000000", "40", Decimal("150000.00")),  # every tier qualifies: the highest, once
     ],
 )
-def test_measure_12_pays_lodging_and_catering_the_highest_tier_once(revenue: str, growth: str, expected: Decimal | None) -> None:
+def test_measure_12_pays_lodging_and_catering_the_highest_tier_once(
+    revenue: str, growth: str, expected: Decimal | None
+) -> None:
     facts = {"lodging_catering_revenue_h1": revenue, "lodging_catering_growth_h1": growth}
     assert paid(facts, 12) == expected
 
@@ -262,13 +287,23 @@ def test_measure_12_pays_lodging_and_catering_the_highest_tier_once(revenue: str
         ("120000000", "25", Decimal("200000.00")),
     ],
 )
-def test_measure_13_pays_online_retail_the_highest_tier_once(sales: str, growth: str, expected: Decimal | None) -> None:
-    assert paid({"online_retail_sales_h1": sales, "online_retail_growth_h1": growth}, 13) == expected
+def test_measure_13_pays_online_retail_the_highest_tier_once(
+    sales: str, growth: str, expected: Decimal | None
+) -> None:
+    assert (
+        paid({"online_retail_sales_h1": sales, "online_retail_growth_h1": growth}, 13) == expected
+    )
 
 
 # 14. "2024年1月至6月演出场次满100场的,给予运营主体一次性30万元奖励。" (满100场 = at least 100)
 @pytest.mark.parametrize(
-    ("shows", "expected"), [(99, None), (100, Decimal("300000.00")), (101, Decimal("300000.00")), ("180", Decimal("300000.00"))]
+    ("shows", "expected"),
+    [
+        (99, None),
+        (100, Decimal("300000.00")),
+        (101, Decimal("300000.00")),
+        ("180", Decimal("300000.00")),
+    ],
 )
 def test_measure_14_pays_300k_from_the_100th_show(shows: object, expected: Decimal | None) -> None:
     assert paid({"tourism_show_performances_h1": shows}, 14) == expected
@@ -298,21 +333,31 @@ def group(guests: int, nights: int = 1, spots: int = 2, hotel: bool = True) -> d
         ([group(2600, nights=2)], Decimal("200000.00")),  # 单个旅行社最高奖励不超过20万元
     ],
 )
-def test_measure_15_pays_travel_agencies_per_guest_night_above_1000_guests(groups: list[dict[str, object]], expected: Decimal | None) -> None:
+def test_measure_15_pays_travel_agencies_per_guest_night_above_1000_guests(
+    groups: list[dict[str, object]], expected: Decimal | None
+) -> None:
     assert paid({"travel_groups": groups}, 15) == expected
 
 
 # 16. "…获得奖项的企业,1—6月份销售额达200万元以上的,给予一次性奖励5万元。"
 @pytest.mark.parametrize(
-    ("sales", "expected"), [("1999999.99", None), ("2000000", Decimal("50000.00")), ("2000000.01", Decimal("50000.00"))]
+    ("sales", "expected"),
+    [("1999999.99", None), ("2000000", Decimal("50000.00")), ("2000000.01", Decimal("50000.00"))],
 )
-def test_measure_16_pays_award_winners_50k_once_from_2m_sales(sales: str, expected: Decimal | None) -> None:
+def test_measure_16_pays_award_winners_50k_once_from_2m_sales(
+    sales: str, expected: Decimal | None
+) -> None:
     assert paid({"award_winner_sales_h1": sales}, 16) == expected
 
 
 def test_every_award_cites_its_measure_and_quotes_the_tier_text() -> None:
     result = evaluate(
-        {"q1_investment": "60000000", "transport_growth_jan_feb": "12", "tourism_show_performances_h1": 120}, AS_OF
+        {
+            "q1_investment": "60000000",
+            "transport_growth_jan_feb": "12",
+            "tourism_show_performances_h1": 120,
+        },
+        AS_OF,
     )
     citations = {a.measure: a.citation for a in result.awards}
     assert citations[1].document == "城政办发〔2024〕5号"
@@ -332,7 +377,12 @@ def test_several_measures_are_paid_side_by_side_and_the_closing_paragraph_is_cit
 
 def test_one_off_measures_are_flagged_and_others_are_not() -> None:
     result = evaluate(
-        {"lodging_catering_revenue_h1": "6000000", "lodging_catering_growth_h1": "20", "transport_growth_jan_feb": "20"}, AS_OF
+        {
+            "lodging_catering_revenue_h1": "6000000",
+            "lodging_catering_growth_h1": "20",
+            "transport_growth_jan_feb": "20",
+        },
+        AS_OF,
     )
     flags = {a.measure: a.one_off for a in result.awards}
     assert flags == {4: False, 12: True}

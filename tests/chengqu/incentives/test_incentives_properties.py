@@ -33,11 +33,15 @@ AMOUNT_WITH_GROWTH = {
 
 
 def amount(facts: dict[str, object], measure: int) -> Decimal:
-    return sum((a.amount for a in evaluate(facts, AS_OF).awards if a.measure == measure), Decimal(0))
+    return sum(
+        (a.amount for a in evaluate(facts, AS_OF).awards if a.measure == measure), Decimal(0)
+    )
 
 
 @given(st.sampled_from(sorted(SINGLE_AMOUNT_FACTS)), money, money)
-def test_a_larger_amount_never_earns_less_within_a_measure(measure: int, a: Decimal, b: Decimal) -> None:
+def test_a_larger_amount_never_earns_less_within_a_measure(
+    measure: int, a: Decimal, b: Decimal
+) -> None:
     fact = SINGLE_AMOUNT_FACTS[measure]
     low, high = sorted((a, b))
     assert amount({fact: low}, measure) <= amount({fact: high}, measure)
@@ -53,14 +57,26 @@ def test_more_revenue_or_more_growth_never_earns_less(
     # growth values in (-1, 1) are asked about (unit unclear), so keep them out of this property
     if -1 < slow < 1 or -1 < fast < 1:
         return
-    assert amount({value_fact: low, growth_fact: slow}, measure) <= amount({value_fact: high, growth_fact: slow}, measure)
-    assert amount({value_fact: low, growth_fact: slow}, measure) <= amount({value_fact: low, growth_fact: fast}, measure)
+    assert amount({value_fact: low, growth_fact: slow}, measure) <= amount(
+        {value_fact: high, growth_fact: slow}, measure
+    )
+    assert amount({value_fact: low, growth_fact: slow}, measure) <= amount(
+        {value_fact: low, growth_fact: fast}, measure
+    )
 
 
-@given(st.lists(st.integers(min_value=1, max_value=100_000).map(lambda c: Decimal(c) / 100), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.integers(min_value=1, max_value=100_000).map(lambda c: Decimal(c) / 100),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_store_awards_grow_with_each_store_area(areas: list[Decimal]) -> None:
     bigger = [a + 50 for a in areas]
-    assert amount({"new_chain_store_areas": areas}, 11) <= amount({"new_chain_store_areas": bigger}, 11)
+    assert amount({"new_chain_store_areas": areas}, 11) <= amount(
+        {"new_chain_store_areas": bigger}, 11
+    )
 
 
 @given(money)
@@ -70,9 +86,18 @@ def test_measure_1_never_pays_more_than_150k(investment: Decimal) -> None:
     assert paid == paid.quantize(Decimal("0.01"))
 
 
-@given(money, st.integers(min_value=30, max_value=500), st.integers(min_value=100_000, max_value=10**7))
-def test_measure_10_never_pays_more_than_100k_nor_more_than_the_costs(costs: Decimal, firms: int, views: int) -> None:
-    facts = {"promotion_online_sales": "5000000", "promotion_firms": firms, "promotion_views": views, "promotion_costs": costs}
+@given(
+    money, st.integers(min_value=30, max_value=500), st.integers(min_value=100_000, max_value=10**7)
+)
+def test_measure_10_never_pays_more_than_100k_nor_more_than_the_costs(
+    costs: Decimal, firms: int, views: int
+) -> None:
+    facts = {
+        "promotion_online_sales": "5000000",
+        "promotion_firms": firms,
+        "promotion_views": views,
+        "promotion_costs": costs,
+    }
     paid = amount(facts, 10)
     assert paid <= min(costs, Decimal(100000))
 
@@ -88,7 +113,9 @@ travel_group = st.fixed_dictionaries(
 
 
 @given(st.lists(travel_group, max_size=12))
-def test_measure_15_never_pays_more_than_200k_nor_80_yuan_per_guest(groups: list[dict[str, object]]) -> None:
+def test_measure_15_never_pays_more_than_200k_nor_80_yuan_per_guest(
+    groups: list[dict[str, object]],
+) -> None:
     paid = amount({"travel_groups": groups}, 15)
     assert paid <= Decimal(200000)
     assert paid <= 80 * sum(int(g["guests"]) for g in groups)  # type: ignore[call-overload]
@@ -124,7 +151,11 @@ def test_the_fee_grows_with_the_area(grade: int, a: int, b: int) -> None:
 
 
 @given(grades, st.integers(min_value=1, max_value=10**6), st.integers(min_value=1, max_value=10**8))
-def test_a_trading_price_never_brings_the_fee_below_the_standard(grade: int, square_metres: int, price_fen: int) -> None:
+def test_a_trading_price_never_brings_the_fee_below_the_standard(
+    grade: int, square_metres: int, price_fen: int
+) -> None:
     standard = quote_farmland_fee(grade=grade, area_m2=square_metres, on=AS_OF).value.fee
-    traded = quote_farmland_fee(grade=grade, area_m2=square_metres, trade_price=Decimal(price_fen) / 100, on=AS_OF)
+    traded = quote_farmland_fee(
+        grade=grade, area_m2=square_metres, trade_price=Decimal(price_fen) / 100, on=AS_OF
+    )
     assert traded.value.fee >= standard

@@ -15,7 +15,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-GAZETTE = _squash(resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8"))
+GAZETTE = _squash(
+    resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8")
+)
 
 
 def _quoted(text: str) -> list[str]:
@@ -26,7 +28,9 @@ def _quoted(text: str) -> list[str]:
 def _texts() -> list[tuple[str, str]]:
     rules = default_rules()
     found = [(f"measure {m.number}", m.text) for m in rules.measures]
-    found += [(f"measure {m.number} tier {t.name}", t.text) for m in rules.measures for t in m.tiers]
+    found += [
+        (f"measure {m.number} tier {t.name}", t.text) for m in rules.measures for t in m.tiers
+    ]
     found.append(("closing", rules.stacking.text))
     farmland = load_table("incentives_farmland_fee")
     for section in ("scope", "exemption", "rates", "trade_price", "validity", "land_class"):
@@ -54,7 +58,11 @@ def test_every_lead_unit_is_marked_as_assumed_because_the_gazette_names_none() -
 def test_windows_end_within_the_validity_and_measures_expire_on_30_june_2024() -> None:
     rules = default_rules()
     assert str(rules.expires) == "2024-06-30"
-    assert {m.window.label for m in rules.measures} == {"2024年一季度", "2024年1—2月", "2024年1—6月"}
+    assert {m.window.label for m in rules.measures} == {
+        "2024年一季度",
+        "2024年1—2月",
+        "2024年1—6月",
+    }
     assert all(m.window.end <= m.valid_to for m in rules.measures)
 
 
@@ -67,17 +75,27 @@ def test_the_table_states_how_each_comparison_word_reads() -> None:
 
 def test_the_one_off_measures_are_those_the_text_calls_one_off() -> None:
     one_off = {m.number for m in default_rules().measures if m.one_off}
-    assert one_off == {m.number for m in default_rules().measures if "一次性" in m.text and m.kind != "guidance"}
+    assert one_off == {
+        m.number for m in default_rules().measures if "一次性" in m.text and m.kind != "guidance"
+    }
 
 
 def test_every_cited_clause_id_exists_in_the_gazette_registry() -> None:
     gazette = pytest.importorskip("chengqu.gazette")  # the registry lands in its own commit
     parse_issue = gazette.parse_issue
-    text = resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("chengqu.data").joinpath("gazette-2024-1.txt").read_text(encoding="utf-8")
+    )
     documents = {d.number: d for d in parse_issue(text).documents}
     rules = default_rules()
     kaimenhong = {c.eid for c in documents[rules.document].all_clauses()}
     assert {m.clause for m in rules.measures} | {rules.stacking.clause} <= kaimenhong
     farmland = load_table("incentives_farmland_fee")
-    cited = {str(v) for section in farmland.values() if isinstance(section, dict) for k, v in section.items() if k.endswith("clause")}
+    cited = {
+        str(v)
+        for section in farmland.values()
+        if isinstance(section, dict)
+        for k, v in section.items()
+        if k.endswith("clause")
+    }
     assert cited <= {c.eid for c in documents[str(farmland["document"]["number"])].all_clauses()}

@@ -111,7 +111,10 @@ def test_damage_by_people_or_neglect_opens_a_case_natural_damage_does_not() -> N
     assert damage_opens_case(ReexamOutcome.LOST, DamageCause.NEGLECT).value
     assert not damage_opens_case(ReexamOutcome.DAMAGED, DamageCause.NATURAL).value
     assert not damage_opens_case(ReexamOutcome.CHANGED, None).value
-    assert damage_opens_case(ReexamOutcome.DAMAGED, DamageCause.HUMAN).citations[0].clause == "para_5__subpara_1"
+    assert (
+        damage_opens_case(ReexamOutcome.DAMAGED, DamageCause.HUMAN).citations[0].clause
+        == "para_5__subpara_1"
+    )
 
 
 def test_damage_without_a_cause_is_refused() -> None:
@@ -122,7 +125,12 @@ def test_damage_without_a_cause_is_refused() -> None:
 
 def test_a_lead_goes_survey_verification_registration_publication() -> None:
     stage = LeadStage.LEAD
-    for target in (LeadStage.SURVEYED, LeadStage.VERIFIED, LeadStage.REGISTERED, LeadStage.PUBLISHED):
+    for target in (
+        LeadStage.SURVEYED,
+        LeadStage.VERIFIED,
+        LeadStage.REGISTERED,
+        LeadStage.PUBLISHED,
+    ):
         stage = advance_stage(stage, target).value
     assert stage is LeadStage.PUBLISHED
 

@@ -26,9 +26,18 @@ INSIDE = Coordinates(Decimal("112.851"), Decimal("35.498"))
 
 def full(**overrides: object) -> RecordFacts:
     values: dict[str, object] = {
-        "key": "A1", "name": "玉皇庙", "address": "北石店镇府城村", "longitude": Decimal("112.851"),
-        "latitude": Decimal("35.498"), "level": "national", "category": "building", "era": "宋",
-        "ownership": "国有", "use": "开放参观", "state": "good", "managing_body": "玉皇庙文物管理所",
+        "key": "A1",
+        "name": "玉皇庙",
+        "address": "北石店镇府城村",
+        "longitude": Decimal("112.851"),
+        "latitude": Decimal("35.498"),
+        "level": "national",
+        "category": "building",
+        "era": "宋",
+        "ownership": "国有",
+        "use": "开放参观",
+        "state": "good",
+        "managing_body": "玉皇庙文物管理所",
         "photographs": 2,
     }
     values.update(overrides)
@@ -56,7 +65,9 @@ def test_a_record_without_photographs_is_flagged() -> None:
 
 def test_coordinates_outside_the_district_are_flagged() -> None:
     # Taiyuan, not 城区
-    assert "coordinates.outside" in codes(full(longitude=Decimal("112.549"), latitude=Decimal("37.870")))
+    assert "coordinates.outside" in codes(
+        full(longitude=Decimal("112.549"), latitude=Decimal("37.870"))
+    )
 
 
 def test_swapped_coordinates_are_refused_with_a_hint() -> None:
@@ -147,7 +158,9 @@ def test_sensitive_sites_are_described_by_town_only() -> None:
     st.floats(min_value=0, max_value=48),
     st.floats(min_value=0, max_value=359.9),
 )
-def test_every_record_within_the_radius_is_flagged_whatever_the_direction(metres: float, bearing: float) -> None:
+def test_every_record_within_the_radius_is_flagged_whatever_the_direction(
+    metres: float, bearing: float
+) -> None:
     import math
 
     lat0, lon0 = 35.5, 112.85

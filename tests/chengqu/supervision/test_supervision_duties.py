@@ -22,7 +22,10 @@ def _by_label(results):
 def test_the_three_duties_the_issue_names_are_tracked_with_their_frequency() -> None:
     duties = {o.key: o for o in obligations()}
     assert (duties[MEETING].every, duties[MEETING].at_least) == ("month", 1)
-    assert (duties["department_head_inspection"].every, duties["department_head_inspection"].at_least) == ("month", 1)
+    assert (
+        duties["department_head_inspection"].every,
+        duties["department_head_inspection"].at_least,
+    ) == ("month", 1)
     assert (duties[DRILL].every, duties[DRILL].at_least) == ("year", 1)
     assert "区应急管理局" in duties[MEETING].units
     with pytest.raises(DomainError) as err:
@@ -47,8 +50,14 @@ def test_a_meeting_on_the_first_of_april_counts_for_april() -> None:
 
 def test_a_month_is_missed_only_after_its_last_day() -> None:
     o = obligation(MEETING)
-    assert _by_label(compliance(o, [], today=date(2024, 4, 30)))["2024年4月"].status is PeriodStatus.OPEN
-    assert _by_label(compliance(o, [], today=date(2024, 5, 1)))["2024年4月"].status is PeriodStatus.MISSED
+    assert (
+        _by_label(compliance(o, [], today=date(2024, 4, 30)))["2024年4月"].status
+        is PeriodStatus.OPEN
+    )
+    assert (
+        _by_label(compliance(o, [], today=date(2024, 5, 1)))["2024年4月"].status
+        is PeriodStatus.MISSED
+    )
 
 
 def test_the_first_period_is_the_month_the_notice_took_effect_and_the_last_is_december() -> None:
@@ -75,13 +84,20 @@ def test_twice_a_month_needs_two() -> None:
 
 
 def test_a_window_narrows_to_the_periods_it_overlaps() -> None:
-    results = compliance(obligation(MEETING), [], today=date(2025, 1, 1), start=date(2024, 6, 15),
-                         end=date(2024, 7, 10))
+    results = compliance(
+        obligation(MEETING),
+        [],
+        today=date(2025, 1, 1),
+        start=date(2024, 6, 15),
+        end=date(2024, 7, 10),
+    )
     assert [p.label for p in results] == ["2024年6月", "2024年7月"]
 
 
-@given(st.lists(st.dates(min_value=date(2024, 3, 1), max_value=date(2024, 12, 31)), max_size=30),
-       st.dates(min_value=date(2024, 3, 1), max_value=date(2025, 3, 1)))
+@given(
+    st.lists(st.dates(min_value=date(2024, 3, 1), max_value=date(2024, 12, 31)), max_size=30),
+    st.dates(min_value=date(2024, 3, 1), max_value=date(2025, 3, 1)),
+)
 def test_every_recorded_day_is_counted_in_exactly_one_period(days: list[date], today: date) -> None:
     results = compliance(obligation(MEETING), days, today=today)
     # a day counts once, in its own month, as soon as that month has begun

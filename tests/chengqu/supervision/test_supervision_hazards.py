@@ -24,14 +24,20 @@ from chengqu.supervision import (
 def test_checklist_matches_the_text(parsed: ParseResult) -> None:
     groups = checklist(parsed)
     assert [g.group for g in groups] == [
-        "违规动火动焊作业和生产经营", "安全疏散条件不足", "违规设置防盗网和广告牌",
-        "燃气使用及管路敷设不规范", "其他突出问题隐患",
+        "违规动火动焊作业和生产经营",
+        "安全疏散条件不足",
+        "违规设置防盗网和广告牌",
+        "燃气使用及管路敷设不规范",
+        "其他突出问题隐患",
     ]
     assert [len(g.items) for g in groups] == [5, 5, 2, 5, 6]
     item = groups[3].items[1]
     assert item.id == "4-2"
     assert item.text == "连接液化气钢瓶与灶具的胶管未使用不锈钢波纹管,或长度超过2米。"
-    assert (item.citation.document, item.citation.clause) == ("城政办发〔2024〕3号", "para_3__subpara_4__item_2")
+    assert (item.citation.document, item.citation.clause) == (
+        "城政办发〔2024〕3号",
+        "para_3__subpara_4__item_2",
+    )
     # the item that crossed a page break in the source is whole
     assert groups[3].items[3].text == "私接“三通”接头或穿越墙体、门窗、顶棚和地面。"
 
@@ -51,16 +57,34 @@ def test_inspector_scopes() -> None:
 
 
 def test_three_lists_are_all_required() -> None:
-    lists = three_lists(problem="堵塞安全出口", measure="清理通道", responsible_unit="某饭店",
-                        responsible_person="张三", deadline=date(2024, 2, 20), found_on=date(2024, 2, 12))
+    lists = three_lists(
+        problem="堵塞安全出口",
+        measure="清理通道",
+        responsible_unit="某饭店",
+        responsible_person="张三",
+        deadline=date(2024, 2, 20),
+        found_on=date(2024, 2, 12),
+    )
     assert lists.citation.clause == "para_5__subpara_2"
     with pytest.raises(DomainError) as err:
-        three_lists(problem="x", measure="", responsible_unit="u", responsible_person="p",
-                    deadline=date(2024, 2, 20), found_on=date(2024, 2, 12))
+        three_lists(
+            problem="x",
+            measure="",
+            responsible_unit="u",
+            responsible_person="p",
+            deadline=date(2024, 2, 20),
+            found_on=date(2024, 2, 12),
+        )
     assert err.value.field == "measure"
     with pytest.raises(DomainError):
-        three_lists(problem="x", measure="m", responsible_unit="u", responsible_person="p",
-                    deadline=date(2024, 2, 1), found_on=date(2024, 2, 12))
+        three_lists(
+            problem="x",
+            measure="m",
+            responsible_unit="u",
+            responsible_person="p",
+            deadline=date(2024, 2, 1),
+            found_on=date(2024, 2, 12),
+        )
 
 
 def test_exposure_schedule_and_check() -> None:
@@ -80,9 +104,19 @@ def test_exposure_schedule_and_check() -> None:
 def test_campaign_report_dates() -> None:
     fire = campaign_steps("城政办发〔2024〕3号")
     assert [s.due.isoformat()[5:] for s in fire] == [
-        "02-08", "02-10", "02-19", "02-21", "03-13", "03-20", "03-25", "03-31"
+        "02-08",
+        "02-10",
+        "02-19",
+        "02-21",
+        "03-13",
+        "03-20",
+        "03-25",
+        "03-31",
     ]
-    assert [s.label for s in campaign_steps("城政办发〔2024〕4号")] == ["市容清洁阶段", "成效巩固阶段"]
+    assert [s.label for s in campaign_steps("城政办发〔2024〕4号")] == [
+        "市容清洁阶段",
+        "成效巩固阶段",
+    ]
     census = campaign_steps("城政发〔2024〕3号")
     assert [s.kind for s in census].count("phase") == 3
     assert next(s for s in census if s.kind == "time_point").due == date(2024, 4, 30)

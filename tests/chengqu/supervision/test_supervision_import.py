@@ -31,11 +31,20 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def task_json(t: TaskItem) -> dict[str, Any]:
     return {
-        "id": t.key, "number": t.number, "leader": t.leader, "leader_title": t.leader_title,
-        "lead_unit": t.lead_unit, "responsible_leader": t.responsible_leader,
-        "supervisors": list(t.supervisors), "sections": list(t.sections), "persons": list(t.persons),
-        "livelihood": t.livelihood, "liaison": t.liaison, "towns": t.towns,
-        "deadline": t.deadline.due.isoformat(), "deadline_source": str(t.deadline.source),
+        "id": t.key,
+        "number": t.number,
+        "leader": t.leader,
+        "leader_title": t.leader_title,
+        "lead_unit": t.lead_unit,
+        "responsible_leader": t.responsible_leader,
+        "supervisors": list(t.supervisors),
+        "sections": list(t.sections),
+        "persons": list(t.persons),
+        "livelihood": t.livelihood,
+        "liaison": t.liaison,
+        "towns": t.towns,
+        "deadline": t.deadline.due.isoformat(),
+        "deadline_source": str(t.deadline.source),
         "milestones": [{"date": m.due.isoformat(), "text": m.text} for m in t.deadline.milestones],
         "text": t.text,
     }
@@ -43,8 +52,13 @@ def task_json(t: TaskItem) -> dict[str, Any]:
 
 def safety_json(t: SafetyTask) -> dict[str, Any]:
     return {
-        "id": t.key, "number": t.number, "title": t.title, "units": list(t.units), "towns": t.towns,
-        "deadline": t.deadline.due.isoformat(), "deadline_source": str(t.deadline.source),
+        "id": t.key,
+        "number": t.number,
+        "title": t.title,
+        "units": list(t.units),
+        "towns": t.towns,
+        "deadline": t.deadline.due.isoformat(),
+        "deadline_source": str(t.deadline.source),
     }
 
 
@@ -84,18 +98,33 @@ def test_counts_tasks_livelihood_and_liaison(tasks: tuple[TaskItem, ...]) -> Non
 
 def test_leaders_in_order(tasks: tuple[TaskItem, ...]) -> None:
     leaders = list(dict.fromkeys(t.leader for t in tasks))
-    assert leaders == ["范永星", "冯晓伟", "张海忠", "郭晓晨", "史晋雷", "赵耀华", "牛大伟", "刘小虎",
-                       "冯军彪", "靳睿", ""]
+    assert leaders == [
+        "范永星",
+        "冯晓伟",
+        "张海忠",
+        "郭晓晨",
+        "史晋雷",
+        "赵耀华",
+        "牛大伟",
+        "刘小虎",
+        "冯军彪",
+        "靳睿",
+        "",
+    ]
     assert by_number(tasks, "六、(一)1").leader_title == "副区长、区公安分局局长"
     assert by_number(tasks, "二、(一)1").leader_title == "区委常委、常务副区长"
 
 
-def test_name_split_across_page_break_is_joined(issue_text: str, tasks: tuple[TaskItem, ...]) -> None:
+def test_name_split_across_page_break_is_joined(
+    issue_text: str, tasks: tuple[TaskItem, ...]
+) -> None:
     # the damage is really in the source text …
     assert "责任领\n\n导:赵晋梁" in issue_text
     assert "焦\n\n冬栋" in issue_text
     # … and the tasks carry the whole names
-    assert {t.responsible_leader for t in tasks if t.lead_unit == "区物业事务服务中心"} == {"赵晋梁"}
+    assert {t.responsible_leader for t in tasks if t.lead_unit == "区物业事务服务中心"} == {
+        "赵晋梁"
+    }
     assert {t.responsible_leader for t in tasks if t.lead_unit == "区生态环境分局"} == {"焦冬栋"}
     assert by_number(tasks, "十一、(三)1").responsible_leader == "马云"  # 责任\n\n领导:马云
 
@@ -113,8 +142,14 @@ def test_headings_glued_to_bold_markers(issue_text: str, tasks: tuple[TaskItem, 
 
 
 def test_clean_repairs_damage_in_isolation() -> None:
-    assert clean("区物业事务服务中心牵头的工作(责任领\n\n导:赵晋梁)") == "区物业事务服务中心牵头的工作(责任领导:赵晋梁)"
-    assert clean("**(一)区教育和科学技术局牵头的工作(责任领导:王孟)**") == "(一)区教育和科学技术局牵头的工作(责任领导:王孟)"
+    assert (
+        clean("区物业事务服务中心牵头的工作(责任领\n\n导:赵晋梁)")
+        == "区物业事务服务中心牵头的工作(责任领导:赵晋梁)"
+    )
+    assert (
+        clean("**(一)区教育和科学技术局牵头的工作(责任领导:王孟)**")
+        == "(一)区教育和科学技术局牵头的工作(责任领导:王孟)"
+    )
 
 
 def test_people_matched_in_order(tasks: tuple[TaskItem, ...]) -> None:
@@ -130,7 +165,9 @@ def test_people_matched_in_order(tasks: tuple[TaskItem, ...]) -> None:
     assert edu.sections[0] == "人事股"
 
 
-def test_mayor_section_takes_the_responsible_unit_from_its_bracket(tasks: tuple[TaskItem, ...]) -> None:
+def test_mayor_section_takes_the_responsible_unit_from_its_bracket(
+    tasks: tuple[TaskItem, ...],
+) -> None:
     task = by_number(tasks, "一、(一)1")
     assert task.lead_unit == "各镇(街道)及区直各有关单位"
     assert task.persons == ("各镇(街道)及区直各有关单位主要负责人",)
@@ -139,7 +176,12 @@ def test_mayor_section_takes_the_responsible_unit_from_its_bracket(tasks: tuple[
 def test_towns_section(tasks: tuple[TaskItem, ...]) -> None:
     towns = [t for t in tasks if t.towns]
     assert len(towns) == 35
-    assert {t.lead_unit for t in towns} >= {"北石店镇", "西上庄街道办事处", "开发区街道办事处", "相关镇(街道)"}
+    assert {t.lead_unit for t in towns} >= {
+        "北石店镇",
+        "西上庄街道办事处",
+        "开发区街道办事处",
+        "相关镇(街道)",
+    }
     assert by_number(tasks, "十一、(一)1").persons == ("各镇(街道)镇长、主任",)
     assert by_number(tasks, "十一、(二)1").responsible_leader == "王阿勇"
     assert by_number(tasks, "十一、(九)1").persons[-1] == "宋梦姣"
@@ -162,7 +204,9 @@ def test_towns_section(tasks: tuple[TaskItem, ...]) -> None:
         ("三、(三)2", date(2024, 12, 31), ["5月底前", "6月底前", "12月底前"]),
     ],
 )
-def test_deadline_forms(tasks: tuple[TaskItem, ...], number: str, due: date, phrases: list[str]) -> None:
+def test_deadline_forms(
+    tasks: tuple[TaskItem, ...], number: str, due: date, phrases: list[str]
+) -> None:
     deadline = by_number(tasks, number).deadline
     assert deadline.due == due
     assert deadline.source is DeadlineSource.TEXT
@@ -186,7 +230,10 @@ def test_no_date_is_the_year_end_marked_default(tasks: tuple[TaskItem, ...]) -> 
 
 
 def test_tail_and_names() -> None:
-    assert split_tail("做事。(责任人:各镇(街道)镇长、主任)") == ("做事。", "责任人:各镇(街道)镇长、主任")
+    assert split_tail("做事。(责任人:各镇(街道)镇长、主任)") == (
+        "做事。",
+        "责任人:各镇(街道)镇长、主任",
+    )
     assert split_tail("没有括号的任务。") == ("没有括号的任务。", None)
     assert split_names("各镇(街道)镇长、主任") == ("各镇(街道)镇长、主任",)
     assert split_names("王程、金一辰") == ("王程", "金一辰")

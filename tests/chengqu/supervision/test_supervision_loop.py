@@ -50,7 +50,9 @@ def test_deadline_before_dispatch_is_refused() -> None:
 
 def test_progress_on_closed_task_is_refused() -> None:
     with pytest.raises(DomainError) as err:
-        transition(closed_by_other(), Action.PROGRESS, on=DUE, actor="unit", progress=50, reason="x")
+        transition(
+            closed_by_other(), Action.PROGRESS, on=DUE, actor="unit", progress=50, reason="x"
+        )
     assert err.value.code == "loop.closed"
 
 
@@ -74,8 +76,14 @@ def test_submit_needs_evidence_and_return_needs_reason() -> None:
 
 
 def test_extension_before_due_with_reason_then_approved() -> None:
-    s = transition(new(), Action.REQUEST_EXTENSION, on=DUE, actor="u", reason="汛期停工",
-                   new_due=date(2024, 6, 30))
+    s = transition(
+        new(),
+        Action.REQUEST_EXTENSION,
+        on=DUE,
+        actor="u",
+        reason="汛期停工",
+        new_due=date(2024, 6, 30),
+    )
     assert s.pending_due == date(2024, 6, 30)
     assert s.due == DUE
     s = transition(s, Action.APPROVE_EXTENSION, on=DUE, actor="i")
@@ -93,14 +101,18 @@ def test_extension_before_due_with_reason_then_approved() -> None:
 )
 def test_extension_refusals(on: date, reason: str, new_due: date, code: str) -> None:
     with pytest.raises(DomainError) as err:
-        transition(new(), Action.REQUEST_EXTENSION, on=on, actor="u", reason=reason, new_due=new_due)
+        transition(
+            new(), Action.REQUEST_EXTENSION, on=on, actor="u", reason=reason, new_due=new_due
+        )
     assert err.value.code == code
 
 
 def test_colours() -> None:
     s = new()
     assert colour_of(s, D0) is Colour.GREEN
-    assert colour_of(s, DUE - timedelta(days=3), soon_days=7) is Colour.YELLOW  # 0 % with time nearly gone
+    assert (
+        colour_of(s, DUE - timedelta(days=3), soon_days=7) is Colour.YELLOW
+    )  # 0 % with time nearly gone
     on_track = transition(s, Action.PROGRESS, on=D0, actor="u", progress=95, reason="基本完成")
     assert colour_of(on_track, DUE - timedelta(days=3), soon_days=7) is Colour.BLUE
     assert colour_of(on_track, DUE + timedelta(days=1)) is Colour.RED
@@ -120,7 +132,10 @@ actors = st.sampled_from(["unit", "inspector", "leader"])
 
 
 @given(
-    st.lists(st.tuples(actions, actors, st.integers(0, 120), st.integers(-1, 101), st.booleans()), max_size=25)
+    st.lists(
+        st.tuples(actions, actors, st.integers(0, 120), st.integers(-1, 101), st.booleans()),
+        max_size=25,
+    )
 )
 def test_loop_invariants(steps: list[tuple[Action, str, int, int, bool]]) -> None:
     s = new()
@@ -131,8 +146,14 @@ def test_loop_invariants(steps: list[tuple[Action, str, int, int, bool]]) -> Non
         before = s
         try:
             s = transition(
-                s, action, on=on, actor=actor, progress=progress, evidence="材料" if filled else "",
-                reason="理由" if filled else "", new_due=before.due + timedelta(days=offset + 1),
+                s,
+                action,
+                on=on,
+                actor=actor,
+                progress=progress,
+                evidence="材料" if filled else "",
+                reason="理由" if filled else "",
+                new_due=before.due + timedelta(days=offset + 1),
             )
         except DomainError as err:
             messages.append(err.message)
@@ -146,8 +167,13 @@ def test_loop_invariants(steps: list[tuple[Action, str, int, int, bool]]) -> Non
         assert s.due >= before.due
         assert 0 <= s.progress <= 100
         assert s.escalation >= before.escalation
-    assert colour_of(s, D0 + timedelta(days=200)) in (Colour.DONE, Colour.RED, Colour.YELLOW, Colour.BLUE,
-                                                      Colour.GREEN)
+    assert colour_of(s, D0 + timedelta(days=200)) in (
+        Colour.DONE,
+        Colour.RED,
+        Colour.YELLOW,
+        Colour.BLUE,
+        Colour.GREEN,
+    )
     if s.state is State.CLOSED:
         assert colour_of(s, D0 + timedelta(days=500)) is Colour.DONE
     assert all(messages)  # every refusal explains itself in Chinese
@@ -155,8 +181,14 @@ def test_loop_invariants(steps: list[tuple[Action, str, int, int, bool]]) -> Non
 
 @given(st.integers(0, 400), st.integers(0, 100), st.integers(0, 400))
 def test_overdue_colour_is_red_exactly_after_due(span: int, progress: int, offset: int) -> None:
-    s = transition(dispatch(dispatched=D0, due=D0 + timedelta(days=span)), Action.PROGRESS, on=D0,
-                   actor="u", progress=progress, reason="进展")
+    s = transition(
+        dispatch(dispatched=D0, due=D0 + timedelta(days=span)),
+        Action.PROGRESS,
+        on=D0,
+        actor="u",
+        progress=progress,
+        reason="进展",
+    )
     today = D0 + timedelta(days=offset)
     assert (colour_of(s, today) is Colour.RED) == (today > s.due)
 
@@ -167,8 +199,18 @@ def test_escalation_ladder_by_days_overdue() -> None:
     assert [(s.level, s.after_days) for s in escalation_steps()] == [(1, 1), (2, 15), (3, 30)]
     s = new()
     assert due_escalation(s, DUE) is None  # due today: not overdue
-    level = {days: (due_escalation(s, DUE + timedelta(days=days)) or None) for days in (1, 14, 15, 29, 30, 400)}
-    assert {d: step.level for d, step in level.items() if step} == {1: 1, 14: 1, 15: 2, 29: 2, 30: 3, 400: 3}
+    level = {
+        days: (due_escalation(s, DUE + timedelta(days=days)) or None)
+        for days in (1, 14, 15, 29, 30, 400)
+    }
+    assert {d: step.level for d, step in level.items() if step} == {
+        1: 1,
+        14: 1,
+        15: 2,
+        29: 2,
+        30: 3,
+        400: 3,
+    }
     assert "inspectorate" in escalation_steps()[0].tell
     assert "government_office" in escalation_steps()[2].tell
     submitted = transition(s, Action.SUBMIT, on=D0, actor="unit", evidence="x")
@@ -187,4 +229,9 @@ def test_a_split_item_cannot_be_reported_done_or_closed_while_parts_are_open() -
         transition(submitted, Action.PASS, on=D0, actor="inspector", open_children=1)
     assert err.value.code == "loop.open_children"
     # progress and returns are not blocked by open parts
-    assert transition(s, Action.PROGRESS, on=D0, actor="unit", progress=50, reason="推进", open_children=1).progress == 50
+    assert (
+        transition(
+            s, Action.PROGRESS, on=D0, actor="unit", progress=50, reason="推进", open_children=1
+        ).progress
+        == 50
+    )

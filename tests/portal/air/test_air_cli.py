@@ -15,7 +15,19 @@ def invoke(*args: str):
 
 
 def test_one_reading_gives_the_contract_fields_and_names_the_standard():
-    result = invoke("air", "aqi", "--report", "daily", "--date", "2024-05-01", "--pm25", "80", "--co", "0.9", "--json")
+    result = invoke(
+        "air",
+        "aqi",
+        "--report",
+        "daily",
+        "--date",
+        "2024-05-01",
+        "--pm25",
+        "80",
+        "--co",
+        "0.9",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["aqi"] == 107  # not python-aqi's 106
@@ -68,7 +80,7 @@ def test_a_station_file_gives_three_csv_reports(tmp_path):
     write_station_file(source)
     result = invoke("air", "aqi", str(source), "--out", str(tmp_path / "out"), "--json")
     assert result.exit_code == 0, result.output
-    written = json.loads(result.output[result.output.index("{"):])
+    written = json.loads(result.output[result.output.index("{") :])
     assert set(written) == {"realtime", "running-daily", "daily"}
     assert written["realtime"]["rows"] == 48
     assert written["daily"]["rows"] == 2

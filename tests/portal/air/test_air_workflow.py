@@ -87,14 +87,20 @@ def test_a_yellow_warning_goes_from_forecast_to_publication_with_reports_and_cap
     assert decision.status == "approved"
     assert "副指挥长" in decision.approver_post
     # 3.2: a deputy approving yellow informs the 指挥长.
-    assert InfoReport.objects.filter(decision=decision, recipient__startswith="区指挥部指挥长(黄色").exists()
+    assert InfoReport.objects.filter(
+        decision=decision, recipient__startswith="区指挥部指挥长(黄色"
+    ).exists()
     services.warning_publish(decision=decision, actor=hq.office)
     decision.refresh_from_db()
     assert decision.status == "published"
     assert decision.episode.status == "active"
     assert decision.episode.level == "yellow"
     # 4.5: reports to 区政府, the 指挥长 and 市指挥部办公室.
-    recipients = set(InfoReport.objects.filter(decision=decision, clause="4.5").values_list("recipient", flat=True))
+    recipients = set(
+        InfoReport.objects.filter(decision=decision, clause="4.5").values_list(
+            "recipient", flat=True
+        )
+    )
     assert recipients == {"区政府", "区指挥部指挥长", "市指挥部办公室"}
     # Every member unit has an acknowledgement to give.
     assert Acknowledgement.objects.filter(decision=decision).count() == MemberUnit.objects.count()
@@ -122,7 +128,9 @@ def test_orange_needs_the_commander_or_an_authorised_deputy(hq):
 
 
 def test_the_commander_approves_red_and_no_yellow_notice_is_needed(hq):
-    decision = services.warning_draft(actor=hq.office, forecast={"kind": "daily", "values": [301, 250, 250]})
+    decision = services.warning_draft(
+        actor=hq.office, forecast={"kind": "daily", "values": [301, 250, 250]}
+    )
     assert decision.level == "red"
     services.warning_approve(decision=decision, actor=hq.commander)
     assert not InfoReport.objects.filter(decision=decision).exists()
@@ -217,7 +225,9 @@ def test_late_notice_stays_overdue(hq):
     ack = Acknowledgement.objects.get(decision=decision, member=hq.town)
     services.acknowledgement_receive(ack=ack, actor=hq.town_user)
     ack.refresh_from_db()
-    Acknowledgement.objects.filter(pk=ack.pk).update(notified_at=ack.received_at + timedelta(hours=3))
+    Acknowledgement.objects.filter(pk=ack.pk).update(
+        notified_at=ack.received_at + timedelta(hours=3)
+    )
     ack.refresh_from_db()
     assert notify_clock(ack).state == "逾期完成"
 
@@ -232,8 +242,12 @@ def test_summaries_after_release_and_the_office_evaluation(hq):
     services.warning_publish(decision=release, actor=hq.office)
     episode.refresh_from_db()
     with pytest.raises(DomainError):
-        services.summary_submit(episode=episode, member=hq.street, actor=hq.town_user, text="不是本单位")
-    services.summary_submit(episode=episode, member=hq.town, actor=hq.town_user, text="停止露天作业3处")
+        services.summary_submit(
+            episode=episode, member=hq.street, actor=hq.town_user, text="不是本单位"
+        )
+    services.summary_submit(
+        episode=episode, member=hq.town, actor=hq.town_user, text="停止露天作业3处"
+    )
     with pytest.raises(DomainError):
         services.evaluation_submit(episode=episode, actor=hq.town_user, text="评估")
     services.evaluation_submit(episode=episode, actor=hq.office, text="措施落实到位")
@@ -270,16 +284,39 @@ def test_duty_is_recorded_by_the_unit_during_a_response_and_gaps_are_shown(hq):
     episode = decision.episode
     start = episode.started_at
     with pytest.raises(DomainError):
-        services.duty_record(episode=episode, member=hq.street, actor=hq.town_user, person="张三", phone="1",
-                             starts=start, ends=start + timedelta(hours=12))
+        services.duty_record(
+            episode=episode,
+            member=hq.street,
+            actor=hq.town_user,
+            person="张三",
+            phone="1",
+            starts=start,
+            ends=start + timedelta(hours=12),
+        )
     with pytest.raises(DomainError):
-        services.duty_record(episode=episode, member=hq.town, actor=hq.town_user, person="张三", phone="1",
-                             starts=start, ends=start)
-    services.duty_record(episode=episode, member=hq.town, actor=hq.town_user, person="张三", phone="138",
-                         starts=start, ends=start + timedelta(hours=12))
+        services.duty_record(
+            episode=episode,
+            member=hq.town,
+            actor=hq.town_user,
+            person="张三",
+            phone="1",
+            starts=start,
+            ends=start,
+        )
+    services.duty_record(
+        episode=episode,
+        member=hq.town,
+        actor=hq.town_user,
+        person="张三",
+        phone="138",
+        starts=start,
+        ends=start + timedelta(hours=12),
+    )
     gaps = services.duty_gaps(episode, hq.town, until=start + timedelta(hours=24))
     assert gaps == [(start + timedelta(hours=12), start + timedelta(hours=24))]
-    assert services.duty_gaps(episode, hq.street, until=start + timedelta(hours=24)) == [(start, start + timedelta(hours=24))]
+    assert services.duty_gaps(episode, hq.street, until=start + timedelta(hours=24)) == [
+        (start, start + timedelta(hours=24))
+    ]
     assert DutyShift.objects.count() == 1
 
 
@@ -288,7 +325,9 @@ def test_one_open_episode_at_a_time_is_a_database_guarantee(hq):
 
     services.warning_draft(actor=hq.office, forecast=YELLOW)
     with pytest.raises(IntegrityError), transaction.atomic():
-        WarningEpisode.objects.create(episode="pm25", created_at=WarningEpisode.objects.get().created_at)
+        WarningEpisode.objects.create(
+            episode="pm25", created_at=WarningEpisode.objects.get().created_at
+        )
 
 
 @pytest.mark.pg
@@ -349,7 +388,9 @@ def test_episode_statistics_feed_the_office_evaluation(hq):
     assert stats.summaries_missing == members - 1
 
 
-def test_the_cap_organ_code_comes_from_the_setting_and_references_keep_each_senders_code(hq, settings, monkeypatch):
+def test_the_cap_organ_code_comes_from_the_setting_and_references_keep_each_senders_code(
+    hq, settings, monkeypatch
+):
     monkeypatch.delenv("CHENGQU_CAP_ORG_CODE", raising=False)
     settings.CHENGQU_CAP_ORG_CODE = ""
     first = _published(hq)

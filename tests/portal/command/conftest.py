@@ -39,7 +39,9 @@ def other_town(unit) -> Department:
 
 @pytest.fixture
 def register(roster, office) -> Callable[..., Incident]:
-    def make(incident_type: str = "森林火灾", *, minutes_ago: int = 10, **extra: object) -> Incident:
+    def make(
+        incident_type: str = "森林火灾", *, minutes_ago: int = 10, **extra: object
+    ) -> Incident:
         occurred: datetime = timezone.now() - timedelta(minutes=minutes_ago)
         values: dict[str, object] = {"place": "北石店镇北山", "occurred_at": occurred, **extra}
         return incident_register(actor=office, incident_type=incident_type, **values)  # type: ignore[arg-type]

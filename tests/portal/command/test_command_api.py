@@ -30,28 +30,45 @@ def test_hqs_and_one_hq(roster, make_user, login):
 
 def test_register_and_read_an_incident(roster, make_user, login, town, other_town):
     office = login(make_user("duty", Role.HQ_OFFICE))
-    response = office.post("/api/v1/command/incidents", json.dumps({
-        "incident_type": "饮用水水源地突发环境事件", "occurred_at": "2026-01-05T08:30:00+08:00",
-        "place": "郭壁水源地", "department": "xszjd",
-    }), content_type="application/json")
+    response = office.post(
+        "/api/v1/command/incidents",
+        json.dumps(
+            {
+                "incident_type": "饮用水水源地突发环境事件",
+                "occurred_at": "2026-01-05T08:30:00+08:00",
+                "place": "郭壁水源地",
+                "department": "xszjd",
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["plan"] == "plan_water_source"
     phone = next(d for d in body["deadlines"] if d["key"] == "water.initial_phone")
     assert phone["due"].startswith("2026-01-05T09:00:00")
     assert phone["overdue"] is True  # long past, nothing filed
-    bad = office.post("/api/v1/command/incidents", json.dumps({"incident_type": "地震", "place": "城区"}),
-                      content_type="application/json")
+    bad = office.post(
+        "/api/v1/command/incidents",
+        json.dumps({"incident_type": "地震", "place": "城区"}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400
     assert bad.json()["field"] == "occurred_at"
 
 
-def test_units_read_only_their_incidents_through_the_api(register, make_user, login, town, other_town):
+def test_units_read_only_their_incidents_through_the_api(
+    register, make_user, login, town, other_town
+):
     mine = register("地震", department=town)
     theirs = register("地震", department=other_town)
     client = login(make_user("t", Role.UNIT, department=town))
     ids = [i["id"] for i in client.get("/api/v1/command/incidents").json()["items"]]
     assert ids == [mine.pk]
     assert client.get(f"/api/v1/command/incidents/{theirs.pk}").status_code == 403
-    refused = client.post("/api/v1/command/incidents", json.dumps({"incident_type": "地震"}), content_type="application/json")
+    refused = client.post(
+        "/api/v1/command/incidents",
+        json.dumps({"incident_type": "地震"}),
+        content_type="application/json",
+    )
     assert refused.status_code == 403

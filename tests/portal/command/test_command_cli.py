@@ -65,7 +65,9 @@ def test_route_lists_candidates_for_unclear_words():
 
 
 def test_clocks_gives_the_water_deadlines():
-    result = invoke("command", "clocks", "饮用水水源地突发环境事件", "--at", "2026-01-05T08:30", "--json")
+    result = invoke(
+        "command", "clocks", "饮用水水源地突发环境事件", "--at", "2026-01-05T08:30", "--json"
+    )
     assert result.exit_code == 0, result.output
     rows = {r["key"]: r for r in json.loads(result.output)}
     assert rows["water.initial_phone"]["due"] == "2026-01-05T09:00:00+08:00"
@@ -80,6 +82,8 @@ def test_hqs_lists_21_headquarters():
 
 def test_who_names_todays_holder_once_the_roster_is_loaded(roster):
     post = Post.objects.get(key="区应急管理局局长")
-    position_assign(position=post.position, person=Person.objects.create(name="钱新任"), start=date(2025, 3, 1))
+    position_assign(
+        position=post.position, person=Person.objects.create(name="钱新任"), start=date(2025, 3, 1)
+    )
     body = json.loads(invoke("command", "who", "地震", "--json").output)
     assert {"name": "钱新任", "position": "区应急管理局局长"} in body["office"]["directors"]

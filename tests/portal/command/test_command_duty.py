@@ -20,10 +20,17 @@ def test_a_day_without_a_shift_shows_as_a_gap_and_the_office_fills_it(roster, of
     page = client.get("/command/duties/").content.decode()
     assert page.count("未排班") == 7
     today = timezone.localdate()
-    response = client.post("/command/duties/", {
-        "shift": "1", "day": today.isoformat(), "leader": "冯晓伟", "leader_post": "区委常委、常务副区长",
-        "officer": "值班员甲", "phone": "0356-1234567",
-    })
+    response = client.post(
+        "/command/duties/",
+        {
+            "shift": "1",
+            "day": today.isoformat(),
+            "leader": "冯晓伟",
+            "leader_post": "区委常委、常务副区长",
+            "officer": "值班员甲",
+            "phone": "0356-1234567",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/command/duties/").content.decode()
     assert page.count("未排班") == 6
@@ -32,7 +39,9 @@ def test_a_day_without_a_shift_shows_as_a_gap_and_the_office_fills_it(roster, of
 
 def test_a_shift_needs_a_leader_on_duty(roster, office):
     with pytest.raises(DomainError) as caught:
-        services.shift_set(day=timezone.localdate(), leader="", officer="甲", phone="1", actor=office)
+        services.shift_set(
+            day=timezone.localdate(), leader="", officer="甲", phone="1", actor=office
+        )
     assert caught.value.field == "leader"
     assert not DutyShift.objects.exists()
 
@@ -46,8 +55,16 @@ def test_changing_a_shift_keeps_one_row_per_day(roster, office):
 
 def test_unit_users_cannot_put_anyone_on_duty(roster, make_user, login, town):
     client = login(make_user("t", Role.UNIT, department=town))
-    response = client.post("/command/duties/", {"shift": "1", "day": timezone.localdate().isoformat(),
-                                                "leader": "x", "officer": "y", "phone": "1"})
+    response = client.post(
+        "/command/duties/",
+        {
+            "shift": "1",
+            "day": timezone.localdate().isoformat(),
+            "leader": "x",
+            "officer": "y",
+            "phone": "1",
+        },
+    )
     assert response.status_code == 403
     assert not DutyShift.objects.exists()
 

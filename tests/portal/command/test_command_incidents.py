@@ -25,7 +25,9 @@ def test_registering_routes_the_incident_and_opens_its_timeline(register):
     assert incident.hq.key == "forest_fire"
     kinds = list(incident.events.values_list("kind", flat=True))
     assert kinds[:2] == ["registered", "routed"]
-    assert AuditEntry.objects.filter(action="command.incident.register", object_id=str(incident.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="command.incident.register", object_id=str(incident.pk)
+    ).exists()
     # No clock for forest fires in the gazette: the incident says so instead of inventing one.
     assert incident.plan == ""
     assert incident.events.filter(kind="note", text__contains="公报未规定").exists()
@@ -83,7 +85,9 @@ def _full(report_items):
 
 def test_a_report_missing_required_content_cannot_be_filed_as_complete(register, office):
     incident = register(WATER, minutes_ago=5)
-    draft = services.report_save(incident=incident, actor=office, clock="water.initial_phone", content={"类型": "化学品泄漏"})
+    draft = services.report_save(
+        incident=incident, actor=office, clock="water.initial_phone", content={"类型": "化学品泄漏"}
+    )
     with pytest.raises(DomainError) as caught:
         services.report_file(report=draft, actor=office)
     assert "初步原因" in caught.value.message
@@ -99,7 +103,9 @@ def test_a_report_filed_after_its_clock_is_accepted_and_marked_late(register, of
     incident = register(WATER, minutes_ago=40)
     rows = {r.deadline.key: r for r in clock_rows(incident)}
     items = rows["water.initial_phone"].deadline.required_content
-    draft = services.report_save(incident=incident, actor=office, clock="water.initial_phone", content=_full(items))
+    draft = services.report_save(
+        incident=incident, actor=office, clock="water.initial_phone", content=_full(items)
+    )
     filed = services.report_file(report=draft, actor=office)
     assert filed.late
     assert filed.complete
@@ -114,16 +120,26 @@ def test_a_report_filed_after_its_clock_is_accepted_and_marked_late(register, of
 def test_a_report_exactly_at_the_limit_is_on_time(register, office):
     incident = register(WATER, minutes_ago=20)
     due = timezone.localtime(incident.occurred_at) + timedelta(minutes=30)
-    items = {r.deadline.key: r for r in clock_rows(incident)}["water.initial_phone"].deadline.required_content
-    draft = services.report_save(incident=incident, actor=office, clock="water.initial_phone", content=_full(items))
+    items = {r.deadline.key: r for r in clock_rows(incident)}[
+        "water.initial_phone"
+    ].deadline.required_content
+    draft = services.report_save(
+        incident=incident, actor=office, clock="water.initial_phone", content=_full(items)
+    )
     assert not services.report_file(report=draft, actor=office, at=due).late
 
 
-def test_the_final_report_clock_starts_when_handling_ended_and_cannot_go_backwards(register, office):
+def test_the_final_report_clock_starts_when_handling_ended_and_cannot_go_backwards(
+    register, office
+):
     incident = register(WATER, minutes_ago=90)
     with pytest.raises(DomainError):
-        services.incident_anchor_set(incident=incident, anchor="handling_ended",
-                                     at=incident.occurred_at - timedelta(minutes=1), actor=office)
+        services.incident_anchor_set(
+            incident=incident,
+            anchor="handling_ended",
+            at=incident.occurred_at - timedelta(minutes=1),
+            actor=office,
+        )
     ended = timezone.now() - timedelta(minutes=5)
     services.incident_anchor_set(incident=incident, anchor="handling_ended", at=ended, actor=office)
     row = {r.deadline.key: r for r in clock_rows(incident)}["water.final"]
@@ -133,25 +149,37 @@ def test_the_final_report_clock_starts_when_handling_ended_and_cannot_go_backwar
 def test_animal_office_clock_runs_from_receipt(register, office):
     incident = register(ANIMAL, minutes_ago=60)
     received = timezone.now() - timedelta(minutes=10)
-    services.incident_anchor_set(incident=incident, anchor="office_received", at=received, actor=office)
+    services.incident_anchor_set(
+        incident=incident, anchor="office_received", at=received, actor=office
+    )
     row = {r.deadline.key: r for r in clock_rows(incident)}["animal.office_report"]
-    assert row.deadline.due == timezone.localtime(received).replace(microsecond=received.microsecond) + timedelta(minutes=30)
+    assert row.deadline.due == timezone.localtime(received).replace(
+        microsecond=received.microsecond
+    ) + timedelta(minutes=30)
     assert not row.overdue
 
 
 def test_water_levels_and_termination_follow_the_plan(register, office):
     incident = register(WATER, minutes_ago=30)
-    services.incident_water_classify(incident=incident, entered_zone=None, impact=None, in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=None, impact=None, in_area=True, actor=office
+    )
     incident.refresh_from_db()
     assert incident.level == "Ⅰ"
     assert incident.events.filter(kind="level", text__contains="请求启动Ⅰ级响应").exists()
     with pytest.raises(DomainError) as caught:
-        services.incident_terminate(incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3])
+        services.incident_terminate(
+            incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3]
+        )
     assert caught.value.code == "command.termination_conditions"
     with pytest.raises(DomainError) as caught:
-        services.incident_terminate(incident=incident, actor=office, ordered_by="别的机构", met=[1, 2, 3, 4])
+        services.incident_terminate(
+            incident=incident, actor=office, ordered_by="别的机构", met=[1, 2, 3, 4]
+        )
     assert caught.value.code == "command.termination_order"  # 谁启动、谁终止
-    services.incident_terminate(incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3, 4])
+    services.incident_terminate(
+        incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3, 4]
+    )
     incident.refresh_from_db()
     assert incident.status == Incident.Status.CLOSED
 
@@ -171,11 +199,23 @@ def test_animal_response_ends_only_after_one_incubation_period(register, office)
     assert incident.level == "Ⅲ"
     assert incident.started_by
     with pytest.raises(DomainError) as caught:
-        services.incident_terminate(incident=incident, actor=office, ordered_by="x", last_case=date(2026, 1, 1),
-                                    disease="口蹄疫", today=date(2026, 1, 15))
+        services.incident_terminate(
+            incident=incident,
+            actor=office,
+            ordered_by="x",
+            last_case=date(2026, 1, 1),
+            disease="口蹄疫",
+            today=date(2026, 1, 15),
+        )
     assert "2026-01-16" in caught.value.message
-    services.incident_terminate(incident=incident, actor=office, ordered_by="x", last_case=date(2026, 1, 1),
-                                disease="口蹄疫", today=date(2026, 1, 16))
+    services.incident_terminate(
+        incident=incident,
+        actor=office,
+        ordered_by="x",
+        last_case=date(2026, 1, 1),
+        disease="口蹄疫",
+        today=date(2026, 1, 16),
+    )
 
 
 # ------------------------------------------------------------------ pages and access
@@ -194,14 +234,21 @@ def test_the_incident_page_shows_deadlines_time_remaining_and_the_timeline(regis
 
 def test_registering_through_the_page(roster, office, login):
     client = login(office)
-    response = client.post("/command/incidents/new/", {
-        "incident_type": "道路交通事故", "occurred_at": "2026-01-05T08:30", "place": "泽州路",
-    })
+    response = client.post(
+        "/command/incidents/new/",
+        {
+            "incident_type": "道路交通事故",
+            "occurred_at": "2026-01-05T08:30",
+            "place": "泽州路",
+        },
+    )
     assert response.status_code == 302
     incident = Incident.objects.get()
     assert incident.hq.key == "traffic"  # type: ignore[union-attr]
     assert timezone.localtime(incident.occurred_at).hour == 8  # read as Asia/Shanghai
-    bad = client.post("/command/incidents/new/", {"incident_type": "地震", "occurred_at": "", "place": "城区"})
+    bad = client.post(
+        "/command/incidents/new/", {"incident_type": "地震", "occurred_at": "", "place": "城区"}
+    )
     assert "请填写事发时间" in bad.content.decode()
     assert Incident.objects.count() == 1
 
@@ -212,13 +259,18 @@ def test_filing_a_report_through_the_page_and_autosave(register, office, login):
     url = f"/command/incidents/{incident.pk}/report/?clock=water.initial_phone"
     form = client.get(url).content.decode()
     assert "初步原因" in form
-    saved = client.post(f"/command/incidents/{incident.pk}/report/", {"clock": "water.initial_phone", "item:类型": "泄漏"},
-                        HTTP_X_AUTOSAVE="1")
+    saved = client.post(
+        f"/command/incidents/{incident.pk}/report/",
+        {"clock": "water.initial_phone", "item:类型": "泄漏"},
+        HTTP_X_AUTOSAVE="1",
+    )
     assert saved.json()["saved"] is True
     report = Report.objects.get()
     assert report.content == {"类型": "泄漏"}
     assert report.status == "draft"
-    refused = client.post(f"/command/incidents/{incident.pk}/report/{report.pk}/", {"item:类型": "泄漏", "file": "1"})
+    refused = client.post(
+        f"/command/incidents/{incident.pk}/report/{report.pk}/", {"item:类型": "泄漏", "file": "1"}
+    )
     assert "报告缺少规定内容" in refused.content.decode()
     report.refresh_from_db()
     assert report.status == "draft"
@@ -236,7 +288,10 @@ def test_unit_users_see_only_their_units_incidents(register, make_user, login, t
     assert client.get("/command/incidents/999999/").status_code == 404
     # and they cannot write
     assert client.get("/command/incidents/new/").status_code == 403
-    assert client.post(f"/command/incidents/{mine.pk}/terminate/", {"ordered_by": "x"}).status_code == 403
+    assert (
+        client.post(f"/command/incidents/{mine.pk}/terminate/", {"ordered_by": "x"}).status_code
+        == 403
+    )
 
 
 def test_auditors_read_everything_and_change_nothing(register, make_user, login, other_town):
@@ -244,7 +299,10 @@ def test_auditors_read_everything_and_change_nothing(register, make_user, login,
     auditor = make_user("aud", Role.AUDITOR)
     client = login(auditor)
     assert client.get(f"/command/incidents/{incident.pk}/").status_code == 200
-    assert client.post(f"/command/incidents/{incident.pk}/terminate/", {"ordered_by": "x"}).status_code == 403
+    assert (
+        client.post(f"/command/incidents/{incident.pk}/terminate/", {"ordered_by": "x"}).status_code
+        == 403
+    )
     with pytest.raises(DomainError):
         services.incident_terminate(incident=incident, actor=auditor, ordered_by="x")
     incident.refresh_from_db()
@@ -261,7 +319,10 @@ def test_the_duties_page_shows_due_and_overdue_and_records_a_drill(roster, offic
     client = login(office)
     page = client.get("/command/duties/").content.decode()
     assert "下次到期" in page
-    response = client.post("/command/duties/", {"duty": _first_calendar_duty(), "done_on": timezone.localdate().isoformat()})
+    response = client.post(
+        "/command/duties/",
+        {"duty": _first_calendar_duty(), "done_on": timezone.localdate().isoformat()},
+    )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="command.duty.record").exists()
 
@@ -275,7 +336,12 @@ def _first_calendar_duty() -> str:
 def test_every_write_leaves_an_audit_entry_and_a_timeline_line(register, office):
     incident = register(WATER, minutes_ago=5)
     before = Event.objects.filter(incident=incident).count()
-    services.incident_anchor_set(incident=incident, anchor="facts_established", at=datetime.now(tz=timezone.get_current_timezone()) - timedelta(minutes=1), actor=office)
+    services.incident_anchor_set(
+        incident=incident,
+        anchor="facts_established",
+        at=datetime.now(tz=timezone.get_current_timezone()) - timedelta(minutes=1),
+        actor=office,
+    )
     assert Event.objects.filter(incident=incident).count() == before + 1
     assert AuditEntry.objects.filter(action="command.incident.anchor").exists()
 

@@ -32,7 +32,9 @@ def test_seats_and_holders_match_the_roster_name_by_name(roster):
         row = Headquarters.objects.get(key=hq.key)
         assert row.name == hq.name
         seats = hq_seats(row)
-        assert [(s.seat.role, s.seat.post.key) for s in seats] == [(str(x.role), x.position) for x in hq.seats]
+        assert [(s.seat.role, s.seat.post.key) for s in seats] == [
+            (str(x.role), x.position) for x in hq.seats
+        ]
         assert [s.holder for s in seats] == [pure.holder_of(x.position) for x in hq.seats]
     assert row.office_host.name  # every office has a host unit
 
@@ -52,18 +54,26 @@ def test_positions_without_a_named_holder_have_no_holding(roster):
 
 def test_units_of_the_roster_reuse_the_unit_list(roster):
     # 北石店镇人民政府 in 8号 is the 北石店镇 of units.toml, not a second unit.
-    post = next(p for p in Post.objects.select_related("position__department") if p.position.department.name == "北石店镇")
+    post = next(
+        p
+        for p in Post.objects.select_related("position__department")
+        if p.position.department.name == "北石店镇"
+    )
     assert post is not None
 
 
 def test_a_new_holder_survives_reloading_and_updates_routing(roster):
     post = Post.objects.get(key="区应急管理局局长")
     assert position_holder(position=post.position).name == "姚林云"  # type: ignore[union-attr]
-    position_assign(position=post.position, person=Person.objects.create(name="李新任"), start=date(2025, 1, 2))
+    position_assign(
+        position=post.position, person=Person.objects.create(name="李新任"), start=date(2025, 1, 2)
+    )
     assert roster_load() == 0
     assert position_holder(position=post.position).name == "李新任"  # type: ignore[union-attr]
     assert current_roster().holder_of("区应急管理局局长") == "李新任"
-    assert load_roster().holder_of("区应急管理局局长") == "姚林云"  # the shipped roster is unchanged
+    assert (
+        load_roster().holder_of("区应急管理局局长") == "姚林云"
+    )  # the shipped roster is unchanged
 
 
 def test_no_page_shows_the_internal_n_suffix_of_shared_titles(roster):

@@ -43,7 +43,9 @@ def test_giving_a_post_to_someone_else_updates_every_hq_page(roster, make_user, 
     post = Post.objects.get(key="区应急管理局局长")
     hqs = list(Headquarters.objects.filter(seats__post=post).distinct())
     assert len(hqs) >= 10  # 姚林云 sits in most HQs through this one post
-    position_assign(position=post.position, person=Person.objects.create(name="王新岗"), start=date(2025, 6, 1))
+    position_assign(
+        position=post.position, person=Person.objects.create(name="王新岗"), start=date(2025, 6, 1)
+    )
     for hq in hqs:
         page = client.get(f"/command/hq/{hq.key}/").content.decode()
         assert "王新岗" in page, hq.key

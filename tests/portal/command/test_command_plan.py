@@ -33,7 +33,9 @@ def _keys(incident: Incident) -> list[str]:
 
 def test_a_red_warning_and_level_one_put_exactly_the_plans_tasks_on_the_incident(register, office):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=True, impact="large", in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=True, impact="large", in_area=True, actor=office
+    )
     incident.refresh_from_db()
     assert (incident.warning, incident.level) == ("红色", "Ⅰ")
     expected = [t.key for t in water_tasks("红色", "Ⅰ").value]
@@ -44,13 +46,17 @@ def test_a_red_warning_and_level_one_put_exactly_the_plans_tasks_on_the_incident
     assert "拉水车" in task.text
     assert incident.events.filter(kind="tasks").exists()
     # Classifying again at the same level adds nothing.
-    services.incident_water_classify(incident=incident, entered_zone=True, impact="large", in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=True, impact="large", in_area=True, actor=office
+    )
     assert _keys(incident) == expected
 
 
 def test_an_orange_warning_with_level_two_gets_only_those_tasks(register, office):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=False, impact=None, in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=False, impact=None, in_area=True, actor=office
+    )
     incident.refresh_from_db()
     assert (incident.warning, incident.level) == ("橙色", "Ⅱ")
     assert _keys(incident) == [t.key for t in water_tasks("橙色", "Ⅱ").value]
@@ -60,19 +66,26 @@ def test_an_orange_warning_with_level_two_gets_only_those_tasks(register, office
 
 def test_raising_the_level_adds_the_new_tasks_and_keeps_what_was_done(register, office):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=True, impact="small", in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=True, impact="small", in_area=True, actor=office
+    )
     first = incident.tasks.get(key="w5.1.1.1")
     plan_services.task_mark(task=first, done=True, actor=office)
-    services.incident_water_classify(incident=incident, entered_zone=True, impact="large", in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=True, impact="large", in_area=True, actor=office
+    )
     incident.refresh_from_db()
     assert set(_keys(incident)) == {t.key for t in water_tasks("橙色", "Ⅱ").value} | {
-        t.key for t in water_tasks("红色", "Ⅰ").value}
+        t.key for t in water_tasks("红色", "Ⅰ").value
+    }
     assert incident.tasks.get(key="w5.1.1.1").done_at is not None
 
 
 def test_hq_members_mark_tasks_done_with_who_and_when(register, office, login):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=True, impact="large", in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=True, impact="large", in_area=True, actor=office
+    )
     task = incident.tasks.get(key="w3.5.4")
     client = login(office)
     response = client.post(f"/command/incidents/{incident.pk}/task/{task.pk}/", {"done": "1"})
@@ -93,9 +106,13 @@ def test_hq_members_mark_tasks_done_with_who_and_when(register, office, login):
 
 def test_tasks_on_a_closed_incident_cannot_be_changed(register, office):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=False, impact=None, in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=False, impact=None, in_area=True, actor=office
+    )
     incident.refresh_from_db()
-    services.incident_terminate(incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3, 4])
+    services.incident_terminate(
+        incident=incident, actor=office, ordered_by=incident.started_by, met=[1, 2, 3, 4]
+    )
     with pytest.raises(DomainError) as caught:
         plan_services.task_mark(task=incident.tasks.first(), done=True, actor=office)  # type: ignore[arg-type]
     assert caught.value.code == "command.incident_closed"
@@ -104,19 +121,28 @@ def test_tasks_on_a_closed_incident_cannot_be_changed(register, office):
 # ------------------------------------------------------------------ access
 
 
-def test_another_units_user_sees_and_changes_none_of_it(register, office, make_user, login, town, other_town):
+def test_another_units_user_sees_and_changes_none_of_it(
+    register, office, make_user, login, town, other_town
+):
     incident = register(ANIMAL, department=other_town)
     services.incident_animal_declare(incident=incident, level="Ⅲ", actor=office)
     task = incident.tasks.first()
     assert task is not None
     outsider = login(make_user("town-user", Role.UNIT, department=town))
     base = f"/command/incidents/{incident.pk}"
-    for url in (f"{base}/", f"{base}/compensation.xlsx", f"{base}/assessment/", f"{base}/assessment.docx"):
+    for url in (
+        f"{base}/",
+        f"{base}/compensation.xlsx",
+        f"{base}/assessment/",
+        f"{base}/assessment.docx",
+    ):
         assert outsider.get(url).status_code == 403, url
-    for url, data in ((f"{base}/task/{task.pk}/", {"done": "1"}),
-                      (f"{base}/sample/", {"step": "0", "field": "sent_at", "at": "2026-01-01T08:00"}),
-                      (f"{base}/compensation/", {"kind": "扑杀动物"}),
-                      (f"{base}/assessment/", {"section:疫情基本情况和发生的经过": "x"})):
+    for url, data in (
+        (f"{base}/task/{task.pk}/", {"done": "1"}),
+        (f"{base}/sample/", {"step": "0", "field": "sent_at", "at": "2026-01-01T08:00"}),
+        (f"{base}/compensation/", {"kind": "扑杀动物"}),
+        (f"{base}/assessment/", {"section:疫情基本情况和发生的经过": "x"}),
+    ):
         assert outsider.post(url, data).status_code == 403, url
     task.refresh_from_db()
     assert task.done_at is None
@@ -134,16 +160,33 @@ def test_the_units_own_user_reads_but_does_not_write(register, office, make_user
     assert reader.get(f"/command/incidents/{incident.pk}/compensation.xlsx").status_code == 200
     task = incident.tasks.first()
     assert task is not None
-    assert reader.post(f"/command/incidents/{incident.pk}/task/{task.pk}/", {"done": "1"}).status_code == 403
-    assert reader.post(f"/command/incidents/{incident.pk}/assessment/", {"section:改进建议和应对措施": "x"}).status_code == 403
+    assert (
+        reader.post(f"/command/incidents/{incident.pk}/task/{task.pk}/", {"done": "1"}).status_code
+        == 403
+    )
+    assert (
+        reader.post(
+            f"/command/incidents/{incident.pk}/assessment/", {"section:改进建议和应对措施": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_auditors_cannot_write_through_the_services(register, office, make_user):
     incident = register(ANIMAL)
     auditor = make_user("aud", Role.AUDITOR)
     with pytest.raises(DomainError):
-        plan_services.compensation_add(incident=incident, actor=auditor, kind="扑杀动物", item="生猪", owner="张三",
-                                       quantity="1", unit="头", amount="1", basis="x")
+        plan_services.compensation_add(
+            incident=incident,
+            actor=auditor,
+            kind="扑杀动物",
+            item="生猪",
+            owner="张三",
+            quantity="1",
+            unit="头",
+            amount="1",
+            basis="x",
+        )
     with pytest.raises(DomainError):
         plan_services.assessment_save(incident=incident, content={}, actor=auditor)
 
@@ -151,13 +194,20 @@ def test_auditors_cannot_write_through_the_services(register, office, make_user)
 # ------------------------------------------------------------------ animal measures
 
 
-def test_declaring_an_animal_response_puts_the_zone_checklists_on_the_incident(register, office, login):
+def test_declaring_an_animal_response_puts_the_zone_checklists_on_the_incident(
+    register, office, login
+):
     incident = register(ANIMAL)
     services.incident_animal_declare(incident=incident, level="Ⅱ", actor=office)
     expected = {z: [m.key for m in items] for z, items in animal_measures().value.items()}
     for zone, keys in expected.items():
-        assert list(incident.tasks.filter(group=zone).order_by("order").values_list("key", flat=True)) == keys
-    assert all(t.clause == "4.3" and t.document == "城政办发〔2024〕2号" for t in incident.tasks.all())
+        assert (
+            list(incident.tasks.filter(group=zone).order_by("order").values_list("key", flat=True))
+            == keys
+        )
+    assert all(
+        t.clause == "4.3" and t.document == "城政办发〔2024〕2号" for t in incident.tasks.all()
+    )
     item = incident.tasks.get(key="a4.3.threat.vaccinate")
     plan_services.task_mark(task=item, done=True, actor=office)
     page = login(office).get(f"/command/incidents/{incident.pk}/").content.decode()
@@ -176,19 +226,34 @@ def test_the_sample_chain_is_recorded_in_order(register, office, login):
         plan_services.sample_record(incident=incident, step=1, field="sent_at", at=t0, actor=office)
     assert "须先记录市畜牧兽医服务中心的结果" in caught.value.message
     plan_services.sample_record(incident=incident, step=0, field="sent_at", at=t0, actor=office)
-    plan_services.sample_record(incident=incident, step=0, field="received_at", at=t0 + timedelta(hours=1), actor=office)
-    plan_services.sample_record(incident=incident, step=0, field="result_at", at=t0 + timedelta(hours=3),
-                                result="不能认定", actor=office)
-    row = plan_services.sample_record(incident=incident, step=1, field="sent_at", at=t0 + timedelta(hours=4),
-                                      actor=office)
+    plan_services.sample_record(
+        incident=incident, step=0, field="received_at", at=t0 + timedelta(hours=1), actor=office
+    )
+    plan_services.sample_record(
+        incident=incident,
+        step=0,
+        field="result_at",
+        at=t0 + timedelta(hours=3),
+        result="不能认定",
+        actor=office,
+    )
+    row = plan_services.sample_record(
+        incident=incident, step=1, field="sent_at", at=t0 + timedelta(hours=4), actor=office
+    )
     assert row.lab == "省动物疫病预防控制中心"
     assert SampleStep.objects.filter(incident=incident).count() == 3
     assert incident.events.filter(kind="sample").count() == 4
     client = login(office)
     # Through the page: a step before its predecessor is refused with the reason shown.
-    response = client.post(f"/command/incidents/{incident.pk}/sample/",
-                           {"step": "2", "field": "sent_at", "at": timezone.localtime(t0 + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M")},
-                           follow=True)
+    response = client.post(
+        f"/command/incidents/{incident.pk}/sample/",
+        {
+            "step": "2",
+            "field": "sent_at",
+            "at": timezone.localtime(t0 + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
     assert "须先记录省动物疫病预防控制中心的结果" in response.content.decode()
     assert SampleStep.objects.get(incident=incident, step=2).sent_at is None
     page = client.get(f"/command/incidents/{incident.pk}/").content.decode()
@@ -199,17 +264,29 @@ def test_the_sample_chain_is_recorded_in_order(register, office, login):
 def test_sample_times_cannot_be_in_the_future_or_before_the_incident(register, office):
     incident = register(ANIMAL, minutes_ago=60)
     with pytest.raises(DomainError):
-        plan_services.sample_record(incident=incident, step=0, field="sent_at", at=timezone.now() + timedelta(hours=1),
-                                    actor=office)
+        plan_services.sample_record(
+            incident=incident,
+            step=0,
+            field="sent_at",
+            at=timezone.now() + timedelta(hours=1),
+            actor=office,
+        )
     with pytest.raises(DomainError):
-        plan_services.sample_record(incident=incident, step=0, field="sent_at", at=timezone.now() - timedelta(hours=5),
-                                    actor=office)
+        plan_services.sample_record(
+            incident=incident,
+            step=0,
+            field="sent_at",
+            at=timezone.now() - timedelta(hours=5),
+            actor=office,
+        )
 
 
 def test_samples_belong_to_animal_incidents_only(register, office):
     incident = register(WATER)
     with pytest.raises(DomainError) as caught:
-        plan_services.sample_record(incident=incident, step=0, field="sent_at", at=timezone.now(), actor=office)
+        plan_services.sample_record(
+            incident=incident, step=0, field="sent_at", at=timezone.now(), actor=office
+        )
     assert caught.value.code == "command.plan_mismatch"
 
 
@@ -218,10 +295,28 @@ def test_samples_belong_to_animal_incidents_only(register, office):
 
 def test_the_compensation_ledger_keeps_exact_yuan_and_exports_xlsx(register, office, login):
     incident = register(ANIMAL)
-    plan_services.compensation_add(incident=incident, actor=office, kind="扑杀动物", item="生猪", owner="张三养殖场",
-                                   quantity="120", unit="头", amount="96000.10", basis="省强制扑杀补助标准")
-    plan_services.compensation_add(incident=incident, actor=office, kind="销毁动物产品", item="猪肉", owner="李四",
-                                   quantity="0.5", unit="吨", amount="0.20", basis="市规定")
+    plan_services.compensation_add(
+        incident=incident,
+        actor=office,
+        kind="扑杀动物",
+        item="生猪",
+        owner="张三养殖场",
+        quantity="120",
+        unit="头",
+        amount="96000.10",
+        basis="省强制扑杀补助标准",
+    )
+    plan_services.compensation_add(
+        incident=incident,
+        actor=office,
+        kind="销毁动物产品",
+        item="猪肉",
+        owner="李四",
+        quantity="0.5",
+        unit="吨",
+        amount="0.20",
+        basis="市规定",
+    )
     client = login(office)
     page = client.get(f"/command/incidents/{incident.pk}/").content.decode()
     assert "96000.30" in page  # the total, exact
@@ -240,25 +335,48 @@ def test_the_compensation_ledger_keeps_exact_yuan_and_exports_xlsx(register, off
 
 def test_bad_compensation_input_is_refused_and_nothing_saved(register, office, login):
     incident = register(ANIMAL)
-    response = login(office).post(f"/command/incidents/{incident.pk}/compensation/", {
-        "kind": "扑杀动物", "item": "生猪", "owner": "张三", "quantity": "3", "unit": "头", "amount": "12.345",
-        "basis": "规定"}, follow=True)
+    response = login(office).post(
+        f"/command/incidents/{incident.pk}/compensation/",
+        {
+            "kind": "扑杀动物",
+            "item": "生猪",
+            "owner": "张三",
+            "quantity": "3",
+            "unit": "头",
+            "amount": "12.345",
+            "basis": "规定",
+        },
+        follow=True,
+    )
     assert "补偿金额最多保留到分" in response.content.decode()
     assert not Compensation.objects.exists()
 
 
 def test_compensation_may_be_recorded_after_the_response_ended(register, office):
     incident = register(ANIMAL)
-    services.incident_terminate(incident=incident, actor=office, ordered_by="区突发重大动物疫情指挥部")
-    line = plan_services.compensation_add(incident=incident, actor=office, kind="征集使用物资设备", item="消毒车",
-                                          owner="某公司", quantity="1", unit="辆", amount="3000", basis="按规定给予合理补偿")
+    services.incident_terminate(
+        incident=incident, actor=office, ordered_by="区突发重大动物疫情指挥部"
+    )
+    line = plan_services.compensation_add(
+        incident=incident,
+        actor=office,
+        kind="征集使用物资设备",
+        item="消毒车",
+        owner="某公司",
+        quantity="1",
+        unit="辆",
+        amount="3000",
+        basis="按规定给予合理补偿",
+    )
     assert line.amount == Decimal("3000.00")
 
 
 # ------------------------------------------------------------------ assessment report
 
 
-def test_the_assessment_is_saved_as_typed_and_filed_only_complete_and_after_the_end(register, office, login):
+def test_the_assessment_is_saved_as_typed_and_filed_only_complete_and_after_the_end(
+    register, office, login
+):
     incident = register(ANIMAL)
     form = assessment_form("plan_animal_epidemic")
     client = login(office)
@@ -272,7 +390,9 @@ def test_the_assessment_is_saved_as_typed_and_filed_only_complete_and_after_the_
     full = {f"section:{s.name}": "内容" for s in form.sections}
     early = client.post(url, {**full, "file": "1"})
     assert "响应终止" in early.content.decode()
-    services.incident_terminate(incident=incident, actor=office, ordered_by="区突发重大动物疫情指挥部")
+    services.incident_terminate(
+        incident=incident, actor=office, ordered_by="区突发重大动物疫情指挥部"
+    )
     partial = dict(full)
     partial[f"section:{form.sections[2].name}"] = "  "
     refused = client.post(url, {**partial, "file": "1"})
@@ -280,7 +400,9 @@ def test_the_assessment_is_saved_as_typed_and_filed_only_complete_and_after_the_
     assert form.sections[2].name in refused.content.decode()
     report.refresh_from_db()
     assert report.status == Assessment.Status.DRAFT
-    assert form.sections[2].name not in report.content  # the draft kept what was typed, minus the blank
+    assert (
+        form.sections[2].name not in report.content
+    )  # the draft kept what was typed, minus the blank
     done = client.post(url, {**full, "file": "1"})
     assert done.status_code == 302
     report.refresh_from_db()
@@ -288,8 +410,12 @@ def test_the_assessment_is_saved_as_typed_and_filed_only_complete_and_after_the_
     assert report.filed_by == office
     with pytest.raises(DomainError):
         plan_services.assessment_save(incident=incident, content={}, actor=office)
-    doc = Document(io.BytesIO(client.get(f"/command/incidents/{incident.pk}/assessment.docx").content))
-    headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    doc = Document(
+        io.BytesIO(client.get(f"/command/incidents/{incident.pk}/assessment.docx").content)
+    )
+    headings = [
+        p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")
+    ]
     assert [h.split(". ", 1)[1] for h in headings] == [s.name for s in form.sections]
 
 
@@ -321,5 +447,7 @@ def test_the_animal_page_marks_unverified_incubation_periods(register, office, l
 
 def test_tasks_are_unique_per_incident(register, office):
     incident = register(WATER)
-    services.incident_water_classify(incident=incident, entered_zone=None, impact=None, in_area=True, actor=office)
+    services.incident_water_classify(
+        incident=incident, entered_zone=None, impact=None, in_area=True, actor=office
+    )
     assert Task.objects.filter(incident=incident).count() == len(set(_keys(incident)))

@@ -12,7 +12,9 @@ def _tiles(user) -> dict[str, int | None]:
 
 
 def test_the_duty_office_sees_open_incidents_and_late_clocks(register, office, town):
-    register("集中式饮用水水源地突发环境事件", minutes_ago=180, department=town)  # its 30-minute clocks are late
+    register(
+        "集中式饮用水水源地突发环境事件", minutes_ago=180, department=town
+    )  # its 30-minute clocks are late
     tiles = _tiles(office)
     assert tiles["处置中的突发事件"] == 1
     assert tiles["已超时的报告时限"] >= 1

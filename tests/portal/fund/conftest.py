@@ -24,7 +24,11 @@ def fund(db, unit, make_user) -> SimpleNamespace:
     bank = unit("yh-a", "甲银行城区支行", "bank")
     bank2 = unit("yh-b", "乙银行城区支行", "bank")
     ns = SimpleNamespace(
-        enterprise=ent, enterprise2=ent2, bank=bank, bank2=bank2, operator_unit=operator_unit,
+        enterprise=ent,
+        enterprise2=ent2,
+        bank=bank,
+        bank2=bank2,
+        operator_unit=operator_unit,
         ent_user=make_user("ent-a", Role.ENTERPRISE, department=ent),
         ent2_user=make_user("ent-b", Role.ENTERPRISE, department=ent2),
         bank_user=make_user("bank-a", Role.BANK, department=bank),
@@ -39,7 +43,7 @@ def fund(db, unit, make_user) -> SimpleNamespace:
 
 @pytest.fixture
 def funded(fund) -> SimpleNamespace:
-    services.capital_pay_in(actor=fund.finance, amount="10000000", day=date(2024, 4, 10), key="2024-1")
+    services.capital_pay_in(
+        actor=fund.finance, amount="10000000", day=date(2024, 4, 10), key="2024-1"
+    )
     return fund
-
-

@@ -48,7 +48,9 @@ def kill(data_dir: str) -> None:
         bank=bank,
         ent_user=user_create(username="e", password=pw, roles=[Role.ENTERPRISE], department=ent),
         bank_user=user_create(username="b", password=pw, roles=[Role.BANK], department=bank),
-        operator=user_create(username="o", password=pw, roles=[Role.UNIT], department=operator_unit()),
+        operator=user_create(
+            username="o", password=pw, roles=[Role.UNIT], department=operator_unit()
+        ),
     )
     services.capital_pay_in(actor=f.operator, amount="1000000", day=date(2024, 4, 10), key="c")
     app = drive(f, "contracted", requested=Decimal("100000"), maturing_amount=Decimal("100000"))
@@ -67,13 +69,18 @@ def check(data_dir: str, application: int) -> None:
     from portal.fund import selectors
     from portal.fund.models import Application, LedgerLeg, LedgerTransaction
 
-    sys.stdout.write(json.dumps({
-        "state": Application.objects.get(pk=application).state,
-        "disburse_transactions": LedgerTransaction.objects.filter(kind="disburse").count(),
-        "loan_legs": LedgerLeg.objects.filter(account="loans").count(),
-        "available": str(selectors.available()),
-        "reconciled": selectors.reconcile().ok,
-    }) + "\n")
+    sys.stdout.write(
+        json.dumps(
+            {
+                "state": Application.objects.get(pk=application).state,
+                "disburse_transactions": LedgerTransaction.objects.filter(kind="disburse").count(),
+                "loan_legs": LedgerLeg.objects.filter(account="loans").count(),
+                "available": str(selectors.available()),
+                "reconciled": selectors.reconcile().ok,
+            }
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

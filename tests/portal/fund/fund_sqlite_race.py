@@ -45,10 +45,17 @@ def main(attempts: int, funded_for: int) -> None:
         bank=bank,
         ent_user=user_create(username="e", password=pw, roles=[Role.ENTERPRISE], department=ent),
         bank_user=user_create(username="b", password=pw, roles=[Role.BANK], department=bank),
-        operator=user_create(username="o", password=pw, roles=[Role.UNIT], department=operator_unit()),
+        operator=user_create(
+            username="o", password=pw, roles=[Role.UNIT], department=operator_unit()
+        ),
     )
-    services.capital_pay_in(actor=f.operator, amount=str(100000 * funded_for), day=date(2024, 4, 10), key="c")
-    apps = [drive(f, "contracted", requested=Decimal("100000"), maturing_amount=Decimal("100000")) for _ in range(attempts)]
+    services.capital_pay_in(
+        actor=f.operator, amount=str(100000 * funded_for), day=date(2024, 4, 10), key="c"
+    )
+    apps = [
+        drive(f, "contracted", requested=Decimal("100000"), maturing_amount=Decimal("100000"))
+        for _ in range(attempts)
+    ]
     connection.close()
     barrier = threading.Barrier(attempts)
     outcomes: list[str] = []
@@ -73,10 +80,17 @@ def main(attempts: int, funded_for: int) -> None:
         t.start()
     for t in threads:
         t.join()
-    sys.stdout.write(json.dumps({
-        "outcomes": outcomes, "available": str(selectors.available()), "reconciled": selectors.reconcile().ok,
-        "disbursements": sum(1 for a in apps if a.transactions.exists()),
-    }) + "\n")
+    sys.stdout.write(
+        json.dumps(
+            {
+                "outcomes": outcomes,
+                "available": str(selectors.available()),
+                "reconciled": selectors.reconcile().ok,
+                "disbursements": sum(1 for a in apps if a.transactions.exists()),
+            }
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

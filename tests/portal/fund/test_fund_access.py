@@ -22,7 +22,9 @@ def apps(funded):
     from portal.fund import services
 
     theirs = new_app(funded, bank=funded.bank2, user=funded.ent2_user)
-    theirs = services.application_submit(actor=funded.ent2_user, application=theirs, day=date(2024, 9, 18))
+    theirs = services.application_submit(
+        actor=funded.ent2_user, application=theirs, day=date(2024, 9, 18)
+    )
     draft = new_app(funded)  # a draft: not yet the bank's business
     return funded, mine, theirs, draft
 
@@ -64,8 +66,15 @@ def test_who_sees_which_application_on_pages_and_api(apps, client, who):
 def test_only_oversight_sees_the_ledger_and_reports(apps, client, who):
     f = apps[0]
     client.force_login(getattr(f, who), backend="django.contrib.auth.backends.ModelBackend")
-    for url in ("/fund/ledger/", "/fund/reports/", "/fund/ledger.xlsx", "/fund/exclusions/",
-                "/api/v1/fund/balances", "/api/v1/fund/ledger", "/api/v1/fund/reports/month?year=2024&number=10"):
+    for url in (
+        "/fund/ledger/",
+        "/fund/reports/",
+        "/fund/ledger.xlsx",
+        "/fund/exclusions/",
+        "/api/v1/fund/balances",
+        "/api/v1/fund/ledger",
+        "/api/v1/fund/reports/month?year=2024&number=10",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -81,13 +90,21 @@ def test_oversight_sees_the_ledger(apps, client, who):
 def test_the_auditor_reads_everything_and_changes_nothing(apps, client):
     f, mine, _theirs, _draft = apps
     client.force_login(f.auditor, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(f"/api/v1/fund/applications/{mine.pk}/review", data=json.dumps({"day": "2024-09-26"}),
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/fund/applications/{mine.pk}/review",
+        data=json.dumps({"day": "2024-09-26"}),
+        content_type="application/json",
+    )
     assert response.status_code == 403
     client.post(f"/fund/{mine.pk}/act/review/", {"day": "2024-09-26"})
     mine.refresh_from_db()
     assert mine.state == State.SIGNED
-    assert client.post("/fund/ledger/post/capital/", {"key": "x", "amount": "1", "day": "2024-05-01"}).status_code == 403
+    assert (
+        client.post(
+            "/fund/ledger/post/capital/", {"key": "x", "amount": "1", "day": "2024-05-01"}
+        ).status_code
+        == 403
+    )
     page = client.get(f"/fund/{mine.pk}/").content.decode()
     assert 'id="action-' not in page
 
@@ -95,9 +112,11 @@ def test_the_auditor_reads_everything_and_changes_nothing(apps, client):
 def test_a_bank_cannot_sign_for_another_bank_through_the_api(apps, client):
     f, _mine, theirs, _draft = apps
     client.force_login(f.bank_user, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(f"/api/v1/fund/applications/{theirs.pk}/sign",
-                           data=json.dumps({"signed_on": "2024-09-20", "renewal_amount": "5000000"}),
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/fund/applications/{theirs.pk}/sign",
+        data=json.dumps({"signed_on": "2024-09-20", "renewal_amount": "5000000"}),
+        content_type="application/json",
+    )
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == State.SUBMITTED

@@ -20,10 +20,18 @@ def login(client, user):
 
 def test_an_enterprise_applies_and_its_bank_signs_through_the_pages(funded, client):
     login(client, funded.ent_user)
-    response = client.post("/fund/new/", {
-        "bank": funded.bank.pk, "entity_kind": "enterprise", "loan_kind": "working_capital",
-        "maturing_amount": "3000000", "maturity": "2024-10-14", "requested": "3000000", "industry": "制造业",
-    })
+    response = client.post(
+        "/fund/new/",
+        {
+            "bank": funded.bank.pk,
+            "entity_kind": "enterprise",
+            "loan_kind": "working_capital",
+            "maturing_amount": "3000000",
+            "maturity": "2024-10-14",
+            "requested": "3000000",
+            "industry": "制造业",
+        },
+    )
     app = Application.objects.get()
     assert response.status_code == 302
     page = client.get(f"/fund/{app.pk}/").content.decode()
@@ -33,13 +41,26 @@ def test_an_enterprise_applies_and_its_bank_signs_through_the_pages(funded, clie
     app.refresh_from_db()
     assert app.state == State.SUBMITTED
     login(client, funded.bank_user)
-    late = client.post(f"/fund/{app.pk}/act/sign/", {
-        "signed_on": "2024-09-26", "opinion": "同意", "renewal_amount": "3000000", "documents": docs(Stage.APPLICATION),
-    }, follow=True).content.decode()
+    late = client.post(
+        f"/fund/{app.pk}/act/sign/",
+        {
+            "signed_on": "2024-09-26",
+            "opinion": "同意",
+            "renewal_amount": "3000000",
+            "documents": docs(Stage.APPLICATION),
+        },
+        follow=True,
+    ).content.decode()
     assert "最迟签署日为 2024-09-25" in late
-    client.post(f"/fund/{app.pk}/act/sign/", {
-        "signed_on": "2024-09-25", "opinion": "同意", "renewal_amount": "3000000", "documents": docs(Stage.APPLICATION),
-    })
+    client.post(
+        f"/fund/{app.pk}/act/sign/",
+        {
+            "signed_on": "2024-09-25",
+            "opinion": "同意",
+            "renewal_amount": "3000000",
+            "documents": docs(Stage.APPLICATION),
+        },
+    )
     app.refresh_from_db()
     assert app.state == State.SIGNED
 
@@ -49,28 +70,47 @@ def test_the_operator_reviews_and_lends_through_the_api(funded, client):
     login(client, funded.operator)
     check = client.get(f"/api/v1/fund/applications/{app.pk}/assessment").json()
     assert check["ok"] is False  # facts not yet verified
-    bad = client.post(f"/api/v1/fund/applications/{app.pk}/review", data=json.dumps({"day": "2024-09-26"}),
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/fund/applications/{app.pk}/review",
+        data=json.dumps({"day": "2024-09-26"}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400
     assert bad.json()["code"] == "fund.ineligible"
     body = {"day": "2024-09-26", "facts": all_facts(), "documents": docs(Stage.REVIEW)}
-    ok = client.post(f"/api/v1/fund/applications/{app.pk}/review", data=json.dumps(body), content_type="application/json")
+    ok = client.post(
+        f"/api/v1/fund/applications/{app.pk}/review",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["state"] == "approved"
-    for action, payload in (("contract", {"signed_on": "2024-09-27"}), ("disburse", {"day": "2024-10-08"})):
-        r = client.post(f"/api/v1/fund/applications/{app.pk}/{action}", data=json.dumps(payload),
-                        content_type="application/json")
+    for action, payload in (
+        ("contract", {"signed_on": "2024-09-27"}),
+        ("disburse", {"day": "2024-10-08"}),
+    ):
+        r = client.post(
+            f"/api/v1/fund/applications/{app.pk}/{action}",
+            data=json.dumps(payload),
+            content_type="application/json",
+        )
         assert r.status_code == 200, r.content
     detail = client.get(f"/api/v1/fund/applications/{app.pk}").json()
     assert detail["state"] == "disbursed"
-    assert {d["label"] for d in detail["deadlines"]} >= {"使用期限(最迟归还日)", "银行续贷最长期限(20日)"}
+    assert {d["label"] for d in detail["deadlines"]} >= {
+        "使用期限(最迟归还日)",
+        "银行续贷最长期限(20日)",
+    }
     assert client.get("/api/v1/fund/balances").json()["available"] == "5000000.00"
 
 
 def test_the_ledger_page_posts_capital_once_and_exports_xlsx(fund, client):
     login(client, fund.finance)
     for _ in range(2):  # a double click posts once
-        client.post("/fund/ledger/post/capital/", {"key": "2024-001", "amount": "8000000", "day": "2024-04-10"})
+        client.post(
+            "/fund/ledger/post/capital/",
+            {"key": "2024-001", "amount": "8000000", "day": "2024-04-10"},
+        )
     page = client.get("/fund/ledger/").content.decode()
     assert "8000000.00" in page
     assert "对账一致" in page
@@ -98,8 +138,11 @@ def test_reports_page_and_xlsx_from_the_ledger(funded, client):
 def test_the_forms_the_measures_name_are_generated_as_docx(funded, client):
     app = drive(funded, "disbursed")
     login(client, funded.ent_user)
-    for name, title in (("application", "市场主体应急周转资金使用申请表"),
-                        ("agreement", "市场主体应急周转资金协议书"), ("contract", "应急周转资金借款合同")):
+    for name, title in (
+        ("application", "市场主体应急周转资金使用申请表"),
+        ("agreement", "市场主体应急周转资金协议书"),
+        ("contract", "应急周转资金借款合同"),
+    ):
         response = client.get(f"/fund/{app.pk}/doc/{name}.docx")
         assert response.status_code == 200
         doc = Document(BytesIO(response.content))
@@ -117,13 +160,18 @@ def test_the_forms_the_measures_name_are_generated_as_docx(funded, client):
 
 def test_exclusion_list_page_records_an_entry(funded, client):
     login(client, funded.finance)
-    client.post("/fund/exclusions/", {"enterprise": funded.enterprise.pk, "reason": "owes_fees", "since": "2024-06-01"})
+    client.post(
+        "/fund/exclusions/",
+        {"enterprise": funded.enterprise.pk, "reason": "owes_fees", "since": "2024-06-01"},
+    )
     assert "拖欠资金占用费" in client.get("/fund/exclusions/").content.decode()
 
 
 def test_quote_and_sign_deadline_in_the_api(fund, client):
     login(client, fund.ent_user)
-    q = client.get("/api/v1/fund/quote?principal=5000000&disbursed=2024-05-06&repaid=2024-05-16").json()
+    q = client.get(
+        "/api/v1/fund/quote?principal=5000000&disbursed=2024-05-06&repaid=2024-05-16"
+    ).json()
     assert (q["days"], q["fee"], q["over_limit"]) == (10, "10000.00", False)
     s = client.get("/api/v1/fund/sign-deadline?maturity=2024-10-14").json()
     assert s["latest_sign_date"] == "2024-09-25"

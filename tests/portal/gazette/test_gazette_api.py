@@ -15,7 +15,9 @@ FUND = "城政办发〔2024〕6号"
 COMMAND = "城政办发〔2024〕8号"
 
 
-def test_the_document_list_shows_public_documents_to_strangers_and_all_to_officials(client, ingested, make_user, login):
+def test_the_document_list_shows_public_documents_to_strangers_and_all_to_officials(
+    client, ingested, make_user, login
+):
     anonymous = {d["number"] for d in client.get("/api/v1/gazette/documents").json()}
     assert FUND in anonymous
     assert COMMAND not in anonymous
@@ -55,13 +57,19 @@ def test_an_unknown_document_is_not_found_with_a_clear_error(client, ingested):
     assert response.json()["code"] == "gazette.not_found"
 
 
-def test_search_answers_with_highlighted_hits_and_hides_private_ones_from_strangers(client, ingested, make_user, login):
+def test_search_answers_with_highlighted_hits_and_hides_private_ones_from_strangers(
+    client, ingested, make_user, login
+):
     hits = client.get("/api/v1/gazette/search", {"q": "城政办发[2024]6号"}).json()
     assert hits[0]["number"] == FUND
     assert "<mark>" in hits[0]["snippet_html"]
-    assert COMMAND not in {h["number"] for h in client.get("/api/v1/gazette/search", {"q": "指挥体系"}).json()}
+    assert COMMAND not in {
+        h["number"] for h in client.get("/api/v1/gazette/search", {"q": "指挥体系"}).json()
+    }
     login(make_user("official", Role.UNIT))
-    assert COMMAND in {h["number"] for h in client.get("/api/v1/gazette/search", {"q": "指挥体系"}).json()}
+    assert COMMAND in {
+        h["number"] for h in client.get("/api/v1/gazette/search", {"q": "指挥体系"}).json()
+    }
 
 
 def test_the_gazette_endpoints_are_in_the_openapi_schema(client):

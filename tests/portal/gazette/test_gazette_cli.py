@@ -17,7 +17,9 @@ CHENGQU = [sys.executable, "-m", "portal.cli"]
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_SETTINGS"))
+    }
     env.update(CHENGQU_DATA_DIR=str(data_dir))
     return subprocess.run([*CHENGQU, *args], capture_output=True, text=True, env=env, timeout=300)
 

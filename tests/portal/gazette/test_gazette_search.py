@@ -46,7 +46,10 @@ def test_a_two_character_prefix_of_a_document_number_finds_those_documents(inges
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["城政办发[2024]6号", "城政办发〔2024〕6号", "城政办发(2024)6号", "城政办发（２０２４）６号"])
+@pytest.mark.parametrize(
+    "query",
+    ["城政办发[2024]6号", "城政办发〔2024〕6号", "城政办发(2024)6号", "城政办发（２０２４）６号"],
+)
 def test_a_document_number_in_any_bracket_form_finds_its_document_first(ingested, query):
     hits = gazette_search(query=query)
     assert hits[0].number == FUND
@@ -78,20 +81,29 @@ def test_one_character_falls_back_to_a_substring_match(ingested):
 
 @pytest.mark.django_db
 def test_filters_narrow_by_category_year_issuer_and_status(ingested):
-    normative = gazette_search(query="城政", filters=SearchFilters(category="行政规范性文件"), limit=500)
+    normative = gazette_search(
+        query="城政", filters=SearchFilters(category="行政规范性文件"), limit=500
+    )
     assert {h.number for h in normative} == {FUND, "城政发〔2024〕1号"}
     assert gazette_search(query="城政", filters=SearchFilters(year=2023)) == []
-    office = gazette_search(query="城政", filters=SearchFilters(issuer="晋城市城区人民政府办公室"), limit=500)
+    office = gazette_search(
+        query="城政", filters=SearchFilters(issuer="晋城市城区人民政府办公室"), limit=500
+    )
     assert office
     assert all(h.issuer == "晋城市城区人民政府办公室" for h in office)
-    expired = gazette_search(query="城政", filters=SearchFilters(status=Status.EXPIRED), on=date(2024, 7, 1), limit=500)
+    expired = gazette_search(
+        query="城政", filters=SearchFilters(status=Status.EXPIRED), on=date(2024, 7, 1), limit=500
+    )
     assert {h.number for h in expired} == {"城政办发〔2024〕5号"}
 
 
 @pytest.mark.django_db
 def test_anonymous_search_leaves_out_documents_that_are_not_public(ingested):
     everyone = {h.number for h in gazette_search(query="指挥", limit=500)}
-    public = {h.number for h in gazette_search(query="指挥", filters=SearchFilters(public_only=True), limit=500)}
+    public = {
+        h.number
+        for h in gazette_search(query="指挥", filters=SearchFilters(public_only=True), limit=500)
+    }
     assert COMMAND in everyone
     assert COMMAND not in public
 
@@ -106,7 +118,9 @@ def test_highlighting_escapes_the_text_around_the_match():
 def test_postgresql_search_uses_the_tsvector_index(ingested):
     assert connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM gazette_searchentry WHERE tsv @@ to_tsquery('simple', '预案')")
+        cursor.execute(
+            "SELECT count(*) FROM gazette_searchentry WHERE tsv @@ to_tsquery('simple', '预案')"
+        )
         (count,) = cursor.fetchone()
     assert count > 0
     assert gazette_search(query="城政办发[2024]6号")[0].number == FUND

@@ -69,11 +69,21 @@ def test_one_ingest_writes_one_audit_entry_with_a_summary(ingested):
 
 
 def test_ingesting_the_same_text_again_changes_nothing(ingested, issue_text):
-    counts = (IssueVersion.objects.count(), Clause.objects.count(), SearchEntry.objects.count(), AuditEntry.objects.count())
+    counts = (
+        IssueVersion.objects.count(),
+        Clause.objects.count(),
+        SearchEntry.objects.count(),
+        AuditEntry.objects.count(),
+    )
     again = issue_ingest(data=issue_text)
     assert not again.created
     assert again.version.pk == ingested.version.pk
-    assert (IssueVersion.objects.count(), Clause.objects.count(), SearchEntry.objects.count(), AuditEntry.objects.count()) == counts
+    assert (
+        IssueVersion.objects.count(),
+        Clause.objects.count(),
+        SearchEntry.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
 
 
 def test_a_changed_text_becomes_a_new_version_and_the_old_one_stays(ingested, issue_text):
@@ -124,7 +134,9 @@ def test_status_is_computed_for_the_day_asked(ingested):
     assert selectors.status_of(kaimenhong, date(2024, 7, 1)) == Status.EXPIRED
 
 
-def test_a_document_repealed_by_a_stored_document_is_repealed_from_the_repealers_effective_day(ingested, issue_text):
+def test_a_document_repealed_by_a_stored_document_is_repealed_from_the_repealers_effective_day(
+    ingested, issue_text
+):
     # A corrected text in which the command-system notice (in force 2024-03-08) repeals the sanitation plan.
     changed = issue_text.replace("(城政办发〔2019〕40号)同时废止", f"({SANITATION})同时废止")
     issue_ingest(data=changed)

@@ -26,7 +26,9 @@ COMMAND = "城政办发〔2024〕8号"
 FARMLAND = "城政发〔2024〕1号"
 
 
-def test_the_gazette_is_reached_from_the_navigation_and_shows_the_contents_as_printed(client, ingested):
+def test_the_gazette_is_reached_from_the_navigation_and_shows_the_contents_as_printed(
+    client, ingested
+):
     home = client.get("/").content.decode()
     assert 'href="/gazette/"' in home
     page = client.get("/gazette/").content.decode()
@@ -43,7 +45,9 @@ def test_a_permalink_is_the_url_encoded_document_number_with_the_clause_eid_as_a
     assert unquote(url) == "/gazette/doc/城政办发〔2024〕6号/#chp_2__art_10"
 
 
-def test_a_public_document_is_readable_without_login_and_every_clause_has_its_anchor(client, ingested):
+def test_a_public_document_is_readable_without_login_and_every_clause_has_its_anchor(
+    client, ingested
+):
     response = client.get(document_url(FUND))
     assert response.status_code == 200
     page = response.content.decode()
@@ -86,7 +90,9 @@ def test_citation_link_renders_a_citation_as_a_link_to_its_clause(ingested):
     html = template.render(Context({"c": Citation(FUND, "chp_2__art_10", "日息按0.2‰计算")}))
     assert f'href="{clause_url(FUND, "chp_2__art_10")}"' in html
     assert "第十条" in html
-    assert citation_url(Citation("城政办发[2024]6号", "chp_2__art_10")) == clause_url(FUND, "chp_2__art_10")
+    assert citation_url(Citation("城政办发[2024]6号", "chp_2__art_10")) == clause_url(
+        FUND, "chp_2__art_10"
+    )
     # Rules cite an article by its own number; the registry nests it under its chapter.
     assert citation_url(Citation(FUND, "art_10")) == clause_url(FUND, "chp_2__art_10")
     # A clause the registry does not know links to the document; a standard is plain text.
@@ -97,7 +103,12 @@ def test_citation_link_renders_a_citation_as_a_link_to_its_clause(ingested):
 
 
 def test_modules_register_what_they_implement_and_the_document_page_lists_it(client, ingested):
-    implemented_by_register(number="城政办发[2024]6号", eid="chp_2__art_10", label="应急周转资金 · 费用测算", url="/m/fund/")
+    implemented_by_register(
+        number="城政办发[2024]6号",
+        eid="chp_2__art_10",
+        label="应急周转资金 · 费用测算",
+        url="/m/fund/",
+    )
     try:
         page = client.get(document_url(FUND)).content.decode()
         assert "应急周转资金 · 费用测算" in page
@@ -113,14 +124,18 @@ def test_the_search_page_links_each_hit_to_its_clause_with_the_match_highlighted
     assert "<mark>日息按0.2‰计算</mark>" in page
 
 
-def test_the_search_page_hides_documents_that_are_not_public_from_strangers(client, ingested, make_user, login):
+def test_the_search_page_hides_documents_that_are_not_public_from_strangers(
+    client, ingested, make_user, login
+):
     url_fragment = document_url(COMMAND)
     assert url_fragment not in client.get("/gazette/search/", {"q": "指挥体系"}).content.decode()
     login(make_user("official", Role.UNIT))
     assert url_fragment in client.get("/gazette/search/", {"q": "指挥体系"}).content.decode()
 
 
-def test_an_administrator_uploads_an_issue_in_the_admin_and_bad_files_are_explained(client, make_user, login):
+def test_an_administrator_uploads_an_issue_in_the_admin_and_bad_files_are_explained(
+    client, make_user, login
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from chengqu.data import read_gazette_issue
@@ -128,7 +143,9 @@ def test_an_administrator_uploads_an_issue_in_the_admin_and_bad_files_are_explai
 
     admin_user = make_user("root", Role.ADMIN, is_superuser=True)
     login(admin_user)
-    bad = client.post("/admin/gazette/issue/ingest/", {"file": SimpleUploadedFile("x.txt", b"\x00\x01" * 50)})
+    bad = client.post(
+        "/admin/gazette/issue/ingest/", {"file": SimpleUploadedFile("x.txt", b"\x00\x01" * 50)}
+    )
     assert bad.status_code == 200
     assert "二进制" in bad.content.decode()
     assert IssueVersion.objects.count() == 0

@@ -29,12 +29,12 @@ AS_OF = date(2024, 7, 15)
 
 CSV = (
     "统一社会信用代码,企业名称,一季度完成投资额(元),旅游演艺项目1—6月演出场次(场),"
-    "\"1—6月新增“六统一”门店营业面积(m²,多店用;分隔)\",travel_groups\n"
+    '"1—6月新增“六统一”门店营业面积(m²,多店用;分隔)",travel_groups\n'
     "E1,甲公司,60000000,,,\n"
     "E2,乙公司,,-5,,\n"
     "E3,丙公司,,100,80;150,\n"
     "E4,丁公司,1000,,,\n"
-    "E5,戊公司,,,,\"120,2,2,是;900,1,2,是\"\n"
+    'E5,戊公司,,,,"120,2,2,是;900,1,2,是"\n'
 ).encode()
 
 
@@ -69,7 +69,12 @@ def test_tour_groups_written_with_semicolons_are_read_as_a_list(people):
 def test_the_summary_gives_count_and_exact_cost_by_measure(people):
     batch = run(people.finance)
     by_measure = {item["measure"]: item for item in batch.summary}
-    assert by_measure[1] == {"measure": 1, "title": by_measure[1]["title"], "count": 1, "total": "120000.00"}
+    assert by_measure[1] == {
+        "measure": 1,
+        "title": by_measure[1]["title"],
+        "count": 1,
+        "total": "120000.00",
+    }
     assert by_measure[14]["count"] == 1
     assert by_measure[14]["total"] == "300000.00"
     assert by_measure[5]["count"] == 0
@@ -154,7 +159,9 @@ def test_publishing_is_for_the_finance_office_once(people):
     assert caught.value.code == "incentives.batch_published"
 
 
-def test_a_published_list_becomes_claims_for_registered_enterprises_without_applying(people, claim_day):
+def test_a_published_list_becomes_claims_for_registered_enterprises_without_applying(
+    people, claim_day
+):
     e3 = people.acme  # registered under its code: the id used in the statistics export
     e3.code = "E3"
     e3.save()
@@ -187,7 +194,15 @@ def test_growth_in_a_percent_formatted_xlsx_cell_counts_as_the_percentage_shown(
     returns what the cell shows ("25%"), so the growth is 25 percent, never 0.25 percent."""
     book = Workbook()
     sheet = book.active
-    sheet.append(["id", "transport_growth_jan_feb", "industrial_annual_output", "industrial_q1_growth", "q1_investment"])
+    sheet.append(
+        [
+            "id",
+            "transport_growth_jan_feb",
+            "industrial_annual_output",
+            "industrial_q1_growth",
+            "q1_investment",
+        ]
+    )
     sheet.append(["E1", 0.25, 200000000, 0.35, 60000000])
     sheet["B2"].number_format = "0%"
     sheet["D2"].number_format = "0.0%"
@@ -196,7 +211,11 @@ def test_growth_in_a_percent_formatted_xlsx_cell_counts_as_the_percentage_shown(
     batch = run(people.finance, data.getvalue(), "增速.xlsx")
     (row,) = batch.results.all()
     assert [a["measure"] for a in row.result["awards"]] == [1, 4, 6]
-    assert not [n for n in row.result["needs"] if n["field"] in {"transport_growth_jan_feb", "industrial_q1_growth"}]
+    assert not [
+        n
+        for n in row.result["needs"]
+        if n["field"] in {"transport_growth_jan_feb", "industrial_q1_growth"}
+    ]
 
     # The same numbers without the % format are ambiguous (0.25 percent, or 25?): the row asks.
     sheet["B2"].number_format = sheet["D2"].number_format = "General"

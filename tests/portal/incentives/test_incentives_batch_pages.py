@@ -57,7 +57,10 @@ def test_the_export_is_an_xlsx_with_the_list(people, login):
     response = client.get(f"/incentives/batch/{batch.pk}/export.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert [r[0] for r in book["免申即享名单"].iter_rows(min_row=2, values_only=True)] == ["E1", "E3"]
+    assert [r[0] for r in book["免申即享名单"].iter_rows(min_row=2, values_only=True)] == [
+        "E1",
+        "E3",
+    ]
 
 
 def test_a_unit_cannot_read_another_units_run(people, login):
@@ -95,7 +98,10 @@ def test_a_published_list_is_public_and_an_unpublished_one_is_not(people, login,
     batch = BatchRun.objects.get()
     client.logout()
     assert client.get(f"/incentives/mianshen/{batch.pk}/").status_code == 404
-    assert login(people.commerce_user).post(f"/incentives/batch/{batch.pk}/publish/").status_code == 403
+    assert (
+        login(people.commerce_user).post(f"/incentives/batch/{batch.pk}/publish/").status_code
+        == 403
+    )
     login(people.finance).post(f"/incentives/batch/{batch.pk}/publish/")
     client.logout()
     html = client.get(f"/incentives/mianshen/{batch.pk}/").content.decode()
@@ -105,7 +111,9 @@ def test_a_published_list_is_public_and_an_unpublished_one_is_not(people, login,
     assert f"第 {batch.pk} 批" in client.get("/incentives/mianshen/").content.decode()
 
 
-def test_the_finance_office_turns_a_published_list_into_claims_from_the_page(people, login, claim_day):
+def test_the_finance_office_turns_a_published_list_into_claims_from_the_page(
+    people, login, claim_day
+):
     people.beta.code = "E3"
     people.beta.save()
     upload(login(people.commerce_user))

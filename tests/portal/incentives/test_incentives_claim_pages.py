@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def apply(client, measure: int = 14, **facts: str):
-    data: dict[str, object] = {"measure": str(measure), **(facts or {"tourism_show_performances_h1": "100"})}
-    data["documents"] = [SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"), SimpleUploadedFile("照片.jpg", b"\xff\xd8jpg")]
+    data: dict[str, object] = {
+        "measure": str(measure),
+        **(facts or {"tourism_show_performances_h1": "100"}),
+    }
+    data["documents"] = [
+        SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"),
+        SimpleUploadedFile("照片.jpg", b"\xff\xd8jpg"),
+    ]
     return client.post("/incentives/claims/new/", data)
 
 
@@ -50,7 +56,9 @@ def test_only_enterprise_users_have_the_application_form(people, login):
     assert login(people.bank).get("/incentives/claims/").status_code == 403
 
 
-def test_an_enterprise_cannot_open_another_enterprises_claim_or_its_documents(people, login, claim_day):
+def test_an_enterprise_cannot_open_another_enterprises_claim_or_its_documents(
+    people, login, claim_day
+):
     apply(login(people.acme_user))
     claim = Claim.objects.get()
     document = claim.documents.first()
@@ -102,7 +110,9 @@ def test_a_step_refused_by_the_rules_is_a_message_not_an_error(people, login, cl
     apply(login(people.acme_user))
     claim = Claim.objects.get()
     client = login(people.tourism_user)
-    response = client.post(f"/incentives/claims/{claim.pk}/review/", {"decision": "reject", "note": ""}, follow=True)
+    response = client.post(
+        f"/incentives/claims/{claim.pk}/review/", {"decision": "reject", "note": ""}, follow=True
+    )
     assert response.status_code == 200
     assert "退回时请写明理由" in response.content.decode()
 
@@ -113,11 +123,20 @@ def test_the_ledger_is_closed_to_enterprises(people, login):
 
 def test_a_travel_agency_claims_with_its_tour_groups_one_per_line(people, login, claim_day):
     client = login(people.beta_user)
-    response = client.post("/incentives/claims/new/", {
-        "measure": "15", "travel_groups": "600,2,2,是\n500,1,3,是\n80,1,2,是",
-    })
+    response = client.post(
+        "/incentives/claims/new/",
+        {
+            "measure": "15",
+            "travel_groups": "600,2,2,是\n500,1,3,是\n80,1,2,是",
+        },
+    )
     assert response.status_code == 302
     claim = Claim.objects.get()
     # 600 × 80 + 500 × 40 = 68,000 (the group of 80 does not count: fewer than 100 guests)
     assert claim.computed_amount == Decimal("68000.00")
-    assert claim.facts["travel_groups"][0] == {"guests": "600", "nights": "2", "scenic_spots": "2", "district_hotel": True}
+    assert claim.facts["travel_groups"][0] == {
+        "guests": "600",
+        "nights": "2",
+        "scenic_spots": "2",
+        "district_hotel": True,
+    }

@@ -33,13 +33,17 @@ def pdf(name: str = "演出场次证明.pdf") -> SimpleUploadedFile:
 
 def submit(people, user=None, measure: int = 14, facts=SHOWS, documents=None) -> Claim:
     return claim_submit(
-        actor=user or people.acme_user, measure=measure, facts=facts,
+        actor=user or people.acme_user,
+        measure=measure,
+        facts=facts,
         documents=[pdf()] if documents is None else documents,
     )
 
 
 def through_approval(people, claim: Claim, amount=None) -> Claim:
-    claim = claim_review(actor=people.tourism_user, claim=claim, approve=True, note="材料齐全", amount=amount)
+    claim = claim_review(
+        actor=people.tourism_user, claim=claim, approve=True, note="材料齐全", amount=amount
+    )
     return claim_approve(actor=people.government_user, claim=claim, approve=True, note="同意")
 
 
@@ -54,7 +58,9 @@ def test_an_enterprise_applies_with_documents_and_the_engine_fixes_the_amount(pe
     [document] = claim.documents.all()
     assert document.name == "演出场次证明.pdf"
     assert len(document.sha256) == 64
-    assert AuditEntry.objects.filter(action="incentives.claim.submit", object_id=str(claim.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="incentives.claim.submit", object_id=str(claim.pk)
+    ).exists()
 
 
 def test_the_whole_path_to_payment_is_audited_and_enters_the_ledger_exactly(people, claim_day):
@@ -64,10 +70,15 @@ def test_the_whole_path_to_payment_is_audited_and_enters_the_ledger_exactly(peop
     assert claim.status == Claim.Status.PAID
     assert payment.amount == Decimal("300000.00")
     actions = list(
-        AuditEntry.objects.filter(object_id=str(claim.pk), object_type="incentives.claim").values_list("action", flat=True)
+        AuditEntry.objects.filter(
+            object_id=str(claim.pk), object_type="incentives.claim"
+        ).values_list("action", flat=True)
     )
     assert actions == [
-        "incentives.claim.submit", "incentives.claim.review", "incentives.claim.approve", "incentives.claim.pay",
+        "incentives.claim.submit",
+        "incentives.claim.review",
+        "incentives.claim.approve",
+        "incentives.claim.pay",
     ]
     lines, total = ledger_by_measure(user=people.finance)
     assert {line.measure: line.total for line in lines}[14] == Decimal("300000.00")
@@ -103,7 +114,9 @@ def test_a_claim_after_the_claim_period_is_refused(people):
     # tests/portal/incentives/test_incentives_claims_window.py
 
 
-def test_a_one_off_measure_cannot_be_claimed_again_while_one_is_under_way_or_paid(people, claim_day):
+def test_a_one_off_measure_cannot_be_claimed_again_while_one_is_under_way_or_paid(
+    people, claim_day
+):
     submit(people)
     with pytest.raises(DomainError) as caught:
         submit(people)
@@ -142,8 +155,15 @@ def test_a_one_off_measure_is_never_paid_twice_to_the_same_enterprise(people, cl
 def test_the_database_itself_refuses_a_second_one_off_payment(people, claim_day):
     claim = through_approval(people, submit(people))
     twin = _second_claim_bypassing_the_form(claim)
-    row = {"enterprise": people.acme, "measure": 14, "one_off": True, "amount": Decimal("1.00"),
-           "paid_at": timezone.now(), "paid_by": people.finance, "reference": "x"}
+    row = {
+        "enterprise": people.acme,
+        "measure": 14,
+        "one_off": True,
+        "amount": Decimal("1.00"),
+        "paid_at": timezone.now(),
+        "paid_by": people.finance,
+        "reference": "x",
+    }
     Payment.objects.create(claim=claim, **row)
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.create(claim=twin, **row)
@@ -157,12 +177,21 @@ def test_a_measure_that_is_not_one_off_may_be_paid_again(people, claim_day):
         claim = claim_approve(actor=people.government_user, claim=claim, approve=True)
         claim_pay(actor=people.finance, claim=claim, reference=f"CZ-{claim.pk}")
     lines, _total = ledger_by_measure(user=people.admin)
-    assert {line.measure: (line.count, line.total) for line in lines}[1] == (2, Decimal("260000.00"))
+    assert {line.measure: (line.count, line.total) for line in lines}[1] == (
+        2,
+        Decimal("260000.00"),
+    )
 
 
 def test_each_step_is_for_its_own_people(people, claim_day):
     claim = submit(people)
-    for outsider in (people.acme_user, people.commerce_user, people.government_user, people.auditor, people.bank):
+    for outsider in (
+        people.acme_user,
+        people.commerce_user,
+        people.government_user,
+        people.auditor,
+        people.bank,
+    ):
         with pytest.raises(DomainError):
             claim_review(actor=outsider, claim=claim, approve=True)
     claim = claim_review(actor=people.tourism_user, claim=claim, approve=True)
@@ -207,12 +236,26 @@ def test_only_the_enterprise_adds_documents_and_only_before_review(people, claim
 
 def test_who_sees_which_claims(people, claim_day):
     acme = submit(people)
-    beta = submit(people, user=people.beta_user, measure=12,
-                  facts={"lodging_catering_revenue_h1": "5000000", "lodging_catering_growth_h1": "20"})
+    beta = submit(
+        people,
+        user=people.beta_user,
+        measure=12,
+        facts={"lodging_catering_revenue_h1": "5000000", "lodging_catering_growth_h1": "20"},
+    )
     seen = {
         name: set(claim_list(user=getattr(people, name)).values_list("pk", flat=True))
-        for name in ("acme_user", "beta_user", "tourism_user", "commerce_user", "government_user",
-                     "finance", "inspector", "auditor", "admin", "bank")
+        for name in (
+            "acme_user",
+            "beta_user",
+            "tourism_user",
+            "commerce_user",
+            "government_user",
+            "finance",
+            "inspector",
+            "auditor",
+            "admin",
+            "bank",
+        )
     }
     assert seen == {
         "acme_user": {acme.pk},

@@ -29,7 +29,9 @@ def today_2026(monkeypatch) -> date:
     return TODAY
 
 
-def test_a_claim_after_the_assumed_close_names_the_date_the_configuration_and_the_way_to_change_it(people, today_2026):
+def test_a_claim_after_the_assumed_close_names_the_date_the_configuration_and_the_way_to_change_it(
+    people, today_2026
+):
     with pytest.raises(DomainError) as caught:
         claim_submit(actor=people.acme_user, measure=14, facts=SHOWS)
     error = caught.value
@@ -45,7 +47,9 @@ def test_a_claim_after_the_assumed_close_names_the_date_the_configuration_and_th
 
 
 def test_an_administrator_extends_the_close_date_and_the_claim_goes_through(people, today_2026):
-    claims_window_set(actor=people.admin, close="2026-12-31", basis="区文化和旅游局 申报细则 城文旅发〔2026〕1号")
+    claims_window_set(
+        actor=people.admin, close="2026-12-31", basis="区文化和旅游局 申报细则 城文旅发〔2026〕1号"
+    )
     window = claims_window()
     assert window.close == date(2026, 12, 31)
     assert window.configured
@@ -63,7 +67,9 @@ def test_setting_the_close_date_is_audited_with_the_date_before_and_after(people
     assert entry.after == {"close": "2025-06-30", "basis": "区商务局通知"}
 
 
-def test_a_refusal_after_an_administrator_setting_names_the_administrator_and_the_basis(people, today_2026):
+def test_a_refusal_after_an_administrator_setting_names_the_administrator_and_the_basis(
+    people, today_2026
+):
     claims_window_set(actor=people.admin, close="2025-06-30", basis="区商务局通知")
     with pytest.raises(DomainError) as caught:
         claim_submit(actor=people.acme_user, measure=14, facts=SHOWS)
@@ -92,9 +98,16 @@ def test_only_a_system_administrator_may_change_the_close_date(people, today_202
 
 @pytest.mark.parametrize(
     ("close", "basis", "field"),
-    [("2026/12/31", "细则", "close"), ("", "细则", "close"), ("2026-12-31", "  ", "basis"), ("2024-01-01", "细则", "close")],
+    [
+        ("2026/12/31", "细则", "close"),
+        ("", "细则", "close"),
+        ("2026-12-31", "  ", "basis"),
+        ("2024-01-01", "细则", "close"),
+    ],
 )
-def test_a_bad_close_date_or_a_missing_basis_is_refused_naming_the_field(people, close, basis, field):
+def test_a_bad_close_date_or_a_missing_basis_is_refused_naming_the_field(
+    people, close, basis, field
+):
     with pytest.raises(DomainError) as caught:
         claims_window_set(actor=people.admin, close=close, basis=basis)
     assert caught.value.field == field
@@ -108,12 +121,16 @@ def test_the_settings_page_is_for_administrators_and_records_the_change(people, 
     page = client.get("/incentives/claims-window/").content.decode()
     assert 'id="claims-close">2024-12-31<' in page
     assert "[claims] close" in page
-    response = client.post("/incentives/claims-window/", {"close": "2026-12-31", "basis": "区商务局申报细则"})
+    response = client.post(
+        "/incentives/claims-window/", {"close": "2026-12-31", "basis": "区商务局申报细则"}
+    )
     assert response.status_code == 302
     page = client.get("/incentives/claims-window/").content.decode()
     assert 'id="claims-close">2026-12-31<' in page
     assert "区商务局申报细则" in page
-    bad = client.post("/incentives/claims-window/", {"close": "明年", "basis": "x"}).content.decode()
+    bad = client.post(
+        "/incentives/claims-window/", {"close": "明年", "basis": "x"}
+    ).content.decode()
     assert "申报截止日格式应为 YYYY-MM-DD" in bad
 
 

@@ -16,7 +16,9 @@ from portal.incentives.services import claim_approve, claim_pay, claim_review, c
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_of_a_one_off_award_pay_it_once(people, claim_day):
     assert connection.vendor == "postgresql"
-    claim = claim_submit(actor=people.acme_user, measure=14, facts={"tourism_show_performances_h1": "100"})
+    claim = claim_submit(
+        actor=people.acme_user, measure=14, facts={"tourism_show_performances_h1": "100"}
+    )
     claim = claim_review(actor=people.tourism_user, claim=claim, approve=True)
     claim = claim_approve(actor=people.government_user, claim=claim, approve=True)
     twin = Claim.objects.get(pk=claim.pk)
@@ -35,7 +37,9 @@ def test_concurrent_payments_of_a_one_off_award_pay_it_once(people, claim_day):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=pay, args=(c, f"CZ-{i}")) for i, c in enumerate((claim, twin))]
+    threads = [
+        threading.Thread(target=pay, args=(c, f"CZ-{i}")) for i, c in enumerate((claim, twin))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

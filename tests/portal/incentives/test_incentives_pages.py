@@ -19,7 +19,11 @@ def test_the_calculator_is_public_and_lists_every_measure(client):
 def test_an_enterprise_sees_its_award_the_clause_and_what_is_missing(client):
     html = client.post(
         "/incentives/",
-        {"as_of": "2024-07-15", "q1_investment": "60000000", "other_service_revenue_jan_feb": "6000000"},
+        {
+            "as_of": "2024-07-15",
+            "q1_investment": "60000000",
+            "other_service_revenue_jan_feb": "6000000",
+        },
     ).content.decode()
     total = re.search(r'id="total">([\d.,]+)<', html)
     assert total is not None
@@ -41,7 +45,9 @@ def test_after_the_claim_period_the_calculator_says_so(client):
 
 
 def test_the_farmland_fee_page_quotes_the_fee_and_its_basis(client):
-    html = client.get("/incentives/fee/", {"grade": "9", "area_m2": "1000", "on": "2024-05-01"}).content.decode()
+    html = client.get(
+        "/incentives/fee/", {"grade": "9", "area_m2": "1000", "on": "2024-05-01"}
+    ).content.decode()
     fee = re.search(r'id="fee">([\d.]+)<', html)
     assert fee is not None
     assert fee.group(1) == "330000.00"  # 1000 m² = 1.5 亩 × 22万元
@@ -49,5 +55,7 @@ def test_the_farmland_fee_page_quotes_the_fee_and_its_basis(client):
 
 
 def test_an_unknown_grade_is_refused_with_a_message(client):
-    html = client.get("/incentives/fee/", {"grade": "13", "area_mu": "1", "on": "2024-05-01"}).content.decode()
+    html = client.get(
+        "/incentives/fee/", {"grade": "13", "area_mu": "1", "on": "2024-05-01"}
+    ).content.decode()
     assert 'role="alert"' in html

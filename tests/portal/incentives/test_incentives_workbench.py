@@ -16,9 +16,15 @@ def _tiles(user, day) -> dict[str, int | None]:
 
 
 def test_a_claim_waits_on_its_lead_units_workbench_then_on_the_governments(people, claim_day):
-    proof = SimpleUploadedFile("演出场次证明.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
-    claim = claim_submit(actor=people.acme_user, measure=14, facts={"tourism_show_performances_h1": "120"},
-                         documents=[proof])
+    proof = SimpleUploadedFile(
+        "演出场次证明.pdf", b"%PDF-1.4 proof", content_type="application/pdf"
+    )
+    claim = claim_submit(
+        actor=people.acme_user,
+        measure=14,
+        facts={"tourism_show_performances_h1": "120"},
+        documents=[proof],
+    )
     assert _tiles(people.tourism_user, claim_day) == {"待本单位审核的申报": 1}
     assert _tiles(people.commerce_user, claim_day) == {}  # not its measure
     assert _tiles(people.beta_user, claim_day) == {}

@@ -28,7 +28,12 @@ def forest(roster) -> Headquarters:
 
 @pytest.fixture
 def commander_post(forest) -> Position:
-    seat = Seat.objects.filter(hq=forest, role=Seat.Role.COMMANDER).select_related("post__position").order_by("order").first()
+    seat = (
+        Seat.objects.filter(hq=forest, role=Seat.Role.COMMANDER)
+        .select_related("post__position")
+        .order_by("order")
+        .first()
+    )
     assert seat is not None
     return seat.post.position
 
@@ -38,7 +43,9 @@ def hold() -> Callable[[User, Position, date], None]:
     """Give ``position`` to the person behind ``user`` from ``start``."""
 
     def give(user: User, position: Position, start: date = date(2025, 1, 1)) -> None:
-        person = Person.objects.filter(user=user).first() or Person.objects.create(name=user.username, user=user)
+        person = Person.objects.filter(user=user).first() or Person.objects.create(
+            name=user.username, user=user
+        )
         position_assign(position=position, person=person, start=start)
 
     return give

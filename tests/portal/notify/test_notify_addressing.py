@@ -28,7 +28,9 @@ def test_a_notice_to_a_user_reaches_that_user_only(office, stranger):
     assert selectors.unread_count(stranger) == 0
 
 
-def test_a_notice_to_a_post_follows_the_post_to_its_next_holder(make_user, commander_post, hold, stranger):
+def test_a_notice_to_a_post_follows_the_post_to_its_next_holder(
+    make_user, commander_post, hold, stranger
+):
     first = make_user("first", Role.COMMANDER)
     second = make_user("second", Role.COMMANDER)
     hold(first, commander_post, date(2025, 1, 1))
@@ -42,7 +44,9 @@ def test_a_notice_to_a_post_follows_the_post_to_its_next_holder(make_user, comma
     assert _titles(stranger) == []
 
 
-def test_a_notice_to_a_unit_reaches_every_user_of_the_unit_and_nobody_else(make_user, forest, office, stranger):
+def test_a_notice_to_a_unit_reaches_every_user_of_the_unit_and_nobody_else(
+    make_user, forest, office, stranger
+):
     colleague = make_user("colleague", Role.UNIT, department=forest.office_host)
     notice = notify(title="单位通知", units=[forest.office_host])
     assert notice is not None
@@ -65,7 +69,10 @@ def test_a_user_reached_four_ways_sees_the_notice_once(office, commander_post, h
     hold(office, commander_post)
     subscriptions_set(user=office, wanted=["forest_fire"])
     notice = notify(
-        title="一次", users=[office, office.pk], positions=[commander_post], units=[forest.office_host_id],
+        title="一次",
+        users=[office, office.pk],
+        positions=[commander_post],
+        units=[forest.office_host_id],
         subscribers_of=["forest_fire"],
     )
     assert notice is not None

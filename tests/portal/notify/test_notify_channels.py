@@ -38,12 +38,17 @@ def use(settings):
     return configure
 
 
-def test_the_default_channel_only_logs_what_it_would_send(office, caplog, monkeypatch, settings, django_capture_on_commit_callbacks):
+def test_the_default_channel_only_logs_what_it_would_send(
+    office, caplog, monkeypatch, settings, django_capture_on_commit_callbacks
+):
     monkeypatch.delenv("CHENGQU_NOTIFY_CHANNELS", raising=False)
     if hasattr(settings, "NOTIFY_CHANNELS"):
         del settings.NOTIFY_CHANNELS
     assert channels.configured_names() == ["log"]
-    with caplog.at_level(logging.INFO, logger="portal.notify"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.INFO, logger="portal.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         notify(title="森林火灾", body="北山", users=[office])
     assert "森林火灾" in caplog.text
     assert "duty" in caplog.text
@@ -60,7 +65,9 @@ def test_the_environment_selects_the_channels(office, monkeypatch, settings):
     assert channels.external_channels() == []
 
 
-def test_a_failing_channel_keeps_the_in_app_notice_and_records_the_error(office, use, django_capture_on_commit_callbacks):
+def test_a_failing_channel_keeps_the_in_app_notice_and_records_the_error(
+    office, use, django_capture_on_commit_callbacks
+):
     use(f"{BROKEN},log")
     with django_capture_on_commit_callbacks(execute=True):
         notice = notify(title="须立即处置", users=[office])
@@ -74,7 +81,9 @@ def test_a_failing_channel_keeps_the_in_app_notice_and_records_the_error(office,
     assert Delivery.objects.get(channel="log").status == Delivery.Status.SENT
 
 
-def test_nothing_goes_out_before_the_commit_or_when_the_caller_rolls_back(office, use, django_capture_on_commit_callbacks):
+def test_nothing_goes_out_before_the_commit_or_when_the_caller_rolls_back(
+    office, use, django_capture_on_commit_callbacks
+):
     use("log")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify(title="未提交", users=[office])
@@ -105,7 +114,10 @@ def test_sms_uses_the_phone_of_the_person_behind_the_account_and_only_logs(
 ):
     Person.objects.create(name="值班员", phone="13800000000", user=office)
     use("sms")
-    with caplog.at_level(logging.INFO, logger="portal.notify"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.INFO, logger="portal.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         notify(title="短信", users=[office])
     delivery = Delivery.objects.get()
     assert (delivery.channel, delivery.target, delivery.status) == ("sms", "13800000000", "sent")

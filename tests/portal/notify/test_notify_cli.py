@@ -19,8 +19,12 @@ def test_sweep_tells_each_overdue_clock_once(make_user, roster):
     from portal.accounts.roles import Role
 
     office = make_user("env", Role.HQ_OFFICE, department=Department.objects.get(code="sthjfj"))
-    incident_register(actor=office, incident_type="饮用水水源地突发环境事件", place="郭壁水源地",
-                      occurred_at=timezone.now() - timedelta(minutes=45))
+    incident_register(
+        actor=office,
+        incident_type="饮用水水源地突发环境事件",
+        place="郭壁水源地",
+        occurred_at=timezone.now() - timedelta(minutes=45),
+    )
     runner = CliRunner()
     first = runner.invoke(group, ["sweep", "--json"])
     assert first.exit_code == 0, first.output

@@ -32,12 +32,16 @@ def people(make_user, forest, office, commander_post, hold, stranger):
     subscriptions_set(user=fan, wanted=["forest_fire"])
     quake_fan = make_user("quake", Role.HQ_OFFICE)
     subscriptions_set(user=quake_fan, wanted=["earthquake"])
-    return SimpleNamespace(office=office, commander=commander, fan=fan, quake_fan=quake_fan, stranger=stranger)
+    return SimpleNamespace(
+        office=office, commander=commander, fan=fan, quake_fan=quake_fan, stranger=stranger
+    )
 
 
 def _register(actor, incident_type: str, *, minutes_ago: int = 10) -> Incident:
     return command.incident_register(
-        actor=actor, incident_type=incident_type, place="北石店镇北山",
+        actor=actor,
+        incident_type=incident_type,
+        place="北石店镇北山",
         occurred_at=timezone.now() - timedelta(minutes=minutes_ago),
     )
 
@@ -59,7 +63,9 @@ def test_a_registered_incident_reaches_its_hq_office_commanders_and_subscribers(
 
 def test_a_refused_registration_tells_nobody(people):
     with pytest.raises(DomainError):
-        command.incident_register(actor=people.office, incident_type="森林火灾", place="", occurred_at=timezone.now())
+        command.incident_register(
+            actor=people.office, incident_type="森林火灾", place="", occurred_at=timezone.now()
+        )
     assert Notification.objects.count() == 0
 
 
@@ -86,7 +92,9 @@ def test_an_overdue_clock_is_told_once_to_the_hq(make_user, roster):
     assert sent, "the 30-minute clocks passed 15 minutes ago"
     assert Notification.objects.filter(kind=Notification.Kind.CLOCK).count() == before + len(sent)
     assert all(n.title.startswith("报告已逾期") for n in sent)
-    assert set(selectors.unread(env_office).filter(kind="clock").values_list("pk", flat=True)) == {n.pk for n in sent}
+    assert set(selectors.unread(env_office).filter(kind="clock").values_list("pk", flat=True)) == {
+        n.pk for n in sent
+    }
     assert hooks.clocks_overdue() == []  # once per clock
 
 
@@ -115,7 +123,11 @@ def test_a_published_air_warning_reaches_every_member_unit(db, make_user):
     load_hq_posts()
     deputy = make_user("deputy", Role.COMMANDER)
     post = HqPost.objects.get(position__name="区生态环境分局主要负责人")
-    position_assign(position=post.position, person=Person.objects.create(name="deputy", user=deputy), start=date(2024, 1, 1))
+    position_assign(
+        position=post.position,
+        person=Person.objects.create(name="deputy", user=deputy),
+        start=date(2024, 1, 1),
+    )
     office = make_user("office", Role.HQ_OFFICE, department=Department.objects.get(code="sthjfj"))
     town_user = make_user("town", Role.UNIT, department=Department.objects.get(code="bsdz"))
     outsider = make_user("outsider", Role.COMMANDER)

@@ -32,7 +32,9 @@ class World:
 
 
 def _user(name: str, *roles: Role, department: Department | None = None) -> User:
-    return user_create(username=name, password="Str0ng-pass-for-tests", roles=roles, department=department)
+    return user_create(
+        username=name, password="Str0ng-pass-for-tests", roles=roles, department=department
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +49,9 @@ def world(db) -> World:
     bureau_dept = department_upsert(code="wlj", name="区文旅局", kind="organ")[0]
     other = department_upsert(code="yjglj", name="区应急管理局", kind="organ")[0]
     return World(
-        bsd=bsd, xjjd=xjjd, bureau_dept=bureau_dept,
+        bsd=bsd,
+        xjjd=xjjd,
+        bureau_dept=bureau_dept,
         bureau=_user("wenwu", Role.UNIT, department=bureau_dept),
         team_bsd=_user("team_bsd", Role.UNIT, department=bsd),
         team_xj=_user("team_xj", Role.UNIT, department=xjjd),
@@ -59,9 +63,18 @@ def world(db) -> World:
 
 def complete(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": "玉皇庙", "address": "北石店镇府城村", "longitude": "112.861", "latitude": "35.531",
-        "elevation": "760.5", "level": "全国重点", "category": "古建筑", "era": "宋", "ownership": "国有",
-        "use": "开放参观", "state": "好", "managing_body": "玉皇庙文物管理所",
+        "name": "玉皇庙",
+        "address": "北石店镇府城村",
+        "longitude": "112.861",
+        "latitude": "35.531",
+        "elevation": "760.5",
+        "level": "全国重点",
+        "category": "古建筑",
+        "era": "宋",
+        "ownership": "国有",
+        "use": "开放参观",
+        "state": "好",
+        "managing_body": "玉皇庙文物管理所",
     }
     data.update(overrides)
     return data
@@ -71,16 +84,33 @@ def complete(**overrides: Any) -> dict[str, Any]:
 def make_relic(world: World) -> Callable[..., Relic]:
     counter = iter(range(1, 10_000))
 
-    def make(*, department: Department | None = None, photo: bool = True, registered: bool = True, **overrides: Any) -> Relic:
+    def make(
+        *,
+        department: Department | None = None,
+        photo: bool = True,
+        registered: bool = True,
+        **overrides: Any,
+    ) -> Relic:
         n = next(counter)
         data = complete(**overrides)
         if "longitude" not in overrides:
             data["longitude"] = f"{112.80 + n * 0.005:.3f}"
         origin = Relic.Origin.REGISTERED if registered else Relic.Origin.NEW
         actor = world.bureau if registered else world.team_bsd
-        relic = relic_create(actor=actor, department=department or world.bsd, data=data, origin=origin, code=f"T{n:04d}" if registered else "")
+        relic = relic_create(
+            actor=actor,
+            department=department or world.bsd,
+            data=data,
+            origin=origin,
+            code=f"T{n:04d}" if registered else "",
+        )
         if photo:
-            relic_file_add(actor=actor, relic=relic, kind="photo", upload=SimpleUploadedFile("p.jpg", JPEG, "image/jpeg"))
+            relic_file_add(
+                actor=actor,
+                relic=relic,
+                kind="photo",
+                upload=SimpleUploadedFile("p.jpg", JPEG, "image/jpeg"),
+            )
         return relic
 
     return make

@@ -54,7 +54,11 @@ def test_import_reports_bad_rows_and_export_is_logged(world, tmp_path):
     exported = invoke("export", str(out), "--actor", "team_bsd", "--json")
     assert exported.exit_code == 0, exported.output
     assert json.loads(exported.output)["count"] == 1
-    assert AuditEntry.objects.filter(action="relics.export.register", actor_id=world.team_bsd.pk).exists()
-    progress = json.loads(invoke("progress", "--date", "2024-06-01", "--actor", "wenwu", "--json").output)
+    assert AuditEntry.objects.filter(
+        action="relics.export.register", actor_id=world.team_bsd.pk
+    ).exists()
+    progress = json.loads(
+        invoke("progress", "--date", "2024-06-01", "--actor", "wenwu", "--json").output
+    )
     assert progress["phase"] == "phase_2"
     assert progress["target"] == 367

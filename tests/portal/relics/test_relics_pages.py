@@ -52,7 +52,9 @@ def test_permission_matrix(client, world, bsd_relic, who):
     assert got == MATRIX[who]
 
 
-def test_a_street_team_does_not_see_a_towns_records_in_the_list_files_or_exports(client, world, bsd_relic):
+def test_a_street_team_does_not_see_a_towns_records_in_the_list_files_or_exports(
+    client, world, bsd_relic
+):
     c = client_for(client, world, "team_xj")
     assert "府城玉皇庙" not in c.get("/relics/register/").content.decode()
     assert c.get(f"/relics/file/{bsd_relic.files.get().pk}/").status_code == 404
@@ -65,7 +67,16 @@ def test_a_street_team_does_not_see_a_towns_records_in_the_list_files_or_exports
 
 def test_the_town_team_reexamines_its_relic_on_the_page(client, world, bsd_relic):
     c = client_for(client, world, "team_bsd")
-    response = c.post(f"/relics/r/{bsd_relic.pk}/reexamine/", {"outcome": "damaged", "cause": "human", "changes": "石碑被盗", "examined_on": "2024-09-01"}, follow=True)
+    response = c.post(
+        f"/relics/r/{bsd_relic.pk}/reexamine/",
+        {
+            "outcome": "damaged",
+            "cause": "human",
+            "changes": "石碑被盗",
+            "examined_on": "2024-09-01",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     assert "复查结果已登记" in response.content.decode()
     assert bsd_relic.cases.count() == 1
@@ -74,13 +85,19 @@ def test_the_town_team_reexamines_its_relic_on_the_page(client, world, bsd_relic
 
 def test_the_auditor_cannot_write(client, world, bsd_relic):
     c = client_for(client, world, "auditor")
-    assert c.post(f"/relics/r/{bsd_relic.pk}/reexamine/", {"outcome": "as_recorded"}).status_code == 403
+    assert (
+        c.post(f"/relics/r/{bsd_relic.pk}/reexamine/", {"outcome": "as_recorded"}).status_code
+        == 403
+    )
     assert c.post(f"/relics/r/{bsd_relic.pk}/edit/", {"name": "改名"}).status_code == 403
 
 
 def test_a_bad_coordinate_on_the_form_shows_the_message_and_keeps_the_input(client, world):
     c = client_for(client, world, "team_bsd")
-    response = c.post("/relics/new/", {"department": world.bsd.pk, "name": "窑址", "longitude": "35.5", "latitude": "112.85"})
+    response = c.post(
+        "/relics/new/",
+        {"department": world.bsd.pk, "name": "窑址", "longitude": "35.5", "latitude": "112.85"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "经纬度顺序颠倒" in page
@@ -98,14 +115,22 @@ def test_a_team_cannot_create_a_record_in_another_area(client, world):
 def test_uploading_a_non_image_shows_a_message(client, world, make_relic):
     relic = make_relic(photo=False)
     c = client_for(client, world, "bureau")
-    response = c.post(f"/relics/r/{relic.pk}/upload/", {"kind": "photo", "file": SimpleUploadedFile("a.jpg", b"GIF? no, text")}, follow=True)
+    response = c.post(
+        f"/relics/r/{relic.pk}/upload/",
+        {"kind": "photo", "file": SimpleUploadedFile("a.jpg", b"GIF? no, text")},
+        follow=True,
+    )
     assert "不是图片" in response.content.decode()
     assert relic.files.count() == 0
 
 
-def test_the_public_reads_published_records_only_and_no_coordinates_of_sensitive_sites(client, world, make_relic):
+def test_the_public_reads_published_records_only_and_no_coordinates_of_sensitive_sites(
+    client, world, make_relic
+):
     temple = make_relic(name="青莲寺", longitude="112.871234", latitude="35.521234")
-    tomb = make_relic(name="某古墓群", category="古墓葬", longitude="112.881234", latitude="35.531234")
+    tomb = make_relic(
+        name="某古墓群", category="古墓葬", longitude="112.881234", latitude="35.531234"
+    )
     make_relic(name="未公布的庙")
     relic_publish(actor=world.bureau, relic=temple)
     relic_publish(actor=world.bureau, relic=tomb)

@@ -27,7 +27,9 @@ from portal.relics.services import (
 pytestmark = pytest.mark.django_db
 
 
-def test_a_registered_relic_keeps_the_census_contents_as_of_the_standard_time_point(world, make_relic):
+def test_a_registered_relic_keeps_the_census_contents_as_of_the_standard_time_point(
+    world, make_relic
+):
     relic = make_relic(name="府城玉皇庙")
     relic.refresh_from_db()
     assert relic.as_of == date(2024, 4, 30)
@@ -48,7 +50,9 @@ def test_a_registered_relic_keeps_the_census_contents_as_of_the_standard_time_po
         ({"level": "乡级"}, "level", "未知的保护级别"),
     ],
 )
-def test_bad_census_contents_are_refused_and_nothing_is_written(world, overrides, field, words, census_data):
+def test_bad_census_contents_are_refused_and_nothing_is_written(
+    world, overrides, field, words, census_data
+):
     with pytest.raises(DomainError) as error:
         relic_create(actor=world.team_bsd, department=world.bsd, data=census_data(**overrides))
     assert error.value.field == field
@@ -59,14 +63,23 @@ def test_bad_census_contents_are_refused_and_nothing_is_written(world, overrides
 def test_the_same_name_at_the_same_place_is_refused(world, make_relic, census_data):
     make_relic(name="关帝庙", longitude="112.861000")
     with pytest.raises(DomainError) as error:
-        relic_create(actor=world.team_bsd, department=world.bsd, data=census_data(name="关帝庙", longitude="112.8612"))
+        relic_create(
+            actor=world.team_bsd,
+            department=world.bsd,
+            data=census_data(name="关帝庙", longitude="112.8612"),
+        )
     assert error.value.code == "relics.duplicate"
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_the_record_kept(world, make_relic):
     relic = make_relic(photo=False)
     with pytest.raises(DomainError) as error:
-        relic_file_add(actor=world.bureau, relic=relic, kind="photo", upload=SimpleUploadedFile("x.jpg", b"MZ\x90\x00 exe", "image/jpeg"))
+        relic_file_add(
+            actor=world.bureau,
+            relic=relic,
+            kind="photo",
+            upload=SimpleUploadedFile("x.jpg", b"MZ\x90\x00 exe", "image/jpeg"),
+        )
     assert "不是图片" in error.value.message
     assert relic.files.count() == 0
     assert Relic.objects.filter(pk=relic.pk).exists()
@@ -92,8 +105,16 @@ def test_a_census_team_cannot_write_another_towns_records(world, make_relic, cen
 def test_reexamination_as_recorded_changed_and_natural_damage_open_no_case(world, make_relic):
     relic = make_relic()
     relic_reexamine(actor=world.team_bsd, relic=relic, outcome="as_recorded")
-    relic_reexamine(actor=world.team_bsd, relic=relic, outcome="changed", changes="东配殿屋面已翻修")
-    relic_reexamine(actor=world.team_bsd, relic=relic, outcome="damaged", cause="natural", changes="暴雨冲毁院墙")
+    relic_reexamine(
+        actor=world.team_bsd, relic=relic, outcome="changed", changes="东配殿屋面已翻修"
+    )
+    relic_reexamine(
+        actor=world.team_bsd,
+        relic=relic,
+        outcome="damaged",
+        cause="natural",
+        changes="暴雨冲毁院墙",
+    )
     assert relic.reexaminations.count() == 3
     assert DamageCase.objects.count() == 0
 
@@ -106,7 +127,9 @@ def test_a_change_without_saying_what_changed_is_refused(world, make_relic):
 
 def test_damage_by_human_action_opens_a_case(world, make_relic):
     relic = make_relic()
-    record = relic_reexamine(actor=world.team_bsd, relic=relic, outcome="damaged", cause="human", changes="碑刻被盗")
+    record = relic_reexamine(
+        actor=world.team_bsd, relic=relic, outcome="damaged", cause="human", changes="碑刻被盗"
+    )
     case = DamageCase.objects.get()
     assert case.relic == relic
     assert case.reexamination == record
@@ -115,10 +138,19 @@ def test_damage_by_human_action_opens_a_case(world, make_relic):
 
 
 def test_a_new_lead_goes_survey_verification_registration_publication(world, census_data):
-    lead = relic_create(actor=world.team_bsd, department=world.bsd, data=census_data(name="新发现石桥", category="其他"))
+    lead = relic_create(
+        actor=world.team_bsd,
+        department=world.bsd,
+        data=census_data(name="新发现石桥", category="其他"),
+    )
     assert lead.stage == "lead"
     assert lead.code.startswith("BSDZ-X")
-    relic_file_add(actor=world.team_bsd, relic=lead, kind="photo", upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20))
+    relic_file_add(
+        actor=world.team_bsd,
+        relic=lead,
+        kind="photo",
+        upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+    )
     lead = lead_submit(actor=world.team_bsd, relic=lead)
     assert lead.stage == "surveyed"
     with pytest.raises(PermissionDenied):
@@ -135,7 +167,11 @@ def test_a_new_lead_goes_survey_verification_registration_publication(world, cen
 
 
 def test_an_incomplete_lead_cannot_be_sent_for_verification(world):
-    lead = relic_create(actor=world.team_bsd, department=world.bsd, data={"name": "窑洞遗迹", "longitude": "112.86", "latitude": "35.52"})
+    lead = relic_create(
+        actor=world.team_bsd,
+        department=world.bsd,
+        data={"name": "窑洞遗迹", "longitude": "112.86", "latitude": "35.52"},
+    )
     with pytest.raises(DomainError) as error:
         lead_submit(actor=world.team_bsd, relic=lead)
     assert "缺少照片" in error.value.message
@@ -151,7 +187,9 @@ def test_nothing_is_published_with_an_open_quality_issue(world, make_relic, jpeg
     assert error.value.code == "relics.quality_open"
     relic.refresh_from_db()
     assert relic.stage == "registered"
-    relic_file_add(actor=world.bureau, relic=relic, kind="photo", upload=SimpleUploadedFile("p.jpg", jpeg))
+    relic_file_add(
+        actor=world.bureau, relic=relic, kind="photo", upload=SimpleUploadedFile("p.jpg", jpeg)
+    )
     assert relic_publish(actor=world.bureau, relic=relic).stage == "published"
 
 

@@ -21,7 +21,13 @@ def _finance(page) -> dict:
 def test_overdue_tasks_name_their_leader_and_persons(login, world) -> None:
     # 二、(二)2 (责任人 毋晋艳) is done before the period ends: she is not named
     task = world.task("二、(二)2")
-    loop_act(actor=world.finance_user, item=task, action="submit", evidence="验收报告", on=date(2024, 6, 1))
+    loop_act(
+        actor=world.finance_user,
+        item=task,
+        action="submit",
+        evidence="验收报告",
+        on=date(2024, 6, 1),
+    )
     loop_act(actor=world.inspector, item=task, action="pass", on=date(2024, 6, 2))
     client = login(world.inspector)
     f = _finance(client.get("/supervision/bulletin/", LATE))
@@ -34,7 +40,9 @@ def test_overdue_tasks_name_their_leader_and_persons(login, world) -> None:
     doc = client.get("/supervision/bulletin/", {**LATE, "format": "docx"})
     text = "\n".join(p.text for p in DocxDocument(io.BytesIO(doc.content)).paragraphs)
     assert "区财政局: 逾期3项,责任领导暴晋忠,责任人张伟、邵洁。" in text
-    sheet = load_workbook(io.BytesIO(client.get("/supervision/bulletin/", {**LATE, "format": "xlsx"}).content))["通报"]
+    sheet = load_workbook(
+        io.BytesIO(client.get("/supervision/bulletin/", {**LATE, "format": "xlsx"}).content)
+    )["通报"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert rows["区财政局"][6:10] == ("暴晋忠", "张伟、邵洁", None, None)  # nothing merely behind
 

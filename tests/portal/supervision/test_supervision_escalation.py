@@ -25,10 +25,14 @@ def _task(world, number: str, due: date) -> LoopItem:
 def test_levels_follow_days_overdue_and_a_second_run_changes_nothing(world) -> None:
     from portal.accounts.models import Department
 
-    Department.objects.get_or_create(name="晋城市城区人民政府办公室",
-                                     defaults={"code": "gov-office", "short_name": "区政府办", "kind": "government"})
+    Department.objects.get_or_create(
+        name="晋城市城区人民政府办公室",
+        defaults={"code": "gov-office", "short_name": "区政府办", "kind": "government"},
+    )
     day = date(2024, 7, 1)
-    LoopItem.objects.filter(kind="task").update(due=date(2099, 12, 31))  # only the three below are late
+    LoopItem.objects.filter(kind="task").update(
+        due=date(2099, 12, 31)
+    )  # only the three below are late
     one = _task(world, "二、(二)1", day - timedelta(days=1))
     two = _task(world, "二、(二)2", day - timedelta(days=15))
     three = _task(world, "二、(二)3", day - timedelta(days=45))
@@ -58,7 +62,13 @@ def test_submitted_closed_and_hand_raised_items_are_left_alone(world) -> None:
     day = date(2024, 7, 1)
     LoopItem.objects.filter(kind="task").update(due=date(2099, 12, 31))
     submitted = _task(world, "二、(二)1", date(2024, 6, 1))
-    loop_act(actor=world.finance_user, item=submitted, action="submit", evidence="材料", on=date(2024, 5, 1))
+    loop_act(
+        actor=world.finance_user,
+        item=submitted,
+        action="submit",
+        evidence="材料",
+        on=date(2024, 5, 1),
+    )
     raised = _task(world, "二、(二)2", day - timedelta(days=2))
     LoopItem.objects.filter(pk=raised.pk).update(escalation=3)  # raised by hand to the top
     assert escalate_overdue(kind="task", today=day) == []

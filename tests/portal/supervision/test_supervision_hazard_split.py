@@ -22,12 +22,27 @@ def street(world) -> Department:
 
 @pytest.fixture
 def hazard(world, street) -> Hazard:
-    venue = venue_register(actor=world.inspector, name="鑫源综合市场", venue_class="mixed_use", kind="多业态多功能经营场所",
-                           street=street, responsible_person="赵六")
-    return hazard_report(actor=world.inspector, venue=venue, check_id="2-1", check_text="占用疏散通道",
-                         clause="para_3__subpara_2__item_1", inspector_kind="town", problem="疏散通道堵塞且电动车室内充电",
-                         measure="清理通道; 建设集中充电区", responsible_person="赵六", deadline=date(2099, 6, 30),
-                         major=True)
+    venue = venue_register(
+        actor=world.inspector,
+        name="鑫源综合市场",
+        venue_class="mixed_use",
+        kind="多业态多功能经营场所",
+        street=street,
+        responsible_person="赵六",
+    )
+    return hazard_report(
+        actor=world.inspector,
+        venue=venue,
+        check_id="2-1",
+        check_text="占用疏散通道",
+        clause="para_3__subpara_2__item_1",
+        inspector_kind="town",
+        problem="疏散通道堵塞且电动车室内充电",
+        measure="清理通道; 建设集中充电区",
+        responsible_person="赵六",
+        deadline=date(2099, 6, 30),
+        major=True,
+    )
 
 
 def test_split_parts_have_their_own_three_lists_and_the_parent_closes_with_the_last(
@@ -35,14 +50,34 @@ def test_split_parts_have_their_own_three_lists_and_the_parent_closes_with_the_l
 ) -> None:
     street_user = make_user("xsz", Role.UNIT, department=street)
     market = Department.objects.get(name="区财政局")  # any other responsible unit
-    first = hazard_split(actor=street_user, item=hazard.item, unit=street, measure="清理疏散通道杂物",
-                         responsible_person="赵六", deadline=date(2099, 3, 31))
-    second = hazard_split(actor=world.inspector, item=hazard.item, unit=market, measure="建设电动车集中充电区",
-                          responsible_person="钱七", deadline=date(2099, 6, 30), problem="电动车室内充电")
+    first = hazard_split(
+        actor=street_user,
+        item=hazard.item,
+        unit=street,
+        measure="清理疏散通道杂物",
+        responsible_person="赵六",
+        deadline=date(2099, 3, 31),
+    )
+    second = hazard_split(
+        actor=world.inspector,
+        item=hazard.item,
+        unit=market,
+        measure="建设电动车集中充电区",
+        responsible_person="钱七",
+        deadline=date(2099, 6, 30),
+        problem="电动车室内充电",
+    )
     assert (first.item.number, second.item.number) == ("2-1-1", "2-1-2")
-    assert (second.measure, second.responsible_person, second.item.due) == ("建设电动车集中充电区", "钱七",
-                                                                             date(2099, 6, 30))
-    assert (second.item.unit, second.item.text, second.venue) == (market, "电动车室内充电", hazard.venue)
+    assert (second.measure, second.responsible_person, second.item.due) == (
+        "建设电动车集中充电区",
+        "钱七",
+        date(2099, 6, 30),
+    )
+    assert (second.item.unit, second.item.text, second.venue) == (
+        market,
+        "电动车室内充电",
+        hazard.venue,
+    )
     assert second.major  # 挂牌督办 carries over
     assert second.item.escalation == 1
     assert second.item.co_units.filter(pk=street.pk).exists()  # the street keeps sight of it
@@ -76,8 +111,15 @@ def test_split_refusals(make_user, world, street, hazard) -> None:
     other_street = make_user("dj", Role.UNIT, department=Department.objects.get(name="东街街道"))
 
     def refused(code: str, **kw) -> None:
-        args = {"actor": world.inspector, "item": hazard.item, "unit": street, "measure": "清理",
-                "responsible_person": "赵六", "deadline": date(2099, 3, 1), **kw}
+        args = {
+            "actor": world.inspector,
+            "item": hazard.item,
+            "unit": street,
+            "measure": "清理",
+            "responsible_person": "赵六",
+            "deadline": date(2099, 3, 1),
+            **kw,
+        }
         with pytest.raises(DomainError) as err:
             hazard_split(**args)
         assert err.value.code == code
@@ -88,8 +130,12 @@ def test_split_refusals(make_user, world, street, hazard) -> None:
     refused("hazard.three_lists", measure=" ")
     refused("hazard.three_lists", responsible_person="")
     refused("hazard.split_kind", item=world.task("二、(二)1"))
-    loop_act(actor=make_user("xsz", Role.UNIT, department=street), item=hazard.item, action="submit",
-             evidence="已整改")
+    loop_act(
+        actor=make_user("xsz", Role.UNIT, department=street),
+        item=hazard.item,
+        action="submit",
+        evidence="已整改",
+    )
     refused("hazard.split_submitted")
     assert not LoopItem.objects.filter(parent=hazard.item).exists()
 
@@ -98,12 +144,22 @@ def test_split_through_the_page(login, make_user, world, street, hazard) -> None
     client = login(make_user("xsz", Role.UNIT, department=street))
     page = client.get(f"/supervision/item/{hazard.item.pk}/")
     assert "拆分为分项隐患" in page.content.decode()
-    client.post(f"/supervision/item/{hazard.item.pk}/act/", {
-        "action": "split", "unit": street.pk, "measure": "清理疏散通道", "responsible_person": "赵六",
-        "due": "2099-03-31", "text": "",
-    })
+    client.post(
+        f"/supervision/item/{hazard.item.pk}/act/",
+        {
+            "action": "split",
+            "unit": street.pk,
+            "measure": "清理疏散通道",
+            "responsible_person": "赵六",
+            "due": "2099-03-31",
+            "text": "",
+        },
+    )
     (part,) = Hazard.objects.filter(item__parent=hazard.item)
     assert (part.measure, part.item.due) == ("清理疏散通道", date(2099, 3, 31))
-    page = client.post(f"/supervision/item/{hazard.item.pk}/act/", {"action": "submit", "evidence": "照片"},
-                       follow=True).content.decode()
+    page = client.post(
+        f"/supervision/item/{hazard.item.pk}/act/",
+        {"action": "submit", "evidence": "照片"},
+        follow=True,
+    ).content.decode()
     assert "还有1项分项未办结(销案)" in page

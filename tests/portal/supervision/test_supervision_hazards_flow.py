@@ -25,23 +25,50 @@ def street(world) -> Department:
 
 
 def _hazard(user, street, name="好再来饭店", deadline=None):
-    venue = venue_register(actor=user, name=name, venue_class="nine_small", kind="小餐饮", street=street,
-                           responsible_person="李四", grid="第3网格")
-    return hazard_report(actor=user, venue=venue, check_id="2-1", check_text="占用疏散通道",
-                         clause="para_3__subpara_2__item_1", inspector_kind="town", problem="后门安全出口被杂物堵塞",
-                         measure="清理杂物并保持畅通", responsible_person="李四",
-                         deadline=deadline or date(2099, 1, 1))
+    venue = venue_register(
+        actor=user,
+        name=name,
+        venue_class="nine_small",
+        kind="小餐饮",
+        street=street,
+        responsible_person="李四",
+        grid="第3网格",
+    )
+    return hazard_report(
+        actor=user,
+        venue=venue,
+        check_id="2-1",
+        check_text="占用疏散通道",
+        clause="para_3__subpara_2__item_1",
+        inspector_kind="town",
+        problem="后门安全出口被杂物堵塞",
+        measure="清理杂物并保持畅通",
+        responsible_person="李四",
+        deadline=deadline or date(2099, 1, 1),
+    )
 
 
 def test_inspection_form_registers_a_hazard_on_the_loop(login, make_user, street) -> None:
     user = make_user("xsz", Role.UNIT, department=street)
     client = login(user)
     assert client.get("/supervision/hazards/new/").status_code == 200
-    response = client.post("/supervision/hazards/new/", {
-        "venue": "好再来饭店", "venue_class": "nine_small", "kind": "小餐饮", "street": street.pk, "grid": "3",
-        "venue_person": "李四", "inspector_kind": "town", "check_id": "4-2", "problem": "",
-        "measure": "更换不锈钢波纹管", "responsible_person": "李四", "deadline": "2099-03-01",
-    })
+    response = client.post(
+        "/supervision/hazards/new/",
+        {
+            "venue": "好再来饭店",
+            "venue_class": "nine_small",
+            "kind": "小餐饮",
+            "street": street.pk,
+            "grid": "3",
+            "venue_person": "李四",
+            "inspector_kind": "town",
+            "check_id": "4-2",
+            "problem": "",
+            "measure": "更换不锈钢波纹管",
+            "responsible_person": "李四",
+            "deadline": "2099-03-01",
+        },
+    )
     hazard = Hazard.objects.get()
     assert response.status_code == 302
     assert hazard.item.text.startswith("连接液化气钢瓶")
@@ -50,11 +77,27 @@ def test_inspection_form_registers_a_hazard_on_the_loop(login, make_user, street
 
 def test_police_station_may_not_inspect_crowded_venues(make_user, street) -> None:
     user = make_user("pcs", Role.UNIT, department=street)
-    venue = venue_register(actor=user, name="某宾馆", venue_class="crowded", kind="宾馆饭店", street=street,
-                           responsible_person="王五")
+    venue = venue_register(
+        actor=user,
+        name="某宾馆",
+        venue_class="crowded",
+        kind="宾馆饭店",
+        street=street,
+        responsible_person="王五",
+    )
     with pytest.raises(DomainError) as err:
-        hazard_report(actor=user, venue=venue, check_id="1-1", check_text="x", clause="c", inspector_kind="police_station",
-                      problem="p", measure="m", responsible_person="r", deadline=date(2099, 1, 1))
+        hazard_report(
+            actor=user,
+            venue=venue,
+            check_id="1-1",
+            check_text="x",
+            clause="c",
+            inspector_kind="police_station",
+            problem="p",
+            measure="m",
+            responsible_person="r",
+            deadline=date(2099, 1, 1),
+        )
     assert err.value.code == "hazard.scope"
 
 
@@ -93,7 +136,10 @@ def test_hazard_deadline_before_found_is_refused(street, world) -> None:
 
 def test_checklist_and_exposure_pages(login, street, world) -> None:
     client = login(world.inspector)
-    assert "违规动火动焊作业和生产经营" in client.get("/supervision/hazards/checklist/").content.decode()
+    assert (
+        "违规动火动焊作业和生产经营"
+        in client.get("/supervision/hazards/checklist/").content.decode()
+    )
     assert "春节前至少一次" in client.get("/supervision/hazards/exposure/").content.decode()
     _hazard(world.inspector, street)
     table = client.get("/supervision/hazards/dispatch-table.xlsx")
@@ -102,23 +148,46 @@ def test_checklist_and_exposure_pages(login, street, world) -> None:
 
 
 def test_a_tough_case_needs_a_plan_and_flags_are_kept(street, world) -> None:
-    venue = venue_register(actor=world.inspector, name="老旧商住楼", venue_class="mixed_use",
-                           kind="多业态多功能经营场所", street=street, responsible_person="赵六")
-    common = {"actor": world.inspector, "venue": venue, "check_id": "5-6", "check_text": "彩钢板",
-              "clause": "para_3__subpara_5__item_6", "inspector_kind": "town", "problem": "易燃夹芯彩钢板搭建",
-              "measure": "拆除", "responsible_person": "赵六", "deadline": date(2099, 6, 30)}
+    venue = venue_register(
+        actor=world.inspector,
+        name="老旧商住楼",
+        venue_class="mixed_use",
+        kind="多业态多功能经营场所",
+        street=street,
+        responsible_person="赵六",
+    )
+    common = {
+        "actor": world.inspector,
+        "venue": venue,
+        "check_id": "5-6",
+        "check_text": "彩钢板",
+        "clause": "para_3__subpara_5__item_6",
+        "inspector_kind": "town",
+        "problem": "易燃夹芯彩钢板搭建",
+        "measure": "拆除",
+        "responsible_person": "赵六",
+        "deadline": date(2099, 6, 30),
+    }
     with pytest.raises(DomainError) as err:
         hazard_report(**common, tough=True)
     assert err.value.field == "plan"
-    hazard = hazard_report(**common, tough=True, plan="分两期拆除重建", major=True, credit_flag=True)
+    hazard = hazard_report(
+        **common, tough=True, plan="分两期拆除重建", major=True, credit_flag=True
+    )
     assert (hazard.tough, hazard.major, hazard.credit_flag) == (True, True, True)
     assert hazard.item.escalation == 1  # 重大火灾隐患: 挂牌督办 from the start
 
 
 def test_venue_kind_must_belong_to_its_class(street, world) -> None:
     with pytest.raises(DomainError) as err:
-        venue_register(actor=world.inspector, name="某网吧", venue_class="crowded", kind="小网吧", street=street,
-                       responsible_person="钱七")
+        venue_register(
+            actor=world.inspector,
+            name="某网吧",
+            venue_class="crowded",
+            kind="小网吧",
+            street=street,
+            responsible_person="钱七",
+        )
     assert err.value.code == "hazard.venue_kind"
 
 
@@ -136,30 +205,68 @@ def test_three_lists_export(login, street, world) -> None:
 
 def test_self_inspection_is_signed_by_the_person_in_charge(make_user, street, world) -> None:
     clerk = make_user("xsz2", Role.UNIT, department=street)
-    venue = venue_register(actor=clerk, name="小超市", venue_class="nine_small", kind="小商店", street=street,
-                           responsible_person="周八")
+    venue = venue_register(
+        actor=clerk,
+        name="小超市",
+        venue_class="nine_small",
+        kind="小商店",
+        street=street,
+        responsible_person="周八",
+    )
     known = {"2-1", "5-4"}
     with pytest.raises(DomainError) as err:
-        self_inspection_record(actor=clerk, venue=venue, inspected_on=date(2024, 2, 6), signed_by="别人",
-                               findings=[], known_ids=known)
+        self_inspection_record(
+            actor=clerk,
+            venue=venue,
+            inspected_on=date(2024, 2, 6),
+            signed_by="别人",
+            findings=[],
+            known_ids=known,
+        )
     assert err.value.code == "hazard.self_sign"
-    record = self_inspection_record(actor=clerk, venue=venue, inspected_on=date(2024, 2, 6), signed_by="周八",
-                                    findings=["5-4"], known_ids=known, note="取暖器已停用")
+    record = self_inspection_record(
+        actor=clerk,
+        venue=venue,
+        inspected_on=date(2024, 2, 6),
+        signed_by="周八",
+        findings=["5-4"],
+        known_ids=known,
+        note="取暖器已停用",
+    )
     assert record.findings == ["5-4"]
     other = make_user("nj2", Role.UNIT, department=Department.objects.get(name="南街街道"))
     with pytest.raises(DomainError):
-        self_inspection_record(actor=other, venue=venue, inspected_on=date(2024, 2, 7), signed_by="周八",
-                               findings=[], known_ids=known)
+        self_inspection_record(
+            actor=other,
+            venue=venue,
+            inspected_on=date(2024, 2, 7),
+            signed_by="周八",
+            findings=[],
+            known_ids=known,
+        )
 
 
 def test_self_inspection_page_records_for_own_street_only(login, make_user, street, world) -> None:
     clerk = make_user("xsz3", Role.UNIT, department=street)
-    venue = venue_register(actor=clerk, name="小旅店甲", venue_class="nine_small", kind="小旅店", street=street,
-                           responsible_person="吴九")
+    venue = venue_register(
+        actor=clerk,
+        name="小旅店甲",
+        venue_class="nine_small",
+        kind="小旅店",
+        street=street,
+        responsible_person="吴九",
+    )
     client = login(clerk)
-    response = client.post("/supervision/hazards/self-inspection/", {
-        "venue": venue.pk, "inspected_on": "2024-02-06", "signed_by": "吴九", "findings": ["2-3"], "note": "指示标志损坏",
-    })
+    response = client.post(
+        "/supervision/hazards/self-inspection/",
+        {
+            "venue": venue.pk,
+            "inspected_on": "2024-02-06",
+            "signed_by": "吴九",
+            "findings": ["2-3"],
+            "note": "指示标志损坏",
+        },
+    )
     assert response.status_code == 302
     assert venue.self_inspections.get().findings == ["2-3"]
     other = make_user("nj3", Role.UNIT, department=Department.objects.get(name="南街街道"))

@@ -36,7 +36,9 @@ def test_units_are_resolved_and_shared(world) -> None:
 def test_changed_gazette_updates_text_keeps_progress_and_never_duplicates(world) -> None:
     task = world.task("二、(二)1")
     loop_act(actor=world.finance_user, item=task, action="progress", progress=40, text="已压减支出")
-    text = read_gazette_issue("gazette-2024-1.txt").replace("兜牢“三保”底线", "兜牢“三保”底线并按季公开")
+    text = read_gazette_issue("gazette-2024-1.txt").replace(
+        "兜牢“三保”底线", "兜牢“三保”底线并按季公开"
+    )
     result = tasks_import_gazette(parsed=parse_issue(text))
     assert (result.created, result.updated) == (0, 1)
     task.refresh_from_db()
@@ -47,13 +49,30 @@ def test_changed_gazette_updates_text_keeps_progress_and_never_duplicates(world)
 
 
 def test_cli_tasks_list_contract(world) -> None:
-    result = CliRunner().invoke(group, ["tasks", "list", "--source", "城政办发[2024]9号", "--livelihood", "--json"])
+    result = CliRunner().invoke(
+        group, ["tasks", "list", "--source", "城政办发[2024]9号", "--livelihood", "--json"]
+    )
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
     assert len(items) == 24
-    assert set(items[0]) == {"id", "source", "text", "leader", "lead_unit", "responsible_leader", "supervisors",
-                             "sections", "persons", "livelihood", "deadline", "deadline_source", "milestones"}
-    roads = json.loads(CliRunner().invoke(group, ["tasks", "list", "--unit", "区交通运输局", "--json"]).output)
+    assert set(items[0]) == {
+        "id",
+        "source",
+        "text",
+        "leader",
+        "lead_unit",
+        "responsible_leader",
+        "supervisors",
+        "sections",
+        "persons",
+        "livelihood",
+        "deadline",
+        "deadline_source",
+        "milestones",
+    }
+    roads = json.loads(
+        CliRunner().invoke(group, ["tasks", "list", "--unit", "区交通运输局", "--json"]).output
+    )
     (three,) = [i for i in roads if len(i["milestones"]) == 3]
     assert [m["date"] for m in three["milestones"]] == ["2024-05-31", "2024-06-30", "2024-12-31"]
     assert three["deadline"] == "2024-12-31"
@@ -72,6 +91,7 @@ def test_cli_hazards_checklist_contract() -> None:
     groups = json.loads(result.output)
     assert [len(g["items"]) for g in groups] == [5, 5, 2, 5, 6]
     assert groups[1]["items"][0] == {
-        "id": "2-1", "text": "占用、堵塞、封闭疏散通道、安全出口和消防车通道。",
+        "id": "2-1",
+        "text": "占用、堵塞、封闭疏散通道、安全出口和消防车通道。",
         "citation": {"document": "城政办发〔2024〕3号", "clause": "para_3__subpara_2__item_1"},
     }

@@ -24,8 +24,13 @@ def test_unit_user_sees_only_its_own_units_tasks(login, world) -> None:
     ids = {r.item.pk for r in page.context["rows"]}
     assert ids
     visible = LoopItem.objects.filter(pk__in=ids)
-    assert all(i.unit_id == world.finance.pk or i.co_units.filter(pk=world.finance.pk).exists() for i in visible)
-    assert visible.filter(unit=world.finance, source="城政办发〔2024〕9号").count() == 4  # its four tasks
+    assert all(
+        i.unit_id == world.finance.pk or i.co_units.filter(pk=world.finance.pk).exists()
+        for i in visible
+    )
+    assert (
+        visible.filter(unit=world.finance, source="城政办发〔2024〕9号").count() == 4
+    )  # its four tasks
     assert visible.filter(number="一、(一)1").exists()  # 区长's task for 区直各有关单位
     assert world.task("二、(四)1").pk not in ids  # 区商务局's
 
@@ -34,10 +39,15 @@ def test_unit_user_cannot_read_or_change_another_units_task(login, world) -> Non
     other = world.task("二、(四)1")  # 区商务局
     client = login(world.finance_user)
     assert client.get(f"/supervision/item/{other.pk}/").status_code == 404
-    assert client.post(f"/supervision/item/{other.pk}/act/", {"action": "accept"}).status_code == 404
+    assert (
+        client.post(f"/supervision/item/{other.pk}/act/", {"action": "accept"}).status_code == 404
+    )
     assert client.get(f"/api/v1/supervision/tasks?unit={world.commerce.pk}").json() == []
-    response = client.post(f"/api/v1/supervision/items/{other.pk}/act", {"action": "accept"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/supervision/items/{other.pk}/act",
+        {"action": "accept"},
+        content_type="application/json",
+    )
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.state == "dispatched"
@@ -61,22 +71,51 @@ def test_department_user_works_a_task_and_the_inspectorate_closes_it(login, clie
     assert task.state == "closed"
     # a progress report on a closed task: a clear refusal
     login(world.finance_user)
-    page = client.post(url, {"action": "progress", "progress": "100", "text": "补充"}, follow=True).content.decode()
+    page = client.post(
+        url, {"action": "progress", "progress": "100", "text": "补充"}, follow=True
+    ).content.decode()
     assert "事项已办结,不能再操作" in page
-    assert [e.action for e in task.events.order_by("pk")] == ["dispatch", "accept", "progress", "submit", "pass"]
+    assert [e.action for e in task.events.order_by("pk")] == [
+        "dispatch",
+        "accept",
+        "progress",
+        "submit",
+        "pass",
+    ]
 
 
 def test_inspectorate_returns_and_the_colour_turns_yellow(login, client, world) -> None:
     task = world.task("二、(二)3")
     # an extension asked in time moves the due date past today, so the colour is not simply red
-    loop_act(actor=world.finance_user, item=task, action="request_extension", on=date(2024, 4, 1),
-             text="系统对接延后", new_due=date(2099, 12, 31))
+    loop_act(
+        actor=world.finance_user,
+        item=task,
+        action="request_extension",
+        on=date(2024, 4, 1),
+        text="系统对接延后",
+        new_due=date(2099, 12, 31),
+    )
     loop_act(actor=world.inspector, item=task, action="approve_extension", on=date(2024, 4, 2))
-    loop_act(actor=world.finance_user, item=task, action="progress", progress=99, text="基本完成", on=date(2024, 5, 1))
-    assert login(world.finance_user).get(f"/supervision/item/{task.pk}/").context["row"].colour == "green"
-    loop_act(actor=world.finance_user, item=task, action="submit", evidence="材料", on=date(2024, 6, 1))
+    loop_act(
+        actor=world.finance_user,
+        item=task,
+        action="progress",
+        progress=99,
+        text="基本完成",
+        on=date(2024, 5, 1),
+    )
+    assert (
+        login(world.finance_user).get(f"/supervision/item/{task.pk}/").context["row"].colour
+        == "green"
+    )
+    loop_act(
+        actor=world.finance_user, item=task, action="submit", evidence="材料", on=date(2024, 6, 1)
+    )
     login(world.inspector)
-    client.post(f"/supervision/item/{task.pk}/act/", {"action": "return", "text": "缺少资金支付一网通办佐证"})
+    client.post(
+        f"/supervision/item/{task.pk}/act/",
+        {"action": "return", "text": "缺少资金支付一网通办佐证"},
+    )
     task.refresh_from_db()
     assert (task.state, task.returns) == ("returned", 1)
     page = login(world.finance_user).get(f"/supervision/item/{task.pk}/")
@@ -101,8 +140,14 @@ def test_extension_asked_before_due_and_approved(login, client, world) -> None:
     user = world.finance_user
     user.department = Department.objects.get(pk=task.unit_id)
     user.save()
-    loop_act(actor=user, item=task, action="request_extension", on=date(2024, 3, 25),
-             text="手续集中办理延后", new_due=date(2024, 4, 30))
+    loop_act(
+        actor=user,
+        item=task,
+        action="request_extension",
+        on=date(2024, 3, 25),
+        text="手续集中办理延后",
+        new_due=date(2024, 4, 30),
+    )
     login(world.inspector)
     client.post(f"/supervision/item/{task.pk}/act/", {"action": "approve_extension"})
     task.refresh_from_db()
@@ -113,7 +158,9 @@ def test_auditor_reads_everything_and_changes_nothing(login, client, world) -> N
     task = world.task("二、(二)4")
     login(world.auditor)
     assert client.get(f"/supervision/item/{task.pk}/").status_code == 200
-    page = client.post(f"/supervision/item/{task.pk}/act/", {"action": "pass"}, follow=True).content.decode()
+    page = client.post(
+        f"/supervision/item/{task.pk}/act/", {"action": "pass"}, follow=True
+    ).content.decode()
     assert "审计账户只能查看" in page
 
 
@@ -146,7 +193,9 @@ def test_bulletin_docx_xlsx_and_publish(login, client, world) -> None:
     params = {"start": "2024-01-01", "end": "2024-12-31"}
     page = client.get("/supervision/bulletin/", params)
     figures = {f["unit"]: f for f in page.context["figures"]}
-    assert figures["区财政局"]["behind"] == 4  # due on the last day, nothing reported: behind, not yet overdue
+    assert (
+        figures["区财政局"]["behind"] == 4
+    )  # due on the last day, nothing reported: behind, not yet overdue
     later = client.get("/supervision/bulletin/", {"start": "2024-01-01", "end": "2025-01-31"})
     assert {f["unit"]: f for f in later.context["figures"]}["区财政局"]["overdue"] == 4
     by_leader = client.get("/supervision/bulletin/", {**params, "by": "leader"}).context["figures"]
@@ -169,10 +218,14 @@ def test_schedule_page_lists_steps_and_recurring_duties(login, world) -> None:
     assert "安委会会议" in page
 
 
-def test_api_lists_tasks_for_the_inspectorate_and_refuses_strangers(login, client, world, make_user) -> None:
+def test_api_lists_tasks_for_the_inspectorate_and_refuses_strangers(
+    login, client, world, make_user
+) -> None:
     login(world.inspector)
-    body = client.get("/api/v1/supervision/tasks", {"source": "城政办发〔2024〕9号", "livelihood": "true",
-                                                     "limit": "500"}).json()
+    body = client.get(
+        "/api/v1/supervision/tasks",
+        {"source": "城政办发〔2024〕9号", "livelihood": "true", "limit": "500"},
+    ).json()
     assert len(body) == 24
     assert {"id", "deadline", "deadline_source", "milestones", "state"} <= set(body[0])
     login(make_user("ent", Role.ENTERPRISE))

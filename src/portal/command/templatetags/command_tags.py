@@ -21,7 +21,7 @@ _LABEL = re.compile(r"([一二三四五六七八九十]+)?(?:[(（]([一二三�
 
 
 def clause_eid(clause: str) -> str | None:
-    """"二(二)1" → "para_2__subpara_2__item_1"; "一" → "para_1"; "(二十八)" → "*__subpara_28"
+    """ "二(二)1" → "para_2__subpara_2__item_1"; "一" → "para_1"; "(二十八)" → "*__subpara_28"
     (the leading "*" asks for a search by suffix); None when the label is not of this shape."""
     text = clause.strip()
     m = _LABEL.fullmatch(text)
