@@ -1,0 +1,63 @@
+"""Audit actions: one enumeration per app, collected in one registry.
+
+Every entry of the audit log names its action with a member of an app's enumeration, never a
+bare string, so the set of things the platform records is written down, each with the Chinese
+label the audit page shows. An app declares its actions in ``portal/<app>/actions.py``::
+
+    class FundAction(AuditAction):
+        APPLICATION_CREATE = "fund.application.create", "新建申请"
+
+The value (``fund.application.create``) is what is stored and chained; it never changes for an
+existing action, since entries already sealed carry it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    """The base of every app's audit actions (it has no members of its own)."""
+
+
+@cache
+def registry() -> dict[str, AuditAction]:
+    """Every action of every installed app, by its stored value.
+
+    Raises ``ImproperlyConfigured``-like ``RuntimeError`` when two apps declare one value.
+    """
+    found: dict[str, AuditAction] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("portal."):
+            continue
+        name = f"{config.name}.actions"
+        try:
+            import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+    for enumeration in _subclasses(AuditAction):
+        for member in enumeration:
+            if member.value in found and found[member.value] is not member:
+                raise RuntimeError(f"audit action {member.value} is declared twice")
+            found[member.value] = member
+    return found
+
+
+def label(value: str) -> str:
+    """The Chinese label of a stored action, or the value itself for one no app declares."""
+    member = registry().get(value)
+    return str(member.label) if member is not None else value
+
+
+def _subclasses(cls: type[AuditAction]) -> list[type[AuditAction]]:
+    out: list[type[AuditAction]] = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_subclasses(sub))
+    return out
