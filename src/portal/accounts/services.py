@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chengqu.common import DomainError
+from portal.accounts.actions import AccountsAction
 from portal.accounts.models import Department, Person, Position, PositionHolding, User
 from portal.accounts.roles import Role
 from portal.audit.services import audit_record, snapshot
@@ -30,14 +31,21 @@ def department_upsert(
         existing.full_clean()
         existing.save()
         audit_record(
-            actor=actor, action="department.update", obj=existing, before=before, after=after
+            actor=actor,
+            action=AccountsAction.DEPARTMENT_UPDATE,
+            obj=existing,
+            before=before,
+            after=after,
         )
         return existing, True
     department = Department(code=code, name=name, kind=kind, short_name=short_name)
     department.full_clean()
     department.save()
     audit_record(
-        actor=actor, action="department.create", obj=department, after=snapshot(department)
+        actor=actor,
+        action=AccountsAction.DEPARTMENT_CREATE,
+        obj=department,
+        after=snapshot(department),
     )
     return department, True
 
@@ -81,7 +89,7 @@ def user_create(
     user.groups.set(groups)
     audit_record(
         actor=actor,
-        action="user.create",
+        action=AccountsAction.USER_CREATE,
         obj=user,
         after={
             **snapshot(user, exclude=("groups", "user_permissions", "last_login")),
@@ -120,7 +128,11 @@ def position_assign(
         current.save(update_fields=["end"])
     holding = PositionHolding.objects.create(position=position, person=person, start=start)
     audit_record(
-        actor=actor, action="position.assign", obj=position, before=before, after=snapshot(holding)
+        actor=actor,
+        action=AccountsAction.POSITION_ASSIGN,
+        obj=position,
+        before=before,
+        after=snapshot(holding),
     )
     return holding
 
@@ -133,4 +145,9 @@ def user_password_change(*, user: User, password: str, actor: User | None = None
     """
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.password_change", obj=user, after={"password": "已修改"})
+    audit_record(
+        actor=actor,
+        action=AccountsAction.USER_PASSWORD_CHANGE,
+        obj=user,
+        after={"password": "已修改"},
+    )
