@@ -7,28 +7,32 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from chengqu.command import route_incident
 from chengqu.common import Citation
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department
 from portal.accounts.roles import Role, has_role
 from portal.command import services
+from portal.command.access import WRITE_ROLES
 from portal.command.models import Headquarters, Incident
 from portal.command.selectors import (
     READ_ROLES,
     clock_rows,
     commanders_by_hq,
     current_roster,
+    department_by_code,
+    hq_get,
+    hq_list,
     hq_seats,
     incident_get,
     incidents_by_ids,
     incidents_visible,
 )
 from portal.core.api_schema import Id, Moment, Offset, OneOf, max_len
+from portal.core.auth import current_user
 
 router = Router(tags=["应急指挥"])
 HqKey = Annotated[str, Field(max_length=max_len(Headquarters, "key"))]
@@ -73,14 +77,14 @@ def hqs(request: HttpRequest) -> list[dict[str, Any]]:
             "commanders": names.get(h.pk, []),
             "citation": _cite(h.citation),
         }
-        for h in Headquarters.objects.select_related("office_host", "parent")
+        for h in hq_list()
     ]
 
 
 @router.get("/hqs/{key}")
 def hq(request: HttpRequest, key: HqKey) -> dict[str, Any]:
     _require(request)
-    row = get_object_or_404(Headquarters.objects.select_related("office_host", "parent"), key=key)
+    row = hq_get(key)
     return {
         "key": row.key,
         "kind": row.kind,
@@ -167,10 +171,8 @@ class IncidentIn(Schema):
 
 @router.post("/incidents", response={201: dict})
 def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
-    _require(request, *services.WRITE_ROLES)
-    department = None
-    if payload.department:
-        department = Department.objects.filter(code=payload.department).first()
+    _require(request, *WRITE_ROLES)
+    department = department_by_code(payload.department) if payload.department else None
 
     def aware(moment: datetime | None) -> datetime | None:
         if moment is None or moment.tzinfo is not None:
@@ -178,7 +180,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
         return timezone.make_aware(moment)
 
     incident = services.incident_register(
-        actor=request.user if isinstance(request.user, User) else None,
+        actor=current_user(request),
         incident_type=payload.incident_type,
         occurred_at=aware(payload.occurred_at),
         learned_at=aware(payload.learned_at),

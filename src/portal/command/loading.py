@@ -19,6 +19,7 @@ from chengqu.command.roster import Roster
 from portal.accounts.models import Department, Person, Position, PositionHolding
 from portal.accounts.services import department_upsert
 from portal.audit.services import audit_record, snapshot
+from portal.command.actions import CommandAction
 from portal.command.models import Headquarters, Post, Seat
 
 # 城政办发〔2024〕8号 was issued on 2024-03-08 and took effect that day (gazette line 2126–2130):
@@ -56,16 +57,23 @@ def unit_for(name: str) -> tuple[Department, bool]:
     return department_upsert(code=code, name=name, kind=_department_kind(name), short_name=name)
 
 
-def _put(
-    model: Any, lookup: dict[str, Any], values: dict[str, Any], action: str
-) -> tuple[Any, bool]:
+# The audit actions of a row created and of a row updated, per loaded table.
+_ACTIONS: dict[type[Any], tuple[CommandAction, CommandAction]] = {
+    Post: (CommandAction.POST_CREATE, CommandAction.POST_UPDATE),
+    Headquarters: (CommandAction.HQ_CREATE, CommandAction.HQ_UPDATE),
+    Seat: (CommandAction.SEAT_CREATE, CommandAction.SEAT_UPDATE),
+}
+
+
+def _put(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
     """Create or update one row by ``lookup``; audited; returns (row, changed)."""
+    create, update = _ACTIONS[model]
     row = model.objects.filter(**lookup).first()
     if row is None:
         row = model(**lookup, **values)
         row.full_clean()
         row.save()
-        audit_record(actor=None, action=f"{action}.create", obj=row, after=snapshot(row))
+        audit_record(actor=None, action=create, obj=row, after=snapshot(row))
         return row, True
     before = snapshot(row)
     for field, value in values.items():
@@ -75,7 +83,7 @@ def _put(
         return row, False
     row.full_clean()
     row.save()
-    audit_record(actor=None, action=f"{action}.update", obj=row, before=before, after=after)
+    audit_record(actor=None, action=update, obj=row, before=before, after=after)
     return row, True
 
 
@@ -118,7 +126,7 @@ def roster_load(roster: Roster | None = None) -> int:
         }
         post = existing.get(item.key)
         if post is not None:
-            posts[item.key], did = _put(Post, {"key": item.key}, values, "command.post")
+            posts[item.key], did = _put(Post, {"key": item.key}, values)
             changed += did
             continue
         position = positions.get((department.pk, item.key))
@@ -170,7 +178,6 @@ def roster_load(roster: Roster | None = None) -> int:
             Headquarters,
             {"key": hq.key},
             _hq_values(hq, order, unit(hq.office.host), hqs.get(parent_key)),
-            "command.hq",
         )
         changed += did
         hqs[hq.key] = row
@@ -193,9 +200,7 @@ def roster_load(roster: Roster | None = None) -> int:
                 "text": f"{seat.role.value}:{words}",
             }
             if key in seats:
-                _, did = _put(
-                    Seat, {"hq": row, "post": post, "role": str(seat.role)}, values, "command.seat"
-                )
+                _, did = _put(Seat, {"hq": row, "post": post, "role": str(seat.role)}, values)
                 changed += did
             else:
                 new_seats.append(Seat(hq=row, post=post, role=str(seat.role), **values))
@@ -203,7 +208,7 @@ def roster_load(roster: Roster | None = None) -> int:
         for key, stale in seats.items():
             if key[0] == row.pk and key not in keep:
                 audit_record(
-                    actor=None, action="command.seat.delete", obj=stale, before=snapshot(stale)
+                    actor=None, action=CommandAction.SEAT_DELETE, obj=stale, before=snapshot(stale)
                 )
                 stale.delete()
                 changed += 1
@@ -212,12 +217,12 @@ def roster_load(roster: Roster | None = None) -> int:
     # An HQ a plan links to may be listed after it: fix parents in a second pass.
     for hq in roster.hqs:
         if hq.related and hqs[hq.key].parent_id != hqs[hq.related].pk:
-            _, did = _put(Headquarters, {"key": hq.key}, {"parent": hqs[hq.related]}, "command.hq")
+            _, did = _put(Headquarters, {"key": hq.key}, {"parent": hqs[hq.related]})
             changed += did
     if any(created.values()):
         audit_record(
             actor=None,
-            action="command.roster.load",
+            action=CommandAction.ROSTER_LOAD,
             object_type="command.roster",
             object_id=roster.document,
             object_repr=roster.title[:255],

@@ -14,9 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from chengqu.command.plan_tasks import (
-    SampleStep as PureStep,
-)
-from chengqu.command.plan_tasks import (
     animal_measures,
     assessment_form,
     assessment_missing,
@@ -28,8 +25,11 @@ from chengqu.command.plan_tasks import (
 from chengqu.common import DomainError, to_local
 from portal.accounts.models import User
 from portal.audit.services import audit_record, snapshot
+from portal.command._events import event_add, incident_ensure_open
+from portal.command.access import require_writer
+from portal.command.actions import CommandAction
 from portal.command.models import Assessment, Compensation, Incident, SampleStep, Task
-from portal.command.services import _event, _open, require_writer
+from portal.command.selectors import sample_step
 
 WATER_PLAN = "plan_water_source"
 ANIMAL_PLAN = "plan_animal_epidemic"
@@ -43,7 +43,7 @@ def _plan(incident: Incident, plan: str, label: str) -> None:
 # ------------------------------------------------------------------ tasks
 
 
-def water_tasks_create(incident: Incident, *, actor: User | None) -> list[Task]:
+def water_tasks_create(*, incident: Incident, actor: User | None) -> list[Task]:
     """Put the tasks of the incident's warning and response level on it (those not yet there).
 
     Tasks of an earlier level stay: what was ordered and done is never erased.
@@ -76,7 +76,7 @@ def water_tasks_create(incident: Incident, *, actor: User | None) -> list[Task]:
     ]
     Task.objects.bulk_create(new)
     if new:
-        _event(
+        event_add(
             incident,
             f"按预案生成工作组任务{len(new)}项",
             actor=actor,
@@ -87,7 +87,7 @@ def water_tasks_create(incident: Incident, *, actor: User | None) -> list[Task]:
     return new
 
 
-def animal_measures_create(incident: Incident, *, actor: User | None) -> list[Task]:
+def animal_measures_create(*, incident: Incident, actor: User | None) -> list[Task]:
     """Put the 4.3 checklists (疫点, 疫区, 受威胁区, 全域) on an animal-epidemic incident once its
     response has started ("应急响应启动后"). Source: 城政办发〔2024〕2号 4.3."""
     decision = animal_measures()
@@ -120,7 +120,7 @@ def animal_measures_create(incident: Incident, *, actor: User | None) -> list[Ta
             order += 1
     Task.objects.bulk_create(new)
     if new:
-        _event(
+        event_add(
             incident,
             f"生成疫点、疫区、受威胁区措施清单{len(new)}项",
             actor=actor,
@@ -136,7 +136,7 @@ def task_mark(*, task: Task, done: bool, actor: User | None) -> Task:
     """Mark a task done (who and when are stamped) or undo the mark; both are audited."""
     require_writer(actor)
     incident = Incident.objects.select_for_update().get(pk=task.incident_id)
-    _open(incident)
+    incident_ensure_open(incident)
     task = Task.objects.select_for_update().get(pk=task.pk)
     before = snapshot(task)
     if done and task.done_at is None:
@@ -148,9 +148,9 @@ def task_mark(*, task: Task, done: bool, actor: User | None) -> Task:
     else:
         return task
     task.save(update_fields=["done_at", "done_by"])
-    _event(incident, text, actor=actor, kind="task", citation=task.citation)
+    event_add(incident, text, actor=actor, kind="task", citation=task.citation)
     audit_record(
-        actor=actor, action="command.task.mark", obj=task, before=before, after=snapshot(task)
+        actor=actor, action=CommandAction.TASK_MARK, obj=task, before=before, after=snapshot(task)
     )
     return task
 
@@ -158,7 +158,7 @@ def task_mark(*, task: Task, done: bool, actor: User | None) -> Task:
 # ------------------------------------------------------------------ sample chain
 
 
-def sample_rows(incident: Incident) -> list[SampleStep]:
+def _sample_rows(incident: Incident) -> list[SampleStep]:
     """The chain's rows, one per lab, created on first use."""
     rows = list(incident.samples.all())
     if len(rows) != len(sample_labs()):
@@ -166,15 +166,6 @@ def sample_rows(incident: Incident) -> list[SampleStep]:
             SampleStep.objects.get_or_create(incident=incident, step=n, defaults={"lab": lab})
         rows = list(incident.samples.all())
     return rows
-
-
-def _pure(row: SampleStep) -> PureStep:
-    def local(value: datetime | None) -> datetime | None:
-        return to_local(value) if value is not None else None
-
-    return PureStep(
-        row.lab, local(row.sent_at), local(row.received_at), local(row.result_at), row.result
-    )
 
 
 @transaction.atomic
@@ -187,15 +178,15 @@ def sample_record(
     """
     require_writer(actor)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _open(incident)
+    incident_ensure_open(incident)
     _plan(incident, ANIMAL_PLAN, "突发重大动物疫情")
     moment = to_local(at)
     if moment > timezone.now():
         raise DomainError("command.time_future", "时间不能晚于当前时间", field="at")
     if moment < to_local(incident.occurred_at):
         raise DomainError("command.sample_order", "时间不能早于事发时间", field="at")
-    rows = sample_rows(incident)
-    decision = record_sample([_pure(r) for r in rows], step, field, moment, result=result)
+    rows = _sample_rows(incident)
+    decision = record_sample([sample_step(r) for r in rows], step, field, moment, result=result)
     row = rows[step]
     before = snapshot(row)
     updated = decision.value[step]
@@ -212,9 +203,11 @@ def sample_record(
         "received_at": f"{row.lab}接收样品",
         "result_at": f"{row.lab}出具结果: {row.result}",
     }[field]
-    _event(incident, label, actor=actor, kind="sample", citation=decision.citations[0], at=moment)
+    event_add(
+        incident, label, actor=actor, kind="sample", citation=decision.citations[0], at=moment
+    )
     audit_record(
-        actor=actor, action="command.sample.record", obj=row, before=before, after=snapshot(row)
+        actor=actor, action=CommandAction.SAMPLE_RECORD, obj=row, before=before, after=snapshot(row)
     )
     return row
 
@@ -254,7 +247,9 @@ def compensation_add(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    audit_record(actor=actor, action="command.compensation.add", obj=record, after=snapshot(record))
+    audit_record(
+        actor=actor, action=CommandAction.COMPENSATION_ADD, obj=record, after=snapshot(record)
+    )
     return record
 
 
@@ -282,7 +277,7 @@ def assessment_save(
     report.save()
     audit_record(
         actor=actor,
-        action="command.assessment.save",
+        action=CommandAction.ASSESSMENT_SAVE,
         obj=report,
         before=before,
         after=snapshot(report),
@@ -315,10 +310,10 @@ def assessment_file(*, incident: Incident, actor: User | None) -> Assessment:
     report.status = Assessment.Status.FILED
     report.filed_at, report.filed_by = timezone.now(), actor
     report.save()
-    _event(incident, f"报送{form.title}", actor=actor, kind="assessment", citation=form.citation)
+    event_add(incident, f"报送{form.title}", actor=actor, kind="assessment", citation=form.citation)
     audit_record(
         actor=actor,
-        action="command.assessment.file",
+        action=CommandAction.ASSESSMENT_FILE,
         obj=report,
         before=before,
         after=snapshot(report),

@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from docx import Document
@@ -29,24 +29,28 @@ from chengqu.command.plan_tasks import (
     compensation_kinds,
     compensation_note,
     sample_citation,
+    sample_labs,
     sample_results,
     water_groups,
     water_groups_note,
 )
 from chengqu.common import SHANGHAI, DomainError
 from portal.accounts.access import role_required
-from portal.accounts.models import User
-from portal.command import plan_services, services
+from portal.command import plan_services
+from portal.command.access import WRITE_ROLES, may_write
 from portal.command.models import Assessment, Incident, Task
-from portal.command.selectors import READ_ROLES, incident_get
+from portal.command.selectors import (
+    READ_ROLES,
+    assessment_get,
+    incident_get,
+    sample_step,
+    task_get,
+)
+from portal.core.auth import current_user
 from portal.core.exports import append_row, clean_text, docx_response, xlsx_response
 
 LEDGER_SHOWN = 50  # the page shows the latest lines; the .xlsx holds them all
 PLANS_WITH_REPORT = {plan_services.WATER_PLAN, plan_services.ANIMAL_PLAN}
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
 
 
 def plan_context(incident: Incident) -> dict[str, Any]:
@@ -68,12 +72,10 @@ def plan_context(incident: Incident) -> dict[str, Any]:
         context.update(
             {
                 "samples": rows,
-                "sample_outcome": chain_outcome([plan_services._pure(r) for r in rows])
-                if rows
-                else "",
+                "sample_outcome": chain_outcome([sample_step(r) for r in rows]) if rows else "",
                 "sample_citation": sample_citation(),
                 "sample_results": sample_results(),
-                "sample_labs": [r.lab for r in rows] or list(_labs()),
+                "sample_labs": [r.lab for r in rows] or list(sample_labs()),
                 "compensations": list(
                     incident.compensations.select_related("recorded_by").order_by("-pk")[
                         :LEDGER_SHOWN
@@ -89,14 +91,8 @@ def plan_context(incident: Incident) -> dict[str, Any]:
         )
     if incident.plan in PLANS_WITH_REPORT:
         context["assessment_form"] = assessment_form(incident.plan)
-        context["assessment_report"] = Assessment.objects.filter(incident=incident).first()
+        context["assessment_report"] = assessment_get(incident)
     return context
-
-
-def _labs() -> tuple[str, ...]:
-    from chengqu.command.plan_tasks import sample_labs
-
-    return sample_labs()
 
 
 def _back(request: HttpRequest, incident: Incident, action: Any, anchor: str = "") -> HttpResponse:
@@ -112,15 +108,15 @@ def _back(request: HttpRequest, incident: Incident, action: Any, anchor: str = "
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def task_mark(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
-    task = get_object_or_404(Task, pk=task_pk, incident=incident)
+    task = task_get(incident, task_pk)
     done = request.POST.get("done", "1") == "1"
     return _back(
         request,
         incident,
-        lambda: plan_services.task_mark(task=task, done=done, actor=_user(request)),
+        lambda: plan_services.task_mark(task=task, done=done, actor=current_user(request)),
         "tasks",
     )
 
@@ -139,7 +135,7 @@ def _moment(raw: str) -> datetime:
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def sample_record(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
 
@@ -153,14 +149,14 @@ def sample_record(request: HttpRequest, pk: int) -> HttpResponse:
             field=request.POST.get("field", ""),
             at=_moment(request.POST.get("at", "")),
             result=request.POST.get("result", ""),
-            actor=_user(request),
+            actor=current_user(request),
         )
 
     return _back(request, incident, do, "samples")
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def compensation_add(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
     form = request.POST
@@ -169,7 +165,7 @@ def compensation_add(request: HttpRequest, pk: int) -> HttpResponse:
         incident,
         lambda: plan_services.compensation_add(
             incident=incident,
-            actor=_user(request),
+            actor=current_user(request),
             kind=form.get("kind", ""),
             item=form.get("item", ""),
             owner=form.get("owner", ""),
@@ -247,12 +243,14 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.plan not in PLANS_WITH_REPORT:
         raise Http404("公报未规定该类事件的评估报告内容")
     form = assessment_form(incident.plan)
-    report = Assessment.objects.filter(incident=incident).first()
-    can_write = has_writer(request) and (report is None or report.status == Assessment.Status.DRAFT)
+    report = assessment_get(incident)
+    can_write = may_write(request.user) and (
+        report is None or report.status == Assessment.Status.DRAFT
+    )
     error = None
     values = dict(report.content) if report else {}
     if request.method == "POST":
-        if not has_writer(request):
+        if not may_write(request.user):
             return HttpResponse("您的角色无权填写评估报告", status=403)
         values = {
             k.removeprefix("section:"): str(v)
@@ -261,7 +259,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         }
         try:
             report = plan_services.assessment_save(
-                incident=incident, content=values, actor=_user(request)
+                incident=incident, content=values, actor=current_user(request)
             )
             if request.headers.get("X-Autosave"):
                 return JsonResponse(
@@ -271,7 +269,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     }
                 )
             if request.POST.get("file"):
-                plan_services.assessment_file(incident=incident, actor=_user(request))
+                plan_services.assessment_file(incident=incident, actor=current_user(request))
                 messages.success(request, f"已报送{form.title}。")
                 return redirect("command:incident", pk=incident.pk)
             messages.success(request, "草稿已保存。")
@@ -295,12 +293,6 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def has_writer(request: HttpRequest) -> bool:
-    from portal.accounts.roles import has_role, is_read_only
-
-    return has_role(request.user, *services.WRITE_ROLES) and not is_read_only(request.user)
-
-
 @role_required(*READ_ROLES)
 def assessment_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessment report as .docx, each required section under its heading (empty ones marked)."""
@@ -308,7 +300,7 @@ def assessment_docx(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.plan not in PLANS_WITH_REPORT:
         raise Http404("公报未规定该类事件的评估报告内容")
     form = assessment_form(incident.plan)
-    report = Assessment.objects.filter(incident=incident).first()
+    report = assessment_get(incident)
     content = report.content if report else {}
     doc = Document()
     doc.add_heading(form.title, level=0)

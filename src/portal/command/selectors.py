@@ -11,17 +11,30 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chengqu.command import load_roster
 from chengqu.command.clocks import Deadline, report_deadlines
 from chengqu.command.duties import Due, Duty, duties, next_due
+from chengqu.command.plan_tasks import SampleStep as PureStep
 from chengqu.command.roster import Roster
 from chengqu.common import Citation, DomainError, to_local
 from portal.accounts.access import can_access_unit
-from portal.accounts.models import PositionHolding, User
+from portal.accounts.models import Department, PositionHolding, User
 from portal.accounts.roles import Role, has_role
-from portal.command.models import DutyRecord, DutyShift, Headquarters, Incident, Post, Report, Seat
+from portal.command.models import (
+    Assessment,
+    DutyRecord,
+    DutyShift,
+    Headquarters,
+    Incident,
+    Post,
+    Report,
+    SampleStep,
+    Seat,
+    Task,
+)
 
 # Who sees every incident: the command side and the oversight roles.
 ALL_INCIDENTS = (Role.ADMIN, Role.AUDITOR, Role.HQ_OFFICE, Role.COMMANDER, Role.INSPECTORATE)
@@ -89,6 +102,56 @@ def post_seats(post: Post) -> list[Seat]:
     return list(post.seats.select_related("hq").order_by("hq__order", "order"))
 
 
+def hq_list() -> QuerySet[Headquarters]:
+    """Every HQ in the roster's order, with its office host and parent."""
+    return Headquarters.objects.select_related("office_host", "parent")
+
+
+def hq_get(key: str) -> Headquarters:
+    """The HQ of ``key``, or 404."""
+    return get_object_or_404(hq_list(), key=key)
+
+
+def hq_keys() -> dict[str, int]:
+    """HQ key → id, for links from a routing answer."""
+    return {h.key: h.pk for h in Headquarters.objects.only("key")}
+
+
+def hq_candidates(incident: Incident) -> list[Headquarters]:
+    """The HQs an unrouted incident may go to (none once its HQ is chosen)."""
+    if incident.hq:
+        return []
+    return list(Headquarters.objects.filter(key__in=incident.candidates))
+
+
+def post_get(pk: int) -> Post:
+    """The command post ``pk`` with its position and unit, or 404."""
+    return get_object_or_404(Post.objects.select_related("position__department"), pk=pk)
+
+
+def post_holdings(post: Post) -> list[PositionHolding]:
+    """Who held the post, newest first."""
+    return list(post.position.holdings.select_related("person").order_by("-start"))
+
+
+# ------------------------------------------------------------------ units
+
+
+def department_by_pk(pk: str) -> Department | None:
+    """The unit an incident form names by id (none when it names none)."""
+    return Department.objects.filter(pk=pk).first()
+
+
+def department_by_code(code: str) -> Department | None:
+    """The unit the API names by its code."""
+    return Department.objects.filter(code=code).first()
+
+
+def departments_active() -> QuerySet[Department]:
+    """The units an incident may be recorded against, by kind and code."""
+    return Department.objects.filter(active=True).order_by("kind", "code")
+
+
 # ------------------------------------------------------------------ incidents
 
 
@@ -128,6 +191,32 @@ def incident_get(user: User | AnonymousUser, pk: int) -> Incident:
     ):
         raise PermissionDenied("无权查看其他单位的事件")
     return incident
+
+
+def report_get(incident: Incident, pk: int) -> Report:
+    """A report of the incident, or 404."""
+    return get_object_or_404(Report, pk=pk, incident=incident)
+
+
+def task_get(incident: Incident, pk: int) -> Task:
+    """A task of the incident, or 404."""
+    return get_object_or_404(Task, pk=pk, incident=incident)
+
+
+def assessment_get(incident: Incident) -> Assessment | None:
+    """The incident's after-incident assessment report, if one was begun."""
+    return Assessment.objects.filter(incident=incident).first()
+
+
+def sample_step(row: SampleStep) -> PureStep:
+    """A row of the sample chain as the pure rules read it (times in Asia/Shanghai)."""
+
+    def local(value: datetime | None) -> datetime | None:
+        return to_local(value) if value is not None else None
+
+    return PureStep(
+        row.lab, local(row.sent_at), local(row.received_at), local(row.result_at), row.result
+    )
 
 
 def _anchors(incident: Incident) -> dict[str, datetime]:

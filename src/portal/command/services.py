@@ -18,55 +18,20 @@ from chengqu.command import (
     earliest_animal_end,
     water_termination,
 )
-from chengqu.command.clocks import Anchor, normalise_level, report_deadlines, resolve_plan
+from chengqu.command.clocks import Anchor, report_deadlines, resolve_plan
 from chengqu.command.duties import duty as duty_rule
 from chengqu.command.levels import grades
 from chengqu.command.routing import Status, route_incident
 from chengqu.common import Citation, DomainError, local_date, to_local
 from portal.accounts.models import Department, Person, PositionHolding, User
-from portal.accounts.roles import Role, has_role, is_read_only
 from portal.accounts.services import position_assign
 from portal.audit.services import audit_record, snapshot
-from portal.command.models import DutyRecord, DutyShift, Event, Headquarters, Incident, Post, Report
-from portal.command.selectors import current_roster
-
-WRITE_ROLES = (Role.HQ_OFFICE, Role.COMMANDER, Role.ADMIN)
-
-
-def require_writer(user: User | None) -> None:
-    """Only the HQ office, commanders and administrators record incidents; auditors never write."""
-    if user is None:
-        return  # the system itself (loaders, tests of the rules)
-    if is_read_only(user) or not has_role(user, *WRITE_ROLES):
-        raise DomainError("command.forbidden", "您的角色无权登记或修改应急事件", field=None)
-
-
-def _event(
-    incident: Incident,
-    text: str,
-    *,
-    actor: User | None,
-    kind: str,
-    citation: Citation | None = None,
-    at: datetime | None = None,
-) -> Event:
-    return Event.objects.create(
-        incident=incident,
-        at=at or timezone.now(),
-        kind=kind,
-        text=text,
-        actor=actor,
-        document=citation.document if citation else "",
-        clause=citation.clause if citation else "",
-    )
-
-
-def _open(incident: Incident) -> None:
-    if incident.status == Incident.Status.CLOSED:
-        raise DomainError(
-            "command.incident_closed", "该事件已终止, 不能再登记报告或修改", field=None
-        )
-
+from portal.command._events import event_add, incident_ensure_open
+from portal.command.access import require_writer
+from portal.command.actions import CommandAction
+from portal.command.models import DutyRecord, DutyShift, Headquarters, Incident, Post, Report
+from portal.command.plan_services import animal_measures_create, water_tasks_create
+from portal.command.selectors import current_roster, deadline_for
 
 # ------------------------------------------------------------------ positions
 
@@ -162,21 +127,23 @@ def incident_register(
         created_by=actor,
         created_at=now,
     )
-    _event(
+    event_add(
         incident, f"登记事件: {kind}, 地点 {incident.place}", actor=actor, kind="registered", at=now
     )
     if hq is not None:
         text = f"路由至{hq.name}" + (
             "(未识别事件类型, 由总指挥部统筹)" if routing.status is Status.UNKNOWN else ""
         )
-        _event(incident, text, actor=actor, kind="routed", citation=decision.citations[0], at=now)
+        event_add(
+            incident, text, actor=actor, kind="routed", citation=decision.citations[0], at=now
+        )
     else:
         names = "、".join(r.name for r in routing.routes)
-        _event(incident, f"待确认牵头指挥部, 候选: {names}", actor=actor, kind="routed", at=now)
+        event_add(incident, f"待确认牵头指挥部, 候选: {names}", actor=actor, kind="routed", at=now)
     if plan_note:
-        _event(incident, plan_note, actor=actor, kind="note", at=now)
+        event_add(incident, plan_note, actor=actor, kind="note", at=now)
     audit_record(
-        actor=actor, action="command.incident.register", obj=incident, after=snapshot(incident)
+        actor=actor, action=CommandAction.INCIDENT_REGISTER, obj=incident, after=snapshot(incident)
     )
     from portal.notify.hooks import incident_registered
 
@@ -188,7 +155,7 @@ def incident_register(
 def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None) -> Incident:
     """The duty officer chooses the leading HQ among the candidates (or any HQ by key)."""
     require_writer(actor)
-    _open(incident)
+    incident_ensure_open(incident)
     hq = Headquarters.objects.filter(key=hq_key).first()
     if hq is None:
         raise DomainError("command.hq_unknown", f"未找到指挥部: {hq_key}", field="hq")
@@ -200,10 +167,12 @@ def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None
             hq.key if hq.kind == Headquarters.Kind.PLAN else incident.incident_type, hq
         )
     incident.save(update_fields=["hq", "routing_status", "plan"])
-    _event(incident, f"确定牵头指挥部: {hq.name}", actor=actor, kind="routed", citation=hq.citation)
+    event_add(
+        incident, f"确定牵头指挥部: {hq.name}", actor=actor, kind="routed", citation=hq.citation
+    )
     audit_record(
         actor=actor,
-        action="command.incident.route",
+        action=CommandAction.INCIDENT_ROUTE,
         obj=incident,
         before=before,
         after=snapshot(incident),
@@ -224,7 +193,7 @@ def incident_anchor_set(
     against it, is refused; nothing else changes.
     """
     require_writer(actor)
-    _open(incident)
+    incident_ensure_open(incident)
     try:
         which = Anchor(anchor)
     except ValueError:
@@ -247,10 +216,12 @@ def incident_anchor_set(
     before = snapshot(incident)
     incident.anchors = anchors
     incident.save(update_fields=["anchors"])
-    _event(incident, f"记录{which.label}时间: {moment:%Y-%m-%d %H:%M}", actor=actor, kind="anchor")
+    event_add(
+        incident, f"记录{which.label}时间: {moment:%Y-%m-%d %H:%M}", actor=actor, kind="anchor"
+    )
     audit_record(
         actor=actor,
-        action="command.incident.anchor",
+        action=CommandAction.INCIDENT_ANCHOR,
         obj=incident,
         before=before,
         after=snapshot(incident),
@@ -276,7 +247,7 @@ def incident_water_classify(
     Source: 城政办发〔2024〕7号 3.4, 5.1.
     """
     require_writer(actor)
-    _open(incident)
+    incident_ensure_open(incident)
     if incident.plan != "plan_water_source":
         raise DomainError(
             "command.plan_mismatch", "仅饮用水水源地突发环境事件适用该分级", field="plan"
@@ -299,7 +270,7 @@ def incident_water_classify(
     ]
     if result.request_level_one:
         parts.append("同时请求启动Ⅰ级响应")
-    _event(
+    event_add(
         incident,
         "水源地事件分级 — " + "; ".join(parts) + "".join(f"。{n}" for n in decision.notes),
         actor=actor,
@@ -308,15 +279,13 @@ def incident_water_classify(
     )
     audit_record(
         actor=actor,
-        action="command.incident.level",
+        action=CommandAction.INCIDENT_LEVEL,
         obj=incident,
         before=before,
         after=snapshot(incident),
     )
-    from portal.command.plan_services import water_tasks_create
-
     water_tasks_create(
-        incident, actor=actor
+        incident=incident, actor=actor
     )  # the level's tasks for the nine working groups (3.5, 5.1.x, 5.2.3)
     return incident
 
@@ -328,7 +297,7 @@ def incident_animal_declare(*, incident: Incident, level: str, actor: User | Non
     Source: 城政办发〔2024〕2号 4.2.1–4.2.3.
     """
     require_writer(actor)
-    _open(incident)
+    incident_ensure_open(incident)
     if incident.plan != "plan_animal_epidemic":
         raise DomainError("command.plan_mismatch", "仅突发重大动物疫情适用该响应分级", field="plan")
     decision = declare_animal_response(level)
@@ -339,7 +308,7 @@ def incident_animal_declare(*, incident: Incident, level: str, actor: User | Non
     if "response_started" not in incident.anchors:
         incident.anchors = {**incident.anchors, "response_started": timezone.now().isoformat()}
     incident.save(update_fields=["level", "anchors", "started_by"])
-    _event(
+    event_add(
         incident,
         f"启动{found.level}级响应, 由{found.declarer}宣布"
         + (f", 报{found.reports_to}" if found.reports_to else ""),
@@ -349,14 +318,12 @@ def incident_animal_declare(*, incident: Incident, level: str, actor: User | Non
     )
     audit_record(
         actor=actor,
-        action="command.incident.level",
+        action=CommandAction.INCIDENT_LEVEL,
         obj=incident,
         before=before,
         after=snapshot(incident),
     )
-    from portal.command.plan_services import animal_measures_create
-
-    animal_measures_create(incident, actor=actor)  # the 4.3 checklists per zone
+    animal_measures_create(incident=incident, actor=actor)  # the 4.3 checklists per zone
     return incident
 
 
@@ -378,7 +345,7 @@ def incident_terminate(
     Animal: not before one longest incubation period after the last case (2号 4.5).
     """
     require_writer(actor)
-    _open(incident)
+    incident_ensure_open(incident)
     who = ordered_by.strip()
     if not who:
         raise DomainError(
@@ -422,7 +389,7 @@ def incident_terminate(
     incident.closed_at = timezone.now()
     incident.closed_by = who
     incident.save(update_fields=["status", "closed_at", "closed_by"])
-    _event(
+    event_add(
         incident,
         f"应急响应终止, 由{who}下达终止命令",
         actor=actor,
@@ -431,7 +398,7 @@ def incident_terminate(
     )
     audit_record(
         actor=actor,
-        action="command.incident.terminate",
+        action=CommandAction.INCIDENT_TERMINATE,
         obj=incident,
         before=before,
         after=snapshot(incident),
@@ -455,9 +422,7 @@ def report_save(
 ) -> Report:
     """Save a draft as it is typed: nothing typed is lost, whatever the clock says."""
     require_writer(actor)
-    _open(incident)
-    from portal.command.selectors import deadline_for
-
+    incident_ensure_open(incident)
     if report is None:
         deadline = deadline_for(incident, clock) if clock else None
         name = title.strip() or (deadline.report if deadline else "")
@@ -472,7 +437,11 @@ def report_save(
     report.updated_at = timezone.now()
     report.save()
     audit_record(
-        actor=actor, action="command.report.save", obj=report, before=before, after=snapshot(report)
+        actor=actor,
+        action=CommandAction.REPORT_SAVE,
+        obj=report,
+        before=before,
+        after=snapshot(report),
     )
     return report
 
@@ -488,11 +457,9 @@ def report_file(
     """
     require_writer(actor)
     incident = Incident.objects.select_for_update().get(pk=report.incident_id)
-    _open(incident)
+    incident_ensure_open(incident)
     if report.status == Report.Status.FILED:
         raise DomainError("command.report_filed", "该报告已报送", field=None)
-    from portal.command.selectors import deadline_for
-
     deadline = deadline_for(incident, report.clock) if report.clock else None
     missing = tuple(
         i
@@ -512,7 +479,7 @@ def report_file(
     report.updated_at = timezone.now()
     report.save()
     late = "(逾期)" if report.late else ""
-    _event(
+    event_add(
         incident,
         f"报送{report.title}{late}" + ("; 内容不完整" if missing else ""),
         actor=actor,
@@ -521,7 +488,11 @@ def report_file(
         at=report.filed_at,
     )
     audit_record(
-        actor=actor, action="command.report.file", obj=report, before=before, after=snapshot(report)
+        actor=actor,
+        action=CommandAction.REPORT_FILE,
+        obj=report,
+        before=before,
+        after=snapshot(report),
     )
     return report
 
@@ -542,7 +513,7 @@ def duty_record(*, duty: str, done_on: date, note: str = "", actor: User | None)
     record = DutyRecord.objects.create(
         duty=duty, done_on=done_on, note=note.strip(), recorded_by=actor, recorded_at=timezone.now()
     )
-    audit_record(actor=actor, action="command.duty.record", obj=record, after=snapshot(record))
+    audit_record(actor=actor, action=CommandAction.DUTY_RECORD, obj=record, after=snapshot(record))
     return record
 
 
@@ -567,10 +538,6 @@ def shift_set(
     shift.officer, shift.phone, shift.recorded_by = officer.strip(), phone.strip(), actor
     shift.save()
     audit_record(
-        actor=actor, action="command.shift.set", obj=shift, before=before, after=snapshot(shift)
+        actor=actor, action=CommandAction.SHIFT_SET, obj=shift, before=before, after=snapshot(shift)
     )
     return shift
-
-
-def level_of(text: str) -> str:
-    return normalise_level(text)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,36 +20,38 @@ from chengqu.command.levels import animal_levels, assessment_items, grades, hq_p
 from chengqu.common import SHANGHAI, Citation, DomainError, clock
 from chengqu.rules import load_table
 from portal.accounts.access import role_required
-from portal.accounts.models import Department, User
-from portal.accounts.roles import Role, has_role, is_read_only
+from portal.accounts.roles import Role
 from portal.command import services
-from portal.command.models import Headquarters, Incident, Post, Report
+from portal.command.access import WRITE_ROLES, may_write
+from portal.command.models import Headquarters, Incident
 from portal.command.plan_views import plan_context
 from portal.command.selectors import (
     READ_ROLES,
     clock_rows,
     commanders_by_hq,
     current_roster,
+    deadline_for,
+    department_by_pk,
+    departments_active,
     duty_rows,
     duty_week,
+    hq_candidates,
+    hq_get,
+    hq_keys,
     hq_seats,
     incident_get,
     incidents_by_ids,
     incidents_visible,
     org_chart,
     overdue_counts,
+    post_get,
+    post_holdings,
     post_seats,
+    report_get,
 )
+from portal.core.auth import current_user
 
 ANY_ROLE = tuple(Role)
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return has_role(request.user, *services.WRITE_ROLES) and not is_read_only(request.user)
 
 
 def _moment(raw: str, field: str) -> datetime | None:
@@ -83,14 +85,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "special": [(hq, names.get(hq.pk, [])) for hq in special],
             "plans": plans,
             "roster": current_roster(),
-            "can_write": _can_write(request),
+            "can_write": may_write(request.user),
         },
     )
 
 
 @role_required(*ANY_ROLE)
 def hq_detail(request: HttpRequest, key: str) -> HttpResponse:
-    hq = get_object_or_404(Headquarters.objects.select_related("office_host", "parent"), key=key)
+    hq = hq_get(key)
     rows = hq_seats(hq)
     groups: dict[str, list[Any]] = {}
     for row in rows:
@@ -108,7 +110,7 @@ def hq_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 @role_required(*ANY_ROLE)
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("position__department"), pk=pk)
+    post = post_get(pk)
     if request.method == "POST":
         try:
             start = date.fromisoformat(
@@ -119,13 +121,16 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.post_holder_set(
-                    post=post, name=request.POST.get("name", ""), start=start, actor=_user(request)
+                    post=post,
+                    name=request.POST.get("name", ""),
+                    start=start,
+                    actor=current_user(request),
                 )
                 messages.success(request, "已更新任职人员; 该岗位所在的各指挥部随之更新。")
                 return redirect("command:post", pk=post.pk)
             except DomainError as exc:
                 messages.error(request, exc.message)
-    holdings = post.position.holdings.select_related("person").order_by("-start")
+    holdings = post_holdings(post)
     return render(
         request,
         "command/post.html",
@@ -134,7 +139,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats": post_seats(post),
             "holdings": holdings,
             "current": next((h for h in holdings if h.end is None), None),
-            "can_write": _can_write(request),
+            "can_write": may_write(request.user),
             "today": clock.today(),
         },
     )
@@ -155,7 +160,7 @@ def route(request: HttpRequest) -> HttpResponse:
                         parts[r.name] = hq_part(r.hq, grade)
         except DomainError as exc:
             error = exc
-    keys = {h.key: h.pk for h in Headquarters.objects.only("key")}
+    keys = hq_keys()
     return render(
         request,
         "command/route.html",
@@ -191,12 +196,12 @@ def incidents(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "status": status,
-            "can_write": _can_write(request),
+            "can_write": may_write(request.user),
         },
     )
 
 
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def incident_new(request: HttpRequest) -> HttpResponse:
     form = request.POST if request.method == "POST" else request.GET
     error = None
@@ -204,9 +209,9 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         try:
             department = None
             if form.get("department"):
-                department = Department.objects.filter(pk=form["department"]).first()
+                department = department_by_pk(form["department"])
             incident = services.incident_register(
-                actor=_user(request),
+                actor=current_user(request),
                 incident_type=form.get("incident_type", ""),
                 occurred_at=_moment(form.get("occurred_at", ""), "occurred_at"),
                 learned_at=_moment(form.get("learned_at", ""), "learned_at"),
@@ -226,7 +231,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "grades": grades(),
-            "departments": Department.objects.filter(active=True).order_by("kind", "code"),
+            "departments": departments_active(),
         },
     )
 
@@ -236,9 +241,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_get(request.user, pk)
     now = timezone.now()
     rows = clock_rows(incident, now=now)
-    candidates = (
-        list(Headquarters.objects.filter(key__in=incident.candidates)) if not incident.hq else []
-    )
+    candidates = hq_candidates(incident)
     part = None
     if incident.hq and incident.grade and incident.hq.kind == Headquarters.Kind.SPECIAL:
         try:
@@ -270,8 +273,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "anchors": [a for a in Anchor if a is not Anchor.OCCURRED],
             "recorded": {k: datetime.fromisoformat(v) for k, v in incident.anchors.items()},
-            "can_write": _can_write(request) and incident.status == Incident.Status.OPEN,
-            "can_record": _can_write(request),
+            "can_write": may_write(request.user) and incident.status == Incident.Status.OPEN,
+            "can_record": may_write(request.user),
             "now": now,
             **plan_context(incident),
         },
@@ -301,26 +304,29 @@ def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def incident_route(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
         lambda i: services.incident_route_choose(
-            incident=i, hq_key=request.POST.get("hq", ""), actor=_user(request)
+            incident=i, hq_key=request.POST.get("hq", ""), actor=current_user(request)
         ),
     )
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def incident_anchor(request: HttpRequest, pk: int) -> HttpResponse:
     def do(incident: Incident) -> None:
         at = _moment(request.POST.get("at", ""), "at")
         if at is None:
             raise DomainError("command.time_missing", "请填写时间", field="at")
         services.incident_anchor_set(
-            incident=incident, anchor=request.POST.get("anchor", ""), at=at, actor=_user(request)
+            incident=incident,
+            anchor=request.POST.get("anchor", ""),
+            at=at,
+            actor=current_user(request),
         )
 
     return _act(request, pk, do)
@@ -331,7 +337,7 @@ def _fact(raw: str) -> bool | None:
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def incident_level(request: HttpRequest, pk: int) -> HttpResponse:
     def do(incident: Incident) -> None:
         if incident.plan == "plan_water_source":
@@ -340,18 +346,18 @@ def incident_level(request: HttpRequest, pk: int) -> HttpResponse:
                 entered_zone=_fact(request.POST.get("entered_zone", "")),
                 impact=request.POST.get("impact") or None,
                 in_area=request.POST.get("in_area", "yes") != "no",
-                actor=_user(request),
+                actor=current_user(request),
             )
         else:
             services.incident_animal_declare(
-                incident=incident, level=request.POST.get("level", ""), actor=_user(request)
+                incident=incident, level=request.POST.get("level", ""), actor=current_user(request)
             )
 
     return _act(request, pk, do)
 
 
 @require_POST
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def incident_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     def do(incident: Incident) -> None:
         last_case = request.POST.get("last_case", "").strip()
@@ -363,7 +369,7 @@ def incident_terminate(request: HttpRequest, pk: int) -> HttpResponse:
             raise DomainError("command.input", "日期或天数格式不正确", field="last_case") from None
         services.incident_terminate(
             incident=incident,
-            actor=_user(request),
+            actor=current_user(request),
             ordered_by=request.POST.get("ordered_by", ""),
             met=[int(x) for x in request.POST.getlist("met") if x.isdigit()],
             last_case=last,
@@ -374,17 +380,15 @@ def incident_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, do)
 
 
-@role_required(*services.WRITE_ROLES)
+@role_required(*WRITE_ROLES)
 def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> HttpResponse:
     """Write a report against a clock: drafts are saved as typed (autosave), then filed."""
     incident = incident_get(request.user, pk)
-    report = get_object_or_404(Report, pk=report_pk, incident=incident) if report_pk else None
+    report = report_get(incident, report_pk) if report_pk else None
     clock = report.clock if report else request.GET.get("clock", request.POST.get("clock", ""))
     deadline = None
     if clock:
         try:
-            from portal.command.selectors import deadline_for
-
             deadline = deadline_for(incident, clock)
         except DomainError:
             raise Http404("没有这个时限") from None
@@ -398,7 +402,7 @@ def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> 
         try:
             report = services.report_save(
                 incident=incident,
-                actor=_user(request),
+                actor=current_user(request),
                 clock=clock,
                 title=request.POST.get("title", ""),
                 content=content,
@@ -415,7 +419,9 @@ def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> 
                 )
             if request.POST.get("file"):
                 services.report_file(
-                    report=report, actor=_user(request), partial=bool(request.POST.get("partial"))
+                    report=report,
+                    actor=current_user(request),
+                    partial=bool(request.POST.get("partial")),
                 )
                 messages.success(
                     request, f"已报送{report.title}" + ("(逾期报送)" if report.late else "")
@@ -457,7 +463,7 @@ def report_edit(request: HttpRequest, pk: int, report_pk: int | None = None) -> 
 @role_required(*READ_ROLES)
 def duties(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("shift"):
-        if not _can_write(request):
+        if not may_write(request.user):
             raise PermissionDenied("您的角色无权排班")
         try:
             services.shift_set(
@@ -466,7 +472,7 @@ def duties(request: HttpRequest) -> HttpResponse:
                 leader_post=request.POST.get("leader_post", ""),
                 officer=request.POST.get("officer", ""),
                 phone=request.POST.get("phone", ""),
-                actor=_user(request),
+                actor=current_user(request),
             )
             messages.success(request, "值班安排已保存。")
             return redirect("command:duties")
@@ -475,7 +481,7 @@ def duties(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
     elif request.method == "POST":
-        if not _can_write(request):
+        if not may_write(request.user):
             raise PermissionDenied("您的角色无权记录")
         try:
             done = date.fromisoformat(request.POST.get("done_on", ""))
@@ -487,7 +493,7 @@ def duties(request: HttpRequest) -> HttpResponse:
                     duty=request.POST.get("duty", ""),
                     done_on=done,
                     note=request.POST.get("note", ""),
-                    actor=_user(request),
+                    actor=current_user(request),
                 )
                 messages.success(request, "已记录。")
                 return redirect("command:duties")
@@ -505,7 +511,7 @@ def duties(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": today,
-            "can_write": _can_write(request),
+            "can_write": may_write(request.user),
             "registry": registry,
             "week": duty_week(today=today),
         },
