@@ -8,29 +8,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from chengqu.common import clock
 from chengqu.supervision import Action
-from portal.accounts.models import User
-from portal.accounts.roles import has_role
 from portal.core.api_schema import Day, Id, Offset, OneOf, max_len
+from portal.core.auth import current_user
 from portal.supervision import services
 from portal.supervision.cli import task_json
 from portal.supervision.models import LoopItem
-from portal.supervision.selectors import filter_items, visible_items
+from portal.supervision.selectors import filter_items, item_get, visible_items
 from portal.supervision.views import READERS
 
 router = Router(tags=["督查督办"])
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User) or not has_role(request.user, *READERS):
-        raise PermissionDenied("您的角色无权访问")
-    return request.user
+REFUSAL = "您的角色无权访问"
 
 
 @router.get("/tasks", summary="任务台账")
@@ -45,7 +40,7 @@ def tasks(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = current_user(request, *READERS, refusal=REFUSAL)
     params = {
         "unit": unit,
         "livelihood": "1" if livelihood else "",
@@ -74,9 +69,9 @@ class ActIn(Schema):
 
 @router.post("/items/{pk}/act", summary="办理一步")
 def act(request: HttpRequest, pk: Id, payload: ActIn) -> dict[str, Any]:
-    user = _user(request)
-    item = LoopItem.objects.filter(pk=pk).first()
-    if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
+    user = current_user(request, *READERS, refusal=REFUSAL)
+    item = item_get(user=user, pk=pk)
+    if item is None:
         raise Http404("没有这项任务")
     item = services.loop_act(
         actor=user,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from chengqu.supervision import Action
 from portal.accounts.models import Department
 
 
@@ -121,10 +122,27 @@ class LoopItem(models.Model):
 class LoopEvent(models.Model):
     """One step on an item's loop: who did what, when, with what words and evidence."""
 
+    class Step(models.TextChoices):
+        """The steps a timeline records: the loop's actions and the steps the system takes."""
+
+        DISPATCH = "dispatch", "交办"
+        IMPORT_UPDATE = "import_update", "导入更新"
+        SPLIT = "split", "分解"
+        CHILDREN_CLOSED = "children_closed", "分项全部销案"
+        ACCEPT = Action.ACCEPT.value, "签收"
+        PROGRESS = Action.PROGRESS.value, "报送进展"
+        SUBMIT = Action.SUBMIT.value, "报结"
+        PASS = Action.PASS.value, "审核通过办结"
+        RETURN = Action.RETURN.value, "退回"
+        REQUEST_EXTENSION = Action.REQUEST_EXTENSION.value, "申请延期"
+        APPROVE_EXTENSION = Action.APPROVE_EXTENSION.value, "批准延期"
+        REJECT_EXTENSION = Action.REJECT_EXTENSION.value, "不批准延期"
+        ESCALATE = Action.ESCALATE.value, "升级督办"
+
     item = models.ForeignKey(
         LoopItem, verbose_name="事项", on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField("操作", max_length=24)
+    action = models.CharField("操作", max_length=24, choices=Step.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -151,9 +169,7 @@ class LoopEvent(models.Model):
     @property
     def action_label(self) -> str:
         """The step as the timeline shows it (签收, 报结, 升级督办 …)."""
-        from portal.supervision.services import ACTION_LABELS
-
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return str(self.get_action_display())
 
 
 class Venue(models.Model):

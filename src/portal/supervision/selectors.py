@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
@@ -24,11 +25,32 @@ from django.db.models import (
     When,
 )
 
-from chengqu.supervision import Colour, PeriodResult, PeriodStatus, State, compliance, obligations
+from chengqu.supervision import (
+    Action,
+    Colour,
+    PeriodResult,
+    PeriodStatus,
+    State,
+    check_exposure,
+    compliance,
+    exposure_slots,
+    obligations,
+)
+from chengqu.supervision.hazards import ExposureCheck
 from chengqu.supervision.loop import COLOUR_LABELS, behind_margin, colour_code, due_soon_days
 from portal.accounts.access import sees_all_units
 from portal.accounts.models import Department, User
-from portal.supervision.models import LoopItem, ObligationRecord
+from portal.accounts.roles import Role, has_role, roles_of
+from portal.supervision.models import (
+    Bulletin,
+    Exposure,
+    Hazard,
+    LoopItem,
+    ObligationRecord,
+    SelfInspection,
+    Venue,
+)
+from portal.supervision.workflow import ACTING_ROLES, VERIFIERS, needs_unit_member
 
 OPEN_STATES = ("dispatched", "accepted", "in_progress", "returned")
 
@@ -44,6 +66,192 @@ def visible_items(user: User | AnonymousUser, kind: str = LoopItem.Kind.TASK) ->
         "loopitem_id"
     )
     return qs.filter(Q(unit_id=user.department_id) | Q(pk__in=shared))
+
+
+def item_get(*, user: User | AnonymousUser, pk: int) -> LoopItem | None:
+    """The item ``pk`` if the user may see it, else None (missing and hidden alike)."""
+    item = LoopItem.objects.filter(pk=pk).first()
+    if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
+        return None
+    return item
+
+
+def item_page(
+    qs: QuerySet[LoopItem], *, number: str | None, related: tuple[str, ...], size: int = 50
+) -> tuple[Page[Any], list[LoopItem]]:
+    """A page of a ledger in two steps: the page's ids from the index alone (a deep page skips
+    index entries, not joined rows), then those rows by primary key with ``related``, in order."""
+    page = Paginator(qs.values_list("pk", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    found = {i.pk: i for i in LoopItem.objects.filter(pk__in=ids).select_related(*related)}
+    return page, [found[pk] for pk in ids if pk in found]
+
+
+def is_unit_member(*, user: User, item: LoopItem) -> bool:
+    """Whether ``user`` belongs to the item's lead unit or one of its co-responsible units."""
+    if user.department_id is None:
+        return False
+    if item.unit_id == user.department_id:
+        return True
+    return item.co_units.filter(pk=user.department_id).exists()
+
+
+def item_actions(*, user: User, item: LoopItem) -> frozenset[Action]:
+    """The loop's steps the workflow table lets ``user`` take on ``item`` by role and unit (which
+    of them the item's state allows is the loop's own rule); none for a read-only account."""
+    roles = roles_of(user)
+    if Role.AUDITOR in roles and not (roles - {Role.AUDITOR}):
+        return frozenset()
+    member: bool | None = None
+    allowed = set()
+    for action, acting in ACTING_ROLES.items():
+        if not roles & set(acting):
+            continue
+        if needs_unit_member(action):
+            if member is None:
+                member = is_unit_member(user=user, item=item)
+            if not member:
+                continue
+        allowed.add(action)
+    return frozenset(allowed)
+
+
+def hazard_of(item: LoopItem) -> Hazard | None:
+    """The hazard details of a hazard item, with its venue; None for a task."""
+    return Hazard.objects.filter(item=item).select_related("venue").first()
+
+
+def hazard_list(*, pks: list[str]) -> list[Hazard]:
+    """The hazards with these primary keys (as a form posts them)."""
+    return list(Hazard.objects.filter(pk__in=pks))
+
+
+def hazard_state_counts(user: User | AnonymousUser) -> dict[str, int]:
+    """How many hazards the user sees are in each state, every state named (0 if none)."""
+    counted = dict(
+        visible_items(user, LoopItem.Kind.HAZARD)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    return {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
+
+
+def unit_list() -> QuerySet[Department]:
+    """The active units, to choose from (a split's unit, a duty's unit)."""
+    return Department.objects.filter(active=True).order_by("kind", "name")
+
+
+def unit_get(pk: str | int | None) -> Department | None:
+    """The unit ``pk`` (as a form posts it), or None."""
+    return Department.objects.filter(pk=pk or 0).first()
+
+
+def street_list(user: User) -> QuerySet[Department]:
+    """The towns and streets the user may report a hazard in: its own if it belongs to one (and is
+    not of the 督查室), else all active ones."""
+    streets = Department.objects.filter(
+        kind__in=(Department.Kind.TOWN, Department.Kind.STREET), active=True
+    )
+    if (
+        user.department
+        and user.department.kind in (Department.Kind.TOWN, Department.Kind.STREET)
+        and not has_role(user, *VERIFIERS)
+    ):
+        streets = streets.filter(pk=user.department.pk)
+    return streets
+
+
+def street_get(*, user: User, pk: str | int | None) -> Department | None:
+    """The town or street ``pk`` (as a form posts it) if the user may report a hazard in it."""
+    return street_list(user).filter(pk=pk or 0).first()
+
+
+def venue_list(user: User) -> QuerySet[Venue]:
+    """The venues the user sees: all for the 督查室 and auditors, else those of its town or street."""
+    venues = Venue.objects.select_related("street").order_by("street__name", "name")
+    if not has_role(user, *VERIFIERS, Role.AUDITOR):
+        venues = venues.filter(street_id=user.department_id or 0)
+    return venues
+
+
+def venue_get(*, user: User, pk: str | int | None) -> Venue | None:
+    """The venue ``pk`` (as a form posts it) if the user sees it, else None."""
+    return venue_list(user).filter(pk=pk or 0).first()
+
+
+def self_inspection_list(user: User, limit: int = 50) -> list[SelfInspection]:
+    """The latest self-inspection records of the venues the user sees."""
+    return list(
+        SelfInspection.objects.filter(venue__in=venue_list(user)).select_related("venue")[:limit]
+    )
+
+
+def exposure_candidates(user: User | AnonymousUser, limit: int = 30) -> QuerySet[Hazard]:
+    """Open hazards the user sees, major and earliest due first, to name in a 大曝光."""
+    open_items = visible_items(user, LoopItem.Kind.HAZARD).exclude(state=LoopItem.State.CLOSED)
+    return (
+        Hazard.objects.filter(item__in=open_items)
+        .select_related("venue", "item")
+        .order_by("-major", "item__due", "pk")[:limit]
+    )
+
+
+def exposure_list(limit: int = 20) -> QuerySet[Exposure]:
+    """The latest exposures held."""
+    return Exposure.objects.all()[:limit]
+
+
+def exposure_checks() -> tuple[ExposureCheck, ...]:
+    """The weekly exposure check (五(三)) against the exposures held, each with its units counted."""
+    held = [
+        (e.held_on, e.hazards.values("venue").distinct().count()) for e in Exposure.objects.all()
+    ]
+    start = min((e for e, _ in held), default=date(2024, 2, 4))
+    return check_exposure(exposure_slots(campaign_start=min(start, date(2024, 2, 4))), held)
+
+
+def dispatch_figures(
+    user: User | AnonymousUser,
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """附件4 调度表: per unit name the hazards the user sees found, closed and open; and per street
+    name the venues registered."""
+    table: dict[str, dict[str, int]] = {}
+    qs = visible_items(user, LoopItem.Kind.HAZARD)
+    for name, state in qs.order_by().values_list("unit_name", "state"):
+        row = table.setdefault(name, {"found": 0, "closed": 0, "open": 0})
+        row["found"] += 1
+        row["closed" if state == LoopItem.State.CLOSED else "open"] += 1
+    venue_counts: dict[str, int] = {}
+    for street_name in Venue.objects.order_by().values_list("street__name", flat=True):
+        venue_counts[street_name] = venue_counts.get(street_name, 0) + 1
+    return table, venue_counts
+
+
+def bulletin_list(limit: int = 20) -> QuerySet[Bulletin]:
+    """The latest bulletins published."""
+    return Bulletin.objects.all()[:limit]
+
+
+def bulletin_items(
+    user: User | AnonymousUser, *, end: date, source: str = ""
+) -> QuerySet[LoopItem]:
+    """The tasks a bulletin for a period ending ``end`` counts: those the user sees dispatched by
+    then, of one source document if given."""
+    qs = visible_items(user).filter(dispatched__lte=end)
+    if source:
+        qs = qs.filter(source=source)
+    return qs
+
+
+def obligation_record_list(user: User | AnonymousUser, limit: int = 50) -> list[ObligationRecord]:
+    """The latest recurring-obligation records the user sees: all for oversight roles, else its
+    unit's."""
+    records = ObligationRecord.objects.select_related("unit").order_by("-held_on", "-pk")
+    if not sees_all_units(user):
+        own = user.department_id if isinstance(user, User) else None
+        records = records.filter(unit_id=own or 0)
+    return list(records[:limit])
 
 
 def filter_items(

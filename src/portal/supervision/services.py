@@ -32,6 +32,7 @@ from chengqu.supervision.worklist import find_document
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.audit.services import audit_record, snapshot
+from portal.supervision.actions import LOOP_STEP_ACTIONS, SupervisionAction
 from portal.supervision.models import (
     Bulletin,
     Exposure,
@@ -42,33 +43,9 @@ from portal.supervision.models import (
     SelfInspection,
     Venue,
 )
+from portal.supervision.selectors import is_unit_member
 from portal.supervision.units import collective_members, is_collective, resolve_unit
-
-UNIT_ACTIONS = {Action.ACCEPT, Action.PROGRESS, Action.SUBMIT, Action.REQUEST_EXTENSION}
-INSPECTOR_ACTIONS = {
-    Action.PASS,
-    Action.RETURN,
-    Action.APPROVE_EXTENSION,
-    Action.REJECT_EXTENSION,
-    Action.ESCALATE,
-}
-VERIFIERS = (Role.INSPECTORATE, Role.ADMIN)
-
-ACTION_LABELS = {
-    "dispatch": "交办",
-    "import_update": "导入更新",
-    "split": "分解",
-    "children_closed": "分项全部销案",
-    Action.ACCEPT: "签收",
-    Action.PROGRESS: "报送进展",
-    Action.SUBMIT: "报结",
-    Action.PASS: "审核通过办结",
-    Action.RETURN: "退回",
-    Action.REQUEST_EXTENSION: "申请延期",
-    Action.APPROVE_EXTENSION: "批准延期",
-    Action.REJECT_EXTENSION: "不批准延期",
-    Action.ESCALATE: "升级督办",
-}
+from portal.supervision.workflow import ACTING_ROLES, VERIFIERS, needs_unit_member
 
 # Fields an import may change; the loop's own fields (state, progress, dates agreed) never.
 _IMPORTED = (
@@ -127,9 +104,13 @@ def _upsert(
         item.full_clean()
         item.save()
         item.co_units.set({u.pk for u in units[1:]})
-        audit_record(actor=None, action="supervision.item.import", obj=item, after=_snap(item))
+        audit_record(actor=None, action=SupervisionAction.ITEM_IMPORT, obj=item, after=_snap(item))
         LoopEvent.objects.create(
-            item=item, action="dispatch", at=timezone.now(), on=dispatched, text="导入公报任务"
+            item=item,
+            action=LoopEvent.Step.DISPATCH,
+            at=timezone.now(),
+            on=dispatched,
+            text="导入公报任务",
         )
         return "created"
     before = _snap(item)
@@ -148,10 +129,14 @@ def _upsert(
     item.full_clean()
     item.save()
     audit_record(
-        actor=None, action="supervision.item.reimport", obj=item, before=before, after=after
+        actor=None, action=SupervisionAction.ITEM_REIMPORT, obj=item, before=before, after=after
     )
     LoopEvent.objects.create(
-        item=item, action="import_update", at=timezone.now(), on=clock.today(), text="公报文本变更"
+        item=item,
+        action=LoopEvent.Step.IMPORT_UPDATE,
+        at=timezone.now(),
+        on=clock.today(),
+        text="公报文本变更",
     )
     return "updated"
 
@@ -283,24 +268,16 @@ def _state(item: LoopItem) -> LoopState:
     )
 
 
-def is_unit_member(user: User, item: LoopItem) -> bool:
-    """Whether ``user`` belongs to the item's lead unit or one of its co-responsible units."""
-    if user.department_id is None:
-        return False
-    if item.unit_id == user.department_id:
-        return True
-    return item.co_units.filter(pk=user.department_id).exists()
-
-
 def _check_actor(actor: User, item: LoopItem, action: Action) -> None:
+    """Refuse a step the workflow table does not let ``actor`` take on ``item``."""
     if is_read_only(actor):
         raise DomainError("supervision.read_only", "审计账户只能查看,不能办理", field="action")
-    if action in UNIT_ACTIONS:
-        if not (has_role(actor, Role.UNIT) and is_unit_member(actor, item)):
+    if needs_unit_member(action):
+        if not (has_role(actor, *ACTING_ROLES[action]) and is_unit_member(user=actor, item=item)):
             raise DomainError(
                 "supervision.not_your_unit", "只有责任单位可以办理此事项", field="action"
             )
-    elif not has_role(actor, *VERIFIERS):
+    elif not has_role(actor, *ACTING_ROLES[action]):
         raise DomainError(
             "supervision.not_inspector", "只有督查室可以审核、批准延期或升级督办", field="action"
         )
@@ -366,7 +343,7 @@ def loop_act(
     )
     audit_record(
         actor=actor,
-        action=f"supervision.item.{action.value}",
+        action=LOOP_STEP_ACTIONS[action],
         obj=item,
         before=before,
         after=_snap(item),
@@ -396,7 +373,7 @@ def _close_parent_when_done(parent_id: int, day: date) -> None:
     n = parent.children.count()
     LoopEvent.objects.create(
         item=parent,
-        action="children_closed",
+        action=LoopEvent.Step.CHILDREN_CLOSED,
         actor=None,
         at=timezone.now(),
         on=day,
@@ -404,7 +381,7 @@ def _close_parent_when_done(parent_id: int, day: date) -> None:
     )
     audit_record(
         actor=None,
-        action="supervision.item.children_closed",
+        action=SupervisionAction.ITEM_CHILDREN_CLOSED,
         obj=parent,
         before=before,
         after=_snap(parent),
@@ -433,7 +410,8 @@ def hazard_split(
     if item.kind != LoopItem.Kind.HAZARD:
         raise DomainError("hazard.split_kind", "只有隐患可以拆分为分项隐患", field="action")
     if not (
-        has_role(actor, *VERIFIERS) or (has_role(actor, Role.UNIT) and is_unit_member(actor, item))
+        has_role(actor, *VERIFIERS)
+        or (has_role(actor, Role.UNIT) and is_unit_member(user=actor, item=item))
     ):
         raise DomainError(
             "supervision.not_your_unit", "只有督查室或隐患属地可以拆分隐患", field="unit"
@@ -494,7 +472,7 @@ def hazard_split(
     )
     LoopEvent.objects.create(
         item=item,
-        action="split",
+        action=LoopEvent.Step.SPLIT,
         actor=actor,
         at=timezone.now(),
         on=today,
@@ -503,13 +481,13 @@ def hazard_split(
     )
     LoopEvent.objects.create(
         item=child,
-        action="dispatch",
+        action=LoopEvent.Step.DISPATCH,
         actor=actor,
         at=timezone.now(),
         on=today,
         text=f"由隐患 {item.number} 拆分",
     )
-    audit_record(actor=actor, action="supervision.hazard.split", obj=child, after=_snap(child))
+    audit_record(actor=actor, action=SupervisionAction.HAZARD_SPLIT, obj=child, after=_snap(child))
     return part
 
 
@@ -517,7 +495,9 @@ def hazard_split(
 def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due: date) -> LoopItem:
     """The lead unit splits a task: a sub-task for one of its own sections or a co-unit, due no later
     than the task."""
-    if is_read_only(actor) or not (has_role(actor, Role.UNIT) and is_unit_member(actor, item)):
+    if is_read_only(actor) or not (
+        has_role(actor, Role.UNIT) and is_unit_member(user=actor, item=item)
+    ):
         raise DomainError("supervision.not_your_unit", "只有责任单位可以分解此事项", field="unit")
     if item.state == LoopItem.State.CLOSED:
         raise DomainError("loop.closed", "事项已办结,不能再操作", field="action")
@@ -548,13 +528,13 @@ def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due:
     child.save()
     LoopEvent.objects.create(
         item=item,
-        action="split",
+        action=LoopEvent.Step.SPLIT,
         actor=actor,
         at=timezone.now(),
         on=clock.today(),
         text=f"分解给{unit.name}: {text}",
     )
-    audit_record(actor=actor, action="supervision.item.split", obj=child, after=_snap(child))
+    audit_record(actor=actor, action=SupervisionAction.ITEM_SPLIT, obj=child, after=_snap(child))
     return child
 
 
@@ -600,7 +580,9 @@ def venue_register(
             "phone": phone,
         },
     )
-    audit_record(actor=actor, action="supervision.venue.register", obj=venue, after=snapshot(venue))
+    audit_record(
+        actor=actor, action=SupervisionAction.VENUE_REGISTER, obj=venue, after=snapshot(venue)
+    )
     return venue
 
 
@@ -641,7 +623,10 @@ def self_inspection_record(
         recorded_by=actor,
     )
     audit_record(
-        actor=actor, action="supervision.self_inspection.record", obj=record, after=snapshot(record)
+        actor=actor,
+        action=SupervisionAction.SELF_INSPECTION_RECORD,
+        obj=record,
+        after=snapshot(record),
     )
     return record
 
@@ -713,13 +698,13 @@ def hazard_report(
     )
     LoopEvent.objects.create(
         item=item,
-        action="dispatch",
+        action=LoopEvent.Step.DISPATCH,
         actor=actor,
         at=timezone.now(),
         on=day,
         text=f"检查项 {check_id} {check_text}",
     )
-    audit_record(actor=actor, action="supervision.hazard.report", obj=item, after=_snap(item))
+    audit_record(actor=actor, action=SupervisionAction.HAZARD_REPORT, obj=item, after=_snap(item))
     return hazard
 
 
@@ -740,7 +725,7 @@ def exposure_record(
     exposure.hazards.set(hazards)
     audit_record(
         actor=actor,
-        action="supervision.exposure.record",
+        action=SupervisionAction.EXPOSURE_RECORD,
         obj=exposure,
         after={"held_on": held_on, "hazards": sorted(h.pk for h in hazards)},
     )
@@ -770,7 +755,10 @@ def bulletin_publish(
         published_at=timezone.now(),
     )
     audit_record(
-        actor=actor, action="supervision.bulletin.publish", obj=bulletin, after=snapshot(bulletin)
+        actor=actor,
+        action=SupervisionAction.BULLETIN_PUBLISH,
+        obj=bulletin,
+        after=snapshot(bulletin),
     )
     return bulletin
 
@@ -817,7 +805,7 @@ def obligation_record(
         recorded_at=timezone.now(),
     )
     audit_record(
-        actor=actor, action="supervision.obligation.record", obj=record, after=snapshot(record)
+        actor=actor, action=SupervisionAction.OBLIGATION_RECORD, obj=record, after=snapshot(record)
     )
     return record
 
@@ -921,7 +909,7 @@ def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]
             )
             LoopEvent.objects.create(
                 item=item,
-                action=Action.ESCALATE.value,
+                action=LoopEvent.Step.ESCALATE,
                 actor=None,
                 at=timezone.now(),
                 on=day,
@@ -929,7 +917,7 @@ def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]
             )
             audit_record(
                 actor=None,
-                action="supervision.item.auto_escalate",
+                action=SupervisionAction.ITEM_AUTO_ESCALATE,
                 obj=item,
                 before=before,
                 after=_snap(item),

@@ -7,8 +7,6 @@ from functools import cache
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,29 +17,19 @@ from chengqu.gazette import ParseResult, parse_issue
 from chengqu.supervision import (
     Action,
     campaign_steps,
-    check_exposure,
     checklist,
-    exposure_slots,
     obligations,
     occurrences,
     venue_classes,
 )
 from chengqu.supervision.hazards import inspector_scopes
 from chengqu.supervision.loop import ESCALATION_LABELS, STATE_LABELS, State
-from portal.accounts.access import sees_all_units
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
+from portal.core.auth import current_user
 from portal.core.exports import DOCX, XLSX, append_row, attachment, saved
-from portal.supervision import exports, services
-from portal.supervision.models import (
-    Bulletin,
-    Exposure,
-    Hazard,
-    LoopItem,
-    ObligationRecord,
-    SelfInspection,
-    Venue,
-)
+from portal.supervision import exports, selectors, services
+from portal.supervision.models import LoopEvent, LoopItem
 from portal.supervision.selectors import (
     BUCKET_LABELS,
     BUCKETS,
@@ -49,10 +37,12 @@ from portal.supervision.selectors import (
     distinct_values,
     duty_rows,
     filter_items,
+    item_page,
     missed_duties,
     rows,
     visible_items,
 )
+from portal.supervision.workflow import INSPECTOR_ACTIONS, UNIT_ACTIONS
 
 READERS = (Role.UNIT, Role.INSPECTORATE, Role.ADMIN, Role.AUDITOR, Role.HQ_OFFICE, Role.COMMANDER)
 
@@ -70,18 +60,13 @@ def _parsed() -> ParseResult:
     return parse_issue(read_gazette_issue("gazette-2024-1.txt"))
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # role_required let only users through
-    return request.user
-
-
 # ------------------------------------------------------------------ tasks
 
 
 @_role_required
 def index(request: HttpRequest) -> HttpResponse:
     """任务台账: filter by leader, unit, status, overdue, 民生实事, source; 'my tasks' for unit users."""
-    user = _user(request)
+    user = current_user(request)
     today = clock.today()
     params = {
         k: request.GET.get(k, "").strip()
@@ -97,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "任务台账.xlsx",
             XLSX,
         )
-    page, items = _page(qs, request.GET.get("page"), ("unit",))
+    page, items = item_page(qs, number=request.GET.get("page"), related=("unit",))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -117,34 +102,23 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(
-    qs: Any, number: str | None, related: tuple[str, ...], size: int = 50
-) -> tuple[Any, list[LoopItem]]:
-    """A page of a ledger in two steps: the page's ids from the index alone (a deep page skips
-    index entries, not joined rows), then those rows by primary key with ``related``, in order."""
-    page = Paginator(qs.values_list("pk", flat=True), size).get_page(number)
-    ids = list(page.object_list)
-    found = {i.pk: i for i in LoopItem.objects.filter(pk__in=ids).select_related(*related)}
-    return page, [found[pk] for pk in ids if pk in found]
-
-
 def _visible_item(user: User, pk: int) -> LoopItem:
-    item = LoopItem.objects.filter(pk=pk).first()
-    if item is None or not visible_items(user, item.kind).filter(pk=pk).exists():
+    item = selectors.item_get(user=user, pk=pk)
+    if item is None:
         raise Http404("没有这项任务,或您无权查看")
     return item
 
 
 @_role_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     item = _visible_item(user, pk)
     today = clock.today()
     (row,) = rows([item], today=today)
-    writable = not is_read_only(user)
-    unit_user = writable and has_role(user, Role.UNIT) and services.is_unit_member(user, item)
-    verifier = writable and has_role(user, Role.INSPECTORATE, Role.ADMIN)
-    hazard = Hazard.objects.filter(item=item).select_related("venue").first()
+    allowed = selectors.item_actions(user=user, item=item)  # the buttons, from the workflow table
+    unit_user = bool(allowed & UNIT_ACTIONS)
+    verifier = bool(allowed & INSPECTOR_ACTIONS)
+    hazard = selectors.hazard_of(item)
     citation = (
         Citation(document=item.source, clause=item.eid, text="")
         if item.source and item.eid
@@ -165,7 +139,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": STATE_LABELS[State(item.state)],
             "escalation_label": ESCALATION_LABELS[item.escalation],
             "children": item.children.all(),
-            "units": Department.objects.filter(active=True).order_by("kind", "name"),
+            "units": selectors.unit_list(),
             "closed": item.state == LoopItem.State.CLOSED,
             "can_split_hazard": item.kind == LoopItem.Kind.HAZARD
             and item.state != LoopItem.State.SUBMITTED
@@ -187,7 +161,7 @@ def _date(value: str, field: str) -> date | None:
 @require_POST
 @_role_required
 def item_act(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     item = _visible_item(user, pk)
     action = request.POST.get("action", "")
     try:
@@ -225,7 +199,7 @@ def item_act(request: HttpRequest, pk: int) -> HttpResponse:
                 progress=int(progress_raw) if progress_raw.isdigit() else None,
                 new_due=_date(request.POST.get("new_due", ""), "new_due"),
             )
-            messages.success(request, f"已{services.ACTION_LABELS[Action(action)]}。")
+            messages.success(request, f"已{LoopEvent.Step(action).label}。")
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("supervision:item", pk=item.pk)
@@ -234,7 +208,7 @@ def item_act(request: HttpRequest, pk: int) -> HttpResponse:
 @_role_required
 def bulletin(request: HttpRequest) -> HttpResponse:
     """通报: per unit for a period — done, on track, behind, overdue; .xlsx/.docx; the 督查室 publishes."""
-    user = _user(request)
+    user = current_user(request)
     today = clock.today()
     try:
         start = _date(request.GET.get("start", ""), "start") or date(today.year, 1, 1)
@@ -242,9 +216,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     except DomainError as err:
         messages.error(request, err.message)
         start, end = date(today.year, 1, 1), today
-    qs = visible_items(user).filter(dispatched__lte=end)
-    if request.GET.get("source"):
-        qs = qs.filter(source=request.GET["source"])
+    qs = selectors.bulletin_items(user, end=end, source=request.GET.get("source", ""))
     by = "leader" if request.GET.get("by") == "leader" else "unit"
     figures = bulletin_figures(qs, end=end, by=by)
     missed = missed_duties(user, today=today, start=start, end=end)
@@ -278,7 +250,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
             "end": end,
             "by": by,
             "buckets": [(b, BUCKET_LABELS[b]) for b in BUCKETS],
-            "published": Bulletin.objects.all()[:20],
+            "published": selectors.bulletin_list(),
             "can_publish": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user),
             "chart": _chart(figures),
             "missed": missed,
@@ -331,15 +303,12 @@ def schedule(request: HttpRequest) -> HttpResponse:
 def duties(request: HttpRequest) -> HttpResponse:
     """周期性工作落实: each responsible unit records its occurrences; per month/year met, open or
     missed (red)."""
-    user = _user(request)
+    user = current_user(request)
     today = clock.today()
     all_units = has_role(user, Role.INSPECTORATE, Role.ADMIN)
     if request.method == "POST":
         try:
-            if all_units:
-                unit = Department.objects.filter(pk=request.POST.get("unit") or 0).first()
-            else:
-                unit = user.department
+            unit = selectors.unit_get(request.POST.get("unit")) if all_units else user.department
             if unit is None:
                 raise DomainError("supervision.unit", "请选择责任单位", field="unit")
             held_on = _date(request.POST.get("held_on", ""), "held_on")
@@ -358,9 +327,6 @@ def duties(request: HttpRequest) -> HttpResponse:
         except DomainError as err:
             messages.error(request, err.message)
     rows_ = duty_rows(user, today=today)
-    records = ObligationRecord.objects.select_related("unit").order_by("-held_on", "-pk")
-    if not sees_all_units(user):
-        records = records.filter(unit_id=user.department_id or 0)
     return render(
         request,
         "supervision/duties.html",
@@ -368,12 +334,12 @@ def duties(request: HttpRequest) -> HttpResponse:
             "rows": rows_,
             "duties": obligations(),
             "today": today,
-            "records": records[:50],
+            "records": selectors.obligation_record_list(user),
             "labels": {o.key: o.label for o in obligations()},
             "can_record": not is_read_only(user)
             and (all_units or (has_role(user, Role.UNIT) and user.department_id)),
             "all_units": all_units,
-            "units": Department.objects.filter(active=True).order_by("kind", "name"),
+            "units": selectors.unit_list(),
             "missed": sum(len(r.missed) for r in rows_),
         },
     )
@@ -384,7 +350,7 @@ def duties(request: HttpRequest) -> HttpResponse:
 
 @_role_required
 def hazards(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     today = clock.today()
     params = {k: request.GET.get(k, "").strip() for k in ("status", "overdue", "q", "unit")}
     qs = filter_items(visible_items(user, LoopItem.Kind.HAZARD), params, today=today)
@@ -395,14 +361,8 @@ def hazards(request: HttpRequest) -> HttpResponse:
             "隐患三个清单.xlsx",
             XLSX,
         )
-    page, items = _page(qs, request.GET.get("page"), ("unit", "hazard__venue"))
-    counted = dict(
-        visible_items(user, LoopItem.Kind.HAZARD)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-    )
-    stats = {s: counted.get(s, 0) for s, _ in LoopItem.State.choices}
+    page, items = item_page(qs, number=request.GET.get("page"), related=("unit", "hazard__venue"))
+    stats = selectors.hazard_state_counts(user)
     return render(
         request,
         "supervision/hazards.html",
@@ -420,18 +380,10 @@ def hazards(request: HttpRequest) -> HttpResponse:
 @_role_required
 def hazard_new(request: HttpRequest) -> HttpResponse:
     """The inspection form (works on a phone): venue, checklist item, the three lists."""
-    user = _user(request)
+    user = current_user(request)
     groups = checklist(_parsed())
     items = {i.id: (g, i) for g in groups for i in g.items}
-    streets = Department.objects.filter(
-        kind__in=(Department.Kind.TOWN, Department.Kind.STREET), active=True
-    )
-    if (
-        user.department
-        and user.department.kind in (Department.Kind.TOWN, Department.Kind.STREET)
-        and not has_role(user, Role.INSPECTORATE, Role.ADMIN)
-    ):
-        streets = streets.filter(pk=user.department.pk)
+    streets = selectors.street_list(user)
     form: dict[str, str] = {
         k: str(v) for k, v in request.POST.dict().items() if k != "csrfmiddlewaretoken"
     }
@@ -441,7 +393,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                 raise DomainError(
                     "supervision.read_only", "审计账户只能查看,不能办理", field="name"
                 )
-            street = streets.filter(pk=form.get("street") or 0).first()
+            street = selectors.street_get(user=user, pk=form.get("street"))
             if street is None:
                 raise DomainError("hazard.street", "请选择属地镇(街道)", field="street")
             if form.get("check_id") not in items:
@@ -495,15 +447,13 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
 @_role_required
 def self_inspection(request: HttpRequest) -> HttpResponse:
     """场所自查记录 (附件2): the venue's person in charge signs; findings are checklist items."""
-    user = _user(request)
+    user = current_user(request)
     groups = checklist(_parsed())
     known = {i.id for g in groups for i in g.items}
-    venues = Venue.objects.select_related("street").order_by("street__name", "name")
-    if not has_role(user, Role.INSPECTORATE, Role.ADMIN, Role.AUDITOR):
-        venues = venues.filter(street_id=user.department_id or 0)
+    venues = selectors.venue_list(user)
     if request.method == "POST":
         try:
-            venue = venues.filter(pk=request.POST.get("venue") or 0).first()
+            venue = selectors.venue_get(user=user, pk=request.POST.get("venue"))
             if venue is None:
                 raise DomainError("hazard.venue", "请选择场所", field="venue")
             services.self_inspection_record(
@@ -520,7 +470,7 @@ def self_inspection(request: HttpRequest) -> HttpResponse:
             return redirect("supervision:self_inspection")
         except DomainError as err:
             messages.error(request, err.message)
-    records = SelfInspection.objects.filter(venue__in=venues).select_related("venue")[:50]
+    records = selectors.self_inspection_list(user)
     return render(
         request,
         "supervision/self_inspection.html",
@@ -546,11 +496,11 @@ def hazard_checklist(request: HttpRequest) -> HttpResponse:
 @_role_required
 def exposure(request: HttpRequest) -> HttpResponse:
     """大曝光: candidates (open hazards, overdue and major first), the record, the weekly check."""
-    user = _user(request)
+    user = current_user(request)
     if request.method == "POST":
         try:
             held_on = _date(request.POST.get("held_on", ""), "held_on") or clock.today()
-            chosen = list(Hazard.objects.filter(pk__in=request.POST.getlist("hazard")))
+            chosen = selectors.hazard_list(pks=request.POST.getlist("hazard"))
             services.exposure_record(
                 actor=user, held_on=held_on, hazards=chosen, note=request.POST.get("note", "")
             )
@@ -558,24 +508,15 @@ def exposure(request: HttpRequest) -> HttpResponse:
         except DomainError as err:
             messages.error(request, err.message)
         return redirect("supervision:exposure")
-    open_items = visible_items(user, LoopItem.Kind.HAZARD).exclude(state=LoopItem.State.CLOSED)
-    candidates = (
-        Hazard.objects.filter(item__in=open_items)
-        .select_related("venue", "item")
-        .order_by("-major", "item__due", "pk")[:30]
-    )
-    held = [
-        (e.held_on, e.hazards.values("venue").distinct().count()) for e in Exposure.objects.all()
-    ]
-    start = min((e for e, _ in held), default=date(2024, 2, 4))
-    checks = check_exposure(exposure_slots(campaign_start=min(start, date(2024, 2, 4))), held)
+    candidates = selectors.exposure_candidates(user)
+    checks = selectors.exposure_checks()
     return render(
         request,
         "supervision/exposure.html",
         {
             "candidates": candidates,
             "checks": checks,
-            "exposures": Exposure.objects.all()[:20],
+            "exposures": selectors.exposure_list(),
             "can_record": has_role(user, Role.INSPECTORATE, Role.ADMIN) and not is_read_only(user),
             "today": clock.today(),
         },
@@ -585,16 +526,8 @@ def exposure(request: HttpRequest) -> HttpResponse:
 @_role_required
 def dispatch_table(request: HttpRequest) -> HttpResponse:
     """附件4 调度表 per town/street: venues inspected, hazards found, fixed, open (as .xlsx)."""
-    user = _user(request)
-    qs = visible_items(user, LoopItem.Kind.HAZARD)
-    table: dict[str, dict[str, int]] = {}
-    for name, state in qs.order_by().values_list("unit_name", "state"):
-        row = table.setdefault(name, {"found": 0, "closed": 0, "open": 0})
-        row["found"] += 1
-        row["closed" if state == LoopItem.State.CLOSED else "open"] += 1
-    venue_counts: dict[str, int] = {}
-    for street_name in Venue.objects.order_by().values_list("street__name", flat=True):
-        venue_counts[street_name] = venue_counts.get(street_name, 0) + 1
+    user = current_user(request)
+    table, venue_counts = selectors.dispatch_figures(user)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("整治行动调度表")
     append_row(sheet, ["单位", "登记场所(家)", "排查发现隐患(处)", "已整改销案(处)", "未整改(处)"])
