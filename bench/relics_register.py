@@ -61,7 +61,7 @@ def _fill(n: int, seed: int) -> None:
 
     from portal.accounts.models import Department
     from portal.relics.models import Relic, RelicFile
-    from portal.relics.services import search_text_of
+    from portal.relics.selectors import search_text_of
 
     towns = list(Department.objects.filter(code__in=[f"t{i}" for i in range(8)]))
     rng = random.Random(seed)

@@ -15,6 +15,7 @@ from chengqu.gazette.model import DocRef
 from chengqu.gazette.render import issue_json
 from portal.accounts.models import User
 from portal.audit.services import audit_record
+from portal.gazette.actions import GazetteAction
 from portal.gazette.bigrams import to_bigrams
 from portal.gazette.models import (
     Attachment,
@@ -40,7 +41,7 @@ class IngestResult:
     stubs: tuple[str, ...]
 
 
-def text_sha256(data: bytes | str) -> str:
+def _text_sha256(data: bytes | str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()
 
@@ -67,7 +68,7 @@ def issue_ingest(
     version and the older one stays readable. Unreadable input raises DomainError and stores
     nothing.
     """
-    sha = text_sha256(data)
+    sha = _text_sha256(data)
     existing = IssueVersion.objects.select_related("issue").filter(sha256=sha).first()
     if existing is not None:
         return IngestResult(
@@ -119,7 +120,7 @@ def issue_ingest(
         )
         audit_record(
             actor=actor,
-            action="gazette.issue_ingest",
+            action=GazetteAction.ISSUE_INGEST,
             obj=version,
             after={
                 "issue": issue.key,

@@ -51,6 +51,12 @@ def may_use(user: User | AnonymousUser) -> bool:
     return sees_all(user) or census_area(user) is not None
 
 
+def require_use(user: User | AnonymousUser) -> None:
+    """Refuse anyone who takes no part in the census (the pages' entry check)."""
+    if not may_use(user):
+        raise PermissionDenied("您的角色无权使用文物普查")
+
+
 def visible(user: User | AnonymousUser, queryset: QuerySet) -> QuerySet:  # type: ignore[type-arg]
     """Filter relics (or anything with a ``relic`` / ``department`` path) to what the user may see."""
     if sees_all(user):

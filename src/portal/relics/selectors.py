@@ -8,16 +8,45 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from chengqu.common import Citation
 from chengqu.relics import LeadStage, Phase, phase_on, registered_count
 from portal.accounts.models import Department, User
 from portal.relics.access import CENSUS_KINDS, census_area, sees_all, visible
-from portal.relics.models import DamageCase, QualityIssue, Relic
+from portal.relics.models import DamageCase, QualityIssue, Relic, RelicFile
 
 
 def relics_for(user: User | AnonymousUser) -> QuerySet[Relic]:
     return visible(user, Relic.objects.select_related("department"))
+
+
+def search_text_of(relic: Relic) -> str:
+    """What the register search looks in: name, code, address, era (lower case)."""
+    return "\n".join((relic.name, relic.code, relic.address, relic.era)).lower()
+
+
+def relic_file_get(*, user: User | AnonymousUser, pk: int) -> RelicFile:
+    """A photograph or drawing of a record the user may see (404 otherwise)."""
+    return get_object_or_404(RelicFile.objects.filter(relic__in=relics_for(user)), pk=pk)
+
+
+def quality_issue_get(*, user: User | AnonymousUser, pk: int) -> QualityIssue:
+    """A quality issue of a record the user may see (404 otherwise)."""
+    return get_object_or_404(QualityIssue.objects.filter(relic__in=relics_for(user)), pk=pk)
+
+
+def damage_case_get(*, user: User | AnonymousUser, pk: int) -> DamageCase:
+    """A damage case of a record the user may see (404 otherwise)."""
+    return get_object_or_404(DamageCase.objects.filter(relic__in=relics_for(user)), pk=pk)
+
+
+def damage_case_list(*, user: User | AnonymousUser, status: str = "") -> QuerySet[DamageCase]:
+    """Damage cases of the records the user may see (of one status, if given), with their relic."""
+    cases = DamageCase.objects.filter(relic__in=relics_for(user))
+    if status:
+        cases = cases.filter(status=status)
+    return cases.select_related("relic")
 
 
 def relic_search(

@@ -36,7 +36,9 @@ from portal.audit.services import audit_record, snapshot
 from portal.core.hygiene import model_text
 from portal.core.tables import read_table
 from portal.relics.access import CENSUS_KINDS, is_bureau, is_expert, require, require_edit
+from portal.relics.actions import RelicsAction
 from portal.relics.models import DamageCase, QualityIssue, Reexamination, Relic, RelicFile
+from portal.relics.selectors import search_text_of
 
 TEXT_FIELDS = ("name", "address", "era", "ownership", "use", "managing_body")
 # A degree of latitude is ~111 km; this window (~110 m) is wider than the duplicate radius.
@@ -46,7 +48,7 @@ WINDOW = Decimal("0.001")
 # ------------------------------------------------------------------ cleaning input
 
 
-def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Census contents from a form or a spreadsheet row, parsed and checked (raises DomainError)."""
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
@@ -89,11 +91,6 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     if "sensitive" in data:
         out["sensitive"] = str(data["sensitive"]).strip() in {"1", "true", "True", "是", "on", "y"}
     return out
-
-
-def search_text_of(relic: Relic) -> str:
-    """What the register search looks in: name, code, address, era (lower case)."""
-    return "\n".join((relic.name, relic.code, relic.address, relic.era)).lower()
 
 
 def _neighbours(relic: Relic) -> list[Neighbour]:
@@ -140,7 +137,7 @@ def _refuse_same_name_duplicate(relic: Relic) -> None:
             raise DomainError("relics.duplicate", issue.message, field="name")
 
 
-def quality_refresh(
+def _quality_refresh(
     relic: Relic, *, neighbours: list[Neighbour] | None = None, photographs: int | None = None
 ) -> list[QualityIssue]:
     """Run the checks of 五(五) on one record and bring its issue list up to date (inside a transaction).
@@ -221,7 +218,7 @@ def relic_create(
     require_edit(actor, department.pk)
     if origin == Relic.Origin.REGISTERED:
         require(is_bureau(actor), "只有文物局可以录入已登记文物")
-    fields = clean_fields(data)
+    fields = _clean_fields(data)
     code = (code or str(data.get("code") or "")).strip() or _next_code(department)
     if Relic.objects.filter(code=code).exists():
         raise DomainError("relics.code", f"普查编号 {code} 已存在", field="code")
@@ -238,8 +235,8 @@ def relic_create(
     _refuse_same_name_duplicate(relic)
     relic.search_text = search_text_of(relic)
     relic.save()
-    quality_refresh(relic)
-    audit_record(actor=actor, action="relics.create", obj=relic, after=snapshot(relic))
+    _quality_refresh(relic)
+    audit_record(actor=actor, action=RelicsAction.CREATE, obj=relic, after=snapshot(relic))
     return relic
 
 
@@ -249,7 +246,7 @@ def relic_update(*, actor: User, relic: Relic, data: dict[str, Any]) -> Relic:
     relic = Relic.objects.select_for_update().get(pk=relic.pk)
     require_edit(actor, relic.department_id)
     before = snapshot(relic)
-    for name, value in clean_fields(data).items():
+    for name, value in _clean_fields(data).items():
         setattr(relic, name, value)
     relic.full_clean()
     _refuse_same_name_duplicate(relic)
@@ -257,9 +254,9 @@ def relic_update(*, actor: User, relic: Relic, data: dict[str, Any]) -> Relic:
         relic.stage, relic.published_at = LeadStage.REGISTERED.value, None
     relic.search_text = search_text_of(relic)
     relic.save()
-    quality_refresh(relic)
+    _quality_refresh(relic)
     audit_record(
-        actor=actor, action="relics.update", obj=relic, before=before, after=snapshot(relic)
+        actor=actor, action=RelicsAction.UPDATE, obj=relic, before=before, after=snapshot(relic)
     )
     return relic
 
@@ -286,10 +283,10 @@ def relic_file_add(
     )
     item.file.save(f"{relic.code}-{kind}.{fmt}", upload, save=False)
     item.save()
-    quality_refresh(relic)
+    _quality_refresh(relic)
     audit_record(
         actor=actor,
-        action="relics.file_add",
+        action=RelicsAction.FILE_ADD,
         obj=item,
         after={**snapshot(item, exclude=("file",)), "file": item.file.name},
     )
@@ -335,12 +332,12 @@ def relic_reexamine(
         examined_on=examined_on or timezone.localdate(),
         examined_by=actor,
     )
-    audit_record(actor=actor, action="relics.reexamine", obj=record, after=snapshot(record))
+    audit_record(actor=actor, action=RelicsAction.REEXAMINE, obj=record, after=snapshot(record))
     if opens and why is not None:
         case = DamageCase.objects.create(
             relic=relic, reexamination=record, cause=why.value, opened_at=timezone.now()
         )
-        audit_record(actor=actor, action="relics.case_open", obj=case, after=snapshot(case))
+        audit_record(actor=actor, action=RelicsAction.CASE_OPEN, obj=case, after=snapshot(case))
     return record
 
 
@@ -359,7 +356,7 @@ def case_close(*, actor: User, case: DamageCase, outcome: str) -> DamageCase:
     )
     case.save()
     audit_record(
-        actor=actor, action="relics.case_close", obj=case, before=before, after=snapshot(case)
+        actor=actor, action=RelicsAction.CASE_CLOSE, obj=case, before=before, after=snapshot(case)
     )
     return case
 
@@ -367,7 +364,9 @@ def case_close(*, actor: User, case: DamageCase, outcome: str) -> DamageCase:
 # ------------------------------------------------------------------ leads: survey → verification → registration → publication
 
 
-def _move(actor: User, relic: Relic, target: LeadStage, action: str, **extra: Any) -> Relic:
+def _move(
+    actor: User, relic: Relic, target: LeadStage, action: RelicsAction, **extra: Any
+) -> Relic:
     relic = Relic.objects.select_for_update().get(pk=relic.pk)
     before = snapshot(relic)
     relic.stage = advance_stage(LeadStage(relic.stage), target).value.value
@@ -386,14 +385,14 @@ def _errors_open(relic: Relic) -> list[QualityIssue]:
 def lead_submit(*, actor: User, relic: Relic) -> Relic:
     """The census team finishes the survey of a lead and sends it to the experts (needs complete data)."""
     require_edit(actor, relic.department_id)
-    errors = [i for i in quality_refresh(relic) if i.severity == "error"]
+    errors = [i for i in _quality_refresh(relic) if i.severity == "error"]
     if errors:
         raise DomainError(
             "relics.incomplete",
             "调查信息不完整, 不能提交认定: " + "; ".join(i.message for i in errors),
             field="stage",
         )
-    return _move(actor, relic, LeadStage.SURVEYED, "relics.survey")
+    return _move(actor, relic, LeadStage.SURVEYED, RelicsAction.SURVEY)
 
 
 @transaction.atomic
@@ -404,7 +403,7 @@ def lead_verify(*, actor: User, relic: Relic, accept: bool, note: str) -> Relic:
         raise DomainError("relics.note", "请填写认定意见", field="note")
     target = LeadStage.VERIFIED if accept else LeadStage.REJECTED
     return _move(
-        actor, relic, target, "relics.verify", verified_by=actor, verified_note=note.strip()
+        actor, relic, target, RelicsAction.VERIFY, verified_by=actor, verified_note=note.strip()
     )
 
 
@@ -412,21 +411,21 @@ def lead_verify(*, actor: User, relic: Relic, accept: bool, note: str) -> Relic:
 def lead_return(*, actor: User, relic: Relic, note: str) -> Relic:
     """An expert sends a surveyed lead back to the census team."""
     require(is_expert(actor), "只有专家可以退回调查")
-    return _move(actor, relic, LeadStage.LEAD, "relics.return", verified_note=note.strip())
+    return _move(actor, relic, LeadStage.LEAD, RelicsAction.RETURN, verified_note=note.strip())
 
 
 @transaction.atomic
 def relic_register(*, actor: User, relic: Relic) -> Relic:
     """The 文物局 registers (登记) a verified find."""
     require(is_bureau(actor), "只有文物局可以登记")
-    return _move(actor, relic, LeadStage.REGISTERED, "relics.register")
+    return _move(actor, relic, LeadStage.REGISTERED, RelicsAction.REGISTER)
 
 
 @transaction.atomic
 def relic_publish(*, actor: User, relic: Relic) -> Relic:
     """The 文物局 publishes a registered relic; refused while any quality issue is open (五(五))."""
     require(is_bureau(actor), "只有文物局可以公布")
-    open_issues = quality_refresh(relic)
+    open_issues = _quality_refresh(relic)
     if open_issues:
         raise DomainError(
             "relics.quality_open",
@@ -434,13 +433,15 @@ def relic_publish(*, actor: User, relic: Relic) -> Relic:
             + "; ".join(i.message for i in open_issues),
             field="stage",
         )
-    return _move(actor, relic, LeadStage.PUBLISHED, "relics.publish", published_at=timezone.now())
+    return _move(
+        actor, relic, LeadStage.PUBLISHED, RelicsAction.PUBLISH, published_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def relic_unpublish(*, actor: User, relic: Relic) -> Relic:
     require(is_bureau(actor), "只有文物局可以撤回公布")
-    return _move(actor, relic, LeadStage.REGISTERED, "relics.unpublish", published_at=None)
+    return _move(actor, relic, LeadStage.REGISTERED, RelicsAction.UNPUBLISH, published_at=None)
 
 
 @transaction.atomic
@@ -463,7 +464,11 @@ def issue_accept(*, actor: User, issue: QualityIssue, note: str) -> QualityIssue
     )
     issue.save()
     audit_record(
-        actor=actor, action="relics.issue_accept", obj=issue, before=before, after=snapshot(issue)
+        actor=actor,
+        action=RelicsAction.ISSUE_ACCEPT,
+        obj=issue,
+        before=before,
+        after=snapshot(issue),
     )
     return issue
 
@@ -565,7 +570,7 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
             fail("镇(街道)", f"未知的镇(街道)「{values['town']}」")
             continue
         try:
-            fields = clean_fields({k: v for k, v in values.items() if k not in ("code", "town")})
+            fields = _clean_fields({k: v for k, v in values.items() if k not in ("code", "town")})
         except DomainError as exc:
             label = next((k for k, v in IMPORT_ALIASES.items() if v == exc.field), exc.field or "")
             fail(label, exc.message)
@@ -661,7 +666,7 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
         codes = sorted(r.code for r in relics)
         audit_record(
             actor=actor,
-            action="relics.import",
+            action=RelicsAction.IMPORT,
             object_type="relics.relic",
             object_id="import",
             # A file name may take the whole 255 characters of the audit's object column.
@@ -672,12 +677,18 @@ def register_import(*, actor: User, path: Path, filename: str = "") -> ImportRes
     return result
 
 
+_EXPORT_ACTIONS = {
+    "register": RelicsAction.EXPORT_REGISTER,
+    "forms": RelicsAction.EXPORT_FORMS,
+}
+
+
 def export_logged(*, actor: User, kind: str, count: int, filters: dict[str, Any]) -> None:
     """Log an export (五(五) 数据信息安全: who took which data out, when)."""
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action=f"relics.export.{kind}",
+            action=_EXPORT_ACTIONS[kind],
             object_type="relics.relic",
             object_id="export",
             object_repr=f"导出 {kind}: {count} 条",

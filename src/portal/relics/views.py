@@ -31,19 +31,32 @@ from chengqu.relics import (
     standard_time_point,
 )
 from chengqu.relics.quality import datum, near_metres
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department
 from portal.accounts.roles import is_read_only
+from portal.core.auth import current_user
 from portal.core.exports import xlsx_response
 from portal.core.uploads import refusal_error
 from portal.relics import services
-from portal.relics.access import census_area, is_bureau, is_expert, may_edit, may_use, sees_all
+from portal.relics.access import (
+    census_area,
+    is_bureau,
+    is_expert,
+    may_edit,
+    may_use,
+    require_use,
+    sees_all,
+)
 from portal.relics.exports import census_forms_xlsx, register_xlsx
-from portal.relics.models import DamageCase, QualityIssue, Relic, RelicFile
+from portal.relics.models import DamageCase, QualityIssue, Relic
 from portal.relics.selectors import (
     UnitProgress,
     census_units,
+    damage_case_get,
+    damage_case_list,
     progress,
     published_relics,
+    quality_issue_get,
+    relic_file_get,
     relic_search,
     relics_for,
     review_queue,
@@ -96,13 +109,6 @@ def _vocab() -> dict[str, Any]:
         "causes": _choices(DamageCause),
         "stages": _choices(LeadStage),
     }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not may_use(user):
-        raise PermissionDenied("您的角色无权使用文物普查")
-    return user
 
 
 def _relic(request: HttpRequest, pk: int) -> Relic:
@@ -162,9 +168,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "is_bureau": is_bureau(request.user),
             "is_expert": is_expert(request.user),
             "area": census_area(request.user),
-            "open_cases": DamageCase.objects.filter(
-                status=DamageCase.Status.OPEN, relic__in=relics_for(request.user)
-            ).select_related("relic")[:20],
+            "open_cases": damage_case_list(user=request.user, status=DamageCase.Status.OPEN)[:20],
         },
     )
 
@@ -174,7 +178,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def relic_list(request: HttpRequest) -> HttpResponse:
-    _user(request)
+    require_use(current_user(request))
     params = {
         k: request.GET.get(k, "").strip() for k in ("q", "category", "level", "town", "stage")
     }
@@ -203,7 +207,8 @@ def _towns(user: Any) -> QuerySet[Department]:
 
 @login_required
 def relic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     relic = _relic(request, pk)
     return render(
         request,
@@ -234,7 +239,8 @@ def _form_data(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def relic_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     towns = _towns(user)
     values: dict[str, Any] = {}
     error = None
@@ -275,7 +281,8 @@ def relic_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def relic_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     relic = _relic(request, pk)
     if not may_edit(user, relic.department_id):
         raise PermissionDenied("无权修改")
@@ -321,7 +328,8 @@ def _act(request: HttpRequest, relic: Relic, call: Any, done: str) -> HttpRespon
 @require_POST
 @login_required
 def relic_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     relic = _relic(request, pk)
     refused = refusal_error(request, "file")
     upload = request.FILES.get("file")
@@ -345,7 +353,8 @@ def relic_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def relic_reexamine(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     relic = _relic(request, pk)
 
     def call() -> None:
@@ -370,7 +379,8 @@ def relic_reexamine(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def relic_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     relic = _relic(request, pk)
     action = request.POST.get("action", "")
     note = request.POST.get("note", "")
@@ -402,8 +412,9 @@ def relic_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def issue_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    issue = get_object_or_404(QualityIssue.objects.filter(relic__in=relics_for(user)), pk=pk)
+    user = current_user(request)
+    require_use(user)
+    issue = quality_issue_get(user=user, pk=pk)
     return _act(
         request,
         issue.relic,
@@ -415,8 +426,9 @@ def issue_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = get_object_or_404(DamageCase.objects.filter(relic__in=relics_for(user)), pk=pk)
+    user = current_user(request)
+    require_use(user)
+    case = damage_case_get(user=user, pk=pk)
     return _act(
         request,
         case.relic,
@@ -428,8 +440,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     """Photographs and drawings are served only to people who may see the record (not from a public URL)."""
-    _user(request)
-    item = get_object_or_404(RelicFile.objects.filter(relic__in=relics_for(request.user)), pk=pk)
+    require_use(current_user(request))
+    item = relic_file_get(user=request.user, pk=pk)
     content_type = "application/pdf" if item.format == "pdf" else f"image/{item.format}"
     return FileResponse(item.file.open("rb"), content_type=content_type)
 
@@ -439,7 +451,8 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     if not is_expert(user) and not is_bureau(user):
         raise PermissionDenied("只有专家和文物局可以查看审核队列")
     leads, warnings = review_queue(user)
@@ -455,7 +468,8 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_register(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     if not is_bureau(user) or is_read_only(user):
         raise PermissionDenied("只有文物局可以导入文物名录")
     result = None
@@ -485,7 +499,8 @@ def import_register(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
+    require_use(user)
     if not (is_bureau(user) or sees_all(user) or census_area(user)):
         raise PermissionDenied
     params = {
