@@ -1,4 +1,8 @@
-"""The sixteen 开门红 measures compiled from their rule table into typed, immutable rules."""
+"""The sixteen 开门红 measures: their rule table loaded into typed, immutable data.
+
+Pure data, no rule logic (that is chengqu.incentives.rules): the engine and the reference
+oracle share these tables and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -85,19 +89,11 @@ class Condition:
     value_text: str
     unit: str
     note: str = ""
-    # Derived from ``reading`` when compiled, kept as plain fields for the batch hot path.
+    # Derived from ``reading`` when compiled, kept as plain fields for the engine's hot path
+    # (the reference oracle reads ``reading`` itself).
     op: Callable[[Any, Any], bool] = operator.ge
     is_lower_bound: bool = True
     strict: bool = False
-
-    def holds(self, value: Decimal | int) -> bool:
-        return self.op(value, self.threshold)
-
-    def describe(self) -> str:
-        word = self.reading.word
-        if word in {"超过", "不满", "达到"} or (word == "满" and self.is_lower_bound):
-            return f"{word}{self.value_text}{self.unit}"
-        return f"{self.value_text}{self.unit}{word}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +136,6 @@ class Measure:
     per_stay_cap: Decimal | None = None
     per_stay_cap_text: str = ""
     group_conditions: tuple[Condition, ...] = ()
-    assumes_note: str = ""
 
     def tier_citation(self, tier: Tier) -> Citation:
         return Citation(self.citation.document, self.clause, tier.text)
@@ -277,11 +272,6 @@ def compile_rules(table: Mapping[str, Any]) -> Rules:
                 per_stay_cap=_amount(spec, "per_stay_cap", where),
                 per_stay_cap_text=str(spec.get("per_stay_cap_text", "")),
                 group_conditions=tuple(_condition(c, where) for c in spec.get("group_when", [])),
-                assumes_note=(
-                    f"第{spec['number']}条 适用前提由牵头单位({spec['lead_unit']})核实: {spec['assumes']}"
-                    if spec.get("assumes")
-                    else ""
-                ),
             )
         )
     claims = table["claims"]
