@@ -1,4 +1,4 @@
-"""The fast path (chengqu.incentives.engine) equals the reference path, field for field.
+"""The engine (chengqu.incentives.engine, its fast path) equals the reference path, field for field.
 
 The engine precomputes tier tables, parses plain numbers in a fast lane and renders the Chinese
 text only when read; chengqu.incentives.reference is the plain, eager evaluator it replaced. On
@@ -492,3 +492,43 @@ def test_a_row_whose_unit_question_stops_a_measure_is_neither_paid_nor_counted()
     assert [award.amount for award in plain.awards] == [Decimal(30000)]
     assert small.awards == ()
     assert any("按百分数即-0.5%理解" in note for note in small.notes)
+
+
+def test_the_reference_shares_only_the_rule_tables_with_the_engine() -> None:
+    """The oracle imports the rule tables (chengqu.incentives.measures) and common types, no
+    engine module: a mistake in the engine's rules, parser or texts cannot pass in both."""
+    import ast
+    from pathlib import Path
+
+    source = Path(reference.__file__).read_text(encoding="utf-8")
+    imported: dict[str, set[str]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported.setdefault(node.module, set()).update(a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imported.setdefault(alias.name, set())
+    ours = {m for m in imported if m.split(".")[0] == "chengqu"}
+    assert ours == {"chengqu.common", "chengqu.incentives.measures"}
+    assert imported["chengqu.common"] <= {"Citation", "DomainError", "round_fen"}
+
+
+def test_the_reference_reads_each_comparison_word_itself() -> None:
+    """A rule set whose derived comparison is wrong (以上 compiled as 超过) misleads the engine,
+    not the oracle, which reads the word: at exactly 5000万元 only the reference pays."""
+    import dataclasses
+    import operator
+
+    measure = RULES.measure(1)
+    tier = measure.tiers[0]
+    wrong = tuple(dataclasses.replace(c, op=operator.gt) for c in tier.conditions)
+    tier = dataclasses.replace(
+        tier, conditions=wrong, checks=tuple((c.fact, c.op, c.threshold) for c in wrong)
+    )
+    measures = tuple(
+        dataclasses.replace(m, tiers=(tier,)) if m.number == 1 else m for m in RULES.measures
+    )
+    tampered = dataclasses.replace(RULES, measures=measures)
+    facts = {"q1_investment": "50000000"}
+    assert evaluate(facts, AS_OFS[1], rules=tampered).total == 0
+    assert reference.evaluate(facts, AS_OFS[1], rules=tampered).total == Decimal(100000)
