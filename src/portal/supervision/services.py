@@ -80,6 +80,15 @@ class ImportResult:
         return self.created + self.updated
 
 
+def _timeline(
+    *, item: LoopItem, step: str, actor: User | None = None, on: date, text: str, **extra: Any
+) -> LoopEvent:
+    """One line of an item's timeline, stamped now."""
+    return LoopEvent.objects.create(
+        item=item, action=step, actor=actor, at=timezone.now(), on=on, text=text, **extra
+    )
+
+
 def _snap(item: LoopItem) -> dict[str, Any]:
     return snapshot(item, exclude=("co_units",))
 
@@ -105,10 +114,9 @@ def _upsert(
         item.save()
         item.co_units.set({u.pk for u in units[1:]})
         audit_record(actor=None, action=SupervisionAction.ITEM_IMPORT, obj=item, after=_snap(item))
-        LoopEvent.objects.create(
+        _timeline(
             item=item,
-            action=LoopEvent.Step.DISPATCH,
-            at=timezone.now(),
+            step=LoopEvent.Step.DISPATCH,
             on=dispatched,
             text="导入公报任务",
         )
@@ -131,10 +139,9 @@ def _upsert(
     audit_record(
         actor=None, action=SupervisionAction.ITEM_REIMPORT, obj=item, before=before, after=after
     )
-    LoopEvent.objects.create(
+    _timeline(
         item=item,
-        action=LoopEvent.Step.IMPORT_UPDATE,
-        at=timezone.now(),
+        step=LoopEvent.Step.IMPORT_UPDATE,
         on=clock.today(),
         text="公报文本变更",
     )
@@ -330,11 +337,10 @@ def loop_act(
     if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
         item.pending_reason = ""
     item.save()
-    LoopEvent.objects.create(
+    _timeline(
         item=item,
-        action=action.value,
+        step=action.value,
         actor=actor,
-        at=timezone.now(),
         on=day,
         text=text,
         evidence=evidence,
@@ -371,11 +377,10 @@ def _close_parent_when_done(parent_id: int, day: date) -> None:
     )
     parent.save()
     n = parent.children.count()
-    LoopEvent.objects.create(
+    _timeline(
         item=parent,
-        action=LoopEvent.Step.CHILDREN_CLOSED,
+        step=LoopEvent.Step.CHILDREN_CLOSED,
         actor=None,
-        at=timezone.now(),
         on=day,
         text=f"{n}项分项隐患均已复查销案,本隐患销案",
     )
@@ -470,20 +475,18 @@ def hazard_split(
         major=parent.major,
         credit_flag=parent.credit_flag,
     )
-    LoopEvent.objects.create(
+    _timeline(
         item=item,
-        action=LoopEvent.Step.SPLIT,
+        step=LoopEvent.Step.SPLIT,
         actor=actor,
-        at=timezone.now(),
         on=today,
         text=f"拆分分项隐患 {child.number}: {unit.name} {lists.responsible_person} "
         f"{lists.measure} (时限 {deadline})",
     )
-    LoopEvent.objects.create(
+    _timeline(
         item=child,
-        action=LoopEvent.Step.DISPATCH,
+        step=LoopEvent.Step.DISPATCH,
         actor=actor,
-        at=timezone.now(),
         on=today,
         text=f"由隐患 {item.number} 拆分",
     )
@@ -526,11 +529,10 @@ def task_split(*, actor: User, item: LoopItem, unit: Department, text: str, due:
     )
     child.full_clean()
     child.save()
-    LoopEvent.objects.create(
+    _timeline(
         item=item,
-        action=LoopEvent.Step.SPLIT,
+        step=LoopEvent.Step.SPLIT,
         actor=actor,
-        at=timezone.now(),
         on=clock.today(),
         text=f"分解给{unit.name}: {text}",
     )
@@ -696,11 +698,10 @@ def hazard_report(
         major=major,
         credit_flag=credit_flag,
     )
-    LoopEvent.objects.create(
+    _timeline(
         item=item,
-        action=LoopEvent.Step.DISPATCH,
+        step=LoopEvent.Step.DISPATCH,
         actor=actor,
-        at=timezone.now(),
         on=day,
         text=f"检查项 {check_id} {check_text}",
     )
@@ -907,11 +908,10 @@ def escalate_overdue(*, kind: str, today: date | None = None) -> list[Escalated]
                 + (f";请{'、'.join(named)}督促办理" if named else "")
                 + "。"
             )
-            LoopEvent.objects.create(
+            _timeline(
                 item=item,
-                action=LoopEvent.Step.ESCALATE,
+                step=LoopEvent.Step.ESCALATE,
                 actor=None,
-                at=timezone.now(),
                 on=day,
                 text=text,
             )
