@@ -14,10 +14,10 @@ existing action, since entries already sealed carry it.
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
 
-from django.apps import apps
 from django.db import models
+
+from portal.core.discovery import app_submodules
 
 
 class AuditAction(models.TextChoices):
@@ -31,16 +31,7 @@ def registry() -> dict[str, AuditAction]:
     Raises ``ImproperlyConfigured``-like ``RuntimeError`` when two apps declare one value.
     """
     found: dict[str, AuditAction] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("portal."):
-            continue
-        name = f"{config.name}.actions"
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    app_submodules("actions")
     for enumeration in _subclasses(AuditAction):
         for member in enumeration:
             if member.value in found and found[member.value] is not member:

@@ -17,6 +17,7 @@ from django.db import transaction
 from portal.accounts.models import Department
 from portal.accounts.roles import Role
 from portal.accounts.services import department_upsert
+from portal.core.discovery import app_submodules
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,21 +53,9 @@ def load_units() -> int:
     return changed
 
 
-def load_gazette() -> int:
-    """Ingest every bundled gazette issue; an issue already stored with the same text is skipped."""
-    from chengqu.data import gazette_issue_names, read_gazette_issue
-    from portal.gazette.services import issue_ingest
-
-    changed = 0
-    for name in gazette_issue_names():
-        changed += issue_ingest(data=read_gazette_issue(name), source_name=name).created
-    return changed
-
-
 LOADERS: list[tuple[str, str, Callable[[], int]]] = [  # the platform's own; apps add theirs
     ("roles", "角色", load_roles),
     ("units", "单位名录", load_units),
-    ("gazette", "政府公报", load_gazette),
 ]
 
 
@@ -75,16 +64,9 @@ Loader = tuple[str, str, Callable[[], int]]
 
 def all_loaders() -> list[Loader]:
     """The platform's loaders, then each installed app's ``<app>.loading.LOADERS`` in app order."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
     found: list[Loader] = list(LOADERS)
-    for config in apps.get_app_configs():
-        name = f"{config.name}.loading"
-        if config.name.startswith("portal.") and config.name != "portal.core" and find_spec(name):
-            found.extend(import_module(name).LOADERS)
+    for module in app_submodules("loading", exclude=("portal.core",)):
+        found.extend(module.LOADERS)
     return found
 
 

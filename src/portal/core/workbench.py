@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from importlib import import_module
 from typing import Literal
 
-from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
 from portal.accounts.models import User
+from portal.core.discovery import app_submodules
 
 Tone = Literal["red", "orange", "yellow", "blue", ""]
 
@@ -33,17 +32,6 @@ class Tile:
 def workbench(user: User | AnonymousUser, today: date) -> list[Tile]:
     """Every module's tiles for ``user``, in INSTALLED_APPS order."""
     tiles: list[Tile] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("portal."):
-            continue
-        name = f"{config.name}.workbench"
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        if module.__name__ == __name__:
-            continue
+    for module in app_submodules("workbench", exclude=("portal.core",)):
         tiles.extend(module.tiles(user, today))
     return tiles

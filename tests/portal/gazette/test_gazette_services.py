@@ -10,7 +10,7 @@ from chengqu.common import DomainError
 from chengqu.gazette import Status
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import audit_chain_verify
-from portal.core.loading import load_gazette
+from portal.gazette.loading import load_gazette
 from portal.gazette import selectors
 from portal.gazette.models import (
     Clause,
