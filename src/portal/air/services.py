@@ -408,7 +408,7 @@ def warning_publish(*, decision: WarningDecision, actor: User | None) -> Warning
         before=ep_before,
         after=snapshot(episode),
     )
-    from portal.notify.hooks import air_decision_published
+    from portal.air.notices import air_decision_published
 
     air_decision_published(decision)  # every member unit's inbox
     return decision

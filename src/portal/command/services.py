@@ -145,7 +145,7 @@ def incident_register(
     audit_record(
         actor=actor, action=CommandAction.INCIDENT_REGISTER, obj=incident, after=snapshot(incident)
     )
-    from portal.notify.hooks import incident_registered
+    from portal.command.notices import incident_registered
 
     incident_registered(incident)  # the routed HQ's office, commanders and subscribers are told
     return incident
@@ -177,7 +177,7 @@ def incident_route_choose(*, incident: Incident, hq_key: str, actor: User | None
         before=before,
         after=snapshot(incident),
     )
-    from portal.notify.hooks import incident_routed
+    from portal.command.notices import incident_routed
 
     incident_routed(incident)  # the chosen HQ is told (once per HQ and incident)
     return incident

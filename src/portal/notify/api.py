@@ -11,19 +11,14 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from portal.accounts.models import User
 from portal.core.api_schema import Id, Offset, OneOf
+from portal.core.auth import current_user
 from portal.notify import selectors, services
 from portal.notify.models import Notification
 
 router = Router(tags=["消息通知"])
 # A kind narrows the inbox; empty means every kind.
 Kind = Annotated[str, OneOf(("", *Notification.Kind.values))]
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # django_auth has run
-    return request.user
 
 
 def _row(n: Notification) -> dict[str, Any]:
@@ -51,7 +46,7 @@ def inbox(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """The inbox, unread first; ``limit`` at most 200."""
-    user = _user(request)
+    user = current_user(request)
     qs = selectors.inbox(user, kind=kind, unread_only=unread)
     return {
         "unread": selectors.unread_count(user),
@@ -61,12 +56,12 @@ def inbox(
 
 @router.get("/unread-count")
 def unread_count(request: HttpRequest) -> dict[str, int]:
-    return {"unread": selectors.unread_count(_user(request))}
+    return {"unread": selectors.unread_count(current_user(request))}
 
 
 @router.post("/{pk}/read")
 def read(request: HttpRequest, pk: Id) -> dict[str, Any]:
-    user = _user(request)
+    user = current_user(request)
     notification = selectors.notification_get(user, pk)
     receipt = services.mark_read(user=user, notification=notification)
     return {
@@ -78,17 +73,17 @@ def read(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 @router.post("/read-all")
 def read_all(request: HttpRequest, kind: Kind = "") -> dict[str, int]:
-    user = _user(request)
+    user = current_user(request)
     marked = services.mark_all_read(user=user, kind=kind)
     return {"marked": marked, "unread": selectors.unread_count(user)}
 
 
 @router.get("/subscriptions")
 def subscriptions(request: HttpRequest) -> dict[str, Any]:
-    chosen = selectors.subscribed_topics(_user(request))
+    chosen = selectors.subscribed_topics(current_user(request))
     return {
         "topics": [
             {"key": key, "name": name, "words": list(words), "subscribed": key in chosen}
-            for key, name, words in services.topics()
+            for key, name, words in selectors.topics()
         ]
     }

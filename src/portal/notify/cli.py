@@ -1,4 +1,4 @@
-"""`chengqu notify …`: tell the HQs about overdue reporting clocks; send a notice by hand.
+"""`chengqu notify …`: run the modules' notice sweeps (overdue reporting clocks…); send a notice by hand.
 
 Register in portal/cli.py MODULE_COMMANDS as ``"portal.notify.cli:group"``.
 """
@@ -18,14 +18,14 @@ def group() -> None:
 @group.command("sweep")
 @json_option
 def sweep(as_json: bool) -> None:
-    """检查处置中事件的报告时限, 对新逾期的每一项向牵头指挥部发送一次提醒 (可由 cron 每分钟运行)。"""
+    """运行各模块的定时提醒 (如处置中事件的报告时限: 对新逾期的每一项向牵头指挥部发送一次提醒), 可由 cron 每分钟运行。"""
     setup_django()
     from django.db import transaction
 
-    from portal.notify.hooks import clocks_overdue
+    from portal.notify.topics import run_sweeps
 
     with transaction.atomic():
-        sent = clocks_overdue()
+        sent = run_sweeps()
     emit(
         as_json,
         {"sent": [{"id": n.pk, "title": n.title} for n in sent]},

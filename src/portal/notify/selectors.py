@@ -11,15 +11,17 @@ it found in order instead of sorting them (2–3x faster on SQLite, bench/notify
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from portal.accounts.models import PositionHolding, User
-from portal.notify.models import Address, Notification, Receipt
+from portal.accounts.roles import has_role
+from portal.notify.models import Address, Notification, Receipt, Subscription
+from portal.notify.topics import Topic, TopicSource, topic_sources
 
 
 def held_positions(user: User) -> QuerySet[PositionHolding, Any]:
@@ -148,3 +150,75 @@ def notification_get(user: User | AnonymousUser, pk: int) -> Notification:
 
 def subscribed_topics(user: User) -> set[str]:
     return set(user.notify_subscriptions.values_list("topic", flat=True))
+
+
+# ------------------------------------------------------------------ addressing
+
+
+def recipients_of(*, notification: Notification) -> list[int]:
+    """Ids of the active users a notice reaches now, each once: direct, current post holders,
+    users of the addressed units."""
+    addresses = list(notification.addresses.values_list("user_id", "position_id", "department_id"))
+    users = {u for u, _, _ in addresses if u}
+    positions = [p for _, p, _ in addresses if p]
+    units = [d for _, _, d in addresses if d]
+    if positions:
+        users.update(
+            PositionHolding.objects.filter(
+                position_id__in=positions, end__isnull=True, person__user__isnull=False
+            ).values_list("person__user_id", flat=True)
+        )
+    if units:
+        users.update(User.objects.filter(department_id__in=units).values_list("pk", flat=True))
+    return list(
+        User.objects.filter(pk__in=users, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# ------------------------------------------------------------------ subscriptions
+
+
+def topics() -> list[Topic]:
+    """Every topic one may subscribe to, as the modules registered them, in app order."""
+    return [topic for source in topic_sources() for topic in source.topics()]
+
+
+def _sources_of(keys: Iterable[str]) -> list[tuple[TopicSource, list[str]]]:
+    wanted = set(keys)
+    found = []
+    for source in topic_sources():
+        mine = [t.key for t in source.topics() if t.key in wanted]
+        if mine:
+            found.append((source, mine))
+    return found
+
+
+def may_subscribe(*, user: User | AnonymousUser) -> bool:
+    """Whether the user holds a role that may subscribe to some topic."""
+    return any(has_role(user, *source.roles) for source in topic_sources())
+
+
+def subscribe_refusal(*, user: User | AnonymousUser, topics: Iterable[str]) -> str:
+    """Why the user may not subscribe to one of ``topics``, or "" when every one is allowed."""
+    for source, _ in _sources_of(topics):
+        if not has_role(user, *source.roles):
+            return source.refusal
+    return ""
+
+
+def subscribers_of_topics(*, topics: Iterable[str]) -> list[int]:
+    """Active users subscribed to any of ``topics`` who still hold a role that may subscribe
+    to it (superusers always), each once, in id order."""
+    allowed = Q(pk__in=[])
+    for source, keys in _sources_of(topics):
+        allowed |= Q(topic__in=keys) & (
+            Q(user__is_superuser=True) | Q(user__groups__name__in=[r.value for r in source.roles])
+        )
+    return list(
+        Subscription.objects.filter(allowed, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

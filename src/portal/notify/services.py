@@ -17,14 +17,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chengqu.command.roster import load_roster
-from chengqu.command.routing import load_vocabulary
 from chengqu.common import DomainError
-from portal.accounts.models import Department, Position, PositionHolding, User
+from portal.accounts.models import Department, Position, User
 from portal.audit.services import audit_record
-from portal.command.selectors import ALL_INCIDENTS, sees_all_incidents
+from portal.notify.actions import NotifyAction
 from portal.notify.channels import Message, Recipient, external_channels
 from portal.notify.models import Address, Delivery, Notification, Receipt, Subscription
+from portal.notify.selectors import (
+    recipients_of,
+    subscribe_refusal,
+    subscribers_of_topics,
+    topics,
+    unread,
+)
 
 log = logging.getLogger("portal.notify")
 
@@ -41,28 +46,6 @@ def _ids(items: Iterable[object]) -> list[int]:
     return list(seen)
 
 
-def recipients_of(notification: Notification) -> list[int]:
-    """Ids of the active users a notice reaches now, each once: direct, current post holders,
-    users of the addressed units."""
-    addresses = list(notification.addresses.values_list("user_id", "position_id", "department_id"))
-    users = {u for u, _, _ in addresses if u}
-    positions = [p for _, p, _ in addresses if p]
-    units = [d for _, _, d in addresses if d]
-    if positions:
-        users.update(
-            PositionHolding.objects.filter(
-                position_id__in=positions, end__isnull=True, person__user__isnull=False
-            ).values_list("person__user_id", flat=True)
-        )
-    if units:
-        users.update(User.objects.filter(department_id__in=units).values_list("pk", flat=True))
-    return list(
-        User.objects.filter(pk__in=users, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
 @transaction.atomic
 def notify(
     *,
@@ -76,12 +59,12 @@ def notify(
     users: Iterable[User | int] = (),
     positions: Iterable[Position | int] = (),
     units: Iterable[Department | int] = (),
-    subscribers_of: Iterable[str] = (),
+    subscribers_of: Iterable[str] = (),  # topic keys a module registered (notify.topics)
     key: str | None = None,
     reason: str = "",
 ) -> Notification | None:
     """Send a notice to users, posts (whoever holds them), units (all their users) and the
-    subscribers of incident types (HQ keys of the routing table).
+    subscribers of topics (who still hold a role that may subscribe to them).
 
     Returns the notice, or None when nobody is addressed. With ``key``, a notice already sent
     under the same key is returned as it is and nothing is sent again.
@@ -98,28 +81,13 @@ def notify(
     user_ids = _ids(users)
     position_ids = _ids(positions)
     unit_ids = _ids(units)
-    topics = [t for t in dict.fromkeys(subscribers_of) if t]
-    subscriber_ids = (
-        [
-            pk
-            for pk in Subscription.objects.filter(topic__in=topics, user__is_active=True)
-            .filter(
-                Q(user__is_superuser=True)
-                | Q(user__groups__name__in=[r.value for r in ALL_INCIDENTS])
-            )
-            .order_by("user_id")
-            .values_list("user_id", flat=True)
-            .distinct()
-            if pk not in user_ids
-        ]
-        if topics
-        else []
-    )
+    wanted = [t for t in dict.fromkeys(subscribers_of) if t]
+    subscriber_ids = [pk for pk in subscribers_of_topics(topics=wanted) if pk not in user_ids]
     if not (user_ids or position_ids or unit_ids or subscriber_ids):
         return None
     notification = Notification.objects.create(
         kind=kind,
-        topic=topic or (topics[0] if len(topics) == 1 else ""),
+        topic=topic or (wanted[0] if len(wanted) == 1 else ""),
         title=clean[:200],
         body=body.strip(),
         url=url,
@@ -128,7 +96,7 @@ def notify(
         key=key or None,
         created_at=timezone.now(),
     )
-    subscribed = f"订阅: {'、'.join(topics)}"[:128]
+    subscribed = f"订阅: {'、'.join(wanted)}"[:128]
     Address.objects.bulk_create(
         [Address(notification=notification, user_id=pk, reason=reason) for pk in user_ids]
         + [
@@ -140,7 +108,7 @@ def notify(
     )
     audit_record(
         actor=sender,
-        action="notify.send",
+        action=NotifyAction.SEND,
         obj=notification,
         after={
             "title": notification.title,
@@ -148,11 +116,11 @@ def notify(
             "users": user_ids + subscriber_ids,
             "positions": position_ids,
             "units": unit_ids,
-            "topics": topics,
+            "topics": wanted,
         },
     )
     if external_channels():
-        transaction.on_commit(partial(deliver, notification.pk), robust=True)
+        transaction.on_commit(partial(deliver, notification_id=notification.pk), robust=True)
     return notification
 
 
@@ -164,7 +132,7 @@ def _recipient(user: User) -> Recipient:
     )
 
 
-def deliver(notification_id: int) -> list[Delivery]:
+def deliver(*, notification_id: int) -> list[Delivery]:
     """Hand the notice to every configured external channel, once per user and channel.
 
     Runs after the commit. Each attempt is recorded: sent, skipped (no phone or address) or
@@ -175,7 +143,7 @@ def deliver(notification_id: int) -> list[Delivery]:
         return []
     message = Message(notification.pk, notification.title, notification.body, notification.url)
     users = list(
-        User.objects.filter(pk__in=recipients_of(notification))
+        User.objects.filter(pk__in=recipients_of(notification=notification))
         .select_related("person")
         .order_by("pk")
     )
@@ -224,8 +192,6 @@ def mark_read(*, user: User, notification: Notification) -> Receipt:
 
 def mark_all_read(*, user: User, kind: str = "") -> int:
     """Mark every unread notice that reaches ``user`` (of one kind, if given) read; returns how many."""
-    from portal.notify.selectors import unread
-
     qs = unread(user)
     if kind:
         qs = qs.filter(kind=kind)
@@ -240,44 +206,14 @@ def mark_all_read(*, user: User, kind: str = "") -> int:
 # ------------------------------------------------------------------ subscriptions
 
 
-def topics() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(HQ key, HQ name, the everyday words routed to it) for every HQ one may subscribe to.
-
-    Source: 城政办发〔2024〕8号 一、二 (the HQs); ``command_routing.toml`` (the words).
-    """
-    words: dict[str, list[str]] = {}
-    for entry in load_vocabulary().entries:
-        if entry.ambiguous:
-            continue
-        for hq in entry.hqs:
-            words.setdefault(hq, []).append(entry.word)
-    roster = load_roster()
-    found = []
-    for item in roster.hqs:
-        said = tuple(words.get(item.key, ()))
-        if item.key == "general":
-            said = ("其他类型突发事件", *said)
-        found.append((item.key, item.name, said))
-    return found
-
-
-def may_subscribe(user: User) -> bool:
-    """Only those who may read every incident subscribe to incident types: a notice carries the
-    incident's place and description. A subscriber who loses the role stops receiving them."""
-    return sees_all_incidents(user)
-
-
 @transaction.atomic
 def subscriptions_set(*, user: User, wanted: Iterable[str]) -> set[str]:
     """Replace the user's subscriptions by ``wanted`` (HQ keys); an unknown key is refused."""
-    known = {key for key, _, _ in topics()}
+    known = {t.key for t in topics()}
     chosen = set(wanted)
-    if chosen and not may_subscribe(user):
-        raise DomainError(
-            "notify.subscribe_forbidden",
-            "您的角色无权订阅突发事件(限指挥部办公室、指挥长、督查室、审计和系统管理员)",
-            field="topics",
-        )
+    refusal = subscribe_refusal(user=user, topics=chosen & known)
+    if refusal:
+        raise DomainError("notify.subscribe_forbidden", refusal, field="topics")
     unknown = sorted(chosen - known)
     if unknown:
         raise DomainError(
@@ -292,7 +228,7 @@ def subscriptions_set(*, user: User, wanted: Iterable[str]) -> set[str]:
     if chosen != current:
         audit_record(
             actor=user,
-            action="notify.subscriptions",
+            action=NotifyAction.SUBSCRIPTIONS,
             obj=user,
             before=sorted(current),
             after=sorted(chosen),

@@ -18,17 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from chengqu.common import DomainError
-from portal.accounts.models import User
+from portal.core.auth import current_user
 from portal.notify import selectors, services
 from portal.notify.context import remember, request_unread
 from portal.notify.models import Notification
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # login_required has run
-    return request.user
 
 
 def _kind(raw: str | None) -> str:
@@ -44,7 +39,7 @@ def _back(request: HttpRequest) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     kind = _kind(request.GET.get("kind"))
     unread_only = request.GET.get("unread") == "1"
     # UnreadFirst pages like a list (count() and slices), which is all the Paginator uses.
@@ -70,7 +65,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notice read; with ``open`` go on to what it is about."""
-    user = _user(request)
+    user = current_user(request)
     notification = selectors.notification_get(user, pk)
     services.mark_read(user=user, notification=notification)
     if (
@@ -87,7 +82,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(user=_user(request), kind=_kind(request.POST.get("kind")))
+    count = services.mark_all_read(user=current_user(request), kind=_kind(request.POST.get("kind")))
     messages.success(request, f"已将 {count} 条通知标为已读")
     return redirect(_back(request))
 
@@ -95,7 +90,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
     """Choose the incident types (by the HQ that commands them) whose incidents reach you."""
-    user = _user(request)
+    user = current_user(request)
     error = ""
     if request.method == "POST":
         try:
@@ -106,13 +101,13 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             messages.success(request, "订阅已保存")
             return redirect("notify:subscriptions")
     chosen = selectors.subscribed_topics(user)
-    rows = [(key, name, words, key in chosen) for key, name, words in services.topics()]
+    rows = [(key, name, words, key in chosen) for key, name, words in selectors.topics()]
     return render(
         request,
         "notify/subscriptions.html",
         {
             "rows": rows,
             "error": error,
-            "allowed": services.may_subscribe(user),
+            "allowed": selectors.may_subscribe(user=user),
         },
     )

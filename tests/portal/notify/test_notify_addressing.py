@@ -13,7 +13,8 @@ from portal.accounts.roles import Role
 from portal.audit.models import AuditEntry
 from portal.notify import selectors
 from portal.notify.models import Notification
-from portal.notify.services import notify, recipients_of, subscriptions_set
+from portal.notify.selectors import recipients_of
+from portal.notify.services import notify, subscriptions_set
 
 
 def _titles(user) -> list[str]:
@@ -52,7 +53,7 @@ def test_a_notice_to_a_unit_reaches_every_user_of_the_unit_and_nobody_else(
     assert notice is not None
     assert _titles(office) == _titles(colleague) == ["单位通知"]
     assert _titles(stranger) == []
-    assert set(recipients_of(notice)) == {office.pk, colleague.pk}
+    assert set(recipients_of(notification=notice)) == {office.pk, colleague.pk}
 
 
 def test_subscribers_of_an_incident_type_receive_it(make_user, roster):
@@ -78,7 +79,7 @@ def test_a_user_reached_four_ways_sees_the_notice_once(office, commander_post, h
     assert notice is not None
     assert _titles(office) == ["一次"]
     assert selectors.unread_count(office) == 1
-    assert recipients_of(notice) == [office.pk]
+    assert recipients_of(notification=notice) == [office.pk]
 
 
 def test_an_unknown_subscription_topic_is_refused_and_nothing_changes(office):

@@ -15,9 +15,10 @@ from portal.accounts.models import Department
 from portal.accounts.roles import Role
 from portal.command import services as command
 from portal.command.models import Incident
-from portal.notify import hooks, selectors
+from portal.notify import selectors
 from portal.notify.models import Notification
 from portal.notify.services import subscriptions_set
+from portal.notify.topics import run_sweeps
 
 
 def _titles(user) -> list[str]:
@@ -88,14 +89,14 @@ def test_an_overdue_clock_is_told_once_to_the_hq(make_user, roster):
     incident = _register(env_office, "饮用水水源地突发环境事件", minutes_ago=45)
     assert incident.plan == "plan_water_source"
     before = Notification.objects.filter(kind=Notification.Kind.CLOCK).count()
-    sent = hooks.clocks_overdue()
+    sent = run_sweeps()
     assert sent, "the 30-minute clocks passed 15 minutes ago"
     assert Notification.objects.filter(kind=Notification.Kind.CLOCK).count() == before + len(sent)
     assert all(n.title.startswith("报告已逾期") for n in sent)
     assert set(selectors.unread(env_office).filter(kind="clock").values_list("pk", flat=True)) == {
         n.pk for n in sent
     }
-    assert hooks.clocks_overdue() == []  # once per clock
+    assert run_sweeps() == []  # once per clock
 
 
 def test_the_sweep_tells_exactly_the_clocks_the_timeline_shows_overdue(make_user, roster):
@@ -104,7 +105,7 @@ def test_the_sweep_tells_exactly_the_clocks_the_timeline_shows_overdue(make_user
     env_office = make_user("env", Role.HQ_OFFICE, department=Department.objects.get(code="sthjfj"))
     incident = _register(env_office, "饮用水水源地突发环境事件", minutes_ago=5)
     overdue = {row.deadline.report for row in clock_rows(incident) if row.overdue}
-    sent = hooks.clocks_overdue()
+    sent = run_sweeps()
     told = {n.title.split(": ", 1)[1].split(" — ")[0] for n in sent}
     assert told == overdue
     assert "初报(电话)" not in told  # 30 minutes from the occurrence: not yet due

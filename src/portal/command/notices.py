@@ -1,28 +1,26 @@
-"""What other modules call when something happens that somebody must be told.
+"""The command module's notices: an incident's HQ told at once, the duty officer's routing,
+overdue reporting clocks (a sweep), and the incident types one may subscribe to.
 
-Each hook is one line in the caller's service, inside its transaction; each builds the notice
-and the addressees from the caller's records and calls :func:`portal.notify.services.notify`.
-Each notice carries a key, so calling a hook twice for the same event sends one notice.
+Each notice carries a key, so calling a function twice for the same event sends one notice. The
+services call these inside their transaction; ``chengqu notify sweep`` runs :data:`SWEEPS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from chengqu.command.roster import load_roster
+from chengqu.command.routing import load_vocabulary
 from chengqu.common import to_local
-from portal.accounts.models import Department
+from portal.command.models import Headquarters, Incident, Seat
+from portal.command.selectors import ALL_INCIDENTS, clock_rows
 from portal.notify.models import Notification
 from portal.notify.services import notify
-
-if TYPE_CHECKING:
-    from portal.air.models import WarningDecision
-    from portal.command.models import Headquarters, Incident
+from portal.notify.topics import Topic, TopicSource
 
 
 def _stamp(moment: datetime | None) -> str:
@@ -31,8 +29,6 @@ def _stamp(moment: datetime | None) -> str:
 
 def _commander_positions(hq: Headquarters) -> list[int]:
     """The posts of the HQ's 总指挥 / 指挥长 (whoever holds them now receives the notice)."""
-    from portal.command.models import Seat
-
     seats = Seat.objects.filter(hq=hq, role__in=[Seat.Role.CHIEF, Seat.Role.COMMANDER])
     return list(seats.order_by("order").values_list("post__position_id", flat=True))
 
@@ -75,8 +71,6 @@ def incident_registered(incident: Incident) -> Notification | None:
     subscribers of every candidate are told that the leading HQ is still to be chosen.
     Source: 城政办发〔2024〕8号 一、二 (the HQs, their offices and commanders).
     """
-    from portal.command.models import Headquarters
-
     if incident.hq is not None:
         return _to_hq(
             incident,
@@ -121,9 +115,6 @@ def clocks_overdue(
 
     Source: 城政办发〔2024〕7号 4.1–4.2, 城政办发〔2024〕2号 3.3 (the clocks, via the command module).
     """
-    from portal.command.models import Incident
-    from portal.command.selectors import clock_rows
-
     now = now or timezone.now()
     if incidents is None:
         incidents = (
@@ -159,50 +150,31 @@ def clocks_overdue(
     return sent
 
 
-def _member_departments() -> list[int]:
-    """The units of the air HQ's active member units: linked, or (unlinked) found by name."""
-    from portal.air.models import MemberUnit
+def incident_topics() -> list[Topic]:
+    """Every HQ one may subscribe to, with the everyday words routed to it.
 
-    members = list(MemberUnit.objects.filter(active=True).values_list("department_id", "name"))
-    linked = {d for d, _ in members if d}
-    names = [n for d, n in members if not d]
-    if names:
-        linked.update(
-            Department.objects.filter(Q(name__in=names) | Q(short_name__in=names)).values_list(
-                "pk", flat=True
-            )
-        )
-    return sorted(linked)
-
-
-LEVELS = {"none": "无", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
-
-
-def air_decision_published(decision: WarningDecision) -> Notification | None:
-    """A heavy-pollution warning published, changed or released: every member unit is told
-    (they must confirm receipt and notify their enterprises within 2 hours).
-
-    Source: 城政办发〔2024〕1号 3.2 (publication and notice to member units), 4.6 (release).
+    Source: 城政办发〔2024〕8号 一、二 (the HQs); ``command_routing.toml`` (the words).
     """
-    if decision.action == "release":
-        title = f"重污染天气{LEVELS.get(decision.previous_level, decision.previous_level)}解除, 应急响应终止"
-    else:
-        level = LEVELS.get(decision.level, decision.level)
-        title = f"重污染天气{level}{decision.get_action_display()}, 启动{decision.get_response_display()}应急响应"
-    body = f"发布时间: {_stamp(decision.published_at)}"
-    if decision.note:
-        body += f"\n说明: {decision.note}"
-    if decision.action != "release":
-        body += "\n请在2小时内确认收到并通知本单位涉及的企业。"
-    return notify(
-        title=title,
-        body=body,
-        url=reverse("air:unit"),
-        kind=Notification.Kind.AIR,
-        topic="plan_heavy_pollution",
-        source="城政办发〔2024〕1号 3.2",
-        sender=decision.published_by,
-        units=_member_departments(),
-        key=f"air:decision:{decision.pk}",
-        reason="重污染天气应急指挥部成员单位",
-    )
+    words: dict[str, list[str]] = {}
+    for entry in load_vocabulary().entries:
+        if entry.ambiguous:
+            continue
+        for hq in entry.hqs:
+            words.setdefault(hq, []).append(entry.word)
+    found = []
+    for item in load_roster().hqs:
+        said = tuple(words.get(item.key, ()))
+        if item.key == "general":
+            said = ("其他类型突发事件", *said)
+        found.append(Topic(item.key, item.name, said))
+    return found
+
+
+# Only those who may read every incident subscribe to incident types: a notice carries the
+# incident's place and description.
+TOPICS = TopicSource(
+    topics=incident_topics,
+    roles=ALL_INCIDENTS,
+    refusal="您的角色无权订阅突发事件(限指挥部办公室、指挥长、督查室、审计和系统管理员)",
+)
+SWEEPS = [clocks_overdue]
