@@ -286,7 +286,7 @@ def _secure_and_key() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
-    from portal.audit.services import audit_key_ensure
+    from portal.audit.head import audit_key_ensure
 
     _secure()
     try:
@@ -509,8 +509,8 @@ def _check_restored(metadata: dict[str, Any] | None) -> str:
     Returns an empty string when it passes, else the reason (in Chinese)."""
     from django.core.management import call_command
 
+    from portal.audit.head import committed_head
     from portal.audit.selectors import audit_chain_verify
-    from portal.audit.services import committed_head
 
     # A backup from an older version first gets the current tables, as `chengqu setup` would do.
     call_command("migrate", interactive=False, verbosity=0)
@@ -598,14 +598,16 @@ def restore(source: Path, yes: bool, without_metadata: bool, as_json: bool) -> N
 
     from django.db import transaction
 
-    from portal.audit.services import audit_record, committed_head
+    from portal.audit.actions import AuditChainAction
+    from portal.audit.head import committed_head
+    from portal.audit.services import audit_record
 
     head = committed_head()
     anchor.advance(head or Anchor(seq=0, hash="", mac="", key_id="", keyed_from=0), force=True)
     with transaction.atomic():  # the rollback is itself on the record (and moves the head file on)
         audit_record(
             actor=None,
-            action="audit.restore",
+            action=AuditChainAction.RESTORE,
             object_type="audit.chain",
             object_repr="审计链",
             before={"head_seq": previous.seq if previous else None},

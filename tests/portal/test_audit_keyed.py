@@ -17,9 +17,10 @@ from chengqu.common import DomainError
 from portal.accounts.roles import Role
 from portal.audit import anchor
 from portal.audit.chain import Anchor, content_of, entry_hash, entry_mac
+from portal.audit.head import audit_key_ensure, head_file_update
 from portal.audit.models import AuditEntry, AuditHead
 from portal.audit.selectors import audit_chain_verify
-from portal.audit.services import audit_chain_seal, audit_key_ensure, audit_record, head_file_update
+from portal.audit.services import audit_chain_seal, audit_record
 from portal.cli import cli
 
 pytestmark = pytest.mark.django_db

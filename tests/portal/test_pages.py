@@ -125,7 +125,9 @@ def test_an_admin_edit_is_audited(client, make_user, login, unit):
         },
     )
     assert response.status_code == 302
-    entry = AuditEntry.objects.filter(action="admin.department.update").get()
+    entry = AuditEntry.objects.filter(
+        action="admin.update", object_type="accounts.department"
+    ).get()
     assert entry.before["name"] == "区应急管理局"
     assert entry.after["name"] == "区应急管理局(更名)"
 

@@ -24,6 +24,25 @@ class AuditAction(models.TextChoices):
     """The base of every app's audit actions (it has no members of its own)."""
 
 
+class AuditChainAction(AuditAction):
+    """What the platform records about the audit chain itself."""
+
+    SEAL = "audit.seal", "审计链封存(补写密钥校验码)"
+    RESTORE = "audit.restore", "从备份恢复数据库"
+
+
+class AdminAction(AuditAction):
+    """An edit in the administration site; the record's model is in the entry's object type.
+
+    Entries written before December 2026 name the model in the action
+    (``admin.department.update``); :func:`label` reads both.
+    """
+
+    CREATE = "admin.create", "后台新建"
+    UPDATE = "admin.update", "后台修改"
+    DELETE = "admin.delete", "后台删除"
+
+
 @cache
 def registry() -> dict[str, AuditAction]:
     """Every action of every installed app, by its stored value.
@@ -43,6 +62,8 @@ def registry() -> dict[str, AuditAction]:
 def label(value: str) -> str:
     """The Chinese label of a stored action, or the value itself for one no app declares."""
     member = registry().get(value)
+    if member is None and value.startswith("admin.") and value.count(".") == 2:
+        member = registry().get("admin." + value.rsplit(".", 1)[1])  # the older admin form
     return str(member.label) if member is not None else value
 
 

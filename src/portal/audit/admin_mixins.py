@@ -9,7 +9,9 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from portal.accounts.models import User
-from portal.audit.services import audit_record, snapshot
+from portal.audit.actions import AdminAction
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 
 M = TypeVar("M", bound=models.Model)
 
@@ -23,10 +25,9 @@ class AuditedAdmin(admin.ModelAdmin[M], Generic[M]):
                 original = type(obj)._default_manager.filter(pk=obj.pk).first()
                 before = snapshot(original) if original is not None else None
             super().save_model(request, obj, form, change)
-            label = obj._meta.model_name
             audit_record(
                 actor=actor,
-                action=f"admin.{label}.{'update' if change else 'create'}",
+                action=AdminAction.UPDATE if change else AdminAction.CREATE,
                 obj=obj,
                 before=before,
                 after=snapshot(obj),
@@ -36,9 +37,7 @@ class AuditedAdmin(admin.ModelAdmin[M], Generic[M]):
         actor = request.user if isinstance(request.user, User) else None
         with transaction.atomic():
             before = snapshot(obj)
-            audit_record(
-                actor=actor, action=f"admin.{obj._meta.model_name}.delete", obj=obj, before=before
-            )
+            audit_record(actor=actor, action=AdminAction.DELETE, obj=obj, before=before)
             super().delete_model(request, obj)
 
 

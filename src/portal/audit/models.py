@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from portal.audit.actions import label
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -72,6 +74,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("审计日志只能追加, 不能删除")
+
+    @property
+    def action_label(self) -> str:
+        """The Chinese name of the action, as its app declared it."""
+        return label(self.action)
 
 
 class AuditHead(models.Model):

@@ -15,6 +15,18 @@ def audit_entries_for(*, object_type: str, object_id: str) -> QuerySet[AuditEntr
     return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq")
 
 
+def audit_entries(*, action: str = "", obj: str = "") -> QuerySet[AuditEntry]:
+    """The log, newest first: actions starting with ``action``, objects whose name contains ``obj``.
+
+    Readable by auditors and administrators only (the views check the role)."""
+    entries = AuditEntry.objects.order_by("-seq")
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if obj:
+        entries = entries.filter(object_repr__contains=obj)
+    return entries
+
+
 def stored_entries(
     *,
     unsealed_only: bool = False,

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from chengqu.common import DomainError
 from portal.accounts.models import User
 from portal.audit import anchor
+from portal.audit.actions import AuditChainAction
 from portal.audit.chain import (
     GENESIS,
-    Anchor,
     content_of,
     entry_digests,
     entry_mac,
@@ -23,17 +22,14 @@ from portal.audit.chain import (
     to_json_value,
     verify,
 )
+from portal.audit.head import head_file_update
 from portal.audit.models import AuditEntry, AuditHead
 from portal.audit.selectors import stored_entries
+from portal.audit.snapshots import snapshot
+
+__all__ = ["audit_chain_seal", "audit_record", "snapshot"]  # snapshot: see portal.audit.snapshots
 
 log = logging.getLogger(__name__)
-
-
-def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The instance's concrete fields as JSON-ready values, for ``before`` and ``after``."""
-    data = model_to_dict(instance, exclude=[*exclude, "password"])
-    data["id"] = instance.pk
-    return dict(to_json_value(data))
 
 
 def audit_record(
@@ -114,43 +110,6 @@ def _head_file_after_commit(conn: Any) -> None:
         transaction.on_commit(head_file_update)
 
 
-def committed_head() -> Anchor | None:
-    """The database's head row as an anchor record (None: nothing written yet)."""
-    row = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "mac", "keyed_from").first()
-    if row is None:
-        return None
-    seq, digest, mac, keyed_from = row
-    key = anchor.load_key()
-    return Anchor(
-        seq=seq, hash=digest, mac=mac, key_id=key_id(key) if key else "", keyed_from=keyed_from
-    )
-
-
-def head_file_update() -> None:
-    """Move the head file forward to the committed head (run after commit; safe to run any time)."""
-    try:
-        head = committed_head()
-        if head is not None:
-            anchor.advance(head)
-    except Exception:  # the data is committed; a lagging file is reported by verify, not a 500
-        log.exception("审计链头文件未能更新")
-
-
-def audit_key_ensure() -> bytes:
-    """At ``chengqu setup`` and ``serve``: the key exists (made if the chain has no MAC yet) and is
-    the one the head file names; otherwise the platform refuses to start, saying what to restore."""
-    head = AuditHead.objects.filter(pk=1).first()
-    key = anchor.load_key(create=True, chain_keyed=head is not None and head.keyed_from > 0)
-    assert key is not None
-    recorded, _ = anchor.read_anchor()
-    if recorded is not None and recorded.key_id and recorded.key_id != key_id(key):
-        raise anchor.AuditKeyMissing(
-            f"当前审计密钥 (标识 {key_id(key)}) 不是写入审计链的密钥 (链头文件登记 {recorded.key_id}):"
-            " 请从备份恢复 audit_key 或设置正确的 CHENGQU_AUDIT_KEY"
-        )
-    return key
-
-
 SEAL_BATCH = 2000
 
 
@@ -196,7 +155,7 @@ def audit_chain_seal(*, actor: User | None = None) -> SealResult:
         AuditHead.objects.filter(pk=1).update(keyed_from=1)
         entry = audit_record(
             actor=actor,
-            action="audit.seal",
+            action=AuditChainAction.SEAL,
             object_type="audit.chain",
             object_repr="审计链",
             after={"sealed": sealed, "first_seq": first, "last_seq": last, "key_id": key_id(key)},

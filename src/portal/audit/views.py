@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from portal.accounts.access import role_required
 from portal.accounts.roles import Role
 from portal.audit.models import AuditEntry
-from portal.audit.selectors import audit_chain_verify
+from portal.audit.selectors import audit_chain_verify, audit_entries
 from portal.core.exports import append_row, xlsx_response
 
 READERS = (Role.AUDITOR, Role.ADMIN)
@@ -22,14 +22,9 @@ EXPORT_LIMIT = 100_000
 
 
 def _filtered(request: HttpRequest) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.order_by("-seq")
-    action = request.GET.get("action", "").strip()
-    obj = request.GET.get("object", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    if obj:
-        entries = entries.filter(object_repr__contains=obj)
-    return entries
+    return audit_entries(
+        action=request.GET.get("action", "").strip(), obj=request.GET.get("object", "").strip()
+    )
 
 
 @role_required(*READERS)
@@ -53,6 +48,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             "时间",
             "操作人",
             "操作",
+            "操作说明",
             "对象类型",
             "对象编号",
             "对象",
@@ -69,6 +65,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                 e.actor_name,
                 e.action,
+                e.action_label,
                 e.object_type,
                 e.object_id,
                 e.object_repr,

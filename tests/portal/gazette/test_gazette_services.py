@@ -10,8 +10,8 @@ from chengqu.common import DomainError
 from chengqu.gazette import Status
 from portal.audit.models import AuditEntry
 from portal.audit.selectors import audit_chain_verify
-from portal.gazette.loading import load_gazette
 from portal.gazette import selectors
+from portal.gazette.loading import load_gazette
 from portal.gazette.models import (
     Clause,
     Document,
