@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from portal.accounts.models import User
 from portal.accounts.roles import roles_of
+from portal.core.auth import current_user
 from portal.core.modules import MODULES
 
 router = Router(tags=["平台"])
@@ -43,8 +43,7 @@ def modules(request: HttpRequest) -> list[ModuleOut]:
 
 @router.get("/me", response=MeOut, summary="当前登录用户")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
-    assert isinstance(user, User)  # django_auth guarantees an authenticated user here
+    user = current_user(request)
     return MeOut(
         username=user.username,
         display_name=user.display_name,
