@@ -6,6 +6,7 @@ Public API::
     to_json(result: ParseResult) -> dict
     normalise_doc_number(text) -> str | None;  parse_doc_number(text) -> (code, year, seq)
     parse_cn_date(text) -> date | None;  cn_to_int(text) -> int
+    read_date(text) -> date | None  (every written form of a signing date; None, never a guess)
     relations(documents) -> Graph;  repeal_dates(documents) -> {key: date}
     status_at(document, on, *, repealed_on=None, repeals=None) -> Status
 """
@@ -17,6 +18,7 @@ from chengqu.gazette.model import (
     Document,
     Issue,
     ParseResult,
+    ParseWarning,
     Public,
     Span,
     Status,
@@ -24,7 +26,13 @@ from chengqu.gazette.model import (
     Unparsed,
     walk_clauses,
 )
-from chengqu.gazette.numbers import cn_to_int, normalise_doc_number, parse_cn_date, parse_doc_number
+from chengqu.gazette.numbers import (
+    cn_to_int,
+    normalise_doc_number,
+    parse_cn_date,
+    parse_doc_number,
+    read_date,
+)
 from chengqu.gazette.parser import doc_type_of, parse_issue
 from chengqu.gazette.relations import (
     Edge,
@@ -47,6 +55,7 @@ __all__ = [
     "Issue",
     "Node",
     "ParseResult",
+    "ParseWarning",
     "Public",
     "RelationKind",
     "Span",
@@ -59,6 +68,7 @@ __all__ = [
     "parse_cn_date",
     "parse_doc_number",
     "parse_issue",
+    "read_date",
     "relations",
     "repeal_dates",
     "status_at",

@@ -181,10 +181,29 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the parser could not read and left empty rather than guess.
+
+    ``code`` is stable (``gazette.date_unreadable``: a 成文日期 line that is no real date;
+    ``gazette.date_missing``: no 成文日期 found at all); ``ref`` is the document key and
+    ``text`` the source words concerned (empty when there were none).
+    """
+
+    code: str
+    message: str
+    ref: str
+    line_start: int
+    line_end: int
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ParseResult:
-    """An issue parsed: the issue, its documents, the text left unplaced, and a line map."""
+    """An issue parsed: the issue, its documents, the text left unplaced, a line map, and
+    the warnings for what was found but could not be read (a value left None, never guessed)."""
 
     issue: Issue
     documents: tuple[Document, ...]
     unparsed: tuple[Unparsed, ...]
     spans: tuple[Span, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()

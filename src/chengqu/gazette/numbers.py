@@ -209,7 +209,7 @@ def _cn_year(text: str) -> int:
     raise DomainError("gazette.numeral", f"无法识别的年份: {text!r}")
 
 
-_YEAR = r"(?:\d{4}|[零〇○◯Ｏ一二三四五六七八九O0]{4})"
+_YEAR = r"(?:\d{4}|[零〇○◯Ｏ一二三四五六七八九Oo0]{4})"
 _MD = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE_PATTERN = rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MD})\s*月\s*(?P<d>{_MD})\s*日"
 _DATE_RE = re.compile(DATE_PATTERN)
@@ -226,6 +226,44 @@ def parse_cn_date(text: str) -> date | None:
     if match is None:
         return None
     return _date_of(match)
+
+
+# A signing date as documents write it: the year digit by digit (二〇二四, 二○二四, 二O二四,
+# 二零二四, 2024, ２０２４), month and day as numerals (三月八日, 十二月三十一日) or digits
+# (3月8日, 03月08日); spaces and line breaks may stand between the parts.
+_ZERO_SIGNS = "零〇○◯Oo0"
+_YEAR_DIGITS = {
+    **dict.fromkeys(_ZERO_SIGNS, 0),
+    **{ch: n for n, ch in enumerate("一二三四五六七八九", 1)},
+}
+_YEAR_DIGITS.update({str(n): n for n in range(10)})
+_CN_UNIT = "一二三四五六七八九"
+# 1-9, 10-19, 20-29 and 30/31 as numerals are written; nothing else is (no 二十十, no 十十).
+_CN_MD = rf"(?:[{_CN_UNIT}]|十[{_CN_UNIT}]?|[二三]十[{_CN_UNIT}]?)"
+_READ_DATE_RE = re.compile(
+    rf"(?P<y>[{_ZERO_SIGNS}一二三四五六七八九\d]{{4}})\s*年\s*"
+    rf"(?P<m>\d{{1,2}}|{_CN_MD})\s*月\s*(?P<d>\d{{1,2}}|{_CN_MD})\s*日"
+)
+
+
+def read_date(text: str) -> date | None:
+    """The date a text is, in every form signing dates are written in, else None.
+
+    Accepts 2024年3月8日, ２０２４年３月８日, 二〇二四年三月八日, 二○二四年三月八日 (○ U+25CB),
+    二O二四年 / 二o二四年 (a Latin letter for zero), 二零二四年, and the parts split by spaces or
+    line breaks (二〇二四年\n三月八日). A date that does not exist (二〇二四年二月三十日), a numeral
+    no one writes (二十十日) and a text that is not one whole date all give None: never a guess.
+    Source: GB/T 9704-2012 7.3.5.1 (成文日期); GB/T 9704-1999 (汉字成文日期); issue 20 point 4.
+    """
+    match = _READ_DATE_RE.fullmatch(_fold(text).strip())
+    if match is None:
+        return None
+    year = int("".join(str(_YEAR_DIGITS[ch]) for ch in match["y"]))
+    month, day = cn_to_int(match["m"]), cn_to_int(match["d"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _date_of(match: re.Match[str], year: int | None = None) -> date:

@@ -15,6 +15,7 @@ from chengqu.gazette.model import (
     Document,
     Issue,
     ParseResult,
+    ParseWarning,
     Public,
     Span,
     TocEntry,
@@ -27,8 +28,8 @@ from chengqu.gazette.numbers import (
     cn_to_int,
     find_doc_numbers,
     normalise_doc_number,
-    parse_cn_date,
     parse_doc_number,
+    read_date,
 )
 from chengqu.gazette.text import (
     NOTE_RE,
@@ -127,12 +128,17 @@ _VALID_FOR = re.compile(
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至)\s*(?P<date>{DATE_PATTERN})")
 _ORDER_HEAD = re.compile(r"^.{2,20}令$")
 _ORDER_NO = re.compile(r"^第\s*\d{1,5}\s*号$")
+# The first line of a 成文日期 the layout broke in two: the year, or the year and the month.
+_DATE_HEAD = re.compile(
+    r"^(?:\d{4}|[零〇○◯一二三四五六七八九Oo0]{4})年(?:[\d一二三四五六七八九十]{1,3}月)?$"
+)
 
 
 @dataclass
 class _Ctx:
     spans: list[Span] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
     def span(self, start: int, end: int, role: str, ref: str = "") -> None:
         self.spans.append(Span(start, end, role, ref))
@@ -170,7 +176,9 @@ def parse_issue(data: bytes | str) -> ParseResult:
         )
     ctx.unparsed.sort(key=lambda u: u.line_start)
     ctx.spans.sort(key=lambda s: (s.line_start, s.line_end))
-    return ParseResult(issue, tuple(documents), tuple(ctx.unparsed), tuple(ctx.spans))
+    return ParseResult(
+        issue, tuple(documents), tuple(ctx.unparsed), tuple(ctx.spans), tuple(ctx.warnings)
+    )
 
 
 # ------------------------------------------------------------------ lines
@@ -282,9 +290,7 @@ def _cover_line(text: str, fields: dict[str, object]) -> bool:
         return True
     published = _PUBLISHED.match(flat)
     if published:
-        fields["published"] = parse_cn_date(
-            published.group(0)[: published.group(0).index("日") + 1]
-        )
+        fields["published"] = read_date(published.group(0)[: published.group(0).index("日") + 1])
         if published["period"]:
             fields["periodicity"] = published["period"]
         return True
@@ -595,15 +601,19 @@ def _document(
     public = Public.UNMARKED
     main_end = len(paras)
     rest_start = len(paras)
+    date_text = ""
+    date_lines = (all_units[0].line, all_units[-1].line) if all_units else (0, 0)
     if sig is not None:
-        date_at, issuer_at = sig
-        signed = parse_cn_date(paras[date_at].text)
-        ctx.span(paras[date_at].line_start, paras[date_at].line_end, "date", key)
+        date_at, date_end, issuer_at = sig
+        date_text = "".join(p.text for p in paras[date_at : date_end + 1])
+        date_lines = (paras[date_at].line_start, paras[date_end].line_end)
+        signed = read_date(date_text)
+        ctx.span(date_lines[0], date_lines[1], "date", key)
         if issuer_at is not None:
             issuer = _issuer_name(paras[issuer_at].text)
             ctx.span(paras[issuer_at].line_start, paras[issuer_at].line_end, "signature", key)
         main_end = issuer_at if issuer_at is not None else date_at
-        rest_start = date_at + 1
+        rest_start = date_end + 1
         if rest_start < len(paras):
             note = NOTE_RE.match(compact(paras[rest_start].text))
             if note:
@@ -613,7 +623,13 @@ def _document(
     if meta.get("发文机关"):
         issuer = meta["发文机关"]
     if meta.get("成文日期"):
-        signed = parse_cn_date(meta["成文日期"]) or signed
+        labelled = read_date(meta["成文日期"])
+        if labelled is None and signed is None:
+            date_text = meta["成文日期"]
+            date_lines = head.lines[0][:2] if head.lines else date_lines
+        signed = labelled or signed
+    if signed is None:
+        ctx.warnings.append(_date_warning(key, date_text, date_lines))
     if meta.get("公开属性"):
         public = _public(meta["公开属性"])
     if issuer is None and title and "关于" in title:
@@ -630,7 +646,7 @@ def _document(
 
     body_paras = [p for p, _ in placed] + [p for a in attachments for p in a[1]]
     signed_year = signed.year if signed else issue.year
-    published = parse_cn_date(meta["发布日期"]) if meta.get("发布日期") else None
+    published = read_date(meta["发布日期"]) if meta.get("发布日期") else None
     effective = _effective(body_paras, signed, published, signed_year)
     validity, expiry = _validity(body_paras, effective or signed)
     repeals, cites = _references(body_paras, number)
@@ -738,16 +754,57 @@ def _issuer_name(text: str) -> str:
     return tidy_heading(text)
 
 
-def _signature(paras: list[Para], start: int) -> tuple[int, int | None] | None:
-    """(index of the 成文日期, index of the 署名 or None) of the first signature block."""
+def _date_warning(key: str, text: str, lines: tuple[int, int]) -> ParseWarning:
+    """The warning for a document left without a 成文日期 (unreadable, or not found at all)."""
+    if text:
+        return ParseWarning(
+            "gazette.date_unreadable",
+            f"成文日期无法识别 (不是一个存在的日期): {compact(text)}; 成文日期留空, 请人工核对",
+            key,
+            lines[0],
+            lines[1],
+            text,
+        )
+    return ParseWarning(
+        "gazette.date_missing",
+        "未找到成文日期: 成文日期留空, 请人工核对",
+        key,
+        lines[0],
+        lines[1],
+    )
+
+
+def _date_at(paras: list[Para], i: int) -> int | None:
+    """The index of the last paragraph of a 成文日期 starting at ``i``, or None.
+
+    A date is one paragraph (2024年3月8日) or two when the layout broke it (二〇二四年 / 三月八日).
+    """
+    if is_date_line(paras[i].text):
+        return i
+    if (
+        i + 1 < len(paras)
+        and _DATE_HEAD.match(compact(paras[i].text))
+        and is_date_line(compact(paras[i].text) + compact(paras[i + 1].text))
+    ):
+        return i + 1
+    return None
+
+
+def _signature(paras: list[Para], start: int) -> tuple[int, int, int | None] | None:
+    """(first and last index of the 成文日期, index of the 署名 or None) of the first signature.
+
+    The first one is taken: a 印发/转发 notice's cover letter is signed and dated before the
+    text it publishes, which may carry dates (or a signature) of its own after it.
+    """
     for i in range(start, len(paras)):
-        if not is_date_line(paras[i].text):
+        end = _date_at(paras, i)
+        if end is None:
             continue
         if i - 1 >= start and _issuer_like(paras[i - 1].text):
-            return i, i - 1
-        following = paras[i + 1].text if i + 1 < len(paras) else ""
+            return i, end, i - 1
+        following = paras[end + 1].text if end + 1 < len(paras) else ""
         if not following or NOTE_RE.match(compact(following)):
-            return i, None
+            return i, end, None
     return None
 
 
@@ -861,7 +918,7 @@ def _effective(
             if match is None:
                 continue
             if match["date"]:
-                when = parse_cn_date(match["date"])
+                when = read_date(match["date"])
             elif match["md"] and year:
                 parts = [int(x) for x in re.findall(r"\d+", match["md"])]
                 when = date(year, parts[0], parts[1])
@@ -881,7 +938,7 @@ def _validity(paras: list[Para], start: date | None) -> tuple[str | None, date |
     for para in paras:
         until = _VALID_UNTIL.search(para.text)
         if until:
-            return until.group(0), parse_cn_date(until["date"])
+            return until.group(0), read_date(until["date"])
         span = _VALID_FOR.search(para.text)
         if span:
             n = cn_to_int(span["n"])

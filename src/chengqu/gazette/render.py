@@ -64,7 +64,9 @@ def to_json(result: ParseResult) -> dict[str, Any]:
 
     Each document carries number, title, doc_type, category, issuer, signed_date, public,
     effective_date, expiry_date, repeals and cites ([{number, title}]), attachments
-    ([{eid, title, doc_type, clauses}]) and clauses (the count of all its clauses).
+    ([{eid, title, doc_type, clauses}]) and clauses (the count of all its clauses);
+    ``warnings`` lists what was left None because it could not be read ([{code, message, ref,
+    line_start, line_end, text}]), e.g. a 成文日期 that is no real date.
     Source: issue 3 item 6 (``chengqu gazette parse FILE --json``).
     """
     return {
@@ -73,5 +75,16 @@ def to_json(result: ParseResult) -> dict[str, Any]:
         "unparsed": [
             {"line_start": u.line_start, "line_end": u.line_end, "text": u.text}
             for u in result.unparsed
+        ],
+        "warnings": [
+            {
+                "code": w.code,
+                "message": w.message,
+                "ref": w.ref,
+                "line_start": w.line_start,
+                "line_end": w.line_end,
+                "text": w.text,
+            }
+            for w in result.warnings
         ],
     }

@@ -36,6 +36,8 @@ def _clause_rows(clauses: tuple[Clause, ...]) -> list[list[Any]]:
 def render(result: ParseResult) -> dict[str, Any]:
     """A stable, reviewable rendering: the CLI shape plus every field and the clause outline."""
     out = to_json(result)
+    # the golden file predates warnings; the seed issue has none (test_no_warnings holds that)
+    assert out.pop("warnings") == []
     out["issue"]["colophon"] = list(result.issue.colophon)
     for doc, row in zip(result.documents, out["documents"], strict=True):
         row.update(
@@ -174,6 +176,10 @@ def test_citations_keep_title_and_number(result: ParseResult) -> None:
 
 def test_unparsed_is_empty(result: ParseResult) -> None:
     assert result.unparsed == ()
+
+
+def test_no_warnings(result: ParseResult) -> None:
+    assert result.warnings == ()
 
 
 def test_every_line_is_accounted_for(result: ParseResult) -> None:
