@@ -280,7 +280,7 @@ def incentives_cases(make_user, unit, auditor, monkeypatch, settings, tmp_path) 
     from portal.incentives.models import BatchResult, BatchRun, Claim, Payment
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr("portal.incentives.services.local_today", lambda: date(2024, 7, 15))
+    monkeypatch.setattr("chengqu.common.clock.today", lambda: date(2024, 7, 15))
     acme = unit("acme", "城区甲演艺有限公司", "enterprise")
     tourism = unit("wlj", "区文化和旅游局", "organ")
     commerce = unit("swj", "区商务局", "organ")

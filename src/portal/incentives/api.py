@@ -20,9 +20,8 @@ from pydantic import Field
 
 from chengqu.common import DomainError
 from chengqu.incentives import evaluate, evaluation_to_dict
-from portal.accounts.models import User
-from portal.accounts.roles import has_role
 from portal.core.api_schema import Day, Id, Offset, OneOf, max_len
+from portal.core.auth import current_user
 from portal.incentives import permissions, selectors, services
 from portal.incentives.models import BatchRun, Claim, Payment
 from portal.incentives.views import default_as_of
@@ -32,17 +31,7 @@ T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("请先登录")
-    return request.user
-
-
-def _require(request: HttpRequest, roles: tuple[Any, ...]) -> User:
-    user = _user(request)
-    if not has_role(user, *roles):
-        raise PermissionDenied("您的角色无权访问")
-    return user
+REFUSAL = "您的角色无权访问"
 
 
 def _service(call: Callable[[], T]) -> T:
@@ -133,7 +122,7 @@ def _results(batch: BatchRun, *, qualified_only: bool, offset: int, limit: int) 
 
 @router.get("/batches", response=list[BatchOut], summary="批量测算记录")
 def batch_list(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _require(request, permissions.BATCH_READ_ROLES)
+    user = current_user(request, *permissions.BATCH_READ_ROLES, refusal=REFUSAL)
     return [_batch_out(b) for b in selectors.batch_list(user=user)[:200]]
 
 
@@ -141,7 +130,7 @@ def batch_list(request: HttpRequest) -> list[dict[str, Any]]:
 def batch_create(
     request: HttpRequest, file: File[UploadedFile], as_of: Form[Day | None] = None
 ) -> Status[dict[str, Any]]:
-    user = _require(request, permissions.BATCH_RUN_ROLES)
+    user = current_user(request, *permissions.BATCH_RUN_ROLES, refusal=REFUSAL)
     when = as_of or default_as_of()[0]
     batch = _service(
         lambda: services.batch_run_create(
@@ -153,7 +142,7 @@ def batch_create(
 
 @router.get("/batches/{batch_id}", response=BatchOut, summary="一次批量测算")
 def batch_detail(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
-    user = _require(request, permissions.BATCH_READ_ROLES)
+    user = current_user(request, *permissions.BATCH_READ_ROLES, refusal=REFUSAL)
     return _batch_out(selectors.batch_get(user=user, pk=batch_id))
 
 
@@ -165,7 +154,7 @@ def batch_results(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    user = _require(request, permissions.BATCH_READ_ROLES)
+    user = current_user(request, *permissions.BATCH_READ_ROLES, refusal=REFUSAL)
     return _results(
         selectors.batch_get(user=user, pk=batch_id),
         qualified_only=qualified_only,
@@ -176,7 +165,7 @@ def batch_results(
 
 @router.post("/batches/{batch_id}/publish", response=BatchOut, summary="公布免申即享名单")
 def batch_publish(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
-    user = _require(request, permissions.BATCH_PUBLISH_ROLES)
+    user = current_user(request, *permissions.BATCH_PUBLISH_ROLES, refusal=REFUSAL)
     batch = selectors.batch_get(user=user, pk=batch_id)
     return _batch_out(_service(lambda: services.batch_run_publish(actor=user, batch=batch)))
 
@@ -202,7 +191,7 @@ class BatchClaimsOut(Schema):
     summary="免申即享: 为已登记企业生成兑现申报",
 )
 def batch_claims(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
-    user = _require(request, permissions.BATCH_RUN_ROLES)
+    user = current_user(request, *permissions.BATCH_RUN_ROLES, refusal=REFUSAL)
     batch = selectors.batch_get(user=user, pk=batch_id)
     done = _service(lambda: services.batch_claims_create(actor=user, batch=batch))
     return {
@@ -313,7 +302,7 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
 def claim_list(
     request: HttpRequest, status: Annotated[str, OneOf(tuple(Claim.Status.values))] | None = None
 ) -> list[dict[str, Any]]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     claims = selectors.claim_list(user=user).prefetch_related("documents")
     if status:
         claims = claims.filter(status=status)
@@ -327,7 +316,7 @@ def claim_create(
     facts: Form[Annotated[str, Field(max_length=100_000)]],  # a JSON object
     documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     try:
         given = json.loads(facts, parse_float=Decimal)
     except json.JSONDecodeError:
@@ -344,7 +333,7 @@ def claim_create(
 
 @router.get("/claims/{claim_id}", response=ClaimOut, summary="一条申报")
 def claim_detail(request: HttpRequest, claim_id: Id) -> dict[str, Any]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     return _claim_out(selectors.claim_get(user=user, pk=claim_id))
 
 
@@ -360,7 +349,7 @@ class PayIn(Schema):
 
 @router.post("/claims/{claim_id}/review", response=ClaimOut, summary="牵头单位审核")
 def claim_review(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     claim = selectors.claim_get(user=user, pk=claim_id)
     return _claim_out(
         _service(
@@ -377,7 +366,7 @@ def claim_review(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dic
 
 @router.post("/claims/{claim_id}/approve", response=ClaimOut, summary="区政府审批")
 def claim_approve(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> dict[str, Any]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     claim = selectors.claim_get(user=user, pk=claim_id)
     return _claim_out(
         _service(
@@ -390,7 +379,7 @@ def claim_approve(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> di
 
 @router.post("/claims/{claim_id}/pay", response=ClaimOut, summary="兑现")
 def claim_pay(request: HttpRequest, claim_id: Id, payload: PayIn) -> dict[str, Any]:
-    user = _require(request, permissions.CLAIM_READ_ROLES)
+    user = current_user(request, *permissions.CLAIM_READ_ROLES, refusal=REFUSAL)
     claim = selectors.claim_get(user=user, pk=claim_id)
     _service(lambda: services.claim_pay(actor=user, claim=claim, reference=payload.reference))
     claim.refresh_from_db()
@@ -411,7 +400,7 @@ class LedgerOut(Schema):
 
 @router.get("/ledger", response=LedgerOut, summary="兑现台账 (分措施)")
 def ledger(request: HttpRequest) -> dict[str, Any]:
-    user = _require(request, permissions.LEDGER_ROLES)
+    user = current_user(request, *permissions.LEDGER_ROLES, refusal=REFUSAL)
     lines, total = selectors.ledger_by_measure(user=user)
     return {
         "lines": [

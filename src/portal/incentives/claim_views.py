@@ -13,14 +13,13 @@ from django.views.decorators.http import require_POST
 from chengqu.common import DomainError
 from chengqu.incentives import default_rules
 from portal.accounts.access import role_required
-from portal.accounts.models import User
 from portal.accounts.roles import Role, is_read_only
-from portal.audit.models import AuditEntry
+from portal.core.auth import current_user
 from portal.core.exports import xlsx_response
 from portal.core.uploads import uploaded_files
 from portal.incentives import permissions, selectors
 from portal.incentives.exports import ledger_workbook
-from portal.incentives.models import Claim, ClaimDocument
+from portal.incentives.models import Claim
 from portal.incentives.services import (
     claim_approve,
     claim_document_add,
@@ -30,11 +29,6 @@ from portal.incentives.services import (
     claims_window_set,
 )
 from portal.incentives.views import TRAVEL_HELP, Field, travel_groups_from_text
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _claimable_measures() -> list[Any]:
@@ -83,7 +77,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                     kind = rules.facts[name].kind
                     facts[name] = travel_groups_from_text(raw) if kind == "travel_groups" else raw
             claim = claim_submit(
-                actor=_user(request),
+                actor=current_user(request),
                 measure=measure.number,
                 facts=facts,
                 documents=uploaded_files(request, "documents"),
@@ -122,7 +116,7 @@ def claims_window(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             claims_window_set(
-                actor=_user(request),
+                actor=current_user(request),
                 close=request.POST.get("close", ""),
                 basis=request.POST.get("basis", ""),
             )
@@ -148,9 +142,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_get(user=request.user, pk=pk)
     rules = default_rules()
     user = request.user
-    history = AuditEntry.objects.filter(
-        object_type="incentives.claim", object_id=str(claim.pk)
-    ).order_by("seq")
+    history = selectors.claim_history(claim=claim)
     award = next(
         (a for a in claim.evaluation.get("awards", []) if a["measure"] == claim.measure), None
     )
@@ -185,7 +177,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     claim = selectors.claim_get(user=request.user, pk=pk)
-    user = _user(request)
+    user = current_user(request)
     decision = request.POST.get("decision") != "reject"
     note = request.POST.get("note", "")
     try:
@@ -224,10 +216,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @role_required(*permissions.CLAIM_READ_ROLES)
 def claim_document(request: HttpRequest, pk: int) -> HttpResponse:  # a FileResponse
-    document = ClaimDocument.objects.select_related("claim").filter(pk=pk).first()
-    if document is None:
-        raise Http404("没有此材料")
-    selectors.claim_get(user=request.user, pk=document.claim_id)  # 404 unless the claim is visible
+    document = selectors.claim_document_get(user=request.user, pk=pk)
     response: HttpResponse = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.name
     )  # type: ignore[assignment]

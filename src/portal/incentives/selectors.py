@@ -13,13 +13,22 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from chengqu.common import clock, round_fen
+from chengqu.common import DomainError, clock, round_fen
 from chengqu.incentives import Rules, default_rules
 from chengqu.incentives.measures import TABLE
 from portal.accounts.models import User
 from portal.accounts.roles import has_role
+from portal.audit.models import AuditEntry
+from portal.audit.selectors import audit_entries_for
 from portal.incentives import permissions
-from portal.incentives.models import BatchResult, BatchRun, Claim, ClaimsWindow, Payment
+from portal.incentives.models import (
+    BatchResult,
+    BatchRun,
+    Claim,
+    ClaimDocument,
+    ClaimsWindow,
+    Payment,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -62,6 +71,31 @@ def claims_window() -> ClaimsWindowInForce:
         set_by=who,
         set_at=latest.set_at,
     )
+
+
+def claims_window_check(*, as_of: date) -> None:
+    """Refuse a claim outside the claim period, saying which date, from where, and who can change it.
+
+    Source: 城政办发〔2024〕5号 closing paragraph (各牵头单位负责制定申报细则并组织申报)
+    """
+    window = claims_window()
+    change = (
+        f"申报截止日由系统管理员在“申报期设置”页面({CLAIMS_WINDOW_PAGE})按牵头单位申报细则修改, "
+        "每次修改记入审计日志"
+    )
+    if as_of > window.close:
+        raise DomainError(
+            "incentives.claims_closed",
+            f"申报期已于 {window.close.isoformat()} 截止, 今天({as_of.isoformat()})不能申报。"
+            f"截止日依据: {window.source}。{change}。",
+            field="as_of",
+        )
+    if as_of < window.open:
+        raise DomainError(
+            "incentives.claims_not_open",
+            f"申报期自 {window.open.isoformat()} 开始, 今天({as_of.isoformat()})尚不能申报。",
+            field="as_of",
+        )
 
 
 def claims_window_history() -> QuerySet[ClaimsWindow]:
@@ -152,6 +186,21 @@ def claim_get(*, user: AnyUser, pk: int) -> Claim:
     if claim is None:
         raise Http404("没有此申报")
     return claim
+
+
+def claim_history(*, claim: Claim) -> QuerySet[AuditEntry]:
+    """The audit entries of a claim, oldest first (the caller has read the claim through
+    :func:`claim_get`, so its visibility is already applied)."""
+    return audit_entries_for(object_type="incentives.claim", object_id=str(claim.pk))
+
+
+def claim_document_get(*, user: AnyUser, pk: int) -> ClaimDocument:
+    """A supporting document, readable by whoever may read its claim (else 404)."""
+    document = ClaimDocument.objects.select_related("claim").filter(pk=pk).first()
+    if document is None:
+        raise Http404("没有此材料")
+    claim_get(user=user, pk=document.claim_id)  # 404 unless the claim is visible
+    return document
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from portal.accounts.roles import Role, has_role, is_read_only
 from portal.audit.services import audit_record, snapshot
 from portal.core.hygiene import check_csv_bytes
 from portal.incentives import permissions, selectors
+from portal.incentives.actions import IncentivesAction
 from portal.incentives.models import (
     BatchResult,
     BatchRun,
@@ -51,12 +52,7 @@ DOCUMENT_SUFFIXES = (
 )
 
 
-def local_today() -> date:
-    """Today in Asia/Shanghai: the date a claim is evaluated at (tests replace this clock)."""
-    return clock.today()
-
-
-def sha256_hex(data: bytes) -> str:
+def _sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -112,7 +108,7 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
         department=actor.department,
         uploaded_at=timezone.now(),
         file_name=file_name[:255],
-        file_sha256=sha256_hex(data),
+        file_sha256=_sha256_hex(data),
         as_of=as_of,
         row_count=len(table.rows),
         good_count=len(batch.results),
@@ -128,7 +124,7 @@ def batch_run_create(*, actor: User, file_name: str, data: bytes, as_of: date) -
     collector_paused(_store_results, run, batch, table)
     audit_record(
         actor=actor,
-        action="incentives.batch.run",
+        action=IncentivesAction.BATCH_RUN,
         obj=run,
         after=snapshot(run, exclude=("errors", "summary"))
         | {"summary": summary, "error_lines": [e["line"] for e in errors]},
@@ -172,7 +168,7 @@ def batch_run_publish(*, actor: User, batch: BatchRun) -> BatchRun:
     batch.save(update_fields=["published_at", "published_by"])
     audit_record(
         actor=actor,
-        action="incentives.batch.publish",
+        action=IncentivesAction.BATCH_PUBLISH,
         obj=batch,
         before=before,
         after=snapshot(batch, exclude=("errors", "summary")),
@@ -217,7 +213,7 @@ def _attach(
         document = ClaimDocument(
             claim=claim,
             name=name[:255],
-            sha256=sha256_hex(data),
+            sha256=_sha256_hex(data),
             size=len(data),
             uploaded_by=actor,
             uploaded_at=timezone.now(),
@@ -269,8 +265,8 @@ def claim_submit(
         raise DomainError(
             "incentives.claim_facts", f"请填写第{measure}条所需的数据", field=spec.facts[0]
         )
-    as_of = local_today()
-    claims_window_check(as_of)
+    as_of = clock.today()  # the district's date (Asia/Shanghai) the claim is evaluated at
+    selectors.claims_window_check(as_of=as_of)
     rules = selectors.effective_rules()
     evaluation = evaluate(given, as_of, rules=rules)
     award = next((a for a in evaluation.awards if a.measure == measure), None)
@@ -310,36 +306,11 @@ def claim_submit(
     attached = _attach(actor=actor, claim=claim, uploads=documents)
     audit_record(
         actor=actor,
-        action="incentives.claim.submit",
+        action=IncentivesAction.CLAIM_SUBMIT,
         obj=claim,
         after=_claim_snapshot(claim) | {"documents": [[d.name, d.sha256] for d in attached]},
     )
     return claim
-
-
-def claims_window_check(as_of: date) -> None:
-    """Refuse a claim outside the claim period, saying which date, from where, and who can change it.
-
-    Source: 城政办发〔2024〕5号 closing paragraph (各牵头单位负责制定申报细则并组织申报)
-    """
-    window = selectors.claims_window()
-    change = (
-        f"申报截止日由系统管理员在“申报期设置”页面({selectors.CLAIMS_WINDOW_PAGE})按牵头单位申报细则修改, "
-        "每次修改记入审计日志"
-    )
-    if as_of > window.close:
-        raise DomainError(
-            "incentives.claims_closed",
-            f"申报期已于 {window.close.isoformat()} 截止, 今天({as_of.isoformat()})不能申报。"
-            f"截止日依据: {window.source}。{change}。",
-            field="as_of",
-        )
-    if as_of < window.open:
-        raise DomainError(
-            "incentives.claims_not_open",
-            f"申报期自 {window.open.isoformat()} 开始, 今天({as_of.isoformat()})尚不能申报。",
-            field="as_of",
-        )
 
 
 @transaction.atomic
@@ -379,7 +350,7 @@ def claims_window_set(*, actor: User, close: object, basis: str) -> ClaimsWindow
     row = ClaimsWindow.objects.create(close=close, basis=basis, set_by=actor, set_at=timezone.now())
     audit_record(
         actor=actor,
-        action="incentives.claims_window.set",
+        action=IncentivesAction.CLAIMS_WINDOW_SET,
         obj=row,
         before={"close": before.close.isoformat(), "source": before.source},
         after={"close": close.isoformat(), "basis": basis},
@@ -402,7 +373,7 @@ def claim_document_add(
         raise DomainError("incentives.document_missing", "请选择要上传的材料", field="documents")
     audit_record(
         actor=actor,
-        action="incentives.claim.document_add",
+        action=IncentivesAction.CLAIM_DOCUMENT_ADD,
         obj=claim,
         after={"documents": [[d.name, d.sha256] for d in attached]},
     )
@@ -455,7 +426,7 @@ def claim_review(
     claim.save()
     audit_record(
         actor=actor,
-        action="incentives.claim.review" if approve else "incentives.claim.review_reject",
+        action=IncentivesAction.CLAIM_REVIEW if approve else IncentivesAction.CLAIM_REVIEW_REJECT,
         obj=claim,
         before=before,
         after=_claim_snapshot(claim),
@@ -488,7 +459,7 @@ def claim_approve(*, actor: User, claim: Claim, approve: bool, note: str = "") -
     claim.save()
     audit_record(
         actor=actor,
-        action="incentives.claim.approve" if approve else "incentives.claim.approve_reject",
+        action=IncentivesAction.CLAIM_APPROVE if approve else IncentivesAction.CLAIM_APPROVE_REJECT,
         obj=claim,
         before=before,
         after=_claim_snapshot(claim),
@@ -534,7 +505,7 @@ def claim_pay(*, actor: User, claim: Claim, reference: str) -> Payment:
     claim.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="incentives.claim.pay",
+        action=IncentivesAction.CLAIM_PAY,
         obj=claim,
         before=before,
         after=_claim_snapshot(claim) | {"payment": snapshot(payment)},
@@ -615,7 +586,7 @@ def batch_claims_create(*, actor: User, batch: BatchRun) -> BatchClaims:
             )
             audit_record(
                 actor=actor,
-                action="incentives.claim.from_batch",
+                action=IncentivesAction.CLAIM_FROM_BATCH,
                 obj=claim,
                 after=_claim_snapshot(claim)
                 | {"batch": batch.pk, "file_sha256": batch.file_sha256},

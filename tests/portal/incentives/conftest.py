@@ -20,8 +20,9 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def claim_day(monkeypatch) -> date:
-    """Claims are evaluated at 'today'; the tests run inside the 2024 claim period."""
-    monkeypatch.setattr("portal.incentives.services.local_today", lambda: CLAIM_DAY)
+    """Claims are evaluated at the district's today (clock.today); the tests run inside the 2024
+    claim period."""
+    monkeypatch.setattr("chengqu.common.clock.today", lambda: CLAIM_DAY)
     return CLAIM_DAY
 
 

@@ -24,8 +24,7 @@ SHOWS = {"tourism_show_performances_h1": "120"}  # 第14条: 满100场, 一次�
 
 @pytest.fixture
 def today_2026(monkeypatch) -> date:
-    monkeypatch.setattr("portal.incentives.services.local_today", lambda: TODAY)
-    monkeypatch.setattr("portal.incentives.views.clock.today", lambda: TODAY)
+    monkeypatch.setattr("chengqu.common.clock.today", lambda: TODAY)
     return TODAY
 
 
