@@ -134,7 +134,7 @@ def animal_levels() -> tuple[AnimalLevel, ...]:
             declarer=str(e["declarer"]),
             reports_to=str(e["reports_to"]),
             conditions=tuple(str(c) for c in e["conditions"]),
-            citation=Citation(document, str(e["clause"]), str(e["text"])),
+            citation=Citation(str(e.get("document", document)), str(e["clause"]), str(e["text"])),
         )
         for e in table["animal_level"]
     )
@@ -260,7 +260,9 @@ def hq_part(hq: str, grade: str) -> Decision[Part]:
     for entry in _table()["hq_scope"]:
         if str(entry["hq"]) != hq:
             continue
-        citation = Citation(NOTICE, str(entry["clause"]), str(entry["text"]))
+        citation = Citation(
+            str(entry.get("document", NOTICE)), str(entry["clause"]), str(entry["text"])
+        )
         threshold = str(entry["initial_from"])
         if not threshold:
             return Decision(

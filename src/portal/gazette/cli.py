@@ -1,4 +1,4 @@
-"""`chengqu gazette parse|ingest|search|show`: the registry from the command line."""
+"""`chengqu gazette parse|ingest|search|show|trace`: the registry from the command line."""
 
 from __future__ import annotations
 
@@ -173,4 +173,51 @@ def show(number: str, as_json: bool) -> None:
         f"  链接: {data['url']}",
     ]
     lines += [f"  {'  ' * d}{e}  {n} {h}".rstrip() for e, n, h, d in clauses]
+    emit(as_json, data, "\n".join(lines))
+
+
+STATUS_LABELS = {"executed": "已执行", "part": "部分执行", "gap": "未执行", "descriptive": "说明性"}
+
+
+@gazette.command("trace")
+@click.option("--doc", "number", help="只看一份文件 (文号)")
+@click.option(
+    "--gaps", "gaps_only", is_flag=True, help="只列出含数字、时限或条件却无规则执行的条款"
+)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
+def trace(number: str | None, gaps_only: bool, as_json: bool) -> None:
+    """条款追溯: 随附公报的每一条款由哪条规则执行 (取自规则表中的条款引用)。"""
+    from chengqu.data import gazette_issue_names, read_gazette_issue
+    from chengqu.gazette import parse_issue
+    from chengqu.trace import build_trace, rule_sites
+    from portal.core.clitools import emit
+
+    documents = [
+        d for name in gazette_issue_names() for d in parse_issue(read_gazette_issue(name)).documents
+    ]
+    result = build_trace(documents, rule_sites())
+    docs = result.documents
+    if number:
+        found = result.document(number)
+        if found is None:
+            raise DomainError("gazette.trace_unknown", f"随附公报中没有文件 {number}")
+        docs = [found]
+    data = result.to_json()
+    data["documents"] = [d.to_json() for d in docs]
+    data["gaps"] = [g for g in data["gaps"] if any(g["number"] == d.number for d in docs)]
+    lines: list[str] = []
+    for doc in docs:
+        counts = "  ".join(f"{STATUS_LABELS[s]} {doc.count(s)}" for s in STATUS_LABELS)  # type: ignore[arg-type]
+        lines.append(f"{doc.number} {doc.title}\n  {counts}")
+        for clause in doc.clauses:
+            if gaps_only and clause.status != "gap":
+                continue
+            by = "; ".join(f"{s.table}.toml {s.path}" for s in clause.executed_by[:3])
+            more = f" 等 {len(clause.executed_by)} 处" if len(clause.executed_by) > 3 else ""
+            head = f" {clause.heading}" if clause.heading else ""
+            tail = f"  由 {by}{more} 执行" if by else ""
+            lines.append(f"  [{STATUS_LABELS[clause.status]}] {clause.label}{head}{tail}")
+        for site, part in doc.unresolved:
+            lines.append(f"  [引用无对应条款] {site.where}: {part}")
+    lines.append(f"未执行 (含数字、时限或条件): {len(data['gaps'])} 条")
     emit(as_json, data, "\n".join(lines))
