@@ -7,7 +7,6 @@ import json
 from click.testing import CliRunner
 
 from chengqu.common import DomainError
-
 from portal.gazette.cli import gazette
 
 
