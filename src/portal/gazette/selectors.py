@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -12,8 +13,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from chengqu.common import DomainError
+from chengqu.data import gazette_issue_names, read_gazette_issue
 from chengqu.gazette import Document as DomainDocument
-from chengqu.gazette import Public, Status, status_at
+from chengqu.gazette import Public, Status, parse_issue, status_at
+from chengqu.trace import ClauseTrace, Trace, build_trace, rule_sites
 from portal.gazette.links import canonical_key
 from portal.gazette.models import Clause, Document, DocumentVersion, Issue, Relation
 
@@ -163,6 +166,23 @@ def documents_list(
 class ClauseNode:
     clause: Clause
     children: list[ClauseNode] = field(default_factory=list)
+    trace: ClauseTrace | None = None  # what executes it (see chengqu.trace)
+
+
+@cache
+def bundled_trace() -> Trace:
+    """The trace of the bundled gazette: built once per process from the rule tables' citations
+    (they change only with a release)."""
+    documents = [
+        d for name in gazette_issue_names() for d in parse_issue(read_gazette_issue(name)).documents
+    ]
+    return build_trace(documents, rule_sites())
+
+
+def clause_traces(number: str | None) -> dict[str, ClauseTrace]:
+    """eId → trace for a document of the bundled gazette; empty for any other document."""
+    found = bundled_trace().document(number) if number else None
+    return {c.eid: c for c in found.clauses} if found is not None else {}
 
 
 @dataclass
@@ -177,10 +197,11 @@ class Part:
 def document_parts(version: DocumentVersion) -> list[Part]:
     nodes: dict[int, ClauseNode] = {}
     parts: dict[int | None, Part] = {None: Part("main", "正文", [])}
+    traces = clause_traces(version.number)
     for attachment in version.attachments.all():
         parts[attachment.pk] = Part(attachment.eid, attachment.title or "附件", [])
     for clause in version.clauses.order_by("order"):
-        node = ClauseNode(clause)
+        node = ClauseNode(clause, trace=traces.get(clause.eid))
         nodes[clause.pk] = node
         if clause.parent_id is not None and clause.parent_id in nodes:
             nodes[clause.parent_id].children.append(node)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from chengqu.common import DomainError
@@ -39,3 +40,16 @@ def test_trace_of_an_unknown_document_is_refused():
     result = CliRunner().invoke(gazette, ["trace", "--doc", "城政办发〔2099〕1号"])
     assert isinstance(result.exception, DomainError)  # `chengqu` prints it as 错误: …
     assert result.exception.code == "gazette.trace_unknown"
+
+
+@pytest.mark.django_db
+def test_the_document_page_says_beside_each_clause_what_executes_it(client):
+    from portal.gazette.loading import load_gazette
+
+    load_gazette()
+    page = client.get("/gazette/doc/城政办发〔2024〕1号/").content.decode()
+    executed = page.split('id="sec_3__subsec_2"', 1)[1].split('<li class="clause"', 1)[0]
+    assert "由规则执行" in executed
+    assert "air_plan" in executed
+    assert "说明性条款" in page
+    assert page.count('class="trace ') >= 80  # one line for each of the plan's clauses
