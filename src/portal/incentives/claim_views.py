@@ -17,7 +17,7 @@ from portal.accounts.roles import Role, is_read_only
 from portal.core.auth import current_user
 from portal.core.exports import xlsx_response
 from portal.core.uploads import uploaded_files
-from portal.incentives import permissions, selectors
+from portal.incentives import permissions, selectors, workflow
 from portal.incentives.exports import ledger_workbook
 from portal.incentives.models import Claim
 from portal.incentives.services import (
@@ -29,6 +29,7 @@ from portal.incentives.services import (
     claims_window_set,
 )
 from portal.incentives.views import TRAVEL_HELP, Field, travel_groups_from_text
+from portal.incentives.workflow import Step
 
 
 def _claimable_measures() -> list[Any]:
@@ -161,16 +162,16 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "payment": getattr(claim, "payment", None)
             if claim.status == Claim.Status.PAID
             else None,
-            "can_add_documents": claim.status == Claim.Status.SUBMITTED
+            "can_add_documents": workflow.may_take(Step.DOCUMENTS, claim.status)
             and permissions.enterprise_of(user) == claim.enterprise,
-            "can_review": claim.status == Claim.Status.SUBMITTED
+            "can_review": workflow.may_take(Step.REVIEW, claim.status)
             and permissions.can_review(user, claim.lead_unit),
             "can_approve": (
-                claim.status == Claim.Status.REVIEWED
+                workflow.may_take(Step.APPROVE, claim.status)
                 and permissions.can_approve(user)
                 and claim.reviewed_by_id != user.pk
             ),
-            "can_pay": claim.status == Claim.Status.APPROVED and permissions.can_pay(user),
+            "can_pay": workflow.may_take(Step.PAY, claim.status) and permissions.can_pay(user),
         },
     )
 
@@ -209,7 +210,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @role_required(*permissions.CLAIM_READ_ROLES)
 def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in {"review", "approve", "pay", "documents"}:
+    if action not in {step.value for step in Step}:
         raise Http404("没有此操作")
     return _act(request, pk, action)
 

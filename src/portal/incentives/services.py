@@ -25,7 +25,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.audit.services import audit_record, snapshot
 from portal.core.hygiene import check_csv_bytes
-from portal.incentives import permissions, selectors
+from portal.incentives import permissions, selectors, workflow
 from portal.incentives.actions import IncentivesAction
 from portal.incentives.models import (
     BatchResult,
@@ -366,7 +366,7 @@ def claim_document_add(
     claim = _locked(claim)
     if permissions.enterprise_of(actor) != claim.enterprise or is_read_only(actor):
         raise _refuse("只有申报企业可以补充材料")
-    if claim.status != Claim.Status.SUBMITTED:
+    if not workflow.may_take(workflow.Step.DOCUMENTS, claim.status):
         raise DomainError("incentives.claim_state", "申报已进入审核后的环节, 不能再补充材料")
     attached = _attach(actor=actor, claim=claim, uploads=documents)
     if not attached:
@@ -401,7 +401,7 @@ def claim_review(
     claim = _locked(claim)
     if not permissions.can_review(actor, claim.lead_unit):
         raise _refuse(f"只有牵头单位({claim.lead_unit})、金融办或管理员可以审核")
-    if claim.status != Claim.Status.SUBMITTED:
+    if not workflow.may_take(workflow.Step.REVIEW, claim.status):
         raise DomainError(
             "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审核"
         )
@@ -417,11 +417,11 @@ def claim_review(
                 field="amount",
             )
         claim.approved_amount = granted
-        claim.status = Claim.Status.REVIEWED
+        claim.status = workflow.next_status(workflow.Step.REVIEW)
     else:
         if not note.strip():
             raise DomainError("incentives.note_required", "退回时请写明理由", field="note")
-        claim.status = Claim.Status.REJECTED
+        claim.status = workflow.next_status(workflow.Step.REVIEW, passed=False)
         claim.rejected_at = now
     claim.save()
     audit_record(
@@ -440,7 +440,7 @@ def claim_approve(*, actor: User, claim: Claim, approve: bool, note: str = "") -
     claim = _locked(claim)
     if not permissions.can_approve(actor):
         raise _refuse("只有区政府或管理员可以审批")
-    if claim.status != Claim.Status.REVIEWED:
+    if not workflow.may_take(workflow.Step.APPROVE, claim.status):
         raise DomainError(
             "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能审批"
         )
@@ -450,11 +450,11 @@ def claim_approve(*, actor: User, claim: Claim, approve: bool, note: str = "") -
     now = timezone.now()
     claim.approved_by, claim.approved_at, claim.approval_note = actor, now, note.strip()
     if approve:
-        claim.status = Claim.Status.APPROVED
+        claim.status = workflow.next_status(workflow.Step.APPROVE)
     else:
         if not note.strip():
             raise DomainError("incentives.note_required", "不予批准时请写明理由", field="note")
-        claim.status = Claim.Status.REJECTED
+        claim.status = workflow.next_status(workflow.Step.APPROVE, passed=False)
         claim.rejected_at = now
     claim.save()
     audit_record(
@@ -476,7 +476,7 @@ def claim_pay(*, actor: User, claim: Claim, reference: str) -> Payment:
     claim = _locked(claim)
     if not permissions.can_pay(actor):
         raise _refuse("只有金融办或管理员可以登记兑现")
-    if claim.status != Claim.Status.APPROVED or claim.approved_amount is None:
+    if not workflow.may_take(workflow.Step.PAY, claim.status) or claim.approved_amount is None:
         raise DomainError(
             "incentives.claim_state", f"当前状态为“{claim.get_status_display()}”, 不能兑现"
         )
@@ -501,7 +501,7 @@ def claim_pay(*, actor: User, claim: Claim, reference: str) -> Payment:
             "incentives.one_off_paid",
             f"第{claim.measure}条为一次性奖励, 已向{claim.enterprise}兑现过, 不能重复兑现",
         ) from None
-    claim.status = Claim.Status.PAID
+    claim.status = workflow.next_status(workflow.Step.PAY)
     claim.save(update_fields=["status"])
     audit_record(
         actor=actor,
