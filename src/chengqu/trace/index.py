@@ -1,7 +1,8 @@
 """The trace: for each clause of each gazette document, what executes it, and the gaps.
 
-A clause is *executed* when a rule table row cites it or one of its parts (a row citing 3.2
-executes 3.2; a row citing 3.2(1) executes 3.2(1), and 3.2 is then executed in part). A clause
+A clause is *executed* when a rule table row cites it, or a module registers a page or workflow
+for it or for a part it belongs to (the task ledger executes the whole of 9号's attachment). A
+row citing 3.2(1) executes 3.2(1); 3.2 is then executed in part. A clause
 that is not executed and whose own words carry a number, a deadline or a condition is a *gap*:
 the platform may be silent where the document decides something. Other clauses are
 descriptive (aims, duties in prose, headings).
@@ -21,12 +22,24 @@ from chengqu.trace.sites import Site, document_key
 Status = Literal["executed", "part", "gap", "descriptive"]
 
 # Words that make a clause decide something a machine could hold it to: a quantity with its
-# unit, a time limit, a threshold or a condition.
+# unit, a time limit, a threshold or a condition. A date or a count in a narrative ("2024年1月19日",
+# "13名") is not one; neither is 以上/以下 without a quantity ("规模以上企业", "做好以下工作").
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"
 _DECIDES = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|万元|元|亿元|个|小时|日|天|个工作日|年|月|吨|微克|毫克|倍|次|级|人)"
-    r"|[一二三四五六七八九十百]+(?:个)?(?:小时|日|天|工作日|个月|年)(?:内|以内|之内)"
-    r"|不(?:得)?(?:超过|低于|高于|少于|大于|小于)|以上|以下|以内|达到|满足|符合.{0,8}条件"
+    rf"{_NUMBER}\s*(?:%|％|万元|元|亿元|吨|微克|毫克|倍)"
+    rf"|{_NUMBER}\s*(?:个)?(?:小时|日|天|工作日|个月|年)(?:内|以内|之内|前|后|起)"
+    rf"|{_NUMBER}\s*(?:个|人|户|家|次|级|万元|元|吨|%|小时|天|日|个月|年)?\s*"
+    r"(?:以上|以下|以内|及以上|及以下)"
+    rf"|(?:持续|连续)\s*{_NUMBER}\s*(?:个)?(?:小时|天|日|个月)"
+    r"|[>＞≥<＜≤]\s*\d"
+    r"|(?:大于|小于|不(?:得)?(?:超过|低于|高于|少于))\s*(?:或等于)?\s*\d"
+    r"|\d+\s*[—～~]\s*\d+"
+    r"|自.{0,6}之日起(?:施行|实施)|同时废止"
 )
+# What the registry itself executes: the day a document takes effect and the documents it repeals
+# (chengqu.gazette reads them into effective_date and repeals; status_at decides from them).
+_TAKES_EFFECT = re.compile(r"自.{0,10}(?:之日|起)(?:起)?(?:施行|实施|执行)|有效期")
+_REPEALS = re.compile(r"废止")
 
 
 def needs_execution(clause: Clause) -> bool:
@@ -49,7 +62,13 @@ class ClauseTrace:
             "heading": self.heading,
             "status": self.status,
             "executed_by": [
-                {"table": s.table, "path": s.path, "label": s.label, "cited_as": s.clause}
+                {
+                    "table": s.table,
+                    "path": s.path,
+                    "label": s.label,
+                    "cited_as": s.clause,
+                    "scope": s.scope,
+                }
                 for s in self.executed_by
             ],
         }
@@ -103,6 +122,20 @@ class Trace:
         }
 
 
+def _registry_site(document: Document, clause: Clause) -> Site | None:
+    """The gazette registry as the executor of a clause that fixes when the document takes
+    effect or what it repeals — when the parser read that date or that repeal."""
+    text = clause.text or ""
+    takes_effect = bool(_TAKES_EFFECT.search(text)) and (
+        document.effective_date is not None or document.expiry_date is not None
+    )
+    repeals = bool(_REPEALS.search(text)) and bool(document.repeals)
+    if not (takes_effect or repeals):
+        return None
+    what = "、".join(w for w, on in (("施行日期", takes_effect), ("废止关系", repeals)) if on)
+    return Site(document.number or "", clause.eid, "公报库", what, f"公报库{what}", scope="part")
+
+
 def build_trace(documents: Iterable[Document], sites: Iterable[Site]) -> Trace:
     """Classify every clause of every numbered document by the sites that cite it."""
     indexes = {d.number: ClauseIndex(d) for d in documents if d.number}
@@ -115,11 +148,23 @@ def build_trace(documents: Iterable[Document], sites: Iterable[Site]) -> Trace:
         if index is None:
             external[number] = external.get(number, 0) + 1
             continue
+        if site.scope == "part":
+            covered = index.part(site.clause)
+            for eid in covered:
+                cited[number].setdefault(eid, []).append(site)
+            if not covered:
+                unresolved[number].append((site, site.clause))
+            continue
         found = index.resolve(site.clause)
         for eid in found.eids:
             cited[number].setdefault(eid, []).append(site)
         unresolved[number].extend((site, part) for part in found.unresolved)
     traces = []
+    for number, index in indexes.items():
+        for clause in index.walk():
+            registry = _registry_site(index.document, clause)
+            if registry is not None:
+                cited[number].setdefault(clause.eid, []).append(registry)
     for number, index in indexes.items():
         rows = []
         for clause in index.walk():

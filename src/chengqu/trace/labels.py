@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from chengqu.gazette import Clause, Document
+from chengqu.gazette import Clause, Document, walk_clauses
 
 _DOTTED = re.compile(r"^\d+(?:\.\d+)+$")
 _SEPARATORS = re.compile(r"[、,，;；]")
@@ -114,6 +114,20 @@ class ClauseIndex:
             elif eid not in eids:
                 eids.append(eid)
         return Resolved(tuple(eids), tuple(missing))
+
+    def part(self, name: str) -> tuple[str, ...]:
+        """A part and everything under it: ``att_1`` is the whole first attachment."""
+        match = re.fullmatch(r"att_(\d+)", name)
+        if match:
+            attachments = self.document.attachments
+            number = int(match.group(1))
+            if 1 <= number <= len(attachments):
+                return tuple(c.eid for c in walk_clauses(attachments[number - 1].clauses))
+            return ()
+        top = self._one(name)
+        if top is None:
+            return ()
+        return (top, *(eid for eid in self.clauses if eid.startswith(top + "__")))
 
     def label(self, eid: str) -> str:
         """The clause as a reader names it: its printed path, or its number or heading."""

@@ -26,10 +26,13 @@ class Site:
     table: str
     path: str
     label: str = ""  # the row's own name (label, name, title) when it has one
+    # "clause": the row executes the clause it names; "part": a module's page or workflow that
+    # executes the named part with everything under it (a whole attachment, att_1)
+    scope: str = "clause"
 
     @property
     def where(self) -> str:
-        return f"{self.table}.toml {self.path}"
+        return f"{self.table}.toml {self.path}" if self.scope == "clause" else self.table
 
 
 _OWN_DOCUMENT = re.compile(r"^(\S+?[〔\[(（]\d{4}[〕\])）]\d+号)\s*(.+)$")

@@ -187,15 +187,12 @@ STATUS_LABELS = {"executed": "已执行", "part": "部分执行", "gap": "未执
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出")
 def trace(number: str | None, gaps_only: bool, as_json: bool) -> None:
     """条款追溯: 随附公报的每一条款由哪条规则执行 (取自规则表中的条款引用)。"""
-    from chengqu.data import gazette_issue_names, read_gazette_issue
-    from chengqu.gazette import parse_issue
-    from chengqu.trace import build_trace, rule_sites
-    from portal.core.clitools import emit
+    from portal.core.clitools import emit, setup_django
 
-    documents = [
-        d for name in gazette_issue_names() for d in parse_issue(read_gazette_issue(name)).documents
-    ]
-    result = build_trace(documents, rule_sites())
+    setup_django()
+    from portal.gazette.selectors import bundled_trace
+
+    result = bundled_trace()
     docs = result.documents
     if number:
         found = result.document(number)
@@ -212,7 +209,7 @@ def trace(number: str | None, gaps_only: bool, as_json: bool) -> None:
         for clause in doc.clauses:
             if gaps_only and clause.status != "gap":
                 continue
-            by = "; ".join(f"{s.table}.toml {s.path}" for s in clause.executed_by[:3])
+            by = "; ".join(s.where for s in clause.executed_by[:3])
             more = f" 等 {len(clause.executed_by)} 处" if len(clause.executed_by) > 3 else ""
             head = f" {clause.heading}" if clause.heading else ""
             tail = f"  由 {by}{more} 执行" if by else ""

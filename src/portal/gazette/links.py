@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from chengqu.common import Citation
 from chengqu.gazette import normalise_doc_number
+from chengqu.trace import Site
 
 
 def document_url(key: str) -> str:
@@ -100,3 +101,12 @@ def implementations_for(number: str | None) -> list[Implementation]:
     if not number:
         return []
     return [item for key, item in _IMPLEMENTATIONS.items() if key[0] == number]
+
+
+def implementation_sites() -> list[Site]:
+    """The registered implementations as trace sites: each executes its part and all under it."""
+    return [
+        Site(item.number, item.eid, "模块", item.label, item.label, scope="part")
+        for item in _IMPLEMENTATIONS.values()
+        if item.eid
+    ]

@@ -17,7 +17,7 @@ from chengqu.data import gazette_issue_names, read_gazette_issue
 from chengqu.gazette import Document as DomainDocument
 from chengqu.gazette import Public, Status, parse_issue, status_at
 from chengqu.trace import ClauseTrace, Trace, build_trace, rule_sites
-from portal.gazette.links import canonical_key
+from portal.gazette.links import canonical_key, implementation_sites
 from portal.gazette.models import Clause, Document, DocumentVersion, Issue, Relation
 
 
@@ -172,11 +172,11 @@ class ClauseNode:
 @cache
 def bundled_trace() -> Trace:
     """The trace of the bundled gazette: built once per process from the rule tables' citations
-    (they change only with a release)."""
+    and the modules' registered pages (both change only with a release)."""
     documents = [
         d for name in gazette_issue_names() for d in parse_issue(read_gazette_issue(name)).documents
     ]
-    return build_trace(documents, rule_sites())
+    return build_trace(documents, [*rule_sites(), *implementation_sites()])
 
 
 def clause_traces(number: str | None) -> dict[str, ClauseTrace]:

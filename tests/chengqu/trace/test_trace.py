@@ -9,8 +9,15 @@ import pytest
 
 from chengqu.command.levels import animal_levels, hq_part
 from chengqu.data import gazette_issue_names, read_gazette_issue
-from chengqu.gazette import Document, parse_issue
-from chengqu.trace import ClauseIndex, build_trace, rule_sites, sites_of_table
+from chengqu.gazette import Clause, Document, parse_issue
+from chengqu.trace import (
+    ClauseIndex,
+    Site,
+    build_trace,
+    needs_execution,
+    rule_sites,
+    sites_of_table,
+)
 
 AIR = "城政办发〔2024〕1号"
 FUND = "城政办发〔2024〕6号"
@@ -105,3 +112,42 @@ def test_the_decisions_cite_the_document_their_rows_name():
     """The HQ scope rows are 8号's, the animal levels 2号's, though the table is 7号's."""
     assert {c.document for c in hq_part("earthquake", "一般").citations} == {HQS}
     assert {level.citation.document for level in animal_levels()} == {"城政办发〔2024〕2号"}
+
+
+def test_a_module_page_executes_the_part_it_names_with_everything_under_it():
+    ledger = Site("城政办发〔2024〕9号", "att_1", "模块", "任务台账", "任务台账", scope="part")
+    (doc,) = build_trace([document("城政办发〔2024〕9号")], [ledger]).documents
+    in_attachment = [c for c in doc.clauses if c.executed_by == [ledger]]
+    assert len(in_attachment) > 100
+    assert doc.gaps == []
+
+
+def test_the_registry_executes_the_clause_that_says_when_a_document_takes_effect():
+    """2号 7.5: 自印发之日起实施 … 城政办发〔2016〕80号 同时废止 — read by the parser."""
+    (doc,) = build_trace([document("城政办发〔2024〕2号")], []).documents
+    (clause,) = [c for c in doc.clauses if c.label == "7.5"]
+    assert clause.status == "executed"
+    assert [s.table for s in clause.executed_by] == ["公报库"]
+    assert "废止关系" in clause.executed_by[0].path
+
+
+@pytest.mark.parametrize(
+    ("words", "decides"),
+    [
+        ("应在2小时内报告", True),
+        ("管理费用原则上不超过20%", True),
+        ("AQI指数为201—300", True),
+        ("单笔10万元以上", True),
+        ("推动规模以上企业安全生产标准化", False),
+        ("应重点做好以下工作:", False),
+        ("2024年1月19日发生火灾, 造成13名儿童死亡", False),
+    ],
+)
+def test_a_gap_is_a_clause_whose_words_decide_something(words, decides):
+    clause = Clause(eid="para_1", kind="para", num="一、", heading=None, text=words)
+    assert needs_execution(clause) is decides
+
+
+@pytest.mark.parametrize("words", ["日 AQI > 150 持续48小时及以上", "连续3天", "AQI≥201"])
+def test_a_threshold_or_a_duration_decides(words):
+    assert needs_execution(Clause(eid="x", kind="para", num=None, heading=None, text=words))
