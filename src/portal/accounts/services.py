@@ -13,7 +13,8 @@ from chengqu.common import DomainError
 from portal.accounts.actions import AccountsAction
 from portal.accounts.models import Department, Person, Position, PositionHolding, User
 from portal.accounts.roles import Role
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 
 
 @transaction.atomic

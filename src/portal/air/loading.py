@@ -9,7 +9,8 @@ from django.db import transaction
 from chengqu.air.measures import plan_table
 from portal.accounts.models import Department, Position
 from portal.air.models import HqPost, MemberUnit
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 
 EVERY_TOWN = "各镇(街道)"
 

@@ -37,7 +37,8 @@ from chengqu.common import DomainError
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
 from portal.air.models import DistrictEmissions, EnterpriseMeasure, Exemption, ListEnterprise
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.core.exports import append_row, saved
 from portal.core.hygiene import model_text
 from portal.core.tables import Row, read_table

@@ -34,7 +34,8 @@ from portal.air.models import (
     WarningDecision,
     WarningEpisode,
 )
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 
 LEVEL_LABEL = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 RANK = {"none": 0, "yellow": 1, "orange": 2, "red": 3}

@@ -25,9 +25,6 @@ from portal.audit.chain import (
 from portal.audit.head import head_file_update
 from portal.audit.models import AuditEntry, AuditHead
 from portal.audit.selectors import stored_entries
-from portal.audit.snapshots import snapshot
-
-__all__ = ["audit_chain_seal", "audit_record", "snapshot"]  # snapshot: see portal.audit.snapshots
 
 log = logging.getLogger(__name__)
 

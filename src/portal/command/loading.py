@@ -18,7 +18,8 @@ from chengqu.command.roster import Headquarters as RosterHQ
 from chengqu.command.roster import Roster
 from portal.accounts.models import Department, Person, Position, PositionHolding
 from portal.accounts.services import department_upsert
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.command.actions import CommandAction
 from portal.command.models import Headquarters, Post, Seat
 

@@ -24,7 +24,8 @@ from chengqu.command.plan_tasks import (
 )
 from chengqu.common import DomainError, to_local
 from portal.accounts.models import User
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.command._events import event_add, incident_ensure_open
 from portal.command.access import require_writer
 from portal.command.actions import CommandAction

@@ -25,7 +25,8 @@ from chengqu.command.routing import Status, route_incident
 from chengqu.common import Citation, DomainError, local_date, to_local
 from portal.accounts.models import Department, Person, PositionHolding, User
 from portal.accounts.services import position_assign
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.command._events import event_add, incident_ensure_open
 from portal.command.access import require_writer
 from portal.command.actions import CommandAction

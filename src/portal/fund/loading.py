@@ -8,7 +8,8 @@ from django.db import transaction
 
 from chengqu.fund import fund_rules
 from portal.accounts.services import department_upsert
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.fund.access import OPERATOR_CODE, OPERATOR_NAME
 from portal.fund.models import FundDecision
 

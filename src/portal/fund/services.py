@@ -37,7 +37,8 @@ from chengqu.fund import ledger as pure
 from chengqu.fund.eligibility import FACT_NAMES
 from chengqu.fund.terms import money
 from portal.accounts.models import Department, User
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.fund import access
 from portal.fund.models import (
     Account,

@@ -23,7 +23,8 @@ from chengqu.common.bulk import collector_paused
 from chengqu.incentives import Batch, default_rules, evaluate, evaluate_many, evaluation_to_dict
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.core.hygiene import check_csv_bytes
 from portal.incentives import permissions, selectors, workflow
 from portal.incentives.actions import IncentivesAction

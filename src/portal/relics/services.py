@@ -32,7 +32,8 @@ from chengqu.relics import (
 from chengqu.relics.quality import Neighbour
 from chengqu.relics.quality import QualityIssue as QualityIssueFinding
 from portal.accounts.models import Department, User
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.core.hygiene import model_text
 from portal.core.tables import read_table
 from portal.relics.access import CENSUS_KINDS, is_bureau, is_expert, require, require_edit

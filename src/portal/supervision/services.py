@@ -31,7 +31,8 @@ from chengqu.supervision.hazards import FIRE_NUMBER
 from chengqu.supervision.worklist import find_document
 from portal.accounts.models import Department, User
 from portal.accounts.roles import Role, has_role, is_read_only
-from portal.audit.services import audit_record, snapshot
+from portal.audit.services import audit_record
+from portal.audit.snapshots import snapshot
 from portal.supervision.actions import LOOP_STEP_ACTIONS, SupervisionAction
 from portal.supervision.models import (
     Bulletin,
