@@ -8,15 +8,19 @@ platform imports whichever of them exist, in ``INSTALLED_APPS`` order, and never
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
 
 
-def app_submodules(name: str, *, exclude: tuple[str, ...] = ()) -> list[ModuleType]:
+@cache
+def app_submodules(name: str, *, exclude: tuple[str, ...] = ()) -> tuple[ModuleType, ...]:
     """``portal.<app>.<name>`` of every installed portal app that has one, in app order.
 
+    Looked up once per process (the installed apps do not change while it runs): the workbench
+    and every notice ask on each request, and a missing submodule costs a search of the disk.
     An import error inside such a submodule is raised, not taken for its absence.
     """
     found: list[ModuleType] = []
@@ -30,4 +34,4 @@ def app_submodules(name: str, *, exclude: tuple[str, ...] = ()) -> list[ModuleTy
             if exc.name == dotted:
                 continue
             raise
-    return found
+    return tuple(found)
